@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,4 +49,35 @@ export function assembleWitDir(world: WorldName, outDir: string): string {
   for (const pkg of readdirSync(wasi))
     cpSync(join(wasi, pkg), join(outDir, "deps", pkg), { recursive: true });
   return outDir;
+}
+
+/** Rewrite a single-package WIT file (`package x;` then items) as a nested `package x { ... }` block. */
+function nestPackage(source: string): string {
+  const match = /^\s*package\s+([^;\s]+)\s*;/m.exec(source);
+  if (!match) throw new Error("WIT file without a package declaration");
+  const body = source.slice(0, match.index) + source.slice(match.index + match[0].length);
+  return `package ${match[1]} {\n${body}\n}\n`;
+}
+
+function readWitFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".wit"))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), "utf8"));
+}
+
+/**
+ * The whole WIT of one world as a single source string (its package first, every dependency
+ * as a nested package). Used where a directory cannot be read (jco's wasm-tools `witSource`).
+ */
+export function witSource(world: WorldName): string {
+  const src = witSourceDir();
+  const [main, ...rest] = readWitFiles(join(src, world));
+  if (main === undefined || rest.length > 0) throw new Error(`expected one WIT file for ${world}`);
+  const deps = ["types", "keyvalue", ...(world === "aggregator" ? ["operator"] : [])];
+  const nested = deps.flatMap((d) => readWitFiles(join(src, d)).map(nestPackage));
+  const wasi = wasiWitDir();
+  for (const pkg of readdirSync(wasi).sort())
+    nested.push(...readWitFiles(join(wasi, pkg)).map(nestPackage));
+  return [main, ...nested].join("\n");
 }

@@ -1,0 +1,215 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ErrorCode } from "../internal/error-codes.js";
+import { WavsError } from "../internal/errors.js";
+import type { Logger } from "../internal/logger.js";
+import type { ComponentWorld, ExecContext, ExecLog, ExportName, HttpPolicy } from "./exec-types.js";
+import { prepareComponent, readPrepared } from "./prepare-component.js";
+import type { PreparedMeta } from "./prepared-component.js";
+import { WorkerPool } from "./worker-pool.js";
+
+/** Engine settings; operator caps apply to every component whatever it asks for. */
+export interface EngineOptions {
+  /** Data directory: component cache, KV database, per-service file system roots. */
+  dataDir: string;
+  /** SQLite file holding KV; defaults to `<dataDir>/wavs.db`. */
+  dbPath?: string;
+  logger: Logger;
+  /** Worker threads; default 4 (I/O-bound components must not starve CPU-bound ones). */
+  poolSize?: number;
+  /** Executions waiting for a worker before new ones are refused; default 1024. */
+  queueLimit?: number;
+  /** Memory limit per component instance, MiB; default 512. */
+  maxMemoryMb?: number;
+  /** Operator cap on any execution's wall-clock time, seconds; default 300. */
+  maxExecutionSeconds?: number;
+  /** Time limit when the component sets none, seconds; default 30. */
+  defaultTimeLimitSeconds?: number;
+  /** Largest response body a component may fetch over HTTP, bytes; default 16 MiB. */
+  maxHttpResponseBytes?: number;
+  /** Largest log output kept per execution, bytes; default 256 KiB. */
+  maxLogBytes?: number;
+  /** Host environment to take WAVS_ENV* variables from; default process.env. */
+  hostEnv?: Record<string, string | undefined>;
+}
+
+/** Permissions of the component being run, as the service grants them. */
+export interface ExecPermissions {
+  http: HttpPolicy;
+  fileSystem: boolean;
+  rawSockets: boolean;
+  dnsResolution: boolean;
+}
+
+/** One call of one export of a registered component. */
+export interface ExecRequest {
+  digest: string;
+  fn: ExportName;
+  /** Arguments in jco's representation of the WIT values. */
+  args: unknown[];
+  serviceId: string;
+  workflowId: string;
+  service: unknown;
+  workflow: unknown;
+  config: Record<string, string> | [string, string][];
+  envKeys: string[];
+  permissions: ExecPermissions;
+  timeLimitSeconds?: number | bigint | null | undefined;
+  evmChains?: Record<string, unknown>;
+  cosmosChains?: Record<string, unknown>;
+  defaultEventIdSalt?: Uint8Array;
+  eventId?: Uint8Array;
+}
+
+/** What an execution produced. */
+export type ExecOutcome =
+  | { ok: true; value: unknown; logs: ExecLog[]; durationMs: number }
+  | { ok: false; error: WavsError; logs: ExecLog[]; durationMs: number };
+
+/** A component known to the engine. */
+export interface RegisteredComponent {
+  digest: string;
+  world: ComponentWorld;
+  /** Whether it came from the prepared cache rather than being prepared now. */
+  cached: boolean;
+}
+
+/**
+ * The component engine: registers components (checked, prepared once, cached on disk by
+ * digest) and runs their exports in a pool of worker threads with every limit applied.
+ */
+export class Engine {
+  readonly cacheDir: string;
+  private readonly pool: WorkerPool;
+  private readonly options: Required<Omit<EngineOptions, "dbPath" | "hostEnv">> & {
+    hostEnv: Record<string, string | undefined>;
+  };
+  private nextExecId = 1;
+
+  constructor(options: EngineOptions) {
+    this.options = {
+      poolSize: 4,
+      queueLimit: 1024,
+      maxMemoryMb: 512,
+      maxExecutionSeconds: 300,
+      defaultTimeLimitSeconds: 30,
+      maxHttpResponseBytes: 16 << 20,
+      maxLogBytes: 256 << 10,
+      hostEnv: process.env,
+      ...options,
+    };
+    this.cacheDir = join(options.dataDir, "components");
+    this.pool = new WorkerPool({
+      size: this.options.poolSize,
+      queueLimit: this.options.queueLimit,
+      dbPath: options.dbPath ?? join(options.dataDir, "wavs.db"),
+      cacheDir: this.cacheDir,
+      maxMemoryPages: Math.floor((this.options.maxMemoryMb * 1024 * 1024) / 65536),
+      snapshotThresholdMs: 2,
+      io: {
+        maxResponseBytes: this.options.maxHttpResponseBytes,
+        requestTimeoutMs: 30_000,
+        maxRedirects: 5,
+      },
+      logger: options.logger.child({ subsystem: "engine" }),
+    });
+  }
+
+  /** Check, prepare and cache component bytes; returns its digest and world. */
+  async register(bytes: Uint8Array): Promise<RegisteredComponent> {
+    const digest = createHash("sha256").update(bytes).digest("hex");
+    const cached = readPrepared(this.cacheDir, digest);
+    const meta = cached ?? (await prepareComponent(bytes, this.cacheDir));
+    this.pool.warm(digest);
+    return { digest, world: meta.world, cached: cached !== undefined };
+  }
+
+  /** The prepared form of a registered component, or undefined. */
+  lookup(digest: string): PreparedMeta | undefined {
+    return readPrepared(this.cacheDir, digest);
+  }
+
+  /** Original bytes of a registered component. */
+  componentBytes(digest: string): Uint8Array | undefined {
+    const file = join(this.cacheDir, digest, "component.wasm");
+    return existsSync(file) ? readFileSync(file) : undefined;
+  }
+
+  /** Jobs waiting and running, for metrics and backpressure. */
+  load(): { queued: number; running: number } {
+    return { queued: this.pool.queued, running: this.pool.running };
+  }
+
+  /** Run one export; component faults come back as `{ok: false}`, never as a rejection. */
+  async execute(req: ExecRequest): Promise<ExecOutcome> {
+    const meta = this.lookup(req.digest);
+    if (!meta) {
+      throw new WavsError(
+        "WAVS_ERR_COMPONENT_NOT_FOUND",
+        `component ${req.digest} is not registered`,
+        {
+          hint: "upload it first (wavs upload-component, POST /dev/components) or reference it by download",
+        },
+      );
+    }
+    const expected = req.fn === "run" ? "operator" : "aggregator";
+    if (meta.world !== expected) {
+      throw new WavsError(
+        "WAVS_ERR_COMPONENT_INVALID",
+        `component ${req.digest} is of the ${meta.world} world; ${req.fn} needs the ${expected} world`,
+      );
+    }
+    const ctx = this.context(req);
+    const requested =
+      req.timeLimitSeconds == null
+        ? this.options.defaultTimeLimitSeconds
+        : Number(req.timeLimitSeconds);
+    const timeLimitMs = Math.max(1, Math.min(requested, this.options.maxExecutionSeconds) * 1000);
+    const result = await this.pool.run(ctx, timeLimitMs);
+    if (result.ok)
+      return { ok: true, value: result.value, logs: result.logs, durationMs: result.durationMs };
+    const error = new WavsError(result.error.code as ErrorCode, result.error.message, {
+      details: { digest: req.digest, service_id: req.serviceId, workflow_id: req.workflowId },
+    });
+    return { ok: false, error, logs: result.logs, durationMs: result.durationMs };
+  }
+
+  /** Stop all workers. */
+  async stop(): Promise<void> {
+    await this.pool.stop();
+  }
+
+  private context(req: ExecRequest): ExecContext {
+    const env: [string, string][] = [];
+    for (const key of req.envKeys) {
+      const value = this.options.hostEnv[key];
+      if (key.startsWith("WAVS_ENV") && value !== undefined) env.push([key, value]);
+    }
+    const config = Array.isArray(req.config) ? req.config : Object.entries(req.config);
+    return {
+      execId: this.nextExecId++,
+      digest: req.digest,
+      world: req.fn === "run" ? "operator" : "aggregator",
+      fn: req.fn,
+      args: req.args,
+      serviceId: req.serviceId,
+      workflowId: req.workflowId,
+      service: req.service,
+      workflow: req.workflow,
+      config,
+      env,
+      http: req.permissions.http,
+      fsRoot: req.permissions.fileSystem
+        ? join(this.options.dataDir, "files", req.serviceId)
+        : undefined,
+      rawSockets: req.permissions.rawSockets,
+      dnsResolution: req.permissions.dnsResolution,
+      evmChains: req.evmChains ?? {},
+      cosmosChains: req.cosmosChains ?? {},
+      defaultEventIdSalt: req.defaultEventIdSalt ?? new Uint8Array(),
+      eventId: req.eventId,
+      maxLogBytes: this.options.maxLogBytes,
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import type { KvStore } from "../store/kv-store.js";
+import { SNAPSHOT_EXPORT_PREFIX } from "./core-module-rewrite.js";
+import { ExecState } from "./host/exec-state.js";
+import { createHostImports } from "./host/index.js";
+import type { SyncBroker } from "./host/sync-broker.js";
+
+/** A loaded component in a worker: jco's glue and its compiled core modules. */
+export interface LoadedComponent {
+  digest: string;
+  instantiate: (
+    getCoreModule: (name: string) => WebAssembly.Module,
+    imports: Record<string, unknown>,
+    instantiateCore: (
+      module: WebAssembly.Module,
+      imports: WebAssembly.Imports,
+    ) => WebAssembly.Instance,
+  ) => Record<string, (...args: unknown[]) => unknown>;
+  modules: Map<string, WebAssembly.Module>;
+  maxMemoryBytes: number;
+}
+
+interface Snapshot {
+  memories: { memory: WebAssembly.Memory; bytes: Uint8Array }[];
+  globals: { global: WebAssembly.Global; value: unknown }[];
+}
+
+/**
+ * One live instance of a component plus everything needed to make it fresh again. After
+ * instantiation the state of every core instance (defined memories and mutable globals,
+ * exported by the core-module rewrite) is copied; restoring it returns the instance to exactly
+ * the state a new instantiation would have, at the cost of a memory copy instead of re-running
+ * the glue and the component's start functions.
+ */
+export class InstanceSlot {
+  readonly state: ExecState;
+  readonly api: Record<string, (...args: unknown[]) => unknown>;
+  readonly flushOutput: () => void;
+  readonly instantiateMs: number;
+  private readonly cores: WebAssembly.Instance[] = [];
+  private snapshot: Snapshot | undefined;
+
+  constructor(
+    readonly component: LoadedComponent,
+    kv: KvStore,
+    broker: SyncBroker,
+  ) {
+    this.state = new ExecState(kv, broker);
+    const host = createHostImports(this.state);
+    this.flushOutput = host.flushOutput;
+    const t0 = performance.now();
+    this.api = component.instantiate(
+      (name) => {
+        const m = component.modules.get(name);
+        if (!m) throw new Error(`core module ${name} missing from the prepared component`);
+        return m;
+      },
+      host.imports,
+      (module, imports) => {
+        const instance = new WebAssembly.Instance(module, imports);
+        this.cores.push(instance);
+        return instance;
+      },
+    );
+    this.instantiateMs = performance.now() - t0;
+  }
+
+  /** Copy the instance's state so that `restore` can bring it back. */
+  takeSnapshot(): void {
+    const snap: Snapshot = { memories: [], globals: [] };
+    for (const core of this.cores) {
+      for (const [name, value] of Object.entries(core.exports)) {
+        if (!name.startsWith(SNAPSHOT_EXPORT_PREFIX)) continue;
+        if (value instanceof WebAssembly.Memory) {
+          snap.memories.push({ memory: value, bytes: new Uint8Array(value.buffer).slice() });
+        } else if (value instanceof WebAssembly.Global) {
+          snap.globals.push({ global: value, value: value.value });
+        }
+      }
+    }
+    this.snapshot = snap;
+  }
+
+  /** Restore the snapshot; false when that is impossible (a memory grew) and a new instance is needed. */
+  restore(): boolean {
+    const snap = this.snapshot;
+    if (!snap) return false;
+    for (const m of snap.memories) if (m.memory.buffer.byteLength !== m.bytes.length) return false;
+    for (const m of snap.memories) new Uint8Array(m.memory.buffer).set(m.bytes);
+    for (const g of snap.globals) g.global.value = g.value;
+    return true;
+  }
+
+  /** Whether any memory of the instance reached the memory limit (to classify a trap). */
+  atMemoryLimit(): boolean {
+    for (const core of this.cores) {
+      for (const value of Object.values(core.exports)) {
+        if (
+          value instanceof WebAssembly.Memory &&
+          value.buffer.byteLength + 65536 * 16 >= this.component.maxMemoryBytes
+        )
+          return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,118 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { transpile } from "@bytecodealliance/jco";
+import { WavsError } from "../internal/errors.js";
+import { assertComponentBytes } from "./component-bytes.js";
+import type { ComponentWorld } from "./exec-types.js";
+import { PREPARED_FORMAT_VERSION, type PreparedMeta } from "./prepared-component.js";
+
+const OPERATOR_EXPORTS = ["run"];
+const AGGREGATOR_EXPORTS = ["process-input", "handle-timer-callback", "handle-submit-callback"];
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Decide the world from the exported function names, or explain what is missing. */
+export function worldFromExports(exportNames: string[]): ComponentWorld {
+  const names = new Set(exportNames.map(kebab));
+  if (OPERATOR_EXPORTS.every((e) => names.has(e))) return "operator";
+  if (AGGREGATOR_EXPORTS.every((e) => names.has(e))) return "aggregator";
+  const partial = AGGREGATOR_EXPORTS.filter((e) => names.has(e));
+  throw new WavsError(
+    "WAVS_ERR_COMPONENT_INVALID",
+    partial.length > 0
+      ? `component exports ${[...names].join(", ")} but lacks ${AGGREGATOR_EXPORTS.filter((e) => !names.has(e)).join(", ")} of the aggregator world`
+      : `component exports ${[...names].join(", ") || "nothing"}; expected run (wavs:operator world) or process-input, handle-timer-callback, handle-submit-callback (wavs:aggregator world)`,
+    {
+      details: { exports: [...names] },
+      hint: "build it against wavs:operator@2.6.0 or wavs:aggregator@2.6.0",
+    },
+  );
+}
+
+/** Directory of one prepared component in the cache. */
+export function preparedDir(cacheDir: string, digest: string): string {
+  return join(cacheDir, digest);
+}
+
+/** Read the prepared form of `digest` if present and of the current format. */
+export function readPrepared(cacheDir: string, digest: string): PreparedMeta | undefined {
+  const file = join(preparedDir(cacheDir, digest), "meta.json");
+  if (!existsSync(file)) return undefined;
+  try {
+    const meta = JSON.parse(readFileSync(file, "utf8")) as PreparedMeta;
+    return meta.formatVersion === PREPARED_FORMAT_VERSION && meta.digest === digest
+      ? meta
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Check and prepare component bytes: validate the header, transpile with jco (glue module and
+ * core modules), decide the world from the exports, and write everything to
+ * `<cacheDir>/<digest>/` atomically. Nothing is written when any step fails.
+ */
+export async function prepareComponent(bytes: Uint8Array, cacheDir: string): Promise<PreparedMeta> {
+  assertComponentBytes(bytes);
+  const digest = createHash("sha256").update(bytes).digest("hex");
+  const existing = readPrepared(cacheDir, digest);
+  if (existing) return existing;
+  let out: Awaited<ReturnType<typeof transpile>>;
+  try {
+    out = await transpile(bytes, {
+      name: "component",
+      instantiation: "sync",
+      noTypescript: true,
+      base64Cutoff: 0,
+      nodejsCompat: false,
+      tlaCompat: false,
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    throw new WavsError(
+      "WAVS_ERR_COMPONENT_INVALID",
+      `component could not be decoded: ${message}`,
+      {
+        details: { size: bytes.length },
+        hint: "the file is truncated or not a valid WebAssembly component",
+        cause: err,
+      },
+    );
+  }
+  const exportNames = out.exports.map(([name]) => name);
+  const world = worldFromExports(exportNames);
+  const coreFiles = Object.keys(out.files).filter((f) => f.endsWith(".wasm"));
+  const meta: PreparedMeta = {
+    formatVersion: PREPARED_FORMAT_VERSION,
+    digest,
+    world,
+    coreFiles,
+    glue: "component.js",
+    imports: out.imports,
+    exports: exportNames,
+    sizeBytes: bytes.length,
+    preparedAt: new Date().toISOString(),
+  };
+  const final = preparedDir(cacheDir, digest);
+  const tmp = `${final}.tmp-${process.pid}-${Date.now()}`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    for (const [name, content] of Object.entries(out.files)) {
+      if (!name.endsWith(".wasm") && name !== "component.js") continue;
+      mkdirSync(dirname(join(tmp, name)), { recursive: true });
+      writeFileSync(join(tmp, name), content);
+    }
+    writeFileSync(join(tmp, "component.wasm"), bytes);
+    writeFileSync(join(tmp, "meta.json"), JSON.stringify(meta, null, 2));
+    rmSync(final, { recursive: true, force: true });
+    renameSync(tmp, final);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return meta;
+}

@@ -1,0 +1,217 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, Worker } from "node:worker_threads";
+import { WavsError } from "../internal/errors.js";
+import type { Logger } from "../internal/logger.js";
+import type { ExecContext, WorkerExecResult } from "./exec-types.js";
+import { serveBroker } from "./host/sync-broker.js";
+import { type HostIoLimits, handleBrokerRequest } from "./host-io-broker.js";
+import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
+
+export interface WorkerPoolOptions {
+  size: number;
+  queueLimit: number;
+  dbPath: string;
+  cacheDir: string;
+  maxMemoryPages: number;
+  snapshotThresholdMs: number;
+  io: HostIoLimits;
+  logger: Logger;
+}
+
+interface Job {
+  ctx: ExecContext;
+  timeLimitMs: number;
+  resolve: (r: WorkerExecResult) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  job: Job | undefined;
+  timer: NodeJS.Timeout | undefined;
+  /** Digests this worker has loaded, to route work to warm workers. */
+  warm: Set<string>;
+  startedAt: number;
+}
+
+function workerEntry(): { file: string; execArgv: string[] } {
+  const js = fileURLToPath(new URL("./worker.js", import.meta.url));
+  if (existsSync(js)) return { file: js, execArgv: [] };
+  // running from TypeScript sources (tests): load the worker through tsx
+  return {
+    file: fileURLToPath(new URL("./worker.ts", import.meta.url)),
+    execArgv: ["--import", "tsx"],
+  };
+}
+
+/**
+ * A fixed set of worker threads running component executions, with a bounded queue. A job
+ * that overruns its time limit gets its worker terminated (which stops even a tight loop) and
+ * replaced; a worker that dies fails only its own job.
+ */
+export class WorkerPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly queue: Job[] = [];
+  private stopped = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    for (let i = 0; i < options.size; i++) this.workers.push(this.spawn());
+  }
+
+  /** Jobs waiting for a worker. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Jobs running now. */
+  get running(): number {
+    return this.workers.filter((w) => w.job).length;
+  }
+
+  /** Run one execution; resolves with the worker's result, never rejects for component faults. */
+  run(ctx: ExecContext, timeLimitMs: number): Promise<WorkerExecResult> {
+    if (this.stopped) throw new WavsError("WAVS_ERR_EXEC_OVERLOADED", "engine is stopped");
+    if (this.queue.length >= this.options.queueLimit) {
+      throw new WavsError(
+        "WAVS_ERR_EXEC_OVERLOADED",
+        `engine queue is full (${this.options.queueLimit} waiting)`,
+        {
+          hint: "raise the engine queue limit or slow the trigger rate",
+        },
+      );
+    }
+    return new Promise((resolve) => {
+      this.queue.push({ ctx, timeLimitMs, resolve });
+      this.dispatch();
+    });
+  }
+
+  /** Load a component in every worker ahead of its first execution. */
+  warm(digest: string): void {
+    for (const w of this.workers) {
+      if (w.warm.has(digest)) continue;
+      w.warm.add(digest);
+      w.worker.postMessage({ type: "warm", digest } satisfies WorkerRequest);
+    }
+  }
+
+  /** Terminate every worker; queued jobs fail. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const job of this.queue.splice(0))
+      job.resolve(failure("WAVS_ERR_EXEC_OVERLOADED", "engine stopped"));
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private spawn(): PoolWorker {
+    const { port1, port2 } = new MessageChannel();
+    const shared = new SharedArrayBuffer(4);
+    const entry = workerEntry();
+    const init: WorkerInit = {
+      dbPath: this.options.dbPath,
+      cacheDir: this.options.cacheDir,
+      maxMemoryPages: this.options.maxMemoryPages,
+      brokerPort: port2,
+      brokerShared: shared,
+      snapshotThresholdMs: this.options.snapshotThresholdMs,
+    };
+    const worker = new Worker(entry.file, {
+      workerData: init,
+      transferList: [port2],
+      execArgv: entry.execArgv,
+      // the JS heap of a worker holds lifted component values; wasm memory is capped separately
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+      stdout: true,
+      stderr: true,
+    });
+    worker.unref();
+    worker.stdout.resume();
+    worker.stderr.resume();
+    serveBroker(port1, shared, (req) => handleBrokerRequest(req, this.options.io));
+    port1.unref();
+    const pw: PoolWorker = {
+      worker,
+      job: undefined,
+      timer: undefined,
+      warm: new Set(),
+      startedAt: Date.now(),
+    };
+    worker.on("message", (msg: WorkerReply) => {
+      if (msg.type === "result" && pw.job && pw.job.ctx.execId === msg.execId)
+        this.finish(pw, msg.result);
+    });
+    worker.on("error", (err: Error & { code?: string }) => {
+      const oom = err.code === "ERR_WORKER_OUT_OF_MEMORY";
+      this.replace(
+        pw,
+        oom
+          ? failure("WAVS_ERR_EXEC_MEMORY", "component exhausted the worker's memory")
+          : failure("WAVS_ERR_EXEC_WORKER_CRASHED", `engine worker crashed: ${err.message}`),
+      );
+    });
+    worker.on("exit", () => {
+      if (!this.stopped && this.workers.includes(pw)) {
+        this.replace(
+          pw,
+          failure("WAVS_ERR_EXEC_WORKER_CRASHED", "engine worker exited unexpectedly"),
+        );
+      }
+    });
+    return pw;
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const idle = this.workers.filter((w) => !w.job);
+      if (idle.length === 0) return;
+      const job = this.queue[0]!;
+      const pw = idle.find((w) => w.warm.has(job.ctx.digest)) ?? idle[0]!;
+      this.queue.shift();
+      pw.job = job;
+      pw.warm.add(job.ctx.digest);
+      pw.timer = setTimeout(() => {
+        this.replace(
+          pw,
+          failure(
+            "WAVS_ERR_EXEC_TIMEOUT",
+            `component exceeded its time limit of ${job.timeLimitMs} ms and was stopped`,
+          ),
+        );
+      }, job.timeLimitMs);
+      pw.worker.postMessage({ type: "exec", ctx: job.ctx } satisfies WorkerRequest);
+    }
+  }
+
+  private finish(pw: PoolWorker, result: WorkerExecResult): void {
+    const job = pw.job;
+    if (pw.timer) clearTimeout(pw.timer);
+    pw.job = undefined;
+    pw.timer = undefined;
+    job?.resolve(result);
+    this.dispatch();
+  }
+
+  /** Fail the worker's job (if any) with `result`, terminate the worker and start a new one. */
+  private replace(pw: PoolWorker, result: WorkerExecResult): void {
+    const index = this.workers.indexOf(pw);
+    if (index < 0) return;
+    if (pw.timer) clearTimeout(pw.timer);
+    const job = pw.job;
+    pw.job = undefined;
+    this.workers.splice(index, 1);
+    void pw.worker.terminate();
+    if (!this.stopped) {
+      this.options.logger.warn(
+        { code: result.ok ? undefined : result.error.code },
+        "engine worker replaced",
+      );
+      this.workers.push(this.spawn());
+    }
+    job?.resolve(result);
+    this.dispatch();
+  }
+}
+
+function failure(code: string, message: string): WorkerExecResult {
+  return { ok: false, error: { code, message }, logs: [], durationMs: 0 };
+}

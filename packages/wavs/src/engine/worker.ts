@@ -1,0 +1,218 @@
+/**
+ * Engine worker thread: loads prepared components, keeps warm instances, and runs one
+ * execution at a time. Blocking host calls (sleep, HTTP) block only this thread; the main
+ * thread enforces the time limit by terminating it.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { openDatabase } from "../store/database.js";
+import { KvStore } from "../store/kv-store.js";
+import { rewriteCoreModule } from "./core-module-rewrite.js";
+import type { ExecContext, ExportName, WorkerExecResult } from "./exec-types.js";
+import { ComponentExit } from "./host/host-error.js";
+import { SyncBroker } from "./host/sync-broker.js";
+import { InstanceSlot, type LoadedComponent } from "./instance-slot.js";
+import type { PreparedMeta } from "./prepared-component.js";
+
+export interface WorkerInit {
+  dbPath: string;
+  cacheDir: string;
+  maxMemoryPages: number;
+  brokerPort: MessagePort;
+  brokerShared: SharedArrayBuffer;
+  /** Instantiations slower than this (ms) switch the component to snapshot and restore. */
+  snapshotThresholdMs: number;
+}
+
+export type WorkerRequest = { type: "exec"; ctx: ExecContext } | { type: "warm"; digest: string };
+export type WorkerReply =
+  | { type: "result"; execId: number; result: WorkerExecResult }
+  | { type: "warmed"; digest: string };
+
+const EXPORT_FUNCTIONS: Record<ExportName, string> = {
+  run: "run",
+  "process-input": "processInput",
+  "handle-timer-callback": "handleTimerCallback",
+  "handle-submit-callback": "handleSubmitCallback",
+};
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const kv = new KvStore(openDatabase(init.dbPath));
+const broker = new SyncBroker(init.brokerPort, init.brokerShared);
+
+interface ComponentState {
+  loaded: LoadedComponent;
+  /** A ready instance: a spare (fresh mode) or the reusable one (snapshot mode). */
+  ready: InstanceSlot | undefined;
+  snapshotMode: boolean;
+}
+const components = new Map<string, Promise<ComponentState>>();
+
+async function load(digest: string): Promise<ComponentState> {
+  const dir = join(init.cacheDir, digest);
+  const meta = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")) as PreparedMeta;
+  const glue = (await import(pathToFileURL(join(dir, meta.glue)).href)) as {
+    instantiate: LoadedComponent["instantiate"];
+  };
+  const modules = new Map<string, WebAssembly.Module>();
+  for (const file of meta.coreFiles) {
+    const { bytes } = rewriteCoreModule(readFileSync(join(dir, file)), {
+      maxMemoryPages: init.maxMemoryPages,
+      exportState: true,
+    });
+    modules.set(file, new WebAssembly.Module(bytes));
+  }
+  const loaded: LoadedComponent = {
+    digest,
+    instantiate: glue.instantiate,
+    modules,
+    maxMemoryBytes: init.maxMemoryPages * 65536,
+  };
+  const first = new InstanceSlot(loaded, kv, broker);
+  const snapshotMode = first.instantiateMs > init.snapshotThresholdMs;
+  if (snapshotMode) first.takeSnapshot();
+  return { loaded, ready: first, snapshotMode };
+}
+
+function getComponent(digest: string): Promise<ComponentState> {
+  let p = components.get(digest);
+  if (!p) {
+    p = load(digest);
+    components.set(digest, p);
+    p.catch(() => components.delete(digest));
+  }
+  return p;
+}
+
+function newSlot(c: ComponentState): InstanceSlot {
+  const slot = new InstanceSlot(c.loaded, kv, broker);
+  if (c.snapshotMode) slot.takeSnapshot();
+  return slot;
+}
+
+function classify(err: unknown, slot: InstanceSlot): { code: string; message: string } {
+  if (err && typeof err === "object" && Object.hasOwn(err, "payload")) {
+    const payload = (err as { payload: unknown }).payload;
+    return {
+      code: "WAVS_ERR_EXEC_COMPONENT_ERROR",
+      message: typeof payload === "string" ? payload : JSON.stringify(payload),
+    };
+  }
+  if (err instanceof ComponentExit) {
+    return {
+      code: "WAVS_ERR_EXEC_TRAP",
+      message: `component exited (status ${String(err.status)}) without returning a result`,
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (
+    slot.atMemoryLimit() ||
+    (/memory|out of bounds memory access|Maximum memory size/i.test(message) &&
+      slot.atMemoryLimit())
+  ) {
+    return {
+      code: "WAVS_ERR_EXEC_MEMORY",
+      message: `component ran out of memory (limit ${init.maxMemoryPages * 64} KiB): ${message}`,
+    };
+  }
+  if (
+    err instanceof RangeError &&
+    /Array buffer allocation failed|Invalid typed array length/.test(message)
+  ) {
+    return {
+      code: "WAVS_ERR_EXEC_MEMORY",
+      message: `component output too large for the host: ${message}`,
+    };
+  }
+  if (err instanceof WebAssembly.RuntimeError)
+    return { code: "WAVS_ERR_EXEC_TRAP", message: `component trapped: ${message}` };
+  return { code: "WAVS_ERR_EXEC_TRAP", message: `component failed: ${message}` };
+}
+
+async function execute(ctx: ExecContext): Promise<void> {
+  const t0 = performance.now();
+  let c: ComponentState;
+  try {
+    c = await getComponent(ctx.digest);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    reply(ctx.execId, {
+      ok: false,
+      error: { code: "WAVS_ERR_COMPONENT_NOT_FOUND", message },
+      logs: [],
+      durationMs: 0,
+    });
+    return;
+  }
+  const slot = c.ready ?? newSlot(c);
+  c.ready = undefined;
+  const instantiateMs = performance.now() - t0;
+  const fn = slot.api[EXPORT_FUNCTIONS[ctx.fn]];
+  const start = performance.now();
+  slot.state.begin(ctx);
+  let result: WorkerExecResult;
+  let healthy = true;
+  try {
+    if (!fn) throw new Error(`component does not export ${ctx.fn}`);
+    const value = fn(...ctx.args);
+    slot.flushOutput();
+    result = {
+      ok: true,
+      value,
+      logs: slot.state.end(),
+      durationMs: performance.now() - start,
+      instantiateMs,
+    };
+  } catch (err) {
+    healthy = false;
+    const error = classify(err, slot);
+    slot.flushOutput();
+    result = { ok: false, error, logs: slot.state.end(), durationMs: performance.now() - start };
+  }
+  // post before restoring: the reply is copied now, so values never alias restored memory
+  reply(ctx.execId, result);
+  if (c.snapshotMode && healthy && slot.restore()) {
+    c.ready = slot;
+  } else {
+    // prepare the next instance off the hot path
+    setImmediate(() => {
+      if (!c.ready) c.ready = newSlot(c);
+    });
+  }
+}
+
+function reply(execId: number, result: WorkerExecResult): void {
+  try {
+    port.postMessage({ type: "result", execId, result } satisfies WorkerReply);
+  } catch (err) {
+    // a value that cannot be cloned is a garbage result, not a crash
+    port.postMessage({
+      type: "result",
+      execId,
+      result: {
+        ok: false,
+        error: {
+          code: "WAVS_ERR_EXEC_BAD_RESPONSE",
+          message: `result could not be transferred: ${String(err)}`,
+        },
+        logs: result.logs,
+        durationMs: result.durationMs,
+      },
+    } satisfies WorkerReply);
+  }
+}
+
+// one execution at a time: the next message waits until the current one is done
+let chain: Promise<void> = Promise.resolve();
+port.on("message", (msg: WorkerRequest) => {
+  chain = chain.then(async () => {
+    if (msg.type === "exec") await execute(msg.ctx);
+    else {
+      await getComponent(msg.digest).catch(() => undefined);
+      port.postMessage({ type: "warmed", digest: msg.digest } satisfies WorkerReply);
+    }
+  });
+});
