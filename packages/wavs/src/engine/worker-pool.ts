@@ -34,14 +34,13 @@ interface PoolWorker {
   startedAt: number;
 }
 
-function workerEntry(): { file: string; execArgv: string[] } {
-  const js = fileURLToPath(new URL("./worker.js", import.meta.url));
-  if (existsSync(js)) return { file: js, execArgv: [] };
-  // running from TypeScript sources (tests): load the worker through tsx
-  return {
-    file: fileURLToPath(new URL("./worker.ts", import.meta.url)),
-    execArgv: ["--import", "tsx"],
-  };
+function workerEntry(): string {
+  const beside = fileURLToPath(new URL("./worker.js", import.meta.url));
+  if (existsSync(beside)) return beside;
+  // running from TypeScript sources (tests): worker threads cannot load .ts, use the build
+  const built = fileURLToPath(new URL("../../dist/engine/worker.js", import.meta.url));
+  if (existsSync(built)) return built;
+  throw new Error(`engine worker not built (looked for ${beside} and ${built}); run npm run build`);
 }
 
 /**
@@ -106,7 +105,6 @@ export class WorkerPool {
   private spawn(): PoolWorker {
     const { port1, port2 } = new MessageChannel();
     const shared = new SharedArrayBuffer(4);
-    const entry = workerEntry();
     const init: WorkerInit = {
       dbPath: this.options.dbPath,
       cacheDir: this.options.cacheDir,
@@ -115,10 +113,9 @@ export class WorkerPool {
       brokerShared: shared,
       snapshotThresholdMs: this.options.snapshotThresholdMs,
     };
-    const worker = new Worker(entry.file, {
+    const worker = new Worker(workerEntry(), {
       workerData: init,
       transferList: [port2],
-      execArgv: entry.execArgv,
       // the JS heap of a worker holds lifted component values; wasm memory is capped separately
       resourceLimits: { maxOldGenerationSizeMb: 1024 },
       stdout: true,
