@@ -84,6 +84,6 @@ export function validateAggregatorActions(value: unknown): AggregatorAction[] {
         return { kind: "submit", chainType: "cosmos", chain: v.chain, address: addr, gasPrice };
       }
     }
-    bad(`action ${i} is neither a timer nor a submit`);
+    return bad(`action ${i} is neither a timer nor a submit`);
   });
 }
