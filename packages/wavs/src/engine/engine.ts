@@ -13,6 +13,8 @@ import { WorkerPool } from "./worker-pool.js";
 export interface EngineOptions {
   /** Data directory: component cache, KV database, per-service file system roots. */
   dataDir: string;
+  /** Where prepared components are cached; defaults to `<dataDir>/components`. */
+  cacheDir?: string;
   /** SQLite file holding KV; defaults to `<dataDir>/wavs.db`. */
   dbPath?: string;
   logger: Logger;
@@ -82,7 +84,7 @@ export interface RegisteredComponent {
 export class Engine {
   readonly cacheDir: string;
   private readonly pool: WorkerPool;
-  private readonly options: Required<Omit<EngineOptions, "dbPath" | "hostEnv">> & {
+  private readonly options: Required<Omit<EngineOptions, "dbPath" | "hostEnv" | "cacheDir">> & {
     hostEnv: Record<string, string | undefined>;
   };
   private nextExecId = 1;
@@ -99,7 +101,7 @@ export class Engine {
       hostEnv: process.env,
       ...options,
     };
-    this.cacheDir = join(options.dataDir, "components");
+    this.cacheDir = options.cacheDir ?? join(options.dataDir, "components");
     this.pool = new WorkerPool({
       size: this.options.poolSize,
       queueLimit: this.options.queueLimit,

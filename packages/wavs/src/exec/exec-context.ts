@@ -1,0 +1,150 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { ExecPermissions, ExecRequest } from "../engine/engine.js";
+import { WavsError } from "../internal/errors.js";
+import {
+  type Component,
+  defaultExecService,
+  parseService,
+  resolvePermissions,
+  type Service,
+  serviceId as serviceIdOf,
+  serviceToWit,
+  workflowToWit,
+} from "../service/index.js";
+import { parseJsonArg } from "./input-arg.js";
+
+/** Where a local run takes its service, workflow and component settings from. */
+export interface LocalServiceContext {
+  service: Service;
+  workflowId: string;
+  serviceId: string;
+  /** The component whose settings apply (the workflow's, or its aggregator's). */
+  component: Component;
+}
+
+/** Flags shared by `wavs exec` and `wavs exec-aggregator`. */
+export interface LocalContextFlags {
+  servicePath?: string | undefined;
+  workflowId?: string | undefined;
+  config: Record<string, string>;
+  timeLimitSeconds?: number | undefined;
+  fuelLimit?: bigint | undefined;
+  hostEnv: Record<string, string | undefined>;
+}
+
+/** sha256 of a file's bytes, lowercase hex. */
+export function fileDigest(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * Build the service context of a local run: the given service JSON and workflow (settings,
+ * permissions, manager as `get-service` reports them), or a default service with every
+ * permission and all WAVS_ENV* variables passed through, as the reference's exec does.
+ */
+export function localServiceContext(
+  digest: string,
+  flags: LocalContextFlags,
+  pick: "workflow" | "aggregator",
+): LocalServiceContext {
+  let service: Service;
+  let workflowId = flags.workflowId;
+  if (flags.servicePath) {
+    service = parseService(parseJsonArg(`@${flags.servicePath}`, "--service"));
+    const ids = [...service.workflows.keys()];
+    workflowId ??= ids[0];
+    if (!workflowId || !service.workflows.has(workflowId)) {
+      throw new WavsError(
+        "WAVS_ERR_INPUT_INVALID",
+        `--workflow ${workflowId ?? ""}: not in the service`,
+        {
+          details: { workflows: ids },
+          hint: `choose one of ${ids.join(", ") || "(none: the service has no workflows)"}`,
+        },
+      );
+    }
+  } else {
+    const envKeys = Object.keys(flags.hostEnv).filter((k) => k.startsWith("WAVS_ENV"));
+    service = defaultExecService(digest, {
+      config: flags.config,
+      timeLimitSeconds: flags.timeLimitSeconds,
+      fuelLimit: flags.fuelLimit,
+      envKeys,
+    });
+    workflowId = "default";
+  }
+  const workflow = service.workflows.get(workflowId)!;
+  let component = workflow.component;
+  if (pick === "aggregator") {
+    if (workflow.submit.type === "aggregator") component = workflow.submit.component;
+    else if (flags.servicePath) {
+      throw new WavsError(
+        "WAVS_ERR_INPUT_INVALID",
+        `workflow ${workflowId} submits nothing (submit: none)`,
+        {
+          hint: "choose a workflow whose submit is an aggregator",
+        },
+      );
+    }
+  }
+  // flags override the service's component settings for this run
+  component = {
+    ...component,
+    config: new Map([...component.config, ...Object.entries(flags.config)]),
+    time_limit_seconds: flags.timeLimitSeconds ?? component.time_limit_seconds,
+    fuel_limit: flags.fuelLimit ?? component.fuel_limit,
+  };
+  return { service, workflowId, serviceId: serviceIdOf(service.manager), component };
+}
+
+/** Engine permissions from a component's permissions. */
+export function execPermissions(component: Component): ExecPermissions {
+  const p = resolvePermissions(component.permissions);
+  const hosts = p.allowed_http_hosts;
+  return {
+    http: hosts.type === "only" ? { kind: "only", hosts: [...hosts.hosts] } : { kind: hosts.type },
+    fileSystem: p.file_system,
+    rawSockets: p.raw_sockets,
+    dnsResolution: p.dns_resolution,
+  };
+}
+
+/** The engine request fields that come from the service context. */
+export function contextRequestFields(
+  ctx: LocalServiceContext,
+): Pick<
+  ExecRequest,
+  | "serviceId"
+  | "workflowId"
+  | "service"
+  | "workflow"
+  | "config"
+  | "envKeys"
+  | "permissions"
+  | "timeLimitSeconds"
+> {
+  const workflow = ctx.service.workflows.get(ctx.workflowId)!;
+  return {
+    serviceId: ctx.serviceId,
+    workflowId: ctx.workflowId,
+    service: serviceToWit(ctx.service),
+    workflow: workflowToWit(workflow),
+    config: [...ctx.component.config],
+    envKeys: ctx.component.env_keys,
+    permissions: execPermissions(ctx.component),
+    timeLimitSeconds: ctx.component.time_limit_seconds,
+  };
+}
+
+/** Read a component file with a clear error. */
+export function readComponentFile(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (err) {
+    throw new WavsError("WAVS_ERR_INPUT_INVALID", `--component: cannot read ${path}`, {
+      hint: "pass the path of a .wasm component",
+      cause: err,
+    });
+  }
+}
