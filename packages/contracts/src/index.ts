@@ -1,1 +1,7 @@
-export {};
+// @wavs-ts/contracts: compiled WAVS contracts (ABI + bytecode), envelope signing, deployment
+// helpers and a real-anvil harness.
+export * from "./anvil.js";
+export * from "./deploy.js";
+export * from "./envelope.js";
+export * from "./errors.js";
+export * from "./generated/index.js";

@@ -1,1 +1,34 @@
-export {};
+// Public API of @wavs-ts/sdk: WIT value types, guest helpers (also usable in Node), the WIT
+// directory assembler and the component build tool.
+
+export {
+  type BuildComponentOptions,
+  type BuildComponentResult,
+  buildComponent,
+  ComponentBuildError,
+  type ComponentBuildErrorDetails,
+  defaultCacheDir,
+  type EngineFeature,
+  findProjectRoot,
+  normaliseWitImport,
+  WORLD_EXPORTS,
+} from "./build-component.js";
+export {
+  buildFixture,
+  buildFixtureWithInfo,
+  fixtureEntry,
+  fixtureWorld,
+  listFixtures,
+} from "./fixtures.js";
+export * from "./guest/abi.js";
+export * from "./guest/bytes.js";
+export * from "./guest/payload.js";
+export type * from "./types.js";
+export {
+  assembleWitDir,
+  WASI_WIT_VERSION,
+  WORLD_IDS,
+  type WorldName,
+  witSourceDir,
+} from "./wit-dir.js";
+export { buildWatComponent } from "./build-wat-component.js";

@@ -1,0 +1,172 @@
+// The one implementation of WAVS envelope encoding and signing (spec: signing.md). The node's
+// signing module, the aggregator and the tests all use it, so what operators sign and what
+// `WavsServiceManager.validate` checks can never drift apart.
+import {
+  type Address,
+  concat,
+  encodeAbiParameters,
+  getAddress,
+  type Hex,
+  hashMessage,
+  isHex,
+  keccak256,
+  type LocalAccount,
+  numberToHex,
+  recoverAddress,
+  size,
+  slice,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+/** `Envelope { bytes20 eventId; bytes12 ordering; bytes payload; }` */
+export interface Envelope {
+  eventId: Hex;
+  ordering: Hex;
+  payload: Hex;
+}
+
+/** `SignatureData { address[] signers; bytes[] signatures; uint32 referenceBlock; }` */
+export interface SignatureData {
+  signers: readonly Address[];
+  signatures: readonly Hex[];
+  referenceBlock: number;
+}
+
+/** One operator's signature over an envelope. */
+export interface EnvelopeSignature {
+  signer: Address;
+  signature: Hex;
+}
+
+/** The `prefix` of a secp256k1 `signature_kind`: EIP-191 (the default) or none. */
+export type SignaturePrefix = "eip191" | null;
+
+/** ABI parameter of the Envelope struct. */
+export const envelopeAbiParameter = {
+  name: "envelope",
+  type: "tuple",
+  components: [
+    { name: "eventId", type: "bytes20" },
+    { name: "ordering", type: "bytes12" },
+    { name: "payload", type: "bytes" },
+  ],
+} as const;
+
+/** ABI parameter of the SignatureData struct. */
+export const signatureDataAbiParameter = {
+  name: "signatureData",
+  type: "tuple",
+  components: [
+    { name: "signers", type: "address[]" },
+    { name: "signatures", type: "bytes[]" },
+    { name: "referenceBlock", type: "uint32" },
+  ],
+} as const;
+
+/** Ordering used when the component set none: 12 zero bytes. */
+export const ZERO_ORDERING: Hex = "0x000000000000000000000000";
+
+/** Length in bytes of an `r || s || v` signature. */
+export const SIGNATURE_LENGTH = 65;
+
+/** Envelope `ordering` for a component's u64 ordering: big-endian in the first 8 bytes. */
+export function orderingFromU64(ordering: bigint | number | undefined): Hex {
+  if (ordering === undefined) return ZERO_ORDERING;
+  return concat([numberToHex(BigInt(ordering), { size: 8 }), "0x00000000"]);
+}
+
+/** `abi.encode(envelope)`: the struct as one dynamic tuple (starts with the 0x20 offset word). */
+export function encodeEnvelope(envelope: Envelope): Hex {
+  return encodeAbiParameters([envelopeAbiParameter], [envelope]);
+}
+
+/** `keccak256(abi.encode(envelope))`. */
+export function envelopeHash(envelope: Envelope): Hex {
+  return keccak256(encodeEnvelope(envelope));
+}
+
+/** `keccak256("\x19Ethereum Signed Message:\n32" || hash)` (OpenZeppelin toEthSignedMessageHash). */
+export function eip191Digest(hash: Hex): Hex {
+  if (size(hash) !== 32) throw new Error(`eip191Digest: expected a 32-byte hash, got ${hash}`);
+  return hashMessage({ raw: hash });
+}
+
+/** The digest that is actually signed for an envelope. */
+export function envelopeDigest(envelope: Envelope, prefix: SignaturePrefix = "eip191"): Hex {
+  const hash = envelopeHash(envelope);
+  return prefix === "eip191" ? eip191Digest(hash) : hash;
+}
+
+/** Signs an envelope with an account or a private key; returns 65 bytes `r || s || v`, v in {27, 28}. */
+export async function signEnvelope(
+  envelope: Envelope,
+  signer: LocalAccount | Hex,
+  options: { prefix?: SignaturePrefix } = {},
+): Promise<Hex> {
+  const account = typeof signer === "string" ? privateKeyToAccount(signer) : signer;
+  const prefix = options.prefix === undefined ? "eip191" : options.prefix;
+  let signature: Hex;
+  if (prefix === "eip191") {
+    signature = await account.signMessage({ message: { raw: envelopeHash(envelope) } });
+  } else {
+    if (!account.sign) throw new Error("signEnvelope: this account cannot sign a raw digest");
+    signature = await account.sign({ hash: envelopeHash(envelope) });
+  }
+  return normalizeSignature(signature);
+}
+
+/** Recovers the address that signed an envelope; throws on a malformed signature. */
+export async function recoverEnvelopeSigner(
+  envelope: Envelope,
+  signature: Hex,
+  prefix: SignaturePrefix = "eip191",
+): Promise<Address> {
+  const normalized = normalizeSignature(signature);
+  return getAddress(
+    await recoverAddress({ hash: envelopeDigest(envelope, prefix), signature: normalized }),
+  );
+}
+
+/**
+ * Checks a signature is 65 bytes and returns it with v in {27, 28}: some signers (hardware,
+ * remote) return v in {0, 1}, which the ecrecover precompile rejects.
+ */
+export function normalizeSignature(signature: Hex): Hex {
+  if (!isHex(signature) || size(signature) !== SIGNATURE_LENGTH) {
+    throw new Error(`expected a ${SIGNATURE_LENGTH}-byte signature, got ${signature}`);
+  }
+  const v = Number.parseInt(signature.slice(-2), 16);
+  if (v === 27 || v === 28) return signature.toLowerCase() as Hex;
+  if (v === 0 || v === 1) return concat([slice(signature, 0, 64), v === 0 ? "0x1b" : "0x1c"]);
+  throw new Error(`signature has invalid recovery byte ${v}`);
+}
+
+/**
+ * Builds `SignatureData`: signers sorted ascending by numeric address, each with its
+ * signature at the same index. Throws on a duplicate signer.
+ */
+export function buildSignatureData(
+  signatures: readonly EnvelopeSignature[],
+  referenceBlock: number | bigint,
+): SignatureData {
+  const block = Number(referenceBlock);
+  if (!Number.isInteger(block) || block < 0 || block > 0xffffffff) {
+    throw new Error(`referenceBlock ${referenceBlock} does not fit uint32`);
+  }
+  const entries = signatures.map(({ signer, signature }) => ({
+    signer: getAddress(signer),
+    key: BigInt(signer),
+    signature: normalizeSignature(signature),
+  }));
+  entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i]!.key === entries[i - 1]!.key) {
+      throw new Error(`duplicate signer ${entries[i]!.signer}`);
+    }
+  }
+  return {
+    signers: entries.map((entry) => entry.signer),
+    signatures: entries.map((entry) => entry.signature),
+    referenceBlock: block,
+  };
+}

@@ -1,0 +1,30 @@
+/** Node and CLI configuration: wavs.toml + .env + WAVS_* env vars + flags, one schema. */
+
+export type { WitChainConfigs } from "./chains.js";
+export { chainConfig, cosmosChainKeys, evmChainKeys, toWitChainConfigs } from "./chains.js";
+export { parseDotenv } from "./dotenv.js";
+export {
+  CONFIG_FILE_NAME,
+  type ConfigSection,
+  configSearchPaths,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+} from "./load.js";
+export { REDACTED, redactConfig, redactUrl, redactUrlsInText } from "./redact.js";
+export {
+  type ChainsConfig,
+  CONFIG_FIELDS,
+  type ConfigField,
+  type CosmosChainConfig,
+  CosmosChainConfigSchema,
+  DEFAULT_DATA_DIR,
+  DEFAULT_IPFS_GATEWAY,
+  DEFAULT_WAVS_ENDPOINT,
+  type EvmChainConfig,
+  EvmChainConfigSchema,
+  type P2pConfig,
+  SECRET_FIELDS,
+  type WavsConfig,
+  WavsConfigSchema,
+} from "./schema.js";

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_DATA_DIR, FIELD_KINDS, WavsConfigSchema } from "./schema.js";
+
+function parse(input: unknown) {
+  return WavsConfigSchema.parse(input);
+}
+
+function issuesOf(input: unknown): string[] {
+  const result = WavsConfigSchema.safeParse(input, { reportInput: true });
+  if (result.success) throw new Error("expected the parse to fail");
+  return result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+}
+
+describe("WavsConfigSchema", () => {
+  it("fills every default from an empty table", () => {
+    expect(parse({})).toEqual({
+      port: 8000,
+      host: "127.0.0.1",
+      log_level: "info",
+      data: DEFAULT_DATA_DIR,
+      dev_endpoints_enabled: false,
+      max_body_size_mb: 15,
+      cors_allowed_origins: [],
+      ipfs_gateway: "https://gateway.pinata.cloud/ipfs/",
+      max_memory_mb: 512,
+      engine_pool_size: 4,
+      p2p: { type: "disabled" },
+      chains: { evm: {}, cosmos: {} },
+      wavs_endpoint: "http://127.0.0.1:8000",
+      json: false,
+    });
+  });
+
+  it("has a text kind for every field", () => {
+    expect(Object.keys(FIELD_KINDS).sort()).toEqual(Object.keys(WavsConfigSchema.shape).sort());
+  });
+
+  it("parses chain tables keyed by the id part of the chain key", () => {
+    const config = parse({
+      chains: {
+        evm: { "31337": { ws_endpoints: ["ws://localhost:8545"], confirmations: 2 } },
+        cosmos: {
+          "wasmd-1": {
+            bech32_prefix: "wasm",
+            rpc_endpoint: "http://localhost:26657",
+            gas_price: 0.025,
+            gas_denom: "ustake",
+          },
+        },
+      },
+    });
+    expect(config.chains.evm["31337"]).toEqual({
+      ws_endpoints: ["ws://localhost:8545"],
+      confirmations: 2,
+      poll_interval_ms: 1000,
+    });
+    expect(config.chains.cosmos["wasmd-1"]).toEqual({
+      bech32_prefix: "wasm",
+      rpc_endpoint: "http://localhost:26657",
+      gas_price: 0.025,
+      gas_denom: "ustake",
+    });
+  });
+
+  it("never lets a __proto__ chain id change a prototype", () => {
+    const chains = JSON.parse('{"evm": {"__proto__": {"http_endpoint": "http://x"}}}') as unknown;
+    const config = parse({ chains });
+    expect(Object.keys(config.chains.evm)).toEqual([]);
+    expect((config.chains.evm as Record<string, unknown>).http_endpoint).toBeUndefined();
+    expect(({} as Record<string, unknown>).http_endpoint).toBeUndefined();
+  });
+
+  it("reads p2p modes as a tagged value", () => {
+    expect(parse({ p2p: "disabled" }).p2p).toEqual({ type: "disabled" });
+    expect(parse({ p2p: { local: { listen_port: 9000 } } }).p2p).toEqual({
+      type: "local",
+      listen_port: 9000,
+    });
+    expect(parse({ p2p: { remote: { listen_port: 9000 } } }).p2p).toEqual({
+      type: "remote",
+      listen_port: 9000,
+      bootstrap_nodes: [],
+    });
+    expect(issuesOf({ p2p: "mdns" })).toMatchInlineSnapshot(`
+      [
+        "p2p: 'mdns' is not one of disabled, local, remote",
+      ]
+    `);
+    expect(
+      issuesOf({ p2p: { remote: { listen_port: 1, bootstrap_nodes: ["1.2.3.4"] } } }),
+    ).toMatchInlineSnapshot(`
+        [
+          "p2p.remote.bootstrap_nodes.0: expected a multiaddr such as /ip4/203.0.113.5/tcp/9000/p2p/<peer id>, found "1.2.3.4"",
+        ]
+      `);
+  });
+
+  it("reads log levels, including the reference's tracing directives", () => {
+    expect(parse({ log_level: "DEBUG" }).log_level).toBe("debug");
+    expect(parse({ log_level: ["info", "wavs=debug"] }).log_level).toBe("debug");
+    expect(parse({ log_level: "warn, hyper=trace" }).log_level).toBe("warn");
+    expect(parse({ log_level: "off" }).log_level).toBe("silent");
+    expect(issuesOf({ log_level: 3 })).toMatchInlineSnapshot(`
+      [
+        "log_level: expected one of fatal, error, warn, info, debug, trace, silent, found 3",
+      ]
+    `);
+  });
+
+  it("checks ranges and URL schemes", () => {
+    expect(
+      issuesOf({
+        port: 1.5,
+        engine_pool_size: 0,
+        max_body_size_mb: -1,
+        max_wasm_fuel: 0,
+        ipfs_gateway: "ipfs://x",
+        prometheus: "localhost:9090",
+      }),
+    ).toMatchInlineSnapshot(`
+      [
+        "port: expected an integer from 0 to 65535, found 1.5",
+        "max_body_size_mb: expected a number above 0, found -1",
+        "ipfs_gateway: expected a URL starting with http:// or https://, found "ipfs://x"",
+        "max_wasm_fuel: expected an integer from 1 to 18446744073709551615, found 0",
+        "engine_pool_size: expected an integer from 1 to 1024, found 0",
+        "prometheus: expected a URL starting with http:// or https://, found "localhost:9090"",
+      ]
+    `);
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * The one schema of wavs.toml, environment variables and flags: every node and CLI field with
+ * its default, and the chain tables. Loading (sections, env, flags) lives in `load.ts`.
+ */
+import { z } from "zod";
+import { LOG_LEVELS, type LogLevel } from "../internal/logger.js";
+import { CHAIN_ID_RE } from "../service/chain-key.js";
+import { taggedEnum } from "../service/schema-helpers.js";
+import { describeFound } from "./describe.js";
+import {
+  credential,
+  integer,
+  mnemonic,
+  nonEmptyString,
+  nonNegativeNumber,
+  port,
+  positiveNumber,
+  token,
+  u64,
+  url,
+} from "./schema-builders.js";
+
+/** Default data directory; `loadConfig` expands `~`. */
+export const DEFAULT_DATA_DIR = "~/.wavs/data";
+/** Default IPFS gateway (the reference's). */
+export const DEFAULT_IPFS_GATEWAY = "https://gateway.pinata.cloud/ipfs/";
+/** Default node address the CLI talks to. */
+export const DEFAULT_WAVS_ENDPOINT = "http://127.0.0.1:8000";
+
+const HTTP = ["http", "https"] as const;
+const WS = ["ws", "wss"] as const;
+
+const LEVEL_ALIASES: Readonly<Record<string, LogLevel>> = { off: "silent", warning: "warn" };
+
+function toLogLevel(name: string): LogLevel | undefined {
+  const lower = name.toLowerCase();
+  if ((LOG_LEVELS as readonly string[]).includes(lower)) return lower as LogLevel;
+  return Object.hasOwn(LEVEL_ALIASES, lower) ? LEVEL_ALIASES[lower] : undefined;
+}
+
+/**
+ * A log level. The reference takes tracing directives (`["info", "wavs=debug"]` or
+ * `"info, wavs=debug"`); we accept that form too: the level is the most verbose of the bare
+ * level and any `wavs...=level` directive. Directives for other targets name Rust crates and
+ * are ignored.
+ */
+export const LogLevelSchema = z.unknown().transform((value, ctx): LogLevel => {
+  const list = LOG_LEVELS.join(", ");
+  const parts = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(parts) || !parts.every((p): p is string => typeof p === "string")) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected one of ${list}, found ${describeFound(value)}`,
+    });
+    return z.NEVER;
+  }
+  const directives = parts
+    .flatMap((p) => p.split(","))
+    .map((d) => d.trim())
+    .filter((d) => d !== "");
+  let chosen: LogLevel | undefined;
+  for (const directive of directives) {
+    const eq = directive.indexOf("=");
+    const target = eq < 0 ? undefined : directive.slice(0, eq).trim();
+    const name = eq < 0 ? directive : directive.slice(eq + 1).trim();
+    const level = toLogLevel(name);
+    if (level === undefined) {
+      ctx.addIssue({ code: "custom", message: `${describeFound(name)} is not one of ${list}` });
+      return z.NEVER;
+    }
+    if (target !== undefined && !target.startsWith("wavs")) continue;
+    // LOG_LEVELS runs from least to most verbose (silent last): keep the more verbose one.
+    const rank = (l: LogLevel) => (l === "silent" ? -1 : LOG_LEVELS.indexOf(l));
+    if (chosen === undefined || rank(level) > rank(chosen)) chosen = level;
+  }
+  return chosen ?? "info";
+});
+
+/** A chain table key: the id part of a chain key (`31337` in `[default.chains.evm.31337]`). */
+export const ChainIdKeySchema = z.string().superRefine((id, ctx) => {
+  if (!CHAIN_ID_RE.test(id)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${describeFound(id)} is not a chain id (1 to 32 characters of a-z, A-Z, 0-9, _ and -)`,
+    });
+  }
+});
+
+/** `[default.chains.evm.<id>]`: an EVM chain; chain key `evm:<id>`, chain id `<id>`. */
+export const EvmChainConfigSchema = z
+  .strictObject({
+    ws_endpoints: z.array(url(WS)).default(() => []),
+    http_endpoint: url(HTTP).optional(),
+    confirmations: integer(0).default(0),
+    poll_interval_ms: integer(1).default(1000),
+  })
+  .superRefine((chain, ctx) => {
+    if (chain.ws_endpoints.length === 0 && chain.http_endpoint === undefined) {
+      ctx.addIssue({ code: "custom", message: "needs ws_endpoints or http_endpoint (or both)" });
+    }
+  });
+/** One EVM chain's settings. */
+export type EvmChainConfig = z.output<typeof EvmChainConfigSchema>;
+
+/** `[default.chains.cosmos.<id>]`: a Cosmos chain; chain key `cosmos:<id>`. */
+export const CosmosChainConfigSchema = z
+  .strictObject({
+    chain_id: nonEmptyString().optional(),
+    bech32_prefix: z.string().regex(/^[a-z0-9]{1,83}$/, {
+      error: (issue) =>
+        `expected a lower-case bech32 prefix such as "wasm", found ${describeFound(issue.input)}`,
+    }),
+    rpc_endpoint: url(HTTP).optional(),
+    grpc_endpoint: url(HTTP).optional(),
+    grpc_web_endpoint: url(HTTP).optional(),
+    gas_price: nonNegativeNumber(),
+    gas_denom: nonEmptyString(),
+  })
+  .superRefine((chain, ctx) => {
+    if (!chain.rpc_endpoint && !chain.grpc_endpoint && !chain.grpc_web_endpoint) {
+      ctx.addIssue({
+        code: "custom",
+        message: "needs at least one of rpc_endpoint, grpc_endpoint, grpc_web_endpoint",
+      });
+    }
+  });
+/** One Cosmos chain's settings. */
+export type CosmosChainConfig = z.output<typeof CosmosChainConfigSchema>;
+
+/** The `chains` table: `evm` and `cosmos` chains by the id part of their chain key. */
+export const ChainsConfigSchema = z.strictObject({
+  evm: z.record(ChainIdKeySchema, EvmChainConfigSchema).default(() => ({})),
+  cosmos: z.record(ChainIdKeySchema, CosmosChainConfigSchema).default(() => ({})),
+});
+/** All configured chains. */
+export type ChainsConfig = z.output<typeof ChainsConfigSchema>;
+
+const multiaddr = z.string().superRefine((s, ctx) => {
+  if (!s.startsWith("/")) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a multiaddr such as /ip4/203.0.113.5/tcp/9000/p2p/<peer id>, found ${describeFound(s)}`,
+    });
+  }
+});
+
+/** The data of each p2p mode that has any (also used to suggest names for unknown keys). */
+export const P2P_MODES = {
+  disabled: null,
+  local: z.strictObject({ listen_port: port() }),
+  remote: z.strictObject({
+    listen_port: port(),
+    bootstrap_nodes: z.array(multiaddr).default(() => []),
+  }),
+} as const;
+
+/** `p2p`: `"disabled"`, `{local = {listen_port}}` (mDNS) or `{remote = {listen_port, bootstrap_nodes}}`. */
+export const P2pConfigSchema = taggedEnum(P2P_MODES);
+/** Parsed p2p mode, tagged by `type`. */
+export type P2pConfig = z.output<typeof P2pConfigSchema>;
+
+/** The whole config: node fields, CLI fields and chains. Unknown keys are errors. */
+export const WavsConfigSchema = z.strictObject({
+  port: port().default(8000),
+  host: nonEmptyString().default("127.0.0.1"),
+  log_level: LogLevelSchema.default("info"),
+  data: nonEmptyString().default(DEFAULT_DATA_DIR),
+  signing_mnemonic: mnemonic().optional(),
+  aggregator_evm_credential: credential().optional(),
+  bearer_token: token().optional(),
+  dev_endpoints_enabled: z.boolean().default(false),
+  max_body_size_mb: positiveNumber().default(15),
+  cors_allowed_origins: z.array(z.string()).default(() => []),
+  ipfs_gateway: url(HTTP).default(DEFAULT_IPFS_GATEWAY),
+  max_wasm_fuel: u64(1n).optional(),
+  max_execution_seconds: integer(1).optional(),
+  max_memory_mb: integer(1).default(512),
+  engine_pool_size: integer(1, 1024).default(4),
+  p2p: P2pConfigSchema.default(() => ({ type: "disabled" as const })),
+  prometheus: url(HTTP).optional(),
+  jaeger: url(HTTP).optional(),
+  chains: ChainsConfigSchema.default(() => ({ evm: {}, cosmos: {} })),
+  wavs_endpoint: url(HTTP).default(DEFAULT_WAVS_ENDPOINT),
+  json: z.boolean().default(false),
+});
+
+/** The effective configuration, fully typed and with every default applied. */
+export type WavsConfig = z.output<typeof WavsConfigSchema>;
+
+/** A top-level config field name. */
+export type ConfigField = keyof typeof WavsConfigSchema.shape;
+
+/** How the text of an env var or flag is turned into a value for a field. */
+export type FieldKind = "string" | "number" | "u64" | "boolean" | "list" | "json";
+
+/**
+ * The kind of each top-level field, for reading text (env vars, flags). Typed against the
+ * schema so a new field cannot be forgotten here.
+ */
+export const FIELD_KINDS: { readonly [F in ConfigField]: FieldKind } = {
+  port: "number",
+  host: "string",
+  log_level: "string",
+  data: "string",
+  signing_mnemonic: "string",
+  aggregator_evm_credential: "string",
+  bearer_token: "string",
+  dev_endpoints_enabled: "boolean",
+  max_body_size_mb: "number",
+  cors_allowed_origins: "list",
+  ipfs_gateway: "string",
+  max_wasm_fuel: "u64",
+  max_execution_seconds: "number",
+  max_memory_mb: "number",
+  engine_pool_size: "number",
+  p2p: "json",
+  prometheus: "string",
+  jaeger: "string",
+  chains: "json",
+  wavs_endpoint: "string",
+  json: "boolean",
+};
+
+/** Every top-level field name, in schema order. */
+export const CONFIG_FIELDS = Object.keys(FIELD_KINDS) as ConfigField[];
+
+/** Fields whose values are secrets: never shown, logged or returned. */
+export const SECRET_FIELDS = [
+  "signing_mnemonic",
+  "aggregator_evm_credential",
+  "bearer_token",
+] as const;
+
+/** Whether a top-level field holds a secret. */
+export function isSecretField(field: string): boolean {
+  return (SECRET_FIELDS as readonly string[]).includes(field);
+}

@@ -1,0 +1,26 @@
+/** Lowercase hex of some bytes, with a `0x` prefix unless `prefix` is false. */
+export function bytesToHex(bytes: Uint8Array, prefix = true): string {
+  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+  return prefix ? `0x${hex}` : hex;
+}
+
+/** Whether `s` is hex digits (any case) of even length, with an optional `0x` prefix. */
+export function isHexBytes(s: string, options: { prefix: "required" | "forbidden" }): boolean {
+  const has0x = s.startsWith("0x") || s.startsWith("0X");
+  if (options.prefix === "required" && !has0x) return false;
+  if (options.prefix === "forbidden" && has0x) return false;
+  const digits = has0x ? s.slice(2) : s;
+  return digits.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(digits);
+}
+
+/**
+ * Decode hex (any case, optional `0x`) into bytes. Callers validate first with `isHexBytes`;
+ * this throws a plain Error on malformed input because reaching it with bad hex is a bug.
+ */
+export function hexToBytes(hex: string): Uint8Array {
+  const digits = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
+  if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) {
+    throw new Error(`not hex: ${hex.slice(0, 80)}`);
+  }
+  return new Uint8Array(Buffer.from(digits, "hex"));
+}

@@ -1,0 +1,136 @@
+/** The service model: schemas, ids (service id, event id), JSON <-> model <-> WIT values. */
+export {
+  type CosmosAddress,
+  CosmosAddressSchema,
+  type EvmAddress,
+  EvmAddressSchema,
+  Hash32HexSchema,
+  isEvmAddress,
+} from "./address.js";
+export { type Bech32Decoded, decodeBech32, encodeBech32 } from "./bech32.js";
+export { BincodeWriter } from "./bincode-writer.js";
+export { bytesSchema } from "./bytes-field.js";
+export {
+  type CosmosChainConfigInput,
+  cosmosChainConfigToWit,
+  type EvmChainConfigInput,
+  evmChainConfigToWit,
+} from "./chain-config-to-wit.js";
+export {
+  CHAIN_ID_RE,
+  CHAIN_NAMESPACE_RE,
+  type ChainKey,
+  ChainKeySchema,
+  isChainKey,
+  type ParsedChainKey,
+  parseChainKey,
+} from "./chain-key.js";
+export {
+  type Component,
+  ComponentSchema,
+  type ComponentSource,
+  ComponentSourceSchema,
+  componentSourceToJson,
+  componentToJson,
+} from "./component.js";
+export {
+  defaultExecService,
+  EXEC_MANAGER_ADDRESS,
+  type ExecServiceOptions,
+} from "./default-exec-service.js";
+export { componentDigest, type Digest, DigestSchema, isDigest } from "./digest.js";
+export { EVENT_ID_LENGTH, eventId, eventIdForTriggerData, ripemd160 } from "./event-id.js";
+export { bytesToHex, hexToBytes } from "./hex.js";
+export { bigintToJson, toS64, toU64, U64_MAX } from "./integers.js";
+export type { JsonObject, JsonValue } from "./json.js";
+export {
+  type AllowedHosts,
+  AllowedHostsSchema,
+  type Permissions,
+  PermissionsSchema,
+  permissionsToJson,
+  type ResolvedPermissions,
+  resolvePermissions,
+} from "./permissions.js";
+export {
+  parseService,
+  parseServiceManager,
+  parseTrigger,
+  type Service,
+  ServiceSchema,
+  type ServiceStatus,
+  ServiceStatusSchema,
+  serviceToJson,
+  type Workflow,
+  WorkflowSchema,
+  workflowToJson,
+} from "./service.js";
+export { isServiceId, managerAddressBytes, type ServiceId, serviceId } from "./service-id.js";
+export {
+  type ServiceManager,
+  ServiceManagerSchema,
+  serviceManagerToJson,
+} from "./service-manager.js";
+export {
+  componentSourceToWit,
+  componentToWit,
+  cosmosAddressToWit,
+  evmAddressToWit,
+  serviceAndWorkflowIdToWit,
+  serviceManagerToWit,
+  serviceToWit,
+  signatureKindToWit,
+  submitToWit,
+  triggerToWit,
+  workflowAndWorkflowIdToWit,
+  workflowToWit,
+} from "./service-to-wit.js";
+export {
+  type SignatureKind,
+  SignatureKindSchema,
+  type Submit,
+  SubmitSchema,
+  submitToJson,
+} from "./submit.js";
+export {
+  ATPROTO_ACTIONS,
+  type Trigger,
+  type TriggerOf,
+  TriggerSchema,
+  type TriggerType,
+  triggerToJson,
+} from "./trigger.js";
+export {
+  type AtProtoEventData,
+  type CosmosAddressValue,
+  type CosmosEvent,
+  type EvmEventLog,
+  parseTriggerDataJson,
+  type TriggerData,
+  type TriggerDataOf,
+  TriggerDataSchema,
+  type TriggerDataType,
+  triggerDataToJson,
+} from "./trigger-data.js";
+export {
+  encodeTriggerDataForEventId,
+  TRIGGER_DATA_VARIANT_INDEX,
+} from "./trigger-data-encoding.js";
+export {
+  type TriggerActionInput,
+  triggerActionToWit,
+  triggerDataToWit,
+} from "./trigger-data-to-wit.js";
+export {
+  describeValue,
+  formatPath,
+  type ValidationProblem,
+  validationError,
+} from "./validation-error.js";
+export type * from "./wit-types.js";
+export {
+  DEFAULT_WORKFLOW_ID,
+  isWorkflowId,
+  type WorkflowId,
+  WorkflowIdSchema,
+} from "./workflow-id.js";
