@@ -13,6 +13,7 @@ export {
   normaliseWitImport,
   WORLD_EXPORTS,
 } from "./build-component.js";
+export { buildWatComponent } from "./build-wat-component.js";
 export {
   buildFixture,
   buildFixtureWithInfo,
@@ -31,4 +32,3 @@ export {
   type WorldName,
   witSourceDir,
 } from "./wit-dir.js";
-export { buildWatComponent } from "./build-wat-component.js";

@@ -33,7 +33,12 @@ function request(digest: string, input: Uint8Array): ExecRequest {
     workflow: {},
     config: {},
     envKeys: [],
-    permissions: { http: { kind: "none" }, fileSystem: false, rawSockets: false, dnsResolution: false },
+    permissions: {
+      http: { kind: "none" },
+      fileSystem: false,
+      rawSockets: false,
+      dnsResolution: false,
+    },
   };
 }
 
@@ -47,7 +52,12 @@ interface Figures {
   p99: number;
 }
 
-async function measure(engine: Engine, req: ExecRequest, total: number, concurrency: number): Promise<Figures> {
+async function measure(
+  engine: Engine,
+  req: ExecRequest,
+  total: number,
+  concurrency: number,
+): Promise<Figures> {
   const latencies: number[] = [];
   let started = 0;
   const t0 = performance.now();
@@ -78,7 +88,10 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "wavs-bench-engine-"));
   console.log(`engine benchmark on ${cores} cores; building fixtures...`);
   const watPath = join(dataDir, "wat-echo.wasm");
-  await buildWatComponent({ wat: join(repoRoot, "packages/wavs/test/fixtures/wat/echo.wat"), out: watPath });
+  await buildWatComponent({
+    wat: join(repoRoot, "packages/wavs/test/fixtures/wat/echo.wat"),
+    out: watPath,
+  });
   const tsEchoPath = await buildFixture("echo");
   const squarePath = await buildFixture("square");
 
@@ -93,7 +106,9 @@ async function main(): Promise<void> {
     const t = performance.now();
     await engine.register(bytes);
     prep[name] = performance.now() - t;
-    console.log(`prepare ${name} (${(bytes.length / 1024).toFixed(0)} KiB) first time: ${prep[name]!.toFixed(0)} ms`);
+    console.log(
+      `prepare ${name} (${(bytes.length / 1024).toFixed(0)} KiB) first time: ${prep[name]!.toFixed(0)} ms`,
+    );
   }
   // a restart: a new engine on the same data directory finds the prepared forms on disk
   const restarted = new Engine({ dataDir, logger: silentLogger(), poolSize: 1 });
@@ -104,7 +119,9 @@ async function main(): Promise<void> {
     const bytes = readFileSync(path);
     const t = performance.now();
     const r = await restarted.register(bytes);
-    console.log(`prepare ${name} after restart (cached=${r.cached}): ${(performance.now() - t).toFixed(1)} ms`);
+    console.log(
+      `prepare ${name} after restart (cached=${r.cached}): ${(performance.now() - t).toFixed(1)} ms`,
+    );
   }
   await restarted.stop();
 

@@ -77,7 +77,9 @@ async function withEngine<T>(
   const engine = new Engine({
     dataDir,
     // prepared components outlive the temporary data directory, so a rerun starts fast
-    cacheDir: opts.dataDir ? undefined : join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "wavs", "components"),
+    cacheDir: opts.dataDir
+      ? undefined
+      : join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "wavs", "components"),
     logger: opts.logger,
     poolSize: 1,
     hostEnv: opts.hostEnv,
