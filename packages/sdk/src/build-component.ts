@@ -13,6 +13,7 @@ import {
   utimes,
   writeFile,
 } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -238,11 +239,19 @@ function errorWrapperSource(world: WorldName): string {
     "const own = Object.prototype.hasOwnProperty;",
     "function toErr(e) {",
     '  if (typeof e === "string") return e;',
-    '  if (e !== null && typeof e === "object" && own.call(e, "payload"))',
-    '    return typeof e.payload === "string" ? e : String(e.payload);',
-    "  if (e instanceof Error) {",
-    "    const msg = e.message || e.name;",
-    '    return e.name === "Error" ? msg : e.name + ": " + msg;',
+    '  if (e !== null && typeof e === "object" && own.call(e, "payload")) {',
+    "    const p = e.payload;",
+    '    if (typeof p === "string") return p;',
+    // An import's err value, e.g. a keyvalue error { tag: "other", val: "..." }.
+    '    if (p !== null && typeof p === "object" && typeof p.tag === "string")',
+    '      return p.val === undefined ? p.tag : p.tag + ": " + String(p.val);',
+    "    return String(p);",
+    "  }",
+    // Duck-typed, not instanceof: errors raised by componentize-js' bindings come from another realm.
+    '  if (e !== null && typeof e === "object" && typeof e.message === "string") {',
+    '    const name = typeof e.name === "string" ? e.name : "Error";',
+    "    const msg = e.message || name;",
+    '    return name === "Error" ? msg : name + ": " + msg;',
     "  }",
     '  try { return String(e); } catch { return "component threw a value that cannot be printed"; }',
     "}",
@@ -347,11 +356,12 @@ function guestSourceEntry(): string {
 }
 
 function componentizeVersion(): string {
-  const main = fileURLToPath(import.meta.resolve("@bytecodealliance/componentize-js"));
-  const pkg = JSON.parse(readFileSync(join(dirname(main), "..", "package.json"), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
+  // its package.json is not exported, so find it on the resolution paths by hand
+  const name = "@bytecodealliance/componentize-js";
+  const dirs = createRequire(import.meta.url).resolve.paths(name) ?? [];
+  const file = dirs.map((d) => join(d, name, "package.json")).find((f) => existsSync(f));
+  if (!file) throw new ComponentBuildError(`${name} is not installed; run npm ci`);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 let witDigest: string | undefined;
@@ -443,19 +453,27 @@ async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
 }
 
 const CACHE_MAX_AGE_MS = 14 * 24 * 3600_000;
+const LOCK_STALE_MS = 10 * 60_000;
 
-/** Drop cached components unused for two weeks: each is ~17 MB and every source edit adds one. */
+/**
+ * Drop cached components unused for two weeks (each is ~17 MB and every source edit adds one),
+ * and leftovers of killed builds: temporary files and locks of processes that are gone.
+ */
 async function pruneCache(cacheDir: string): Promise<void> {
   const now = Date.now();
   for (const name of await readdir(cacheDir).catch(() => [] as string[])) {
-    if (!/^[0-9a-f]{64}\.wasm$/.test(name)) continue;
     const p = join(cacheDir, name);
-    const info = await stat(p).catch(() => undefined);
-    if (info && now - info.mtimeMs > CACHE_MAX_AGE_MS) await rm(p, { force: true });
+    if (/^[0-9a-f]{64}\.wasm$/.test(name)) {
+      const info = await stat(p).catch(() => undefined);
+      if (info && now - info.mtimeMs > CACHE_MAX_AGE_MS) await rm(p, { force: true });
+    } else if (name.endsWith(".tmp")) {
+      const info = await stat(p).catch(() => undefined);
+      if (info && now - info.mtimeMs > LOCK_STALE_MS) await rm(p, { force: true });
+    } else if (name.endsWith(".lock") && (await lockIsStale(p))) {
+      await rm(p, { force: true });
+    }
   }
 }
-
-const LOCK_STALE_MS = 10 * 60_000;
 
 async function acquireLock(
   path: string,
