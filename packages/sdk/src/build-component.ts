@@ -412,7 +412,11 @@ async function componentizeBundle(
     return component;
   } catch (err) {
     keep = true;
-    const msg = (err as Error).message ?? String(err);
+    // The engine's wasm backtrace (anonymous function indexes) tells a component author nothing.
+    const msg = ((err as Error).message ?? String(err))
+      .split("\n")
+      .filter((l) => !/^\s*\d+: 0x[0-9a-f]+ - <unknown>!<wasm function \d+>\s*$/.test(l))
+      .join("\n");
     throw new ComponentBuildError(
       `componentize-js failed for ${entry} (${world} world):\n${indent(msg.trim())}`,
       {

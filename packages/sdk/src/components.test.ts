@@ -25,7 +25,8 @@ describe("square example", () => {
     'answers {"y":n*n} for raw JSON and abi.encode(DataWithId) for a NewTrigger event',
     async () => {
       const square = await load("square");
-      const run = square.exports.run!;
+      // Async wrapper: jco's exports return or throw synchronously.
+      const run = async (a: unknown) => square.exports.run!(a);
       const out = (await run(rawAction(enc('{"x":3}')))) as Array<{ payload: Uint8Array }>;
       expect(out).toHaveLength(1);
       expect(dec(out[0]!.payload)).toBe('{"y":9}');
@@ -90,7 +91,7 @@ describe("trap fixture", () => {
     "turns a thrown Error and an explicit err into err strings, and really traps on unreachable",
     async () => {
       const trap = await load("trap");
-      const run = trap.exports.run!;
+      const run = async (a: unknown) => trap.exports.run!(a);
       // jco throws the err string of result<_, string> wrapped in an Error whose message is it.
       await expect(run(rawAction(enc("throw")))).rejects.toThrow("trap fixture: thrown error");
       await expect(run(rawAction(enc("err")))).rejects.toThrow("trap fixture: explicit err");

@@ -14,6 +14,10 @@ export interface LoadedComponent {
   close(): Promise<void>;
 }
 
+function unsupported(): never {
+  throw new Error("wasi:keyvalue is not provided by the SDK test runner");
+}
+
 /** Transpile and instantiate a component with fake host imports and the given config. */
 export async function loadComponent(
   wasmPath: string,
@@ -44,9 +48,10 @@ export async function loadComponent(
       },
       getEventId: () => new Uint8Array(20).fill(0xee),
     },
-    "wasi:keyvalue/store": {},
-    "wasi:keyvalue/atomics": {},
-    "wasi:keyvalue/batch": {},
+    // Only the resource classes: jco checks they exist at instantiation.
+    "wasi:keyvalue/store": { Bucket: class Bucket {}, open: unsupported },
+    "wasi:keyvalue/atomics": { Cas: class Cas {}, increment: unsupported, swap: unsupported },
+    "wasi:keyvalue/batch": { getMany: unsupported, setMany: unsupported, deleteMany: unsupported },
   };
   // preview2-shim groups interfaces by package: shim.cli.terminalInput -> wasi:cli/terminal-input.
   for (const [pkg, ifaces] of Object.entries(shim as Record<string, Record<string, unknown>>)) {
