@@ -90,14 +90,17 @@ export class InstanceSlot {
     return true;
   }
 
-  /** Whether any memory of the instance reached the memory limit (to classify a trap). */
+  /**
+   * Whether a memory of the instance is close enough to the limit that the last failure was
+   * running out of it. Guest allocators ask for large chunks (a JS engine grows its heap by
+   * many megabytes), so "close" is within an eighth of the limit or 32 MiB, whichever is less.
+   */
   atMemoryLimit(): boolean {
+    const max = this.component.maxMemoryBytes;
+    const margin = Math.min(max / 8, 32 << 20);
     for (const core of this.cores) {
       for (const value of Object.values(core.exports)) {
-        if (
-          value instanceof WebAssembly.Memory &&
-          value.buffer.byteLength + 65536 * 16 >= this.component.maxMemoryBytes
-        )
+        if (value instanceof WebAssembly.Memory && value.buffer.byteLength + margin >= max)
           return true;
       }
     }

@@ -94,28 +94,30 @@ function newSlot(c: ComponentState): InstanceSlot {
 }
 
 function classify(err: unknown, slot: InstanceSlot): { code: string; message: string } {
-  if (err && typeof err === "object" && Object.hasOwn(err, "payload")) {
-    const payload = (err as { payload: unknown }).payload;
+  const payload =
+    err && typeof err === "object" && Object.hasOwn(err, "payload")
+      ? (err as { payload: unknown }).payload
+      : undefined;
+  const message =
+    payload !== undefined
+      ? typeof payload === "string"
+        ? payload
+        : JSON.stringify(payload)
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  // checked first: a guest runtime that catches its own allocation failure still ran out
+  if (slot.atMemoryLimit()) {
     return {
-      code: "WAVS_ERR_EXEC_COMPONENT_ERROR",
-      message: typeof payload === "string" ? payload : JSON.stringify(payload),
+      code: "WAVS_ERR_EXEC_MEMORY",
+      message: `component reached the memory limit of ${init.maxMemoryPages * 64} KiB: ${message}`,
     };
   }
+  if (payload !== undefined) return { code: "WAVS_ERR_EXEC_COMPONENT_ERROR", message };
   if (err instanceof ComponentExit) {
     return {
       code: "WAVS_ERR_EXEC_TRAP",
       message: `component exited (status ${String(err.status)}) without returning a result`,
-    };
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  if (
-    slot.atMemoryLimit() ||
-    (/memory|out of bounds memory access|Maximum memory size/i.test(message) &&
-      slot.atMemoryLimit())
-  ) {
-    return {
-      code: "WAVS_ERR_EXEC_MEMORY",
-      message: `component ran out of memory (limit ${init.maxMemoryPages * 64} KiB): ${message}`,
     };
   }
   if (
@@ -127,8 +129,9 @@ function classify(err: unknown, slot: InstanceSlot): { code: string; message: st
       message: `component output too large for the host: ${message}`,
     };
   }
-  if (err instanceof WebAssembly.RuntimeError)
+  if (err instanceof WebAssembly.RuntimeError) {
     return { code: "WAVS_ERR_EXEC_TRAP", message: `component trapped: ${message}` };
+  }
   return { code: "WAVS_ERR_EXEC_TRAP", message: `component failed: ${message}` };
 }
 
