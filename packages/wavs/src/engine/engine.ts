@@ -109,6 +109,7 @@ export class Engine {
       cacheDir: this.cacheDir,
       maxMemoryPages: Math.floor((this.options.maxMemoryMb * 1024 * 1024) / 65536),
       snapshotThresholdMs: 2,
+      maxLoadedPerWorker: 16,
       io: {
         maxResponseBytes: this.options.maxHttpResponseBytes,
         requestTimeoutMs: 30_000,

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { transpile } from "@bytecodealliance/jco";
+import { Worker } from "node:worker_threads";
 import { WavsError } from "../internal/errors.js";
 import { assertComponentBytes } from "./component-bytes.js";
 import type { ComponentWorld } from "./exec-types.js";
 import { PREPARED_FORMAT_VERSION, type PreparedMeta } from "./prepared-component.js";
+import type { TranspileReply } from "./transpile-worker.js";
+import { engineWorkerPath } from "./worker-path.js";
 
 const OPERATOR_EXPORTS = ["run"];
 const AGGREGATOR_EXPORTS = ["process-input", "handle-timer-callback", "handle-submit-callback"];
@@ -61,29 +63,18 @@ export async function prepareComponent(bytes: Uint8Array, cacheDir: string): Pro
   const digest = createHash("sha256").update(bytes).digest("hex");
   const existing = readPrepared(cacheDir, digest);
   if (existing) return existing;
-  let out: Awaited<ReturnType<typeof transpile>>;
-  try {
-    out = await transpile(bytes, {
-      name: "component",
-      instantiation: "sync",
-      noTypescript: true,
-      base64Cutoff: 0,
-      nodejsCompat: false,
-      tlaCompat: false,
-    });
-  } catch (err) {
-    const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+  const out = await transpileInWorker(bytes);
+  if (!out.ok) {
     throw new WavsError(
       "WAVS_ERR_COMPONENT_INVALID",
-      `component could not be decoded: ${message}`,
+      `component could not be decoded: ${out.message}`,
       {
         details: { size: bytes.length },
         hint: "the file is truncated or not a valid WebAssembly component",
-        cause: err,
       },
     );
   }
-  const exportNames = out.exports.map(([name]) => name);
+  const exportNames = out.exports;
   const world = worldFromExports(exportNames);
   const coreFiles = Object.keys(out.files).filter((f) => f.endsWith(".wasm"));
   const meta: PreparedMeta = {
@@ -102,7 +93,6 @@ export async function prepareComponent(bytes: Uint8Array, cacheDir: string): Pro
   mkdirSync(tmp, { recursive: true });
   try {
     for (const [name, content] of Object.entries(out.files)) {
-      if (!name.endsWith(".wasm") && name !== "component.js") continue;
       mkdirSync(dirname(join(tmp, name)), { recursive: true });
       writeFileSync(join(tmp, name), content);
     }
@@ -115,4 +105,18 @@ export async function prepareComponent(bytes: Uint8Array, cacheDir: string): Pro
     throw err;
   }
   return meta;
+}
+
+function transpileInWorker(bytes: Uint8Array): Promise<TranspileReply> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(engineWorkerPath("transpile-worker"), { workerData: bytes });
+    worker.once("message", (reply: TranspileReply) => {
+      resolve(reply);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`component transpiler exited with code ${code}`));
+    });
+  });
 }

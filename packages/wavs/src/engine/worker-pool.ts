@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { MessageChannel, Worker } from "node:worker_threads";
 import { WavsError } from "../internal/errors.js";
 import type { Logger } from "../internal/logger.js";
@@ -7,6 +5,7 @@ import type { ExecContext, WorkerExecResult } from "./exec-types.js";
 import { serveBroker } from "./host/sync-broker.js";
 import { type HostIoLimits, handleBrokerRequest } from "./host-io-broker.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
+import { engineWorkerPath } from "./worker-path.js";
 
 export interface WorkerPoolOptions {
   size: number;
@@ -15,6 +14,7 @@ export interface WorkerPoolOptions {
   cacheDir: string;
   maxMemoryPages: number;
   snapshotThresholdMs: number;
+  maxLoadedPerWorker: number;
   io: HostIoLimits;
   logger: Logger;
 }
@@ -32,15 +32,6 @@ interface PoolWorker {
   /** Digests this worker has loaded, to route work to warm workers. */
   warm: Set<string>;
   startedAt: number;
-}
-
-function workerEntry(): string {
-  const beside = fileURLToPath(new URL("./worker.js", import.meta.url));
-  if (existsSync(beside)) return beside;
-  // running from TypeScript sources (tests): worker threads cannot load .ts, use the build
-  const built = fileURLToPath(new URL("../../dist/engine/worker.js", import.meta.url));
-  if (existsSync(built)) return built;
-  throw new Error(`engine worker not built (looked for ${beside} and ${built}); run npm run build`);
 }
 
 /**
@@ -112,8 +103,9 @@ export class WorkerPool {
       brokerPort: port2,
       brokerShared: shared,
       snapshotThresholdMs: this.options.snapshotThresholdMs,
+      maxLoaded: this.options.maxLoadedPerWorker,
     };
-    const worker = new Worker(workerEntry(), {
+    const worker = new Worker(engineWorkerPath("worker"), {
       workerData: init,
       transferList: [port2],
       // the JS heap of a worker holds lifted component values; wasm memory is capped separately

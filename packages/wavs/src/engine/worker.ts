@@ -22,6 +22,8 @@ export interface WorkerInit {
   maxMemoryPages: number;
   brokerPort: MessagePort;
   brokerShared: SharedArrayBuffer;
+  /** Components kept loaded per worker. */
+  maxLoaded: number;
   /** Instantiations slower than this (ms) switch the component to snapshot and restore. */
   snapshotThresholdMs: number;
 }
@@ -77,13 +79,26 @@ async function load(digest: string): Promise<ComponentState> {
   return { loaded, ready: first, snapshotMode };
 }
 
+/**
+ * Loaded components, least recently used first. A worker keeps at most `maxLoaded` (each holds
+ * compiled code and, in snapshot mode, a copy of its memory), so a node with many services
+ * does not grow without bound; an evicted component is simply loaded again when needed.
+ */
 function getComponent(digest: string): Promise<ComponentState> {
   let p = components.get(digest);
-  if (!p) {
-    p = load(digest);
+  if (p) {
+    components.delete(digest);
     components.set(digest, p);
-    p.catch(() => components.delete(digest));
+    return p;
   }
+  while (components.size >= init.maxLoaded) {
+    const oldest = components.keys().next().value;
+    if (oldest === undefined) break;
+    components.delete(oldest);
+  }
+  p = load(digest);
+  components.set(digest, p);
+  p.catch(() => components.delete(digest));
   return p;
 }
 
