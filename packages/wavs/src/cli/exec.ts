@@ -1,15 +1,18 @@
 import type { Command } from "commander";
-import { loadConfig, toWitChainConfigs } from "../config/index.js";
+import { type LoadedConfig, loadConfig, toWitChainConfigs } from "../config/index.js";
 import type { ExecLog } from "../engine/exec-types.js";
-import { parseConfigPairs, parseInputBytes, parseJsonArg, readArgText } from "../exec/input-arg.js";
+import { parseConfigPairs, parseInputBytes, parseJsonArg } from "../exec/input-arg.js";
 import {
+  AGGREGATOR_FUNCTIONS,
   execAggregator,
   execOperator,
   LocalExecError,
   type LocalExecOptions,
 } from "../exec/local-exec.js";
+import { replayEvmLog } from "../exec/replay-log.js";
 import { WavsError } from "../internal/errors.js";
-import { createLogger } from "../internal/logger.js";
+import { createLogger, LOG_LEVELS, type LogLevel } from "../internal/logger.js";
+import { parseTriggerDataJson, type TriggerData } from "../service/index.js";
 import { hex, printableUtf8, printJson, reportError } from "./output.js";
 
 interface CommonFlags {
@@ -23,6 +26,14 @@ interface CommonFlags {
   home?: string;
   json?: boolean;
   logLevel?: string;
+}
+
+interface ExecFlags extends CommonFlags {
+  input?: string;
+  simulatesTrigger?: string;
+  triggerTx?: string;
+  logIndex?: string;
+  chain?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -55,10 +66,23 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
   return n;
 }
 
-function localOptions(flags: CommonFlags): LocalExecOptions {
-  const { config } = loadConfig({ section: "cli", home: flags.home });
+function logLevel(value: string | undefined): LogLevel {
+  const level = LOG_LEVELS.find((l) => l === (value ?? "warn"));
+  if (level === undefined) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `--log-level: expected one of ${LOG_LEVELS.join(", ")}, found ${JSON.stringify(value)}`,
+    );
+  }
+  return level;
+}
+
+/** The engine options of a local run, and the loaded config (for chain lookups). */
+function localOptions(flags: CommonFlags): { opts: LocalExecOptions; loaded: LoadedConfig } {
+  const level = logLevel(flags.logLevel);
+  const loaded = loadConfig({ section: "cli", home: flags.home });
   const fuel = positiveNumber(flags.fuelLimit, "--fuel-limit");
-  return {
+  const opts: LocalExecOptions = {
     componentPath: flags.component,
     config: parseConfigPairs(flags.config),
     timeLimitSeconds: positiveNumber(flags.timeLimit, "--time-limit"),
@@ -66,10 +90,73 @@ function localOptions(flags: CommonFlags): LocalExecOptions {
     dataDir: flags.data,
     servicePath: flags.service,
     workflowId: flags.workflow,
-    hostEnv: process.env,
-    chains: toWitChainConfigs(config),
-    logger: createLogger({ level: (flags.logLevel ?? "warn") as "warn" }),
+    // .env values count too, as for the reference's exec, so WAVS_ENV_* can live there
+    hostEnv: loaded.env,
+    chains: toWitChainConfigs(loaded.config),
+    logger: createLogger({ level }),
   };
+  return { opts, loaded };
+}
+
+/** The trigger data of `wavs exec`: exactly one of --input, --simulates-trigger, --trigger-tx. */
+async function execTriggerData(
+  flags: ExecFlags,
+  loaded: LoadedConfig,
+): Promise<TriggerData | undefined> {
+  const given = (["--input", "--simulates-trigger", "--trigger-tx"] as const).filter(
+    (_, i) => [flags.input, flags.simulatesTrigger, flags.triggerTx][i] !== undefined,
+  );
+  if (given.length > 1) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `${given.join(" and ")} cannot be combined: each one is the whole trigger`,
+      { hint: "pass one of --input, --simulates-trigger or --trigger-tx" },
+    );
+  }
+  if (flags.triggerTx === undefined) {
+    const stray = flags.logIndex !== undefined ? "--log-index" : "--chain";
+    if (flags.logIndex !== undefined || flags.chain !== undefined) {
+      throw new WavsError("WAVS_ERR_INPUT_INVALID", `${stray} only applies with --trigger-tx`, {
+        hint: "add --trigger-tx <hash> to replay a log, or drop the flag",
+      });
+    }
+    if (flags.simulatesTrigger !== undefined) {
+      return parseTriggerDataJson(parseJsonArg(flags.simulatesTrigger, "--simulates-trigger"));
+    }
+    return flags.input === undefined
+      ? undefined
+      : { type: "raw", data: parseInputBytes(flags.input) };
+  }
+  if (flags.logIndex === undefined || flags.chain === undefined) {
+    const missing = flags.logIndex === undefined ? "--log-index <n>" : "--chain <key>";
+    throw new WavsError("WAVS_ERR_INPUT_INVALID", `--trigger-tx needs ${missing}`, {
+      hint: "replay a log with --trigger-tx <hash> --log-index <n> --chain evm:<chain id>",
+    });
+  }
+  const logIndex = /^\d{1,15}$/.test(flags.logIndex) ? Number(flags.logIndex) : undefined;
+  if (logIndex === undefined) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `--log-index: expected a non-negative integer, found ${JSON.stringify(flags.logIndex)}`,
+    );
+  }
+  return replayEvmLog({
+    txHash: flags.triggerTx,
+    logIndex,
+    chain: flags.chain,
+    config: loaded.config,
+    configFile: loaded.file,
+  });
+}
+
+/** A u64 as a JSON number when exact, else as a decimal string (JSON numbers are doubles). */
+function jsonU64(n: bigint): number | string {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+}
+
+/** Durations with microsecond precision: finer digits are noise. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 function logsJson(logs: ExecLog[]) {
@@ -87,35 +174,42 @@ function fail(err: unknown, json: boolean): number {
   return reportError(err, json);
 }
 
+function describeTrigger(data: TriggerData): string {
+  if (data.type !== "evm_contract_event") return data.type;
+  const log = data.log;
+  return `evm_contract_event on ${data.chain}: log ${log.log_index} of tx ${hex(log.tx_hash)} (block ${log.block_number}, contract ${hex(log.address)})`;
+}
+
 /** `wavs exec`: run an operator component once and print its responses. */
 export function registerExec(program: Command): void {
   addCommonFlags(program.command("exec").description("run an operator component once, locally"))
     .option("--input <text|0xhex|@file>", "raw trigger input")
     .option("--simulates-trigger <json|@file>", "trigger data as /dev/triggers accepts it")
-    .action(async (flags: CommonFlags & { input?: string; simulatesTrigger?: string }) => {
+    .option("--trigger-tx <hash>", "replay a log of this transaction (with --log-index, --chain)")
+    .option("--log-index <n>", "with --trigger-tx: the log's index in its block")
+    .option("--chain <key>", "with --trigger-tx: a chain configured in wavs.toml, e.g. evm:31337")
+    .action(async (flags: ExecFlags) => {
       const json = flags.json === true;
       try {
-        const report = await execOperator({
-          ...localOptions(flags),
-          input: flags.input === undefined ? undefined : parseInputBytes(flags.input),
-          triggerData:
-            flags.simulatesTrigger === undefined
-              ? undefined
-              : parseJsonArg(flags.simulatesTrigger, "--simulates-trigger"),
-        });
+        const { opts, loaded } = localOptions(flags);
+        const triggerData = await execTriggerData(flags, loaded);
+        const report = await execOperator({ ...opts, triggerData });
         const responses = report.responses.map((r) => ({
           payload: hex(r.payload),
           payload_utf8: printableUtf8(r.payload),
-          ordering: r.ordering === undefined ? null : Number(r.ordering),
+          ordering: r.ordering === undefined ? null : jsonU64(r.ordering),
           event_id_salt: r.eventIdSalt === undefined ? null : hex(r.eventIdSalt),
         }));
         if (json) {
           printJson({
             responses,
-            duration_ms: Math.round(report.durationMs * 1000) / 1000,
+            duration_ms: roundMs(report.durationMs),
             logs: logsJson(report.logs),
           });
         } else {
+          if (triggerData?.type === "evm_contract_event") {
+            process.stdout.write(`trigger: ${describeTrigger(triggerData)}\n`);
+          }
           process.stdout.write(
             `${responses.length} response(s) in ${report.durationMs.toFixed(2)} ms\n`,
           );
@@ -145,11 +239,7 @@ export function registerExecAggregator(program: Command): void {
       "--input <aggregator-input.json|@file>",
       '{"trigger_action": ..., "operator_response": ...}',
     )
-    .option(
-      "--function <name>",
-      "process-input | handle-timer-callback | handle-submit-callback",
-      "process-input",
-    )
+    .option("--function <name>", AGGREGATOR_FUNCTIONS.join(" | "), "process-input")
     .option(
       "--tx-result <json|@file>",
       'for handle-submit-callback: {"ok":{"evm":"0x.."}} or {"err":"..."}',
@@ -158,26 +248,31 @@ export function registerExecAggregator(program: Command): void {
       async (flags: CommonFlags & { input?: string; function: string; txResult?: string }) => {
         const json = flags.json === true;
         try {
-          const fns = ["process-input", "handle-timer-callback", "handle-submit-callback"] as const;
-          const fn = fns.find((f) => f === flags.function);
+          const fn = AGGREGATOR_FUNCTIONS.find((f) => f === flags.function);
           if (!fn) {
             throw new WavsError(
               "WAVS_ERR_INPUT_INVALID",
-              `--function ${flags.function}: expected one of ${fns.join(", ")}`,
+              `--function ${flags.function}: expected one of ${AGGREGATOR_FUNCTIONS.join(", ")}`,
+            );
+          }
+          if (flags.txResult !== undefined && fn !== "handle-submit-callback") {
+            throw new WavsError(
+              "WAVS_ERR_INPUT_INVALID",
+              `--tx-result only applies to --function handle-submit-callback, not ${fn}`,
             );
           }
           const report = await execAggregator({
-            ...localOptions(flags),
+            ...localOptions(flags).opts,
             fn,
             inputJson: flags.input === undefined ? undefined : parseJsonArg(flags.input, "--input"),
             txResult:
               flags.txResult === undefined
                 ? undefined
-                : JSON.parse(readArgText(flags.txResult, "--tx-result")),
+                : parseJsonArg(flags.txResult, "--tx-result"),
           });
           const actions = report.actions.map((a) =>
             a.kind === "timer"
-              ? { timer: { delay_secs: Number(a.delaySecs) } }
+              ? { timer: { delay_secs: jsonU64(a.delaySecs) } }
               : {
                   submit: {
                     [a.chainType]: {
@@ -191,9 +286,13 @@ export function registerExecAggregator(program: Command): void {
                   },
                 },
           );
-          if (json)
-            printJson({ actions, duration_ms: report.durationMs, logs: logsJson(report.logs) });
-          else {
+          if (json) {
+            printJson({
+              actions,
+              duration_ms: roundMs(report.durationMs),
+              logs: logsJson(report.logs),
+            });
+          } else {
             process.stdout.write(
               `${actions.length} action(s) in ${report.durationMs.toFixed(2)} ms\n`,
             );

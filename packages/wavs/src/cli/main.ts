@@ -1,14 +1,20 @@
 import { Command, CommanderError } from "commander";
+import { WavsError } from "../internal/errors.js";
 import { registerComponentBuild } from "./component-build.js";
 import { registerExec, registerExecAggregator } from "./exec.js";
 import { reportError } from "./output.js";
 
-/** Build the `wavs` command tree. */
-export function buildProgram(): Command {
+/** Build the `wavs` command tree; in `json` mode usage errors are left to the caller to print. */
+export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command("wavs")
     .description("WAVS-TS: operator node, component engine and builder tools")
-    .exitOverride()
-    .showHelpAfterError();
+    .exitOverride();
+  if (options.json) {
+    // --json promises one JSON object on stdout, also for a usage error: main prints it
+    program.configureOutput({ outputError: () => {} });
+  } else {
+    program.showHelpAfterError();
+  }
   registerExec(program);
   registerExecAggregator(program);
   registerComponentBuild(program);
@@ -18,11 +24,20 @@ export function buildProgram(): Command {
 /** Entry point of the `wavs` binary; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
+  const json = argv.includes("--json");
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram({ json }).parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
-    return reportError(err, argv.includes("--json"));
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return 0;
+      if (!json) return 1;
+      const message = err.message.replace(/^error: /, "");
+      return reportError(
+        new WavsError("WAVS_ERR_INPUT_INVALID", message, { hint: "see wavs <command> --help" }),
+        true,
+      );
+    }
+    return reportError(err, json);
   }
 }

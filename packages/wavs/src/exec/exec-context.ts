@@ -57,7 +57,9 @@ export function localServiceContext(
     if (!workflowId || !service.workflows.has(workflowId)) {
       throw new WavsError(
         "WAVS_ERR_INPUT_INVALID",
-        `--workflow ${workflowId ?? ""}: not in the service`,
+        workflowId === undefined
+          ? `--service ${flags.servicePath}: the service has no workflows`
+          : `--workflow ${workflowId}: no such workflow in ${flags.servicePath}`,
         {
           details: { workflows: ids },
           hint: `choose one of ${ids.join(", ") || "(none: the service has no workflows)"}`,
@@ -65,6 +67,12 @@ export function localServiceContext(
       );
     }
   } else {
+    if (workflowId !== undefined) {
+      // without a service there is only the default workflow; ignoring the flag would hide a typo
+      throw new WavsError("WAVS_ERR_INPUT_INVALID", `--workflow ${workflowId} needs --service`, {
+        hint: "pass --service <service.json> to pick one of its workflows, or drop --workflow",
+      });
+    }
     const envKeys = Object.keys(flags.hostEnv).filter((k) => k.startsWith("WAVS_ENV"));
     service = defaultExecService(digest, {
       config: flags.config,
@@ -95,6 +103,12 @@ export function localServiceContext(
     time_limit_seconds: flags.timeLimitSeconds ?? component.time_limit_seconds,
     fuel_limit: flags.fuelLimit ?? component.fuel_limit,
   };
+  // ... and get-service / get-workflow report the settings the component really runs with
+  const effective =
+    pick === "aggregator" && workflow.submit.type === "aggregator"
+      ? { ...workflow, submit: { ...workflow.submit, component } }
+      : { ...workflow, component };
+  service = { ...service, workflows: new Map(service.workflows).set(workflowId, effective) };
   return { service, workflowId, serviceId: serviceIdOf(service.manager), component };
 }
 

@@ -29,13 +29,14 @@ export function parseInputBytes(value: string): Uint8Array {
   if (/^0x([0-9a-fA-F]{2})*$/.test(value))
     return new Uint8Array(Buffer.from(value.slice(2), "hex"));
   if (value.startsWith("0x")) {
-    throw new WavsError(
-      "WAVS_ERR_INPUT_INVALID",
-      "--input: starts with 0x but is not even-length hex",
-      {
-        hint: "pass hex as 0x followed by pairs of hex digits, or plain text without the 0x prefix",
-      },
-    );
+    // text that merely starts with 0x is far more likely a typo in hex than meant as text
+    const digits = value.slice(2);
+    const why = /^[0-9a-fA-F]*$/.test(digits)
+      ? `has an odd number of hex digits (${digits.length})`
+      : `has a character that is not a hex digit (${JSON.stringify(digits.match(/[^0-9a-fA-F]/)?.[0])})`;
+    throw new WavsError("WAVS_ERR_INPUT_INVALID", `--input: starts with 0x but ${why}`, {
+      hint: "pass hex as 0x followed by pairs of hex digits, text without the 0x prefix, or @file",
+    });
   }
   return new TextEncoder().encode(value);
 }
