@@ -11,36 +11,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildFixture, buildWatComponent } from "@wavs-ts/sdk";
 import { Engine, type ExecRequest } from "../engine/engine.js";
+import { rawRunRequest } from "../engine/raw-run-request.js";
 import { silentLogger } from "../internal/logger.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "..", "..", "..", "..");
-const SERVICE_ID = "ab".repeat(32);
-
-function request(digest: string, input: Uint8Array): ExecRequest {
-  return {
-    digest,
-    fn: "run",
-    args: [
-      {
-        config: { serviceId: SERVICE_ID, workflowId: "default", trigger: { tag: "manual" } },
-        data: { tag: "raw", val: input },
-      },
-    ],
-    serviceId: SERVICE_ID,
-    workflowId: "default",
-    service: {},
-    workflow: {},
-    config: {},
-    envKeys: [],
-    permissions: {
-      http: { kind: "none" },
-      fileSystem: false,
-      rawSockets: false,
-      dnsResolution: false,
-    },
-  };
-}
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -132,21 +107,21 @@ async function main(): Promise<void> {
   const large = new TextEncoder().encode(JSON.stringify({ x: 12345, pad: "a".repeat(1 << 20) }));
 
   // warm every worker so that one-time compilation is not counted
-  await measure(engine, request(wat.digest, small), 200, cores * 4);
-  await measure(engine, request(tsEcho.digest, small), cores * 4, cores * 4);
-  await measure(engine, request(square.digest, large), cores * 2, cores * 2);
+  await measure(engine, rawRunRequest(wat.digest, small), 200, cores * 4);
+  await measure(engine, rawRunRequest(tsEcho.digest, small), cores * 4, cores * 4);
+  await measure(engine, rawRunRequest(square.digest, large), cores * 2, cores * 2);
 
-  const watSeq = await measure(engine, request(wat.digest, small), 1000, 1);
+  const watSeq = await measure(engine, rawRunRequest(wat.digest, small), 1000, 1);
   line("(a) minimal echo, one at a time", watSeq);
-  const watPar = await measure(engine, request(wat.digest, small), 5000, cores * 8);
+  const watPar = await measure(engine, rawRunRequest(wat.digest, small), 5000, cores * 8);
   line(`(a) minimal echo, full pool (${cores} workers)`, watPar);
-  const tsSeq = await measure(engine, request(tsEcho.digest, small), 100, 1);
+  const tsSeq = await measure(engine, rawRunRequest(tsEcho.digest, small), 100, 1);
   line("(b) TypeScript echo, one at a time", tsSeq);
-  const tsPar = await measure(engine, request(tsEcho.digest, small), 400, cores * 4);
+  const tsPar = await measure(engine, rawRunRequest(tsEcho.digest, small), 400, cores * 4);
   line("(b) TypeScript echo, full pool", tsPar);
-  const sqSeq = await measure(engine, request(square.digest, large), 20, 1);
+  const sqSeq = await measure(engine, rawRunRequest(square.digest, large), 20, 1);
   line("(c) TypeScript square, 1 MiB input, one at a time", sqSeq);
-  const sqPar = await measure(engine, request(square.digest, large), 60, cores * 2);
+  const sqPar = await measure(engine, rawRunRequest(square.digest, large), 60, cores * 2);
   line("(c) TypeScript square, 1 MiB input, full pool", sqPar);
 
   await engine.stop();

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Engine, type EngineOptions, type ExecRequest } from "../../src/engine/engine.js";
+import { Engine, type EngineOptions } from "../../src/engine/engine.js";
 import { silentLogger } from "../../src/internal/logger.js";
 
 /** An engine on a temporary data directory, removed by `close`. */
@@ -21,36 +21,7 @@ export async function startEngine(options: Partial<EngineOptions> = {}) {
   };
 }
 
-export const SERVICE_ID = "ab".repeat(32);
-
-/** An exec request for `run` with raw input bytes and no permissions, overridable. */
-export function rawRunRequest(
-  digest: string,
-  input: Uint8Array | string,
-  overrides: Partial<ExecRequest> = {},
-): ExecRequest {
-  const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
-  return {
-    digest,
-    fn: "run",
-    args: [
-      {
-        config: { serviceId: SERVICE_ID, workflowId: "default", trigger: { tag: "manual" } },
-        data: { tag: "raw", val: bytes },
-      },
-    ],
-    serviceId: SERVICE_ID,
-    workflowId: "default",
-    service: {},
-    workflow: {},
-    config: {},
-    envKeys: [],
-    permissions: {
-      http: { kind: "none" },
-      fileSystem: false,
-      rawSockets: false,
-      dnsResolution: false,
-    },
-    ...overrides,
-  };
-}
+export {
+  ANONYMOUS_SERVICE_ID as SERVICE_ID,
+  rawRunRequest,
+} from "../../src/engine/raw-run-request.js";

@@ -1,4 +1,5 @@
 import type { ExecPermissions, ExecRequest } from "../../src/engine/engine.js";
+import { NO_PERMISSIONS } from "../../src/engine/raw-run-request.js";
 import {
   defaultExecService,
   encodeTriggerDataForEventId,
@@ -8,14 +9,6 @@ import {
   triggerActionToWit,
   workflowToWit,
 } from "../../src/service/index.js";
-
-/** Permissions with nothing allowed, to spread overrides into. */
-export const NO_PERMISSIONS: ExecPermissions = {
-  http: { kind: "none" },
-  fileSystem: false,
-  rawSockets: false,
-  dnsResolution: false,
-};
 
 /**
  * A `run` request as the node would make it: a real service model (the exec default service,
