@@ -222,3 +222,56 @@ declare module "wasi:filesystem/preopens*" {
   /** The directories the host opened for the component, with their guest paths. */
   export function getDirectories(): Array<[Descriptor, string]>;
 }
+
+declare module "wasi:sockets/network*" {
+  /** An opaque handle to the network the host gives the component. */
+  export class Network {}
+  export type ErrorCode =
+    | "unknown"
+    | "access-denied"
+    | "not-supported"
+    | "invalid-argument"
+    | "out-of-memory"
+    | "timeout"
+    | "concurrency-conflict"
+    | "not-in-progress"
+    | "would-block"
+    | "invalid-state"
+    | "new-socket-limit"
+    | "address-not-bindable"
+    | "address-in-use"
+    | "remote-unreachable"
+    | "connection-refused"
+    | "connection-reset"
+    | "connection-aborted"
+    | "datagram-too-large"
+    | "name-unresolvable"
+    | "temporary-resolver-failure"
+    | "permanent-resolver-failure";
+  export type IpAddressFamily = "ipv4" | "ipv6";
+  export type IpAddress =
+    | { tag: "ipv4"; val: [number, number, number, number] }
+    | { tag: "ipv6"; val: [number, number, number, number, number, number, number, number] };
+}
+
+declare module "wasi:sockets/instance-network*" {
+  import type { Network } from "wasi:sockets/network@0.2.12";
+  /** The network of this component instance. */
+  export function instanceNetwork(): Network;
+}
+
+declare module "wasi:sockets/ip-name-lookup*" {
+  import type { IpAddress, Network } from "wasi:sockets/network@0.2.12";
+  /** A stream of resolved addresses; `undefined` once exhausted. */
+  export class ResolveAddressStream {
+    resolveNextAddress(): IpAddress | undefined;
+  }
+  /** Resolve a host name; throws a network error code (e.g. "access-denied"). */
+  export function resolveAddresses(network: Network, name: string): ResolveAddressStream;
+}
+
+declare module "wasi:sockets/tcp-create-socket*" {
+  import type { IpAddressFamily } from "wasi:sockets/network@0.2.12";
+  /** Create a TCP socket; throws a network error code when refused. */
+  export function createTcpSocket(addressFamily: IpAddressFamily): unknown;
+}

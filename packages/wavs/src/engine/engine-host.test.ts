@@ -22,6 +22,7 @@ const FIXTURES = [
   "sleeper",
   "echo",
   "aggregator-probe",
+  "sockets-probe",
 ] as const;
 
 function ok(out: ExecOutcome): unknown {
@@ -173,6 +174,14 @@ describe("engine host imports with TypeScript components", () => {
       },
     });
     expect(json(await h.engine.execute(req))).toMatchObject({ ok: true, body: "other server" });
+  });
+
+  it.each([
+    [false, "access-denied"],
+    [true, "not-supported"],
+  ])("refuses raw sockets (raw_sockets permission %s: %s)", async (rawSockets, error) => {
+    const req = serviceRunRequest(digests["sockets-probe"]!, { permissions: { rawSockets } });
+    expect(json(await h.engine.execute(req))).toEqual({ tcp: { ok: false, error } });
   });
 
   it("keeps KV per service and persists it across executions", async () => {
