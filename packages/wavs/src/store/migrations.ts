@@ -1,25 +1,15 @@
+import { sql as kv } from "./migrations/001-kv.js";
+import { sql as services } from "./migrations/002-services.js";
+import { sql as triggers } from "./migrations/003-triggers.js";
+import { sql as pipeline } from "./migrations/004-pipeline.js";
+
 /**
- * Schema migrations, applied in order and never edited once released: add a new entry instead.
+ * Schema migrations, applied in order. A released migration is never edited: add a new file
+ * and a new entry instead.
  */
 export const MIGRATIONS: { version: number; sql: string }[] = [
-  {
-    version: 1,
-    sql: `
-      -- wasi:keyvalue values, namespaced per service; counters (atomics.increment) live apart
-      CREATE TABLE kv_values (
-        service_id TEXT NOT NULL,
-        bucket TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value BLOB NOT NULL,
-        PRIMARY KEY (service_id, bucket, key)
-      ) WITHOUT ROWID;
-      CREATE TABLE kv_counters (
-        service_id TEXT NOT NULL,
-        bucket TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value INTEGER NOT NULL,
-        PRIMARY KEY (service_id, bucket, key)
-      ) WITHOUT ROWID;
-    `,
-  },
+  { version: 1, sql: kv },
+  { version: 2, sql: services },
+  { version: 3, sql: triggers },
+  { version: 4, sql: pipeline },
 ];
