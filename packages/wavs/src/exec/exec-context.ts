@@ -1,27 +1,17 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { ExecPermissions, ExecRequest } from "../engine/engine.js";
+import type { ServiceRunContext } from "../engine/service-run-request.js";
 import { WavsError } from "../internal/errors.js";
 import {
-  type Component,
   defaultExecService,
   parseService,
-  resolvePermissions,
   type Service,
   serviceId as serviceIdOf,
-  serviceToWit,
-  workflowToWit,
 } from "../service/index.js";
 import { parseJsonArg } from "./input-arg.js";
 
 /** Where a local run takes its service, workflow and component settings from. */
-export interface LocalServiceContext {
-  service: Service;
-  workflowId: string;
-  serviceId: string;
-  /** The component whose settings apply (the workflow's, or its aggregator's). */
-  component: Component;
-}
+export type LocalServiceContext = ServiceRunContext;
 
 /** Flags shared by `wavs exec` and `wavs exec-aggregator`. */
 export interface LocalContextFlags {
@@ -110,45 +100,6 @@ export function localServiceContext(
       : { ...workflow, component };
   service = { ...service, workflows: new Map(service.workflows).set(workflowId, effective) };
   return { service, workflowId, serviceId: serviceIdOf(service.manager), component };
-}
-
-/** Engine permissions from a component's permissions. */
-export function execPermissions(component: Component): ExecPermissions {
-  const p = resolvePermissions(component.permissions);
-  const hosts = p.allowed_http_hosts;
-  return {
-    http: hosts.type === "only" ? { kind: "only", hosts: [...hosts.hosts] } : { kind: hosts.type },
-    fileSystem: p.file_system,
-    rawSockets: p.raw_sockets,
-    dnsResolution: p.dns_resolution,
-  };
-}
-
-/** The engine request fields that come from the service context. */
-export function contextRequestFields(
-  ctx: LocalServiceContext,
-): Pick<
-  ExecRequest,
-  | "serviceId"
-  | "workflowId"
-  | "service"
-  | "workflow"
-  | "config"
-  | "envKeys"
-  | "permissions"
-  | "timeLimitSeconds"
-> {
-  const workflow = ctx.service.workflows.get(ctx.workflowId)!;
-  return {
-    serviceId: ctx.serviceId,
-    workflowId: ctx.workflowId,
-    service: serviceToWit(ctx.service),
-    workflow: workflowToWit(workflow),
-    config: [...ctx.component.config],
-    envKeys: ctx.component.env_keys,
-    permissions: execPermissions(ctx.component),
-    timeLimitSeconds: ctx.component.time_limit_seconds,
-  };
 }
 
 /** Read a component file with a clear error. */

@@ -9,6 +9,7 @@ import {
   validateResponses,
   type WasmResponse,
 } from "../engine/responses.js";
+import { serviceRequestFields } from "../engine/service-run-request.js";
 import type { ErrorCode } from "../internal/error-codes.js";
 import { WavsError } from "../internal/errors.js";
 import type { Logger } from "../internal/logger.js";
@@ -22,7 +23,6 @@ import {
   triggerActionToWit,
 } from "../service/index.js";
 import {
-  contextRequestFields,
   fileDigest,
   type LocalContextFlags,
   type LocalServiceContext,
@@ -121,7 +121,7 @@ export async function execOperator(
     async (engine, digest, ctx) => {
       const workflow = ctx.service.workflows.get(ctx.workflowId)!;
       const out = await engine.execute({
-        ...contextRequestFields(ctx),
+        ...serviceRequestFields(ctx),
         digest,
         fn: "run",
         args: [
@@ -268,7 +268,7 @@ export async function execAggregator(
     async (engine, digest, { ctx, input, eventId: id }) => {
       const args = opts.fn === "handle-submit-callback" ? [input, txResult] : [input];
       const out = await engine.execute({
-        ...contextRequestFields(ctx),
+        ...serviceRequestFields(ctx),
         digest,
         fn: opts.fn,
         args,

@@ -1,0 +1,304 @@
+import type { Engine } from "../engine/engine.js";
+import { validateResponses, type WasmResponse } from "../engine/responses.js";
+import { serviceRequestFields } from "../engine/service-run-request.js";
+import { toWavsError } from "../internal/errors.js";
+import type { Logger } from "../internal/logger.js";
+import {
+  bytesToHex,
+  encodeTriggerDataForEventId,
+  eventId,
+  parseTriggerDataJson,
+  type Service,
+  type TriggerData,
+  triggerActionToWit,
+  triggerDataToJson,
+  type Workflow,
+} from "../service/index.js";
+import type { ExecutionRow, ExecutionStore } from "../store/execution-store.js";
+import type { TriggerEvent } from "./trigger-event.js";
+
+/** What signing a response produced, to be stored as a submission. */
+export interface SignedResponse {
+  eventId: Uint8Array;
+  orderingHex: string;
+  envelopeHash: string;
+  signer: string;
+  signature: string;
+}
+
+/** Hooks the dispatcher calls; the node wires them to the registry, signing and metrics. */
+export interface DispatcherDeps {
+  engine: Engine;
+  executions: ExecutionStore;
+  logger: Logger;
+  /** The service and workflow an execution belongs to, or undefined when no longer registered. */
+  resolve(
+    serviceId: string,
+    workflowId: string,
+  ): { service: Service; workflow: Workflow } | undefined;
+  /** Sign and store one response of a workflow that submits to an aggregator. */
+  submit(args: {
+    executionId: number;
+    serviceId: string;
+    workflowId: string;
+    workflow: Workflow;
+    response: WasmResponse;
+    eventId: Uint8Array;
+  }): Promise<void>;
+  chains?: { evm: Record<string, unknown>; cosmos: Record<string, unknown> };
+  /** Called after every execution, for metrics. */
+  onFinished?(row: {
+    serviceId: string;
+    workflowId: string;
+    status: string;
+    durationMs: number;
+    errorCode?: string;
+  }): void;
+}
+
+/** Queue limits. */
+export interface DispatcherLimits {
+  /** Unfinished executions before `enqueue` waits (backpressure to the trigger sources). */
+  maxPending: number;
+  /** Executions of one service running at once. */
+  perServiceConcurrency: number;
+  /** Executions running at once in total. */
+  concurrency: number;
+  maxPayloadBytes: number;
+}
+
+interface Job {
+  id: number;
+  serviceId: string;
+  workflowId: string;
+  data: TriggerData;
+}
+
+/**
+ * From trigger events to finished executions. `enqueue` writes the execution to the store
+ * before it returns (so a trigger source may advance its cursor and a crash loses nothing),
+ * dropping a trigger seen before; jobs run with a global and a per-service concurrency cap;
+ * on start, executions left unfinished by a crash are run again.
+ */
+export class Dispatcher {
+  private readonly queue: Job[] = [];
+  private readonly runningByService = new Map<string, number>();
+  private running = 0;
+  private pending = 0;
+  private readonly capacityWaiters: (() => void)[] = [];
+  private readonly completionWaiters = new Map<number, ((row: ExecutionRow) => void)[]>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: DispatcherDeps,
+    private readonly limits: DispatcherLimits,
+  ) {}
+
+  /** Re-queue executions that a previous run of the node did not finish. */
+  start(): void {
+    for (const row of this.deps.executions.pending()) {
+      this.pending++;
+      this.queue.push({
+        id: row.id,
+        serviceId: row.service_id,
+        workflowId: row.workflow_id,
+        data: parseTriggerDataJson(row.trigger_data),
+      });
+    }
+    if (this.queue.length > 0)
+      this.deps.logger.info({ resumed: this.queue.length }, "resuming unfinished executions");
+    this.pump();
+  }
+
+  /** Stop taking work and wait for running executions (they are re-run after a restart otherwise). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const w of this.capacityWaiters.splice(0)) w();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Queued plus running executions. */
+  get depth(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.running };
+  }
+
+  /**
+   * Durably queue an execution for a trigger. Returns its id, or undefined when this trigger
+   * was already recorded (a replayed log, catch-up overlapping the live stream). `uniqueKey`
+   * makes deliberate repeats (manual fires) distinct.
+   */
+  async enqueue(event: TriggerEvent, uniqueKey?: string): Promise<number | undefined> {
+    while (this.pending >= this.limits.maxPending && !this.stopped) {
+      await new Promise<void>((r) => this.capacityWaiters.push(r));
+    }
+    const triggerKey =
+      uniqueKey ??
+      bytesToHex(
+        eventId(event.serviceId, event.workflowId, encodeTriggerDataForEventId(event.data)),
+      );
+    const id = this.deps.executions.enqueue({
+      serviceId: event.serviceId,
+      workflowId: event.workflowId,
+      triggerKey,
+      triggerType: event.data.type,
+      triggerData: triggerDataToJson(event.data),
+    });
+    if (id === undefined) return undefined;
+    this.pending++;
+    this.queue.push({
+      id,
+      serviceId: event.serviceId,
+      workflowId: event.workflowId,
+      data: event.data,
+    });
+    this.pump();
+    return id;
+  }
+
+  /** Resolve when an execution has finished. */
+  waitFor(id: number): Promise<ExecutionRow> {
+    const row = this.deps.executions.get(id);
+    if (row && (row.status === "succeeded" || row.status === "failed")) return Promise.resolve(row);
+    return new Promise((resolve) => {
+      const list = this.completionWaiters.get(id) ?? [];
+      list.push(resolve);
+      this.completionWaiters.set(id, list);
+    });
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    for (let i = 0; i < this.queue.length && this.running < this.limits.concurrency; ) {
+      const job = this.queue[i]!;
+      const busy = this.runningByService.get(job.serviceId) ?? 0;
+      if (busy >= this.limits.perServiceConcurrency) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.running++;
+      this.runningByService.set(job.serviceId, busy + 1);
+      const p = this.run(job).finally(() => {
+        this.inFlight.delete(p);
+        this.running--;
+        this.pending--;
+        this.runningByService.set(
+          job.serviceId,
+          (this.runningByService.get(job.serviceId) ?? 1) - 1,
+        );
+        this.capacityWaiters.shift()?.();
+        this.pump();
+      });
+      this.inFlight.add(p);
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    const { executions, engine, logger } = this.deps;
+    const log = logger.child({
+      service_id: job.serviceId,
+      workflow_id: job.workflowId,
+      execution_id: job.id,
+    });
+    executions.markRunning(job.id);
+    const started = performance.now();
+    const finish = (outcome: Parameters<ExecutionStore["finish"]>[1]) => {
+      executions.finish(job.id, outcome);
+      this.deps.onFinished?.({
+        serviceId: job.serviceId,
+        workflowId: job.workflowId,
+        status: outcome.status,
+        durationMs: outcome.durationMs,
+        ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+      });
+      const row = executions.get(job.id);
+      for (const w of this.completionWaiters.get(job.id) ?? []) if (row) w(row);
+      this.completionWaiters.delete(job.id);
+    };
+    const resolved = this.deps.resolve(job.serviceId, job.workflowId);
+    if (!resolved) {
+      finish({
+        status: "failed",
+        errorCode: "WAVS_ERR_SERVICE_NOT_FOUND",
+        errorMessage: "the service or workflow is no longer registered",
+        durationMs: 0,
+        logs: [],
+      });
+      return;
+    }
+    const { service, workflow } = resolved;
+    try {
+      const outcome = await engine.execute({
+        ...serviceRequestFields({
+          service,
+          workflowId: job.workflowId,
+          serviceId: job.serviceId,
+          component: workflow.component,
+        }),
+        digest: workflow.component.source.digest,
+        fn: "run",
+        args: [
+          triggerActionToWit({
+            serviceId: job.serviceId,
+            workflowId: job.workflowId,
+            trigger: workflow.trigger,
+            data: job.data,
+          }),
+        ],
+        evmChains: this.deps.chains?.evm,
+        cosmosChains: this.deps.chains?.cosmos,
+        defaultEventIdSalt: encodeTriggerDataForEventId(job.data),
+      });
+      if (!outcome.ok) {
+        log.warn({ code: outcome.error.code, err: outcome.error.message }, "execution failed");
+        finish({
+          status: "failed",
+          errorCode: outcome.error.code,
+          errorMessage: outcome.error.message,
+          durationMs: outcome.durationMs,
+          logs: outcome.logs,
+        });
+        return;
+      }
+      const responses = validateResponses(outcome.value, this.limits.maxPayloadBytes);
+      if (workflow.submit.type === "aggregator") {
+        for (const response of responses) {
+          const id = eventId(
+            job.serviceId,
+            job.workflowId,
+            response.eventIdSalt ?? encodeTriggerDataForEventId(job.data),
+          );
+          await this.deps.submit({
+            executionId: job.id,
+            serviceId: job.serviceId,
+            workflowId: job.workflowId,
+            workflow,
+            response,
+            eventId: id,
+          });
+        }
+      }
+      finish({
+        status: "succeeded",
+        durationMs: outcome.durationMs,
+        logs: outcome.logs,
+        responses: responses.map((r) => ({
+          payload_hex: bytesToHex(r.payload),
+          ordering: r.ordering === undefined ? null : r.ordering.toString(),
+          event_id_salt: r.eventIdSalt === undefined ? null : bytesToHex(r.eventIdSalt),
+        })),
+      });
+    } catch (err) {
+      const e = toWavsError(err);
+      log.error({ code: e.code, err: e.message }, "execution could not complete");
+      finish({
+        status: "failed",
+        errorCode: e.code,
+        errorMessage: e.message,
+        durationMs: performance.now() - started,
+        logs: [],
+      });
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import type { ExecLog } from "../engine/exec-types.js";
+import type { Db } from "./database.js";
+
+/** Status of an execution. */
+export type ExecutionStatus = "queued" | "running" | "succeeded" | "failed";
+
+/** One recorded execution, as the API lists it. */
+export interface ExecutionRow {
+  id: number;
+  service_id: string;
+  workflow_id: string;
+  trigger_key: string;
+  trigger_type: string;
+  trigger_data: unknown;
+  status: ExecutionStatus;
+  attempts: number;
+  error_code: string | null;
+  error_message: string | null;
+  duration_ms: number | null;
+  queued_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  logs: ExecLog[];
+  responses: { payload_hex: string; ordering: string | null; event_id_salt: string | null }[];
+}
+
+interface RawRow extends Omit<ExecutionRow, "trigger_data" | "logs" | "responses"> {
+  trigger_data: string;
+  logs: string | null;
+  responses: string | null;
+}
+
+function decode(row: RawRow): ExecutionRow {
+  return {
+    ...row,
+    trigger_data: JSON.parse(row.trigger_data) as unknown,
+    logs: row.logs ? (JSON.parse(row.logs) as ExecLog[]) : [],
+    responses: row.responses ? (JSON.parse(row.responses) as ExecutionRow["responses"]) : [],
+  };
+}
+
+/** Owner of the executions table: the durable queue and history of component runs. */
+export class ExecutionStore {
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.stmts = {
+      insert: db.prepare(
+        `INSERT INTO executions (service_id, workflow_id, trigger_key, trigger_type, trigger_data, status, queued_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT DO NOTHING`,
+      ),
+      start: db.prepare(
+        "UPDATE executions SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?",
+      ),
+      finish: db.prepare(
+        `UPDATE executions SET status = ?, error_code = ?, error_message = ?, duration_ms = ?, finished_at = ?,
+         logs = ?, responses = ? WHERE id = ?`,
+      ),
+      pending: db.prepare<[], RawRow>(
+        "SELECT * FROM executions WHERE status IN ('queued', 'running') ORDER BY id",
+      ),
+      get: db.prepare<[number], RawRow>("SELECT * FROM executions WHERE id = ?"),
+      list: db.prepare<[string, number, number], RawRow>(
+        "SELECT * FROM executions WHERE service_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+      ),
+      count: db.prepare<[], { n: number }>(
+        "SELECT COUNT(*) AS n FROM executions WHERE status IN ('queued', 'running')",
+      ),
+    };
+  }
+
+  /** Record a new queued execution; returns its id, or undefined when this trigger was seen before. */
+  enqueue(e: {
+    serviceId: string;
+    workflowId: string;
+    triggerKey: string;
+    triggerType: string;
+    triggerData: unknown;
+  }): number | undefined {
+    const info = this.stmts.insert.run(
+      e.serviceId,
+      e.workflowId,
+      e.triggerKey,
+      e.triggerType,
+      JSON.stringify(e.triggerData),
+      Date.now(),
+    );
+    return info.changes === 1 ? Number(info.lastInsertRowid) : undefined;
+  }
+
+  /** Mark an execution as running (counts attempts, so a crash loop is visible). */
+  markRunning(id: number): void {
+    this.stmts.start.run(Date.now(), id);
+  }
+
+  /** Record the outcome of an execution. */
+  finish(
+    id: number,
+    outcome: {
+      status: "succeeded" | "failed";
+      errorCode?: string | undefined;
+      errorMessage?: string | undefined;
+      durationMs: number;
+      logs: ExecLog[];
+      responses?: ExecutionRow["responses"];
+    },
+  ): void {
+    this.stmts.finish.run(
+      outcome.status,
+      outcome.errorCode ?? null,
+      outcome.errorMessage ?? null,
+      outcome.durationMs,
+      Date.now(),
+      JSON.stringify(outcome.logs),
+      JSON.stringify(outcome.responses ?? []),
+      id,
+    );
+  }
+
+  /** Executions not finished yet (queued, or interrupted while running), oldest first. */
+  pending(): ExecutionRow[] {
+    return this.stmts.pending.all().map(decode);
+  }
+
+  /** Number of unfinished executions. */
+  pendingCount(): number {
+    return this.stmts.count.get()?.n ?? 0;
+  }
+
+  /** One execution. */
+  get(id: number): ExecutionRow | undefined {
+    const row = this.stmts.get.get(id);
+    return row ? decode(row) : undefined;
+  }
+
+  /** Most recent executions of a service, newest first, before the id `before`. */
+  list(serviceId: string, limit: number, before = Number.MAX_SAFE_INTEGER): ExecutionRow[] {
+    return this.stmts.list.all(serviceId, before, limit).map(decode);
+  }
+}
