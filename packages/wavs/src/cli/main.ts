@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { WavsError } from "../internal/errors.js";
 import { registerComponentBuild } from "./component-build.js";
 import { registerExec, registerExecAggregator } from "./exec.js";
+import { registerNode } from "./node.js";
 import { reportError } from "./output.js";
 
 /** Build the `wavs` command tree; in `json` mode usage errors are left to the caller to print. */
@@ -15,6 +16,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   } else {
     program.showHelpAfterError();
   }
+  registerNode(program);
   registerExec(program);
   registerExecAggregator(program);
   registerComponentBuild(program);

@@ -20,6 +20,41 @@ export const ERROR_CODES = {
     retryable: false,
     doc: "A service definition JSON does not match the WAVS schema.",
   },
+  WAVS_ERR_SERVICE_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    doc: "No service is registered (or stored, for dev services) under that manager, id or hash.",
+  },
+  WAVS_ERR_SERVICE_ALREADY_REGISTERED: {
+    status: 409,
+    retryable: false,
+    doc: "A service with that manager is already registered; remove it first or wait for its URI update.",
+  },
+  WAVS_ERR_SERVICE_MANAGER_MISMATCH: {
+    status: 400,
+    retryable: false,
+    doc: "The service JSON names another service manager than the one asked for (its ServiceId would differ).",
+  },
+  WAVS_ERR_SERVICE_MANAGER_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    doc: "The manager address has no contract answering getServiceURI() on that chain.",
+  },
+  WAVS_ERR_SERVICE_MANAGER_UNSUPPORTED: {
+    status: 400,
+    retryable: false,
+    doc: "The service manager is on a kind of chain this node cannot read service URIs from (Cosmos).",
+  },
+  WAVS_ERR_SERVICE_URI_INVALID: {
+    status: 400,
+    retryable: false,
+    doc: "The service URI is empty or not http://, https:// or ipfs://.",
+  },
+  WAVS_ERR_SERVICE_URI_UNREACHABLE: {
+    status: 502,
+    retryable: true,
+    doc: "The service JSON could not be fetched: connection failed, timed out or answered non-2xx.",
+  },
   WAVS_ERR_TRIGGER_DATA_INVALID: {
     status: 400,
     retryable: false,
@@ -39,6 +74,26 @@ export const ERROR_CODES = {
     status: 400,
     retryable: false,
     doc: "Building a TypeScript component failed.",
+  },
+  WAVS_ERR_COMPONENT_DIGEST_MISMATCH: {
+    status: 502,
+    retryable: false,
+    doc: "A downloaded component's sha256 differs from the digest the service names; it was refused.",
+  },
+  WAVS_ERR_COMPONENT_UNREACHABLE: {
+    status: 502,
+    retryable: true,
+    doc: "A component could not be downloaded: connection failed, timed out or answered non-2xx.",
+  },
+  WAVS_ERR_COMPONENT_NOT_UPLOADED: {
+    status: 400,
+    retryable: false,
+    doc: "A service references a component by digest that was never uploaded to this node.",
+  },
+  WAVS_ERR_COMPONENT_SOURCE_UNSUPPORTED: {
+    status: 400,
+    retryable: false,
+    doc: "A component source this node cannot fetch from (a WASI package registry).",
   },
   WAVS_ERR_EXEC_TRAP: {
     status: 422,
@@ -89,6 +144,31 @@ export const ERROR_CODES = {
     status: 502,
     retryable: true,
     doc: "A chain endpoint failed or did not answer.",
+  },
+  WAVS_ERR_HTTP_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    doc: "No such route on the HTTP API (or nothing stored at that path).",
+  },
+  WAVS_ERR_HTTP_UNAUTHORIZED: {
+    status: 401,
+    retryable: false,
+    doc: "The route needs `Authorization: Bearer <token>` and the token is missing or wrong.",
+  },
+  WAVS_ERR_HTTP_BODY_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    doc: "The request body is larger than max_body_size_mb.",
+  },
+  WAVS_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    retryable: false,
+    doc: "The request's Content-Type is not one the route accepts.",
+  },
+  WAVS_ERR_SIGNING_NO_MNEMONIC: {
+    status: 503,
+    retryable: false,
+    doc: "The node has no signing_mnemonic, so it cannot derive or use signing keys.",
   },
 } as const satisfies Record<string, { status: number; retryable: boolean; doc: string }>;
 

@@ -15,16 +15,7 @@ import {
   type Workflow,
 } from "../service/index.js";
 import type { ExecutionRow, ExecutionStore } from "../store/execution-store.js";
-import type { TriggerEvent } from "./trigger-event.js";
-
-/** What signing a response produced, to be stored as a submission. */
-export interface SignedResponse {
-  eventId: Uint8Array;
-  orderingHex: string;
-  envelopeHash: string;
-  signer: string;
-  signature: string;
-}
+import type { TriggerEvent } from "../triggers/trigger-event.js";
 
 /** Hooks the dispatcher calls; the node wires them to the registry, signing and metrics. */
 export interface DispatcherDeps {

@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { loadConfig } from "../config/index.js";
+import { WavsError } from "../internal/errors.js";
+import { createLogger, type LogLevel } from "../internal/logger.js";
+import { createWavsNode } from "../node/wavs-node.js";
+import { reportError } from "./output.js";
+
+/** The version of the wavs package. */
+export function wavsVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** How long a shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 30_000;
+
+/** `wavs node`: run the operator node until SIGINT or SIGTERM. */
+export function registerNode(program: Command): void {
+  program
+    .command("node")
+    .description("run the operator node")
+    .option("--home <dir>", "directory holding wavs.toml")
+    .option("--host <host>", "HTTP listen address")
+    .option("--port <port>", "HTTP port")
+    .option("--data <dir>", "data directory (database, components, files)")
+    .option("--log-level <level>", "fatal | error | warn | info | debug | trace")
+    .option("--dev-endpoints-enabled", "serve the /dev routes")
+    .action(async (flags: Record<string, unknown>) => {
+      let config: ReturnType<typeof loadConfig>["config"];
+      let env: Record<string, string>;
+      try {
+        const { home, ...rest } = flags;
+        const loaded = loadConfig({
+          section: "wavs",
+          ...(typeof home === "string" ? { home } : {}),
+          flags: Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+        });
+        config = loaded.config;
+        env = loaded.env;
+      } catch (err) {
+        // a config error is the operator's to fix: exit 1, a supervisor should not loop on it
+        process.exitCode = reportError(err, false);
+        return;
+      }
+      const logger = createLogger({ level: config.log_level as LogLevel });
+      const node = createWavsNode({ config, logger, version: wavsVersion(), hostEnv: env });
+      let address: Awaited<ReturnType<typeof node.start>>;
+      try {
+        address = await node.start();
+      } catch (err) {
+        logger.fatal({ err: err instanceof Error ? err.message : String(err) }, "node failed to start");
+        await node.stop().catch(() => undefined);
+        process.exitCode = err instanceof WavsError && !err.retryable ? 1 : 2;
+        return;
+      }
+      logger.info({ url: address.url, data: config.data }, "wavs node listening");
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          logger.info({ signal }, "shutting down");
+          const timer = setTimeout(() => {
+            logger.error("shutdown deadline passed; exiting");
+            process.exit(2);
+          }, SHUTDOWN_DEADLINE_MS);
+          timer.unref();
+          node.stop().then(resolve, (err: unknown) => {
+            logger.error({ err: String(err) }, "shutdown failed");
+            process.exitCode = 2;
+            resolve();
+          });
+        };
+        process.once("SIGINT", () => shutdown("SIGINT"));
+        process.once("SIGTERM", () => shutdown("SIGTERM"));
+      });
+    });
+}

@@ -1,0 +1,126 @@
+/** Recent executions and signed submissions of a service, newest first, paged by id. */
+import type { FastifyInstance } from "fastify";
+import type { NodeApi } from "./node-api.js";
+import { documented, errors, pageQuerySchema, parsePage, serviceIdSchema } from "./schemas.js";
+
+const TAGS = ["history"];
+
+const paramsSchema = {
+  type: "object",
+  required: ["service_id"],
+  properties: { service_id: serviceIdSchema },
+} as const;
+
+const executionSchema = {
+  type: "object",
+  properties: {
+    id: { type: "integer" },
+    service_id: { type: "string" },
+    workflow_id: { type: "string" },
+    event_id: { type: "string" },
+    trigger_type: { type: "string" },
+    status: { type: "string", enum: ["queued", "running", "succeeded", "failed"] },
+    error_code: { type: ["string", "null"] },
+    error_message: { type: ["string", "null"] },
+    duration_ms: { type: ["number", "null"] },
+    started_at: { type: ["integer", "null"], description: "ms since the Unix epoch" },
+    finished_at: { type: ["integer", "null"], description: "ms since the Unix epoch" },
+    logs: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          level: { type: "string" },
+          source: { type: "string" },
+          message: { type: "string" },
+        },
+      },
+    },
+    responses: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          payload_hex: { type: "string" },
+          ordering: { type: ["integer", "null"] },
+          event_id_salt: { type: ["string", "null"] },
+        },
+      },
+    },
+  },
+} as const;
+
+const submissionSchema = {
+  type: "object",
+  properties: {
+    id: { type: "integer" },
+    service_id: { type: "string" },
+    workflow_id: { type: "string" },
+    event_id: { type: "string" },
+    envelope_hash: { type: "string" },
+    signer: { type: "string" },
+    signature: { type: "string" },
+    created_at: { type: "integer", description: "ms since the Unix epoch" },
+    status: { type: "string" },
+  },
+} as const;
+
+/** `next_before` lets a client ask for the page after this one; null when this page is the last. */
+function page<T extends { id: number }>(records: T[], limit: number): number | null {
+  const last = records.at(-1);
+  return records.length >= limit && last !== undefined ? last.id : null;
+}
+
+/** Register the execution and submission history routes. */
+export function historyRoutes(app: FastifyInstance, api: NodeApi): void {
+  const pageResponse = (key: string, item: object) => ({
+    200: {
+      type: "object",
+      properties: {
+        [key]: { type: "array", items: item },
+        next_before: {
+          type: ["integer", "null"],
+          description: "pass as `before` for the next page; null when there are no more",
+        },
+      },
+    },
+    400: errors[400],
+    404: errors[404],
+  });
+
+  app.get<{ Params: { service_id: string }; Querystring: { limit?: string; before?: string } }>(
+    "/services/:service_id/executions",
+    {
+      schema: documented({
+        tags: TAGS,
+        summary: "Recent executions of a service (status, duration, logs, responses)",
+        params: paramsSchema,
+        querystring: pageQuerySchema,
+        response: pageResponse("executions", executionSchema),
+      }),
+    },
+    async (request) => {
+      const opts = parsePage(request.query);
+      const executions = await api.listExecutions(request.params.service_id, opts);
+      return { executions, next_before: page(executions, opts.limit) };
+    },
+  );
+
+  app.get<{ Params: { service_id: string }; Querystring: { limit?: string; before?: string } }>(
+    "/services/:service_id/submissions",
+    {
+      schema: documented({
+        tags: TAGS,
+        summary: "Recent signed submissions of a service",
+        params: paramsSchema,
+        querystring: pageQuerySchema,
+        response: pageResponse("submissions", submissionSchema),
+      }),
+    },
+    async (request) => {
+      const opts = parsePage(request.query);
+      const submissions = await api.listSubmissions(request.params.service_id, opts);
+      return { submissions, next_before: page(submissions, opts.limit) };
+    },
+  );
+}

@@ -1,0 +1,214 @@
+import { join } from "node:path";
+import { redactConfig, toWitChainConfigs, type WavsConfig } from "../config/index.js";
+import { Engine } from "../engine/engine.js";
+import { createHttpServer, type HttpAddress, type HttpServer, httpServerConfig } from "../http/server.js";
+import { ERROR_CODES, type ErrorCode } from "../internal/error-codes.js";
+import type { Logger } from "../internal/logger.js";
+import { Metrics } from "../internal/metrics.js";
+import { ServiceRegistry } from "../registry/index.js";
+import type { Service } from "../service/index.js";
+import { signResponse } from "../signing/index.js";
+import { type Db, openDatabase } from "../store/database.js";
+import { ExecutionStore } from "../store/execution-store.js";
+import { KvStore } from "../store/kv-store.js";
+import { SubmissionStore } from "../store/submission-store.js";
+import { createTriggerManager, type TriggerManager } from "../triggers/index.js";
+import { Dispatcher } from "./dispatcher.js";
+import { createNodeApi } from "./node-api-impl.js";
+
+/** Everything the node is made of, for the API implementation and tests. */
+export interface NodeParts {
+  config: WavsConfig;
+  logger: Logger;
+  version: string;
+  db: Db;
+  engine: Engine;
+  registry: ServiceRegistry;
+  executions: ExecutionStore;
+  submissions: SubmissionStore;
+  kv: KvStore;
+  dispatcher: Dispatcher;
+  triggers: TriggerManager;
+  metrics: Metrics;
+}
+
+/** The running operator node. */
+export interface WavsNode {
+  readonly parts: NodeParts;
+  /** Start everything; resolves with the HTTP address once it listens. */
+  start(): Promise<HttpAddress>;
+  /** Stop in reverse order: HTTP, triggers, dispatcher (running executions finish), registry, engine, store. */
+  stop(): Promise<void>;
+}
+
+/** Limits of the execution pipeline (defaults fit a 2-core machine). */
+export interface PipelineLimits {
+  maxPending: number;
+  perServiceConcurrency: number;
+  concurrency: number;
+  maxPayloadBytes: number;
+}
+
+function triggersOf(service: Service) {
+  return new Map([...service.workflows].map(([id, w]) => [id, w.trigger] as const));
+}
+
+/**
+ * Assemble the operator node from its config: store, engine, service registry, dispatcher,
+ * triggers and HTTP API. Every piece of state needed to resume lives in the store, so a node
+ * killed at any moment picks up where it was on the next start.
+ */
+export function createWavsNode(options: {
+  config: WavsConfig;
+  logger: Logger;
+  version: string;
+  hostEnv?: Record<string, string | undefined>;
+  limits?: Partial<PipelineLimits>;
+}): WavsNode {
+  const { config, logger, version } = options;
+  const db = openDatabase(join(config.data, "wavs.db"));
+  const engine = new Engine({
+    dataDir: config.data,
+    logger,
+    poolSize: config.engine_pool_size,
+    maxMemoryMb: config.max_memory_mb,
+    ...(config.max_execution_seconds === undefined ? {} : { maxExecutionSeconds: config.max_execution_seconds }),
+    hostEnv: options.hostEnv ?? process.env,
+  });
+  const metrics = new Metrics();
+  const registry = new ServiceRegistry({ db, engine, logger, config, mnemonic: config.signing_mnemonic });
+  const executions = new ExecutionStore(db);
+  const submissions = new SubmissionStore(db);
+  const limits: PipelineLimits = {
+    maxPending: 10_000,
+    perServiceConcurrency: config.engine_pool_size * 2,
+    concurrency: config.engine_pool_size * 2,
+    maxPayloadBytes: 16 << 20,
+    ...options.limits,
+  };
+  const dispatcher = new Dispatcher(
+    {
+      engine,
+      executions,
+      logger: logger.child({ subsystem: "dispatcher" }),
+      chains: toWitChainConfigs(config),
+      resolve(serviceId, workflowId) {
+        const service = registry.get(serviceId)?.service;
+        const workflow = service?.workflows.get(workflowId);
+        return service && workflow ? { service, workflow } : undefined;
+      },
+      async submit({ executionId, serviceId, workflowId, workflow, response, eventId }) {
+        if (workflow.submit.type !== "aggregator") return;
+        const signed = await signResponse(registry.signerAccount(serviceId), {
+          eventId,
+          ordering: response.ordering,
+          payload: response.payload,
+          signatureKind: workflow.submit.signature_kind,
+        });
+        const stored = submissions.insert({
+          service_id: serviceId,
+          workflow_id: workflowId,
+          execution_id: executionId,
+          event_id: signed.eventId,
+          ordering: signed.envelope.ordering,
+          payload_hex: signed.envelope.payload,
+          envelope_hash: signed.envelopeHash,
+          signer: signed.signer,
+          signature: signed.signature,
+          status: "signed",
+        });
+        if (stored) metrics.submission({ serviceId, workflowId });
+      },
+      onFinished(e) {
+        metrics.executionFinished({
+          serviceId: e.serviceId,
+          workflowId: e.workflowId,
+          status: e.status === "succeeded" ? "succeeded" : "failed",
+          durationSeconds: e.durationMs / 1000,
+        });
+        if (e.errorCode && e.errorCode in ERROR_CODES) metrics.error(e.errorCode as ErrorCode);
+        metrics.setQueueDepth("executions", dispatcher.depth.queued + dispatcher.depth.running);
+      },
+    },
+    limits,
+  );
+  const triggers = createTriggerManager({
+    db,
+    logger,
+    config,
+    async onEvent(event) {
+      metrics.triggerFired({
+        serviceId: event.serviceId,
+        workflowId: event.workflowId,
+        triggerType: event.data.type,
+      });
+      await dispatcher.enqueue(event);
+    },
+    async onServiceUriUpdated(serviceId) {
+      try {
+        await registry.update(serviceId);
+      } catch (err) {
+        logger.error({ service_id: serviceId, err: (err as Error).message }, "live service update failed");
+      }
+    },
+  });
+  const parts: NodeParts = {
+    config,
+    logger,
+    version,
+    db,
+    engine,
+    registry,
+    executions,
+    submissions,
+    kv: new KvStore(db),
+    dispatcher,
+    triggers,
+    metrics,
+  };
+
+  const follow = (serviceId: string) => {
+    const entry = registry.get(serviceId);
+    if (!entry) return;
+    triggers.setWorkflows(serviceId, triggersOf(entry.service), entry.service.status === "active");
+    triggers.watchServiceManager(serviceId, entry.service.manager);
+  };
+  registry.on("added", follow);
+  registry.on("updated", follow);
+  registry.on("removed", (serviceId) => triggers.removeService(serviceId));
+
+  let http: HttpServer | undefined;
+  return {
+    parts,
+    async start() {
+      await registry.start();
+      for (const entry of registry.list()) {
+        try {
+          follow(entry.serviceId);
+        } catch (err) {
+          // one broken service (say, its chain was removed from the config) must not stop the node
+          logger.error({ service_id: entry.serviceId, err: (err as Error).message }, "service triggers not started");
+        }
+      }
+      dispatcher.start();
+      await triggers.start();
+      http = createHttpServer({
+        api: createNodeApi(parts),
+        logger,
+        config: httpServerConfig(config),
+        redactedConfig: () => redactConfig(config),
+        metrics,
+        version,
+      });
+      return http.start();
+    },
+    async stop() {
+      await http?.stop();
+      await triggers.stop();
+      await dispatcher.stop();
+      await registry.stop();
+      await engine.stop();
+      db.close();
+    },
+  };
+}

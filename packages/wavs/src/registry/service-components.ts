@@ -1,0 +1,36 @@
+/** Every component a service needs: each workflow's component and its aggregator component. */
+import type { ComponentWorld } from "../engine/exec-types.js";
+import type { Component } from "../service/component.js";
+import type { Service } from "../service/service.js";
+
+/** One place a service uses a component. */
+export interface ComponentUse {
+  workflowId: string;
+  /** The world the component must be of there. */
+  world: ComponentWorld;
+  component: Component;
+  /** For messages: `workflow 'w1' component`, `workflow 'w1' aggregator component`. */
+  label: string;
+}
+
+/** The components of a service, in workflow order (aggregator after its workflow's component). */
+export function serviceComponents(service: Service): ComponentUse[] {
+  const uses: ComponentUse[] = [];
+  for (const [workflowId, workflow] of service.workflows) {
+    uses.push({
+      workflowId,
+      world: "operator",
+      component: workflow.component,
+      label: `workflow '${workflowId}' component`,
+    });
+    if (workflow.submit.type === "aggregator") {
+      uses.push({
+        workflowId,
+        world: "aggregator",
+        component: workflow.submit.component,
+        label: `workflow '${workflowId}' aggregator component`,
+      });
+    }
+  }
+  return uses;
+}

@@ -1,0 +1,9 @@
+/** Signing: per-service HD keys and signed response envelopes. */
+export { deriveAccount, HdKeys, hdPath, OPERATOR_HD_INDEX } from "./hd-keys.js";
+export {
+  buildEnvelope,
+  type ResponseToSign,
+  type SignedResponse,
+  signaturePrefix,
+  signResponse,
+} from "./sign-response.js";

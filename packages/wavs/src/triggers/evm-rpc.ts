@@ -1,0 +1,335 @@
+/**
+ * Our RPC layer for one EVM chain: a list of endpoints (HTTP and WebSocket) with retries,
+ * backoff and failover, and the few calls the triggers need. Behaviour under failure is ours:
+ * viem's own retries and reconnects are off. Errors that reach callers are
+ * WAVS_ERR_CHAIN_RPC with the endpoint redacted of credentials.
+ */
+import { WavsError } from "../internal/errors.js";
+import type { Logger } from "../internal/logger.js";
+import { type RpcEndpoint, RpcResponseError, rpcEndpoint } from "./rpc-endpoint.js";
+
+/** A block header, as far as the triggers need it. Hashes are lowercase 0x hex. */
+export interface BlockHeader {
+  number: bigint;
+  hash: string;
+  parentHash: string;
+  timestamp: bigint;
+}
+
+/** A log as returned by eth_getLogs; address and hashes lowercase 0x hex. */
+export interface RpcLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: bigint;
+  blockHash: string;
+  transactionHash: string;
+  transactionIndex: bigint;
+  logIndex: bigint;
+  /** Set by nodes that include it in logs (anvil, recent geth and reth). */
+  blockTimestamp: bigint | undefined;
+}
+
+/** Filter of `getLogs`; `addresses: undefined` means any address, `[]` matches nothing. */
+export interface LogFilter {
+  fromBlock: bigint;
+  toBlock: bigint;
+  addresses?: readonly string[] | undefined;
+  /** Accepted topic0 values; undefined means any. */
+  topic0s?: readonly string[] | undefined;
+}
+
+/** Options of `createEvmRpc`. */
+export interface EvmRpcOptions {
+  /** Chain key, for messages (e.g. `evm:31337`). */
+  chain: string;
+  /** Endpoint URLs (http, https, ws, wss), in order of preference. */
+  endpoints: readonly string[];
+  logger?: Logger | undefined;
+  /** Attempts per call over all endpoints (default 5, at least one per endpoint). */
+  maxAttempts?: number | undefined;
+  /** First backoff delay after every endpoint failed once (default 100 ms; doubles, with jitter). */
+  initialBackoffMs?: number | undefined;
+  /** Largest backoff delay (default 5 s). */
+  maxBackoffMs?: number | undefined;
+  /** Timeout of one request on one endpoint (default 15 s). */
+  requestTimeoutMs?: number | undefined;
+  /** Addresses per eth_getLogs call; longer lists are split (default 500). */
+  maxAddressesPerQuery?: number | undefined;
+  /** Called before every request on an endpoint (metrics, tests). */
+  onRequest?: ((method: string, endpoint: string) => void) | undefined;
+}
+
+/** A new-heads subscription. */
+export interface HeadSubscription {
+  /** The endpoint that serves it (redacted). */
+  endpoint: string;
+  unsubscribe(): void;
+}
+
+/** The RPC client of one chain. */
+export interface EvmRpc {
+  readonly chain: string;
+  /** Whether a WebSocket endpoint is configured (new heads can be subscribed to). */
+  readonly hasWebSocket: boolean;
+  /** A raw JSON-RPC call with retries and failover. */
+  request(method: string, params?: readonly unknown[]): Promise<unknown>;
+  /** The latest block number. */
+  getBlockNumber(): Promise<bigint>;
+  /** A block header by number (or the latest); undefined when the chain has no such block. */
+  getBlock(block: bigint | "latest"): Promise<BlockHeader | undefined>;
+  /** Logs of a range, sorted by (block, log index); ranges the node refuses are split. */
+  getLogs(filter: LogFilter): Promise<RpcLog[]>;
+  /** Subscribe to new heads on the first WebSocket endpoint that accepts (failover in order). */
+  subscribeNewHeads(
+    onHead: (blockNumber: bigint) => void,
+    onDrop: (error: Error) => void,
+  ): Promise<HeadSubscription>;
+  /** Close connections and make pending and later calls fail. */
+  close(): void;
+}
+
+const toHex = (n: bigint) => `0x${n.toString(16)}`;
+
+/**
+ * Whether a JSON-RPC error says the log query was too large. Providers have no common code for
+ * this (Infura: -32005 "query returned more than 10000 results"; Alchemy: "Log response size
+ * exceeded"; others name a block-range cap), so this is the one place that reads message text:
+ * it turns them into one decision, split the range.
+ */
+export function isLogRangeError(err: unknown): boolean {
+  if (!(err instanceof RpcResponseError)) return false;
+  if (err.code === -32005) return true;
+  return /more than \d+ (results|logs)|too many (results|logs)|response size|(block )?range.*(too (large|wide|big)|exceed|limit|max)|(exceed|limit).*(block )?range|limit exceeded|max(imum)? (block )?range/i.test(
+    err.message,
+  );
+}
+
+function str(v: unknown, what: string): string {
+  if (typeof v !== "string") throw new RpcResponseError(`malformed ${what}`, 0);
+  return v.toLowerCase();
+}
+
+function big(v: unknown, what: string): bigint {
+  if (typeof v !== "string") throw new RpcResponseError(`malformed ${what}`, 0);
+  return BigInt(v);
+}
+
+function parseHeader(raw: unknown): BlockHeader | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  const b = raw as Record<string, unknown>;
+  return {
+    number: big(b.number, "block number"),
+    hash: str(b.hash, "block hash"),
+    parentHash: str(b.parentHash, "parent hash"),
+    timestamp: big(b.timestamp, "block timestamp"),
+  };
+}
+
+function parseLog(raw: unknown): RpcLog | undefined {
+  const l = raw as Record<string, unknown>;
+  // Pending logs (no block yet) and removed logs are never trigger material.
+  if (l.blockNumber == null || l.blockHash == null || l.logIndex == null || l.removed === true) {
+    return undefined;
+  }
+  return {
+    address: str(l.address, "log address"),
+    topics: Array.isArray(l.topics) ? l.topics.map((t) => str(t, "log topic")) : [],
+    data: str(l.data ?? "0x", "log data"),
+    blockNumber: big(l.blockNumber, "log block number"),
+    blockHash: str(l.blockHash, "log block hash"),
+    transactionHash: str(l.transactionHash, "log transaction hash"),
+    transactionIndex: big(l.transactionIndex, "log transaction index"),
+    logIndex: big(l.logIndex, "log index"),
+    blockTimestamp: typeof l.blockTimestamp === "string" ? BigInt(l.blockTimestamp) : undefined,
+  };
+}
+
+/** Sort logs by (block number, log index), in place. */
+export function sortLogs(logs: RpcLog[]): RpcLog[] {
+  return logs.sort((a, b) =>
+    a.blockNumber === b.blockNumber
+      ? Number(a.logIndex - b.logIndex)
+      : a.blockNumber < b.blockNumber
+        ? -1
+        : 1,
+  );
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Create the RPC client of one chain over its endpoints. */
+export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
+  const { chain, logger } = options;
+  if (options.endpoints.length === 0) {
+    throw new WavsError("WAVS_ERR_CONFIG_INVALID", `chain ${chain} has no endpoint`, {
+      hint: "Set ws_endpoints or http_endpoint for this chain in wavs.toml.",
+    });
+  }
+  const closer = new AbortController();
+  const endpoints: RpcEndpoint[] = options.endpoints.map((url) => rpcEndpoint(url, closer.signal));
+  const wsEndpoints = endpoints.filter((e) => e.kind === "ws");
+  const maxAttempts = Math.max(options.maxAttempts ?? 5, endpoints.length);
+  const initialBackoff = options.initialBackoffMs ?? 100;
+  const maxBackoff = options.maxBackoffMs ?? 5_000;
+  const timeoutMs = options.requestTimeoutMs ?? 15_000;
+  const maxAddresses = options.maxAddressesPerQuery ?? 500;
+  // Sticky: once an endpoint fails we stay on the next one until it fails in turn.
+  let current = 0;
+  let wsCurrent = 0;
+
+  const closedError = (method: string) =>
+    new WavsError("WAVS_ERR_CHAIN_RPC", `${method} on ${chain}: RPC client closed`, {
+      details: { chain, method },
+    });
+
+  async function request(
+    method: string,
+    params: readonly unknown[] = [],
+    giveUpOn?: (err: unknown) => boolean,
+  ): Promise<unknown> {
+    let last: unknown;
+    let lastEndpoint = endpoints[current] as RpcEndpoint;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (closer.signal.aborted) throw closedError(method);
+      const index = current;
+      const endpoint = endpoints[index] as RpcEndpoint;
+      lastEndpoint = endpoint;
+      try {
+        options.onRequest?.(method, endpoint.display);
+        return await endpoint.request(method, params, timeoutMs);
+      } catch (err) {
+        if (closer.signal.aborted) throw closedError(method);
+        if (giveUpOn?.(err)) throw err;
+        last = err;
+        if (endpoints.length > 1 && current === index) current = (index + 1) % endpoints.length;
+        logger?.warn(
+          { chain, method, endpoint: endpoint.display, attempt, err: String(err) },
+          endpoints.length > 1
+            ? "chain endpoint failed, trying the next one"
+            : "chain endpoint failed, retrying",
+        );
+        // Fail over at once; back off only after every endpoint failed in this round.
+        if (attempt < maxAttempts && attempt % endpoints.length === 0) {
+          const round = attempt / endpoints.length;
+          const base = Math.min(maxBackoff, initialBackoff * 2 ** (round - 1));
+          await sleep(base * (0.8 + Math.random() * 0.4), closer.signal);
+        }
+      }
+    }
+    const message = last instanceof Error ? last.message : String(last);
+    throw new WavsError(
+      "WAVS_ERR_CHAIN_RPC",
+      `${method} on ${chain} failed after ${maxAttempts} attempts: ${message}`,
+      {
+        details: {
+          chain,
+          method,
+          endpoint: lastEndpoint.display,
+          attempts: maxAttempts,
+          ...(last instanceof RpcResponseError ? { rpc_code: last.code } : {}),
+        },
+        hint: "Check that the chain's endpoints in wavs.toml are reachable and synced.",
+        cause: last,
+      },
+    );
+  }
+
+  async function logsOfRange(
+    from: bigint,
+    to: bigint,
+    address: readonly string[] | undefined,
+    topic0s: readonly string[] | undefined,
+  ): Promise<RpcLog[]> {
+    const filter: Record<string, unknown> = { fromBlock: toHex(from), toBlock: toHex(to) };
+    if (address !== undefined) filter.address = address;
+    if (topic0s !== undefined) filter.topics = [topic0s];
+    try {
+      // A single block cannot be split: treat a "too large" answer there like any failure.
+      const raw = await request("eth_getLogs", [filter], from < to ? isLogRangeError : undefined);
+      if (!Array.isArray(raw)) throw new RpcResponseError("eth_getLogs: not an array", 0);
+      return raw.map(parseLog).filter((l): l is RpcLog => l !== undefined);
+    } catch (err) {
+      if (!isLogRangeError(err) || from >= to) throw err;
+      const mid = from + (to - from) / 2n;
+      logger?.debug({ chain, from, to }, "log range refused by the node, splitting");
+      const left = await logsOfRange(from, mid, address, topic0s);
+      const right = await logsOfRange(mid + 1n, to, address, topic0s);
+      return left.concat(right);
+    }
+  }
+
+  return {
+    chain,
+    hasWebSocket: wsEndpoints.length > 0,
+    request: (method, params) => request(method, params),
+    async getBlockNumber() {
+      return big(await request("eth_blockNumber"), "block number");
+    },
+    async getBlock(block) {
+      const tag = block === "latest" ? "latest" : toHex(block);
+      return parseHeader(await request("eth_getBlockByNumber", [tag, false]));
+    },
+    async getLogs(filter) {
+      if (filter.fromBlock > filter.toBlock) return [];
+      const { addresses, topic0s } = filter;
+      // An empty address list would mean "any address" to the node.
+      if (addresses?.length === 0 || topic0s?.length === 0) return [];
+      if (addresses === undefined || addresses.length <= maxAddresses) {
+        return sortLogs(await logsOfRange(filter.fromBlock, filter.toBlock, addresses, topic0s));
+      }
+      const logs: RpcLog[] = [];
+      for (let i = 0; i < addresses.length; i += maxAddresses) {
+        const chunk = addresses.slice(i, i + maxAddresses);
+        logs.push(...(await logsOfRange(filter.fromBlock, filter.toBlock, chunk, topic0s)));
+      }
+      return sortLogs(logs);
+    },
+    async subscribeNewHeads(onHead, onDrop) {
+      if (wsEndpoints.length === 0) {
+        throw new WavsError("WAVS_ERR_CHAIN_RPC", `${chain} has no WebSocket endpoint`, {
+          details: { chain },
+        });
+      }
+      let last: unknown;
+      for (let i = 0; i < wsEndpoints.length; i++) {
+        if (closer.signal.aborted) throw closedError("eth_subscribe");
+        const index = (wsCurrent + i) % wsEndpoints.length;
+        const endpoint = wsEndpoints[index] as RpcEndpoint;
+        try {
+          options.onRequest?.("eth_subscribe", endpoint.display);
+          const unsubscribe = await endpoint.subscribeNewHeads!(onHead, onDrop, timeoutMs);
+          wsCurrent = index;
+          return { endpoint: endpoint.display, unsubscribe };
+        } catch (err) {
+          last = err;
+          logger?.warn(
+            { chain, endpoint: endpoint.display, err: String(err) },
+            "new-heads subscription failed",
+          );
+        }
+      }
+      wsCurrent = (wsCurrent + 1) % wsEndpoints.length;
+      throw new WavsError(
+        "WAVS_ERR_CHAIN_RPC",
+        `eth_subscribe on ${chain} failed on every WebSocket endpoint: ${last instanceof Error ? last.message : String(last)}`,
+        { details: { chain, method: "eth_subscribe" }, cause: last },
+      );
+    },
+    close() {
+      closer.abort();
+      for (const endpoint of endpoints) endpoint.close();
+    },
+  };
+}

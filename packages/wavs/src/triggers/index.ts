@@ -1,0 +1,37 @@
+/** Triggers: EVM logs, block intervals and cron schedules, with catch-up and reorg handling. */
+export {
+  BlockIntervalAnchors,
+  blockIntervalFiresAt,
+  blockIntervalHeights,
+} from "./block-interval.js";
+export {
+  CronScheduler,
+  compileCronSchedule,
+  DEFAULT_CRON_CATCH_UP_LIMIT,
+} from "./cron-trigger.js";
+export {
+  type ChainWatcherStatus,
+  DEFAULT_MAX_LOG_RANGE,
+  EvmChainWatcher,
+  type HeadMode,
+} from "./evm-chain-watcher.js";
+export {
+  type BlockHeader,
+  createEvmRpc,
+  type EvmRpc,
+  type EvmRpcOptions,
+  type LogFilter,
+  type RpcLog,
+} from "./evm-rpc.js";
+export type {
+  ServiceUriUpdatedHandler,
+  TriggerEvent,
+  TriggerEventHandler,
+} from "./trigger-event.js";
+export { benchTriggerLookup, SERVICE_URI_UPDATED_TOPIC, TriggerIndex } from "./trigger-index.js";
+export {
+  type ChainHealth,
+  createTriggerManager,
+  type TriggerManager,
+  type TriggerManagerOptions,
+} from "./trigger-manager.js";

@@ -1,0 +1,293 @@
+/**
+ * One JSON-RPC endpoint of a chain, over HTTP (fetch) or WebSocket (viem's socket client).
+ * Endpoints make a single attempt per call; retries and failover belong to `evm-rpc.ts`.
+ * Every error raised here has a message with credentials already removed from URLs.
+ */
+import { getWebSocketRpcClient } from "viem/utils";
+import { redactUrl, redactUrlsInText } from "../config/redact.js";
+
+/** The endpoint could not be reached, timed out, closed, or answered something not JSON-RPC. */
+export class RpcTransportError extends Error {
+  override readonly name = "RpcTransportError";
+}
+
+/** The node answered with a JSON-RPC error object. */
+export class RpcResponseError extends Error {
+  override readonly name = "RpcResponseError";
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+/** One endpoint; `display` is the URL with credentials redacted (the only form ever shown). */
+export interface RpcEndpoint {
+  readonly kind: "http" | "ws";
+  readonly display: string;
+  /** One JSON-RPC call; rejects with RpcTransportError or RpcResponseError. */
+  request(method: string, params: readonly unknown[], timeoutMs: number): Promise<unknown>;
+  /** Subscribe to new heads (WebSocket only); resolves once the node accepted the subscription. */
+  subscribeNewHeads?(
+    onHead: (blockNumber: bigint) => void,
+    onDrop: (error: Error) => void,
+    timeoutMs: number,
+  ): Promise<() => void>;
+  /** Drop connections; pending calls reject. */
+  close(): void;
+}
+
+/** A short, credential-free description of anything thrown by fetch or a socket. */
+export function describeFailure(err: unknown): string {
+  let text: string;
+  if (err instanceof Error) {
+    const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
+    const detail =
+      cause && typeof cause === "object"
+        ? typeof cause.code === "string"
+          ? cause.code
+          : typeof cause.message === "string"
+            ? cause.message
+            : undefined
+        : undefined;
+    text = detail ? `${err.message} (${detail})` : err.message;
+  } else if (err && typeof err === "object" && "message" in err) {
+    text = String((err as { message: unknown }).message);
+  } else if (err && typeof err === "object" && "type" in err) {
+    // A DOM-style Event from the socket ("error", "close") carries no message.
+    text = `socket ${String((err as { type: unknown }).type)}`;
+  } else {
+    text = String(err);
+  }
+  // Only the first line: viem appends multi-line details that repeat the URL.
+  return redactUrlsInText(text.split("\n")[0] ?? "").slice(0, 500);
+}
+
+interface JsonRpcReply {
+  result?: unknown;
+  error?: { code?: unknown; message?: unknown };
+}
+
+function fromReply(reply: JsonRpcReply, method: string): unknown {
+  if (reply.error) {
+    const code = typeof reply.error.code === "number" ? reply.error.code : 0;
+    const message = typeof reply.error.message === "string" ? reply.error.message : "error";
+    throw new RpcResponseError(`${method}: ${redactUrlsInText(message).slice(0, 500)}`, code);
+  }
+  return reply.result ?? null;
+}
+
+/** An HTTP(S) endpoint. Credentials in the URL become a Basic authorization header. */
+export function httpEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
+  const target = new URL(url);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (target.username || target.password) {
+    // fetch refuses URLs with credentials; send them the way the URL meant them.
+    const user = decodeURIComponent(target.username);
+    const pass = decodeURIComponent(target.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+    target.username = "";
+    target.password = "";
+  }
+  const href = target.toString();
+  let nextId = 1;
+  return {
+    kind: "http",
+    display: redactUrl(url),
+    async request(method, params, timeoutMs) {
+      const body = JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params });
+      let status: number;
+      let text: string;
+      try {
+        const response = await fetch(href, {
+          method: "POST",
+          headers,
+          body,
+          signal: AbortSignal.any([closed, AbortSignal.timeout(timeoutMs)]),
+        });
+        status = response.status;
+        text = await response.text();
+      } catch (err) {
+        if (closed.aborted) throw new RpcTransportError(`${method}: client closed`);
+        throw new RpcTransportError(`${method}: ${describeFailure(err)}`);
+      }
+      let reply: JsonRpcReply | undefined;
+      try {
+        reply = JSON.parse(text) as JsonRpcReply;
+      } catch {
+        reply = undefined;
+      }
+      // Some providers send JSON-RPC errors with a 4xx/5xx status; keep their error object.
+      if (reply && typeof reply === "object" && (reply.error || status < 300)) {
+        return fromReply(reply, method);
+      }
+      throw new RpcTransportError(
+        `${method}: HTTP ${status}: ${redactUrlsInText(text.slice(0, 200))}`,
+      );
+    },
+    close() {},
+  };
+}
+
+type SocketClient = Awaited<ReturnType<typeof getWebSocketRpcClient>>;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new RpcTransportError(`${what}: timed out`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * A WebSocket endpoint: one connection, opened on first use and dropped on the first
+ * failure (the next call reconnects). viem's own reconnect is off so that a dropped socket
+ * is reported to us, and the watcher can fall back to polling and catch up.
+ */
+export function wsEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
+  const display = redactUrl(url);
+  let client: Promise<SocketClient> | undefined;
+
+  const connect = (timeoutMs: number): Promise<SocketClient> => {
+    if (closed.aborted) return Promise.reject(new RpcTransportError("client closed"));
+    if (client === undefined) {
+      // A keep-alive interval of our own keeps this socket apart from viem clients that other
+      // parts of the node may open on the same URL (viem caches sockets by URL and options).
+      const opening = getWebSocketRpcClient(url, {
+        reconnect: false,
+        keepAlive: { interval: 15_000 },
+      });
+      client = withTimeout(opening, timeoutMs, "connect").catch((err: unknown) => {
+        client = undefined;
+        throw err instanceof RpcTransportError
+          ? err
+          : new RpcTransportError(`connect: ${describeFailure(err)}`);
+      });
+    }
+    return client;
+  };
+
+  const drop = (dead: SocketClient) => {
+    void client?.then(
+      (current) => {
+        if (current === dead) client = undefined;
+      },
+      () => {},
+    );
+    try {
+      dead.close();
+    } catch {
+      // already closed
+    }
+  };
+
+  closed.addEventListener("abort", () => {
+    const current = client;
+    client = undefined;
+    void current?.then(
+      (c) => c.close(),
+      () => {},
+    );
+  });
+
+  return {
+    kind: "ws",
+    display,
+    async request(method, params, timeoutMs) {
+      const socket = await connect(timeoutMs);
+      let reply: JsonRpcReply;
+      try {
+        reply = (await socket.requestAsync({
+          body: { method, params: [...params] },
+          timeout: timeoutMs,
+        })) as JsonRpcReply;
+      } catch (err) {
+        drop(socket);
+        throw new RpcTransportError(`${method}: ${describeFailure(err)}`);
+      }
+      return fromReply(reply, method);
+    },
+    async subscribeNewHeads(onHead, onDrop, timeoutMs) {
+      const socket = await connect(timeoutMs);
+      let subscriptionId: string | undefined;
+      let dropped = false;
+      const subscribed = new Promise<void>((resolve, reject) => {
+        socket.request({
+          body: { method: "eth_subscribe", params: ["newHeads"] },
+          onResponse(message: {
+            method?: string;
+            params?: { result?: { number?: unknown } };
+            result?: unknown;
+            error?: JsonRpcReply["error"];
+          }) {
+            if (message.method === "eth_subscription") {
+              const n = message.params?.result?.number;
+              if (typeof n === "string") onHead(BigInt(n));
+              return;
+            }
+            if (message.error || typeof message.result !== "string") {
+              reject(
+                message.error
+                  ? new RpcResponseError(
+                      `eth_subscribe: ${String(message.error.message)}`,
+                      Number(message.error.code ?? 0),
+                    )
+                  : new RpcTransportError("eth_subscribe: no subscription id"),
+              );
+              return;
+            }
+            subscriptionId = message.result;
+            resolve();
+          },
+          onError(err?: unknown) {
+            const error = new RpcTransportError(`newHeads: ${describeFailure(err ?? "closed")}`);
+            reject(error);
+            if (subscriptionId !== undefined && !dropped) {
+              dropped = true;
+              drop(socket);
+              onDrop(error);
+            }
+          },
+        });
+      });
+      try {
+        await withTimeout(subscribed, timeoutMs, "eth_subscribe");
+      } catch (err) {
+        drop(socket);
+        throw err;
+      }
+      return () => {
+        dropped = true;
+        if (subscriptionId !== undefined) {
+          socket.request({
+            body: { method: "eth_unsubscribe", params: [subscriptionId] },
+            onResponse() {},
+            onError() {},
+          });
+        }
+      };
+    },
+    close() {
+      const current = client;
+      client = undefined;
+      void current?.then(
+        (c) => c.close(),
+        () => {},
+      );
+    },
+  };
+}
+
+/** The endpoint for a URL, by scheme. */
+export function rpcEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
+  return /^wss?:\/\//i.test(url) ? wsEndpoint(url, closed) : httpEndpoint(url, closed);
+}

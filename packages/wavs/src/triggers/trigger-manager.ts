@@ -1,0 +1,255 @@
+/**
+ * The triggers subsystem: one watcher per configured EVM chain, the cron scheduler, and the
+ * index of which workflows listen to what. The node tells it which workflows each service
+ * has (`setWorkflows`) and receives `TriggerEvent`s; resolving `onEvent` is the
+ * acknowledgement that lets cursors move on.
+ */
+import {
+  chainConfig,
+  type EvmChainConfig,
+  evmChainKeys,
+  type WavsConfig,
+} from "../config/index.js";
+import { WavsError } from "../internal/errors.js";
+import type { Logger } from "../internal/logger.js";
+import type { ServiceManager } from "../service/service-manager.js";
+import type { Trigger } from "../service/trigger.js";
+import { CursorStore } from "../store/cursor-store.js";
+import type { Db } from "../store/database.js";
+import { BlockIntervalAnchors } from "./block-interval.js";
+import { CronScheduler, compileCronSchedule } from "./cron-trigger.js";
+import {
+  type ChainWatcherStatus,
+  DEFAULT_MAX_LOG_RANGE,
+  EvmChainWatcher,
+} from "./evm-chain-watcher.js";
+import { createEvmRpc, type EvmRpc, type EvmRpcOptions } from "./evm-rpc.js";
+import type {
+  ServiceUriUpdatedHandler,
+  TriggerEvent,
+  TriggerEventHandler,
+} from "./trigger-event.js";
+import { TriggerIndex } from "./trigger-index.js";
+
+/** Options of `createTriggerManager`. */
+export interface TriggerManagerOptions {
+  db: Db;
+  logger: Logger;
+  config: WavsConfig;
+  /** Receives every trigger event; resolve once it is durably recorded. */
+  onEvent: TriggerEventHandler;
+  /** Receives `ServiceURIUpdated` of watched service managers (awaited like onEvent). */
+  onServiceUriUpdated?: ServiceUriUpdatedHandler | undefined;
+  /** Largest block range per pass and per eth_getLogs call (default 1000). */
+  maxLogRange?: number | undefined;
+  /** Missed cron ticks fired per workflow after downtime (default 100). */
+  cronCatchUpLimit?: number | undefined;
+  /** Tuning of the RPC layer (retries, timeouts, request hook). */
+  rpc?:
+    | Pick<
+        EvmRpcOptions,
+        "maxAttempts" | "initialBackoffMs" | "maxBackoffMs" | "requestTimeoutMs" | "onRequest"
+      >
+    | undefined;
+}
+
+/** `/health` form of a chain's state. */
+export type ChainHealth = "healthy" | { unhealthy: { error: string } };
+
+/** The triggers subsystem. */
+export interface TriggerManager {
+  /** Start watching every configured EVM chain and the cron schedules (catching up first). */
+  start(): Promise<void>;
+  /** Stop; resolves once the events being handed over have been. */
+  stop(): Promise<void>;
+  /**
+   * Replace a service's workflows. A paused service (`active: false`) fires nothing; its cron
+   * schedules restart from the time it is resumed. Throws WAVS_ERR_CHAIN_UNKNOWN for a chain
+   * that is not configured and WAVS_ERR_SERVICE_INVALID for a bad cron schedule, changing
+   * nothing. Call it for every stored service before `start()` so the first catch-up
+   * includes them.
+   */
+  setWorkflows(serviceId: string, workflows: ReadonlyMap<string, Trigger>, active: boolean): void;
+  /** Forget a service: its triggers, manager watch, anchors and cron ticks. */
+  removeService(serviceId: string): void;
+  /** Watch a service's manager for `ServiceURIUpdated(string)` (EVM managers only). */
+  watchServiceManager(serviceId: string, manager: ServiceManager): void;
+  /** Per-chain watcher state. */
+  chainStatus(): Record<string, ChainWatcherStatus>;
+  /** Per-chain state in the form of GET /health. */
+  chainHealth(): Record<string, ChainHealth>;
+}
+
+interface ServiceEntry {
+  workflows: ReadonlyMap<string, Trigger>;
+  active: boolean;
+}
+
+function evmChain(config: WavsConfig, chain: string, where: string): EvmChainConfig {
+  const entry = chain.startsWith("evm:")
+    ? chainConfig(config, chain as `evm:${string}`)
+    : undefined;
+  if (entry === undefined) {
+    throw new WavsError("WAVS_ERR_CHAIN_UNKNOWN", `${where}: chain '${chain}' is not configured`, {
+      details: { chain, configured: evmChainKeys(config) },
+      hint: `Add [default.chains.evm.${chain.slice(chain.indexOf(":") + 1)}] with ws_endpoints or http_endpoint to wavs.toml.`,
+    });
+  }
+  return entry;
+}
+
+/** Create the triggers subsystem. */
+export function createTriggerManager(options: TriggerManagerOptions): TriggerManager {
+  const { db, config } = options;
+  const logger = options.logger.child({ subsystem: "triggers" });
+  const store = new CursorStore(db);
+  const index = new TriggerIndex();
+  const anchors = new BlockIntervalAnchors(store);
+  const services = new Map<string, ServiceEntry>();
+  const watchers = new Map<string, EvmChainWatcher>();
+  const rpcs: EvmRpc[] = [];
+  let started = false;
+
+  // Drop what was computed before a service was paused, changed or removed.
+  const deliver = async (event: TriggerEvent): Promise<void> => {
+    const entry = services.get(event.serviceId);
+    if (!entry?.active || entry.workflows.get(event.workflowId) !== event.trigger) return;
+    await options.onEvent(event);
+  };
+
+  const cron = new CronScheduler({
+    store,
+    logger,
+    catchUpLimit: options.cronCatchUpLimit,
+    emit: (subscriber, tickMs) =>
+      deliver({
+        serviceId: subscriber.serviceId,
+        workflowId: subscriber.workflowId,
+        trigger: subscriber.trigger,
+        data: { type: "cron", trigger_time: BigInt(tickMs) * 1_000_000n },
+      }),
+  });
+
+  const validate = (workflows: ReadonlyMap<string, Trigger>) => {
+    for (const [workflowId, trigger] of workflows) {
+      const where = `workflow '${workflowId}'`;
+      if (trigger.type === "evm_contract_event" || trigger.type === "block_interval") {
+        evmChain(config, trigger.chain, where);
+      } else if (trigger.type === "cron") {
+        compileCronSchedule(trigger.schedule, where);
+      }
+    }
+  };
+
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      for (const chain of evmChainKeys(config)) {
+        const chainCfg = evmChain(config, chain, "chains");
+        const endpoints = [
+          ...(chainCfg.http_endpoint === undefined ? [] : [chainCfg.http_endpoint]),
+          ...chainCfg.ws_endpoints,
+        ];
+        const rpc = createEvmRpc({ chain, endpoints, logger, ...options.rpc });
+        rpcs.push(rpc);
+        const watcher = new EvmChainWatcher({
+          chain,
+          config: chainCfg,
+          rpc,
+          store,
+          index,
+          anchors,
+          logger,
+          onEvent: deliver,
+          onServiceUriUpdated: options.onServiceUriUpdated,
+          maxLogRange: options.maxLogRange ?? DEFAULT_MAX_LOG_RANGE,
+        });
+        watchers.set(chain, watcher);
+        watcher.start();
+      }
+      cron.start();
+    },
+
+    async stop() {
+      if (!started) return;
+      started = false;
+      await Promise.all([cron.stop(), ...[...watchers.values()].map((w) => w.stop())]);
+      for (const rpc of rpcs) rpc.close();
+      rpcs.length = 0;
+      watchers.clear();
+    },
+
+    setWorkflows(serviceId, workflows, active) {
+      validate(workflows);
+      const previous = services.get(serviceId);
+      const snapshot = new Map(workflows);
+      for (const [workflowId, old] of previous?.workflows ?? []) {
+        const now = snapshot.get(workflowId);
+        if (old.type === "cron" && now?.type !== "cron") {
+          cron.remove(serviceId, workflowId);
+          store.deleteCronTick(serviceId, workflowId);
+        }
+        if (old.type === "block_interval" && now?.type !== "block_interval") {
+          anchors.forget(serviceId, workflowId);
+        }
+      }
+      services.set(serviceId, { workflows: snapshot, active });
+      index.setService(serviceId, active ? snapshot : new Map());
+      for (const [workflowId, trigger] of snapshot) {
+        if (trigger.type !== "cron") continue;
+        if (active) {
+          cron.set({ serviceId, workflowId, trigger });
+        } else {
+          // Ticks of a pause are not caught up: resuming starts from the time of resuming.
+          cron.remove(serviceId, workflowId);
+          store.deleteCronTick(serviceId, workflowId);
+        }
+      }
+      const unwatched = [...snapshot]
+        .filter(
+          ([, t]) => !["evm_contract_event", "block_interval", "cron", "manual"].includes(t.type),
+        )
+        .map(([w, t]) => `${w} (${t.type})`);
+      if (unwatched.length > 0) {
+        logger.warn({ serviceId, unwatched }, "these triggers are not watched by this node");
+      }
+      for (const watcher of watchers.values()) watcher.poke();
+    },
+
+    removeService(serviceId) {
+      const previous = services.get(serviceId);
+      for (const [workflowId, trigger] of previous?.workflows ?? []) {
+        if (trigger.type === "cron") cron.remove(serviceId, workflowId);
+      }
+      services.delete(serviceId);
+      index.removeService(serviceId);
+      anchors.forgetService(serviceId);
+      store.forgetService(serviceId);
+    },
+
+    watchServiceManager(serviceId, manager) {
+      if (manager.type !== "evm") {
+        logger.warn({ serviceId, chain: manager.chain }, "only EVM service managers are watched");
+        return;
+      }
+      evmChain(config, manager.chain, "service manager");
+      index.watchManager(serviceId, manager.chain, manager.address);
+    },
+
+    chainStatus() {
+      const out: Record<string, ChainWatcherStatus> = {};
+      for (const [chain, watcher] of watchers) out[chain] = watcher.status();
+      return out;
+    },
+
+    chainHealth() {
+      const out: Record<string, ChainHealth> = {};
+      for (const [chain, watcher] of watchers) {
+        const s = watcher.status();
+        out[chain] = s.healthy ? "healthy" : { unhealthy: { error: s.error ?? "unknown" } };
+      }
+      return out;
+    },
+  };
+}
