@@ -1,0 +1,169 @@
+/**
+ * `npm run bench:node`: trigger matching rate, and events per second plus latency from a log
+ * being mined on anvil to its signed submission, on one node with the minimal echo component
+ * (every workflow signs for an aggregator). Ends with one JSON line of headline figures.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  deployContract,
+  logSpamAbi,
+  logSpamBytecode,
+  startAnvil,
+  waitForSuccess,
+} from "@wavs-ts/contracts";
+import { buildFixture, buildWatComponent } from "@wavs-ts/sdk";
+import { keccak256, toHex } from "viem";
+import { loadConfig } from "../config/index.js";
+import { silentLogger } from "../internal/logger.js";
+import { createWavsNode } from "../node/wavs-node.js";
+import { benchTriggerLookup } from "../triggers/index.js";
+
+const repoRoot = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..", "..");
+const MNEMONIC = "test test test test test test test test test test test junk";
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const lookup = benchTriggerLookup(10_000, 1000);
+  console.log(
+    `trigger matching: ${Math.round(lookup.lookupsPerSecond).toLocaleString()} lookups/s (10,000 registered triggers)`,
+  );
+
+  const anvil = await startAnvil();
+  const home = mkdtempSync(join(tmpdir(), "wavs-bench-node-"));
+  const node = (() => {
+    writeFileSync(
+      join(home, "wavs.toml"),
+      `[default]
+data = "${join(home, "data")}"
+signing_mnemonic = "${MNEMONIC}"
+dev_endpoints_enabled = true
+port = 0
+log_level = "silent"
+
+[default.chains.evm.31337]
+ws_endpoints = ["${anvil.rpcUrl.replace("http", "ws")}"]
+http_endpoint = "${anvil.rpcUrl}"
+poll_interval_ms = 50
+`,
+    );
+    const { config } = loadConfig({ section: "wavs", home });
+    return createWavsNode({ config, logger: silentLogger(), version: "bench" });
+  })();
+  try {
+    const clients = anvil.clients(0);
+    const spam = await deployContract(clients, logSpamAbi, logSpamBytecode, []);
+    await node.start();
+    const { engine, registry, submissions } = node.parts;
+    const watPath = join(home, "echo.wasm");
+    await buildWatComponent({
+      wat: join(repoRoot, "packages/wavs/test/fixtures/wat/echo.wat"),
+      out: watPath,
+    });
+    const echo = await engine.register(readFileSync(watPath));
+    const aggregator = await engine.register(readFileSync(await buildFixture("aggregator-simple")));
+    const component = (digest: string) => ({
+      source: { type: "digest" as const, digest },
+      permissions: {},
+      fuel_limit: null,
+      time_limit_seconds: null,
+      config: new Map<string, string>(),
+      env_keys: [],
+    });
+    const { serviceId } = await registry.addDirect({
+      name: "bench",
+      status: "active",
+      manager: {
+        type: "evm",
+        chain: "evm:31337",
+        address: "0x00000000000000000000000000000000000000be",
+      },
+      workflows: new Map([
+        [
+          "spam",
+          {
+            trigger: {
+              type: "evm_contract_event",
+              address: spam,
+              chain: "evm:31337",
+              event_hash: keccak256(toHex("Spam(uint256)")),
+            },
+            component: component(echo.digest),
+            submit: {
+              type: "aggregator",
+              component: component(aggregator.digest),
+              signature_kind: { algorithm: "secp256k1", prefix: "eip191" },
+            },
+          },
+        ],
+      ]),
+    } as Parameters<typeof registry.addDirect>[0]);
+    const wallet = anvil.walletClient(0);
+    const emit = async (start: number, count: number) => {
+      const hash = await wallet.writeContract({
+        address: spam,
+        abi: logSpamAbi,
+        functionName: "emitSpam",
+        args: [BigInt(start), BigInt(count)],
+      });
+      await waitForSuccess(clients, hash);
+    };
+    const waitForCount = async (n: number) => {
+      while (submissions.count(serviceId) < n) await new Promise((r) => setImmediate(r));
+    };
+
+    // latency: one log at a time, from its receipt to its signed submission
+    const latencies: number[] = [];
+    let next = 0;
+    for (let i = 0; i < 60; i++) {
+      await emit(next, 1);
+      const mined = performance.now();
+      next += 1;
+      await waitForCount(next);
+      if (i >= 10) latencies.push(performance.now() - mined);
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `latency, log mined -> signed submission (${latencies.length} events): p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
+    );
+
+    // throughput: bursts of logs, from the first burst mined to every submission signed
+    const burst = 500;
+    const bursts = 4;
+    const t0 = performance.now();
+    for (let b = 0; b < bursts; b++) {
+      await emit(next, burst);
+      next += burst;
+    }
+    await waitForCount(next);
+    const seconds = (performance.now() - t0) / 1000;
+    const eventsPerSecond = (burst * bursts) / seconds;
+    console.log(
+      `throughput: ${burst * bursts} events in ${seconds.toFixed(2)} s = ${eventsPerSecond.toFixed(0)} events/s`,
+    );
+
+    console.log(
+      JSON.stringify({
+        bench: "node",
+        lookups_per_s: Math.round(lookup.lookupsPerSecond),
+        events_per_s: Math.round(eventsPerSecond),
+        p50_ms: Number(pct(latencies, 50).toFixed(1)),
+        p99_ms: Number(pct(latencies, 99).toFixed(1)),
+      }),
+    );
+  } finally {
+    await node.stop();
+    await anvil.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
