@@ -8,7 +8,9 @@ import { reportError } from "./output.js";
 
 /** The version of the wavs package. */
 export function wavsVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -49,7 +51,10 @@ export function registerNode(program: Command): void {
       try {
         address = await node.start();
       } catch (err) {
-        logger.fatal({ err: err instanceof Error ? err.message : String(err) }, "node failed to start");
+        logger.fatal(
+          { err: err instanceof Error ? err.message : String(err) },
+          "node failed to start",
+        );
         await node.stop().catch(() => undefined);
         process.exitCode = err instanceof WavsError && !err.retryable ? 1 : 2;
         return;

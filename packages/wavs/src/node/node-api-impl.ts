@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { ExecutionRecord, FireTriggerRequest, NodeApi, SubmissionRecord } from "../http/node-api.js";
+import type {
+  ExecutionRecord,
+  FireTriggerRequest,
+  NodeApi,
+  SubmissionRecord,
+} from "../http/node-api.js";
 import { WavsError } from "../internal/errors.js";
 import type { Trigger } from "../service/index.js";
 import { ComponentStore } from "../store/component-store.js";
@@ -55,7 +60,10 @@ export function createNodeApi(parts: NodeParts): NodeApi {
     async getService(manager) {
       const entry = registry.getByManager(manager);
       if (!entry) {
-        throw new WavsError("WAVS_ERR_SERVICE_NOT_FOUND", `no service is registered for manager ${manager.address} on ${manager.chain}`);
+        throw new WavsError(
+          "WAVS_ERR_SERVICE_NOT_FOUND",
+          `no service is registered for manager ${manager.address} on ${manager.chain}`,
+        );
       }
       return entry.service;
     },
@@ -80,12 +88,20 @@ export function createNodeApi(parts: NodeParts): NodeApi {
       return {
         version,
         operatorAddress: registry.operatorAddress() ?? null,
-        services: registry.signers().map((s) => ({ serviceId: s.service_id, signer: s.evm_address })),
+        services: registry
+          .signers()
+          .map((s) => ({ serviceId: s.service_id, signer: s.evm_address })),
       };
     },
     async uploadComponent(bytes) {
       const { digest, world } = await engine.register(bytes);
-      components.record({ digest, world, size: bytes.length, firstSource: { upload: null }, registeredAt: Date.now() });
+      components.record({
+        digest,
+        world,
+        size: bytes.length,
+        firstSource: { upload: null },
+        registeredAt: Date.now(),
+      });
       return { digest };
     },
     async storeDevService(json) {
@@ -101,9 +117,13 @@ export function createNodeApi(parts: NodeParts): NodeApi {
       const entry = serviceOrThrow(req.serviceId);
       const workflow = entry.service.workflows.get(req.workflowId);
       if (!workflow) {
-        throw new WavsError("WAVS_ERR_SERVICE_NOT_FOUND", `service ${req.serviceId} has no workflow ${req.workflowId}`, {
-          details: { workflows: [...entry.service.workflows.keys()] },
-        });
+        throw new WavsError(
+          "WAVS_ERR_SERVICE_NOT_FOUND",
+          `service ${req.serviceId} has no workflow ${req.workflowId}`,
+          {
+            details: { workflows: [...entry.service.workflows.keys()] },
+          },
+        );
       }
       const ids: number[] = [];
       for (let i = 0; i < req.count; i++) {
@@ -127,9 +147,13 @@ export function createNodeApi(parts: NodeParts): NodeApi {
       return kv.get(serviceId, bucket, key);
     },
     async addChain(chain) {
-      throw new WavsError("WAVS_ERR_INPUT_INVALID", `chain ${chain} cannot be added to a running node`, {
-        hint: `add [default.chains.${chain.replace(":", ".")}] to wavs.toml and restart the node; its cursor and services are kept`,
-      });
+      throw new WavsError(
+        "WAVS_ERR_INPUT_INVALID",
+        `chain ${chain} cannot be added to a running node`,
+        {
+          hint: `add [default.chains.${chain.replace(":", ".")}] to wavs.toml and restart the node; its cursor and services are kept`,
+        },
+      );
     },
     async listExecutions(serviceId, opts) {
       return executions.list(serviceId, opts.limit, opts.before).map(executionRecord);
@@ -149,7 +173,13 @@ export function createNodeApi(parts: NodeParts): NodeApi {
     },
     async p2pStatus() {
       // peer-to-peer gossip arrives with the aggregation work; until then the node runs alone
-      return { enabled: false, peer_id: null, listen_addresses: [], connected_peers: [], topics: [] };
+      return {
+        enabled: false,
+        peer_id: null,
+        listen_addresses: [],
+        connected_peers: [],
+        topics: [],
+      };
     },
   };
 }

@@ -1,7 +1,12 @@
 import { join } from "node:path";
 import { redactConfig, toWitChainConfigs, type WavsConfig } from "../config/index.js";
 import { Engine } from "../engine/engine.js";
-import { createHttpServer, type HttpAddress, type HttpServer, httpServerConfig } from "../http/server.js";
+import {
+  createHttpServer,
+  type HttpAddress,
+  type HttpServer,
+  httpServerConfig,
+} from "../http/server.js";
 import { ERROR_CODES, type ErrorCode } from "../internal/error-codes.js";
 import type { Logger } from "../internal/logger.js";
 import { Metrics } from "../internal/metrics.js";
@@ -72,11 +77,19 @@ export function createWavsNode(options: {
     logger,
     poolSize: config.engine_pool_size,
     maxMemoryMb: config.max_memory_mb,
-    ...(config.max_execution_seconds === undefined ? {} : { maxExecutionSeconds: config.max_execution_seconds }),
+    ...(config.max_execution_seconds === undefined
+      ? {}
+      : { maxExecutionSeconds: config.max_execution_seconds }),
     hostEnv: options.hostEnv ?? process.env,
   });
   const metrics = new Metrics();
-  const registry = new ServiceRegistry({ db, engine, logger, config, mnemonic: config.signing_mnemonic });
+  const registry = new ServiceRegistry({
+    db,
+    engine,
+    logger,
+    config,
+    mnemonic: config.signing_mnemonic,
+  });
   const executions = new ExecutionStore(db);
   const submissions = new SubmissionStore(db);
   const limits: PipelineLimits = {
@@ -144,12 +157,15 @@ export function createWavsNode(options: {
       });
       await dispatcher.enqueue(event);
     },
-    async onServiceUriUpdated(serviceId) {
-      try {
-        await registry.update(serviceId);
-      } catch (err) {
-        logger.error({ service_id: serviceId, err: (err as Error).message }, "live service update failed");
-      }
+    onServiceUriUpdated(serviceId) {
+      // not awaited: fetching the new definition must not hold up the chain's other events;
+      // the registry runs updates of one service one at a time
+      registry.update(serviceId).catch((err: unknown) => {
+        logger.error(
+          { service_id: serviceId, err: (err as Error).message },
+          "live service update failed",
+        );
+      });
     },
   });
   const parts: NodeParts = {
@@ -170,8 +186,9 @@ export function createWavsNode(options: {
   const follow = (serviceId: string) => {
     const entry = registry.get(serviceId);
     if (!entry) return;
-    triggers.setWorkflows(serviceId, triggersOf(entry.service), entry.service.status === "active");
+    // watch the manager first: a workflow on an unconfigured chain must not cost live updates
     triggers.watchServiceManager(serviceId, entry.service.manager);
+    triggers.setWorkflows(serviceId, triggersOf(entry.service), entry.service.status === "active");
   };
   registry.on("added", follow);
   registry.on("updated", follow);
@@ -187,7 +204,10 @@ export function createWavsNode(options: {
           follow(entry.serviceId);
         } catch (err) {
           // one broken service (say, its chain was removed from the config) must not stop the node
-          logger.error({ service_id: entry.serviceId, err: (err as Error).message }, "service triggers not started");
+          logger.error(
+            { service_id: entry.serviceId, err: (err as Error).message },
+            "service triggers not started",
+          );
         }
       }
       dispatcher.start();

@@ -214,12 +214,11 @@ export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
         if (giveUpOn?.(err)) throw err;
         last = err;
         if (endpoints.length > 1 && current === index) current = (index + 1) % endpoints.length;
-        logger?.warn(
-          { chain, method, endpoint: endpoint.display, attempt, err: String(err) },
-          endpoints.length > 1
-            ? "chain endpoint failed, trying the next one"
-            : "chain endpoint failed, retrying",
-        );
+        // Failover is worth a warning; retrying the only endpoint is the caller's to report.
+        const fields = { chain, method, endpoint: endpoint.display, attempt, err: String(err) };
+        if (endpoints.length > 1)
+          logger?.warn(fields, "chain endpoint failed, trying the next one");
+        else logger?.debug(fields, "chain endpoint failed, retrying");
         // Fail over at once; back off only after every endpoint failed in this round.
         if (attempt < maxAttempts && attempt % endpoints.length === 0) {
           const round = attempt / endpoints.length;

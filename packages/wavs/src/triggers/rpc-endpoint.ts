@@ -132,18 +132,28 @@ export function httpEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
 
 type SocketClient = Awaited<ReturnType<typeof getWebSocketRpcClient>>;
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+  closed: AbortSignal,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new RpcTransportError(`${what}: timed out`)), ms);
+    const onAbort = () => finish(() => reject(new RpcTransportError(`${what}: client closed`)));
+    const timer = setTimeout(
+      () => finish(() => reject(new RpcTransportError(`${what}: timed out`))),
+      ms,
+    );
+    function finish(settle: () => void) {
+      clearTimeout(timer);
+      closed.removeEventListener("abort", onAbort);
+      settle();
+    }
+    if (closed.aborted) return onAbort();
+    closed.addEventListener("abort", onAbort, { once: true });
     promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
+      (v) => finish(() => resolve(v)),
+      (e: unknown) => finish(() => reject(e)),
     );
   });
 }
@@ -166,7 +176,7 @@ export function wsEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
         reconnect: false,
         keepAlive: { interval: 15_000 },
       });
-      client = withTimeout(opening, timeoutMs, "connect").catch((err: unknown) => {
+      client = withTimeout(opening, timeoutMs, "connect", closed).catch((err: unknown) => {
         client = undefined;
         throw err instanceof RpcTransportError
           ? err
@@ -260,7 +270,7 @@ export function wsEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
         });
       });
       try {
-        await withTimeout(subscribed, timeoutMs, "eth_subscribe");
+        await withTimeout(subscribed, timeoutMs, "eth_subscribe", closed);
       } catch (err) {
         drop(socket);
         throw err;

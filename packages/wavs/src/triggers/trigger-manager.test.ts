@@ -141,6 +141,35 @@ describe("trigger manager on anvil", () => {
     expect(spamIds(seen.events)).toEqual([1, 2, 3]);
   });
 
+  it("catches up, once each, the logs emitted while the only endpoint was down", async () => {
+    const spam = await deployLogSpam(anvil.clients());
+    const proxy = await startTcpProxy(anvil.port);
+    const { db } = tempDb();
+    const seen = collector();
+    const config = chainConfig("31337", {
+      http_endpoint: `http://127.0.0.1:${proxy.port}`,
+      poll_interval_ms: 50,
+    });
+    const manager = startManager(db, config, seen.onEvent, {
+      rpc: { maxAttempts: 2, initialBackoffMs: 10 },
+    });
+    manager.setWorkflows(SERVICE, new Map([["default", spamTrigger(spam)]]), true);
+    await started(manager);
+    await emitSpam(anvil, spam, 1, 1);
+    await seen.waitFor((e) => e.length === 1);
+    await proxy.cut();
+    for (let i = 2; i <= 4; i++) await emitSpam(anvil, spam, i, 1);
+    await waitUntil(() => manager.chainStatus()[CHAIN]?.healthy === false, 5_000, "unhealthy");
+    expect(manager.chainHealth()[CHAIN]).toMatchObject({
+      unhealthy: { error: expect.stringContaining("eth_") },
+    });
+    await proxy.restore();
+    await seen.waitFor((e) => e.length === 4, 15_000);
+    await waitUntil(() => manager.chainStatus()[CHAIN]?.healthy === true, 5_000, "healthy");
+    await sleep(200);
+    expect(spamIds(seen.events)).toEqual([1, 2, 3, 4]);
+  });
+
   it("delivers what was emitted while stopped exactly once after a restart, in bounded ranges", async () => {
     const spam = await deployLogSpam(anvil.clients());
     const { db } = tempDb();
@@ -285,6 +314,25 @@ describe("trigger manager on anvil", () => {
     const removed = await emitSpam(anvil, spam, 3, 1);
     await waitUntil(() => (cursorOf(manager) ?? 0n) >= removed.blockNumber);
     expect(spamIds(seen.events)).toEqual([2]);
+  });
+
+  it("hands cron ticks over as cron trigger data with the scheduled time in nanoseconds", async () => {
+    const { db } = tempDb();
+    const seen = collector();
+    const config = chainConfig("31337", { http_endpoint: anvil.rpcUrl, poll_interval_ms: 50 });
+    const manager = startManager(db, config, seen.onEvent);
+    const trigger: Trigger = { type: "cron", schedule: "*/1 * * * * *" };
+    manager.setWorkflows(SERVICE, new Map([["tick", trigger]]), true);
+    await manager.start();
+    await seen.waitFor((e) => e.length >= 1, 3_000);
+    const first = seen.events[0] as TriggerEvent;
+    expect(first).toMatchObject({ serviceId: SERVICE, workflowId: "tick", trigger });
+    if (first.data.type !== "cron") throw new Error("wrong trigger data");
+    expect(first.data.trigger_time % 1_000_000_000n).toBe(0n);
+    expect(Number(first.data.trigger_time / 1_000_000n)).toBeLessThanOrEqual(Date.now());
+    // Pausing forgets the schedule's position: nothing is caught up on resume.
+    manager.setWorkflows(SERVICE, new Map([["tick", trigger]]), false);
+    expect(new CursorStore(db).cronTick(SERVICE, "tick")).toBeUndefined();
   });
 
   it("refuses triggers on a chain that is not configured, changing nothing", () => {

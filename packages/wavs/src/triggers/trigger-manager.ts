@@ -98,6 +98,20 @@ function evmChain(config: WavsConfig, chain: string, where: string): EvmChainCon
   return entry;
 }
 
+/** Whether this module fires the trigger (manual ones are fired by hand, and count as handled). */
+function isWatched(trigger: Trigger): boolean {
+  switch (trigger.type) {
+    case "evm_contract_event":
+    case "cron":
+    case "manual":
+      return true;
+    case "block_interval":
+      return trigger.chain.startsWith("evm:");
+    default:
+      return false;
+  }
+}
+
 /** Create the triggers subsystem. */
 export function createTriggerManager(options: TriggerManagerOptions): TriggerManager {
   const { db, config } = options;
@@ -133,7 +147,16 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
   const validate = (workflows: ReadonlyMap<string, Trigger>) => {
     for (const [workflowId, trigger] of workflows) {
       const where = `workflow '${workflowId}'`;
-      if (trigger.type === "evm_contract_event" || trigger.type === "block_interval") {
+      if (trigger.type === "block_interval" && !trigger.chain.startsWith("evm:")) {
+        // Accepted when configured, but only EVM chains are watched (warned below).
+        if (chainConfig(config, trigger.chain) === undefined) {
+          throw new WavsError(
+            "WAVS_ERR_CHAIN_UNKNOWN",
+            `${where}: chain '${trigger.chain}' is not configured`,
+            { details: { chain: trigger.chain } },
+          );
+        }
+      } else if (trigger.type === "evm_contract_event" || trigger.type === "block_interval") {
         evmChain(config, trigger.chain, where);
       } else if (trigger.type === "cron") {
         compileCronSchedule(trigger.schedule, where);
@@ -174,8 +197,11 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
     async stop() {
       if (!started) return;
       started = false;
-      await Promise.all([cron.stop(), ...[...watchers.values()].map((w) => w.stop())]);
+      const stopping = [cron.stop(), ...[...watchers.values()].map((w) => w.stop())];
+      // Closing the clients cuts requests in flight short, so stopping does not wait for
+      // timeouts or backoff; the watchers already know they are stopping.
       for (const rpc of rpcs) rpc.close();
+      await Promise.all(stopping);
       rpcs.length = 0;
       watchers.clear();
     },
@@ -207,9 +233,7 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
         }
       }
       const unwatched = [...snapshot]
-        .filter(
-          ([, t]) => !["evm_contract_event", "block_interval", "cron", "manual"].includes(t.type),
-        )
+        .filter(([, t]) => !isWatched(t))
         .map(([w, t]) => `${w} (${t.type})`);
       if (unwatched.length > 0) {
         logger.warn({ serviceId, unwatched }, "these triggers are not watched by this node");
