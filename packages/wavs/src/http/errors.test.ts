@@ -30,10 +30,10 @@ function postBytes(
 describe("error handling", () => {
   it("413 with a JSON error when the body is over the limit", async () => {
     const t = await startTestServer({ maxBodySizeMb: 1 });
-    const body = Buffer.alloc(1024 * 1024 + 1, 0x61);
+    const body = Buffer.from(JSON.stringify({ pad: "a".repeat(1024 * 1024) }));
     const res = await postBytes(
-      `${t.url}/dev/components`,
-      { "content-type": "application/wasm", "content-length": String(body.length) },
+      `${t.url}/dev/services`,
+      { "content-type": "application/json", "content-length": String(body.length) },
       body,
     );
     expect(res.status).toBe(413);
@@ -45,6 +45,26 @@ describe("error handling", () => {
         hint: "Raise max_body_size_mb in wavs.toml if this body is legitimate.",
       },
     });
+  });
+
+  it("lets component uploads past the JSON body limit, up to the component size cap", async () => {
+    const t = await startTestServer({ maxBodySizeMb: 1 });
+    // a TypeScript component is ~18 MB: the upload route has its own, larger limit
+    const body = Buffer.alloc(2 * 1024 * 1024, 0x61);
+    const res = await postBytes(
+      `${t.url}/dev/components`,
+      { "content-type": "application/wasm", "content-length": String(body.length) },
+      body,
+    );
+    expect(res.status).not.toBe(413);
+    const over = Buffer.alloc(64 * 1024 * 1024 + 1, 0x61);
+    const refused = await postBytes(
+      `${t.url}/dev/components`,
+      { "content-type": "application/wasm", "content-length": String(over.length) },
+      over,
+    );
+    expect(refused.status).toBe(413);
+    expect(JSON.parse(refused.text).error.message).toBe("request body is larger than the limit of 64 MB");
     expect(t.node.components.size).toBe(0);
   });
 
