@@ -219,6 +219,17 @@ export class Dispatcher {
       return;
     }
     const { service, workflow } = resolved;
+    // component output goes to the node's log too, tagged so an operator can grep for it
+    const componentLog = log.child({ digest: workflow.component.source.digest, component: true });
+    const forward = (logs: { level: string; source: string; message: string }[]) => {
+      for (const l of logs) {
+        const level =
+          l.level === "warn" || l.level === "error" || l.level === "debug" || l.level === "trace"
+            ? l.level
+            : "info";
+        componentLog[level]({ source: l.source }, l.message);
+      }
+    };
     try {
       const outcome = await engine.execute({
         ...serviceRequestFields({
@@ -241,6 +252,7 @@ export class Dispatcher {
         cosmosChains: this.deps.chains?.cosmos,
         defaultEventIdSalt: encodeTriggerDataForEventId(job.data),
       });
+      forward(outcome.logs);
       if (!outcome.ok) {
         log.warn({ code: outcome.error.code, err: outcome.error.message }, "execution failed");
         finish({

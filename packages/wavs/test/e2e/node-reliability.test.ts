@@ -34,6 +34,7 @@ describe("wavs node: persistence, catch-up and exactly-once (real anvil, real no
     node = await net.startNode();
     const echo = await uploadComponent(node.url, await watFixture("echo"));
     const aggregator = await uploadComponent(node.url, await buildFixture("aggregator-simple"));
+    const kvCounter = await uploadComponent(node.url, await buildFixture("kv-counter"));
     const component = (digest: string, config: Record<string, string> = {}) => ({
       source: { digest },
       permissions: {},
@@ -68,6 +69,11 @@ describe("wavs node: persistence, catch-up and exactly-once (real anvil, real no
       },
       status: "active",
       manager,
+    };
+    (service.workflows as Record<string, unknown>)["kv-counter"] = {
+      trigger: "manual",
+      component: component(kvCounter),
+      submit: "none",
     };
     const stored = await api(`${node.url}/dev/services`, "POST", service);
     expect(stored.status).toBe(200);
@@ -131,15 +137,26 @@ describe("wavs node: persistence, catch-up and exactly-once (real anvil, real no
   }, 300_000);
 
   it("keeps services, keys, KV and cursors across a clean restart", async () => {
+    const fired = await api(`${node.url}/dev/triggers`, "POST", {
+      service_id: serviceId,
+      workflow_id: "kv-counter",
+      data: { raw: "0x6b657074" },
+      wait_for_completion: true,
+    });
+    expect(fired.status, fired.text).toBe(200);
+    const kvBefore = await fetch(`${node.url}/dev/kv/${serviceId}/counter/last`);
+    expect(Buffer.from(await kvBefore.arrayBuffer()).toString()).toBe("kept");
     const before = (await api(`${node.url}/services`, "GET")).json;
     const infoBefore = (await api(`${node.url}/info`, "GET")).json;
     expect(await node.stop()).toBe(0);
     node = await net.startNode();
     expect((await api(`${node.url}/services`, "GET")).json).toEqual(before);
     expect((await api(`${node.url}/info`, "GET")).json).toEqual(infoBefore);
-    // no trigger is re-executed after the restart: the cursor was kept
+    const kvAfter = await fetch(`${node.url}/dev/kv/${serviceId}/counter/last`);
+    expect(Buffer.from(await kvAfter.arrayBuffer()).toString()).toBe("kept");
+    // no trigger is re-executed after the restart: the cursor was kept (200 logs + 1 manual)
     await new Promise((r) => setTimeout(r, 1500));
-    expect(await executions()).toHaveLength(200);
+    expect(await executions()).toHaveLength(201);
   }, 120_000);
 
   it("answers bad input with the right status and a JSON error", async () => {
