@@ -131,12 +131,14 @@ anything = "is not read"
         http_endpoint: "http://anvil:8545",
         confirmations: 0,
         poll_interval_ms: 1000,
+        max_log_range: 1000,
       },
       "1": {
         ws_endpoints: [],
         http_endpoint: "https://eth.example.com",
         confirmations: 0,
         poll_interval_ms: 1000,
+        max_log_range: 1000,
       },
     });
   });

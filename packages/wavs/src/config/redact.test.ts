@@ -75,6 +75,7 @@ describe("redactConfig", () => {
             "1": {
               "confirmations": 0,
               "http_endpoint": "https://eth.example.com/?apikey=[redacted]",
+              "max_log_range": 1000,
               "poll_interval_ms": 1000,
               "ws_endpoints": [
                 "wss://eth.example.com/v2/[redacted]",

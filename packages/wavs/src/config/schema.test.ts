@@ -53,6 +53,7 @@ describe("WavsConfigSchema", () => {
       ws_endpoints: ["ws://localhost:8545"],
       confirmations: 2,
       poll_interval_ms: 1000,
+      max_log_range: 1000,
     });
     expect(config.chains.cosmos["wasmd-1"]).toEqual({
       bech32_prefix: "wasm",

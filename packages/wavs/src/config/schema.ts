@@ -93,6 +93,7 @@ export const EvmChainConfigSchema = z
     http_endpoint: url(HTTP).optional(),
     confirmations: integer(0).default(0),
     poll_interval_ms: integer(1).default(1000),
+    max_log_range: integer(1).default(1000),
   })
   .superRefine((chain, ctx) => {
     if (chain.ws_endpoints.length === 0 && chain.http_endpoint === undefined) {

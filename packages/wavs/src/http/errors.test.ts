@@ -64,7 +64,9 @@ describe("error handling", () => {
       over,
     );
     expect(refused.status).toBe(413);
-    expect(JSON.parse(refused.text).error.message).toBe("request body is larger than the limit of 64 MB");
+    expect(JSON.parse(refused.text).error.message).toBe(
+      "request body is larger than the limit of 64 MB",
+    );
     expect(t.node.components.size).toBe(0);
   });
 

@@ -186,7 +186,8 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
           logger,
           onEvent: deliver,
           onServiceUriUpdated: options.onServiceUriUpdated,
-          maxLogRange: options.maxLogRange ?? DEFAULT_MAX_LOG_RANGE,
+          // an explicit option (tests) wins over the chain's configured range
+          maxLogRange: options.maxLogRange ?? chainCfg.max_log_range ?? DEFAULT_MAX_LOG_RANGE,
         });
         watchers.set(chain, watcher);
         watcher.start();
