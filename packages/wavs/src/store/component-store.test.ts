@@ -1,33 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempDatabase } from "../../test/helpers/temp-database.js";
 import { ComponentStore } from "./component-store.js";
-import { type Db, openDatabase } from "./database.js";
 
 const digest = "ab".repeat(32);
-
-// A fresh database in a temp directory per test; reopen() closes and opens the same file.
-function useTempDatabase(): { db: () => Db; reopen: () => Db } {
-  let dir = "";
-  let db: Db | undefined;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "wavs-store-"));
-    db = openDatabase(join(dir, "wavs.db"));
-  });
-  afterEach(() => {
-    db?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return {
-    db: () => db!,
-    reopen: () => {
-      db?.close();
-      db = openDatabase(join(dir, "wavs.db"));
-      return db;
-    },
-  };
-}
 
 describe("ComponentStore", () => {
   const t = useTempDatabase();

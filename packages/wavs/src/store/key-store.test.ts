@@ -1,33 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Db, openDatabase } from "./database.js";
+import { describe, expect, it } from "vitest";
+import { useTempDatabase } from "../../test/helpers/temp-database.js";
 import { KeyStore } from "./key-store.js";
 
 const id = (n: number) => n.toString(16).padStart(64, "0");
-
-// A fresh database in a temp directory per test; reopen() closes and opens the same file.
-function useTempDatabase(): { db: () => Db; reopen: () => Db } {
-  let dir = "";
-  let db: Db | undefined;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "wavs-store-"));
-    db = openDatabase(join(dir, "wavs.db"));
-  });
-  afterEach(() => {
-    db?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return {
-    db: () => db!,
-    reopen: () => {
-      db?.close();
-      db = openDatabase(join(dir, "wavs.db"));
-      return db;
-    },
-  };
-}
 
 describe("KeyStore", () => {
   const t = useTempDatabase();

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Db, openDatabase } from "./database.js";
+import { describe, expect, it } from "vitest";
+import { useTempDatabase } from "../../test/helpers/temp-database.js";
 import { ServiceStore, type StoredService } from "./service-store.js";
 
 const record = (n: number, at: number): StoredService => ({
@@ -15,28 +12,6 @@ const record = (n: number, at: number): StoredService => ({
   registeredAt: at,
   updatedAt: at,
 });
-
-// A fresh database in a temp directory per test; reopen() closes and opens the same file.
-function useTempDatabase(): { db: () => Db; reopen: () => Db } {
-  let dir = "";
-  let db: Db | undefined;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "wavs-store-"));
-    db = openDatabase(join(dir, "wavs.db"));
-  });
-  afterEach(() => {
-    db?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return {
-    db: () => db!,
-    reopen: () => {
-      db?.close();
-      db = openDatabase(join(dir, "wavs.db"));
-      return db;
-    },
-  };
-}
 
 describe("ServiceStore", () => {
   const t = useTempDatabase();
