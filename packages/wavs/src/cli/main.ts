@@ -1,9 +1,14 @@
 import { Command, CommanderError } from "commander";
 import { WavsError } from "../internal/errors.js";
 import { registerComponentBuild } from "./component-build.js";
+import { registerDeployService } from "./deploy-service.js";
 import { registerExec, registerExecAggregator } from "./exec.js";
 import { registerNode } from "./node.js";
 import { reportError } from "./output.js";
+import { registerResult } from "./result.js";
+import { registerService } from "./service.js";
+import { registerTrigger } from "./trigger.js";
+import { registerUploadComponent } from "./upload-component.js";
 
 /** Build the `wavs` command tree; in `json` mode usage errors are left to the caller to print. */
 export function buildProgram(options: { json?: boolean } = {}): Command {
@@ -20,6 +25,11 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   registerExec(program);
   registerExecAggregator(program);
   registerComponentBuild(program);
+  registerService(program);
+  registerUploadComponent(program);
+  registerDeployService(program);
+  registerTrigger(program);
+  registerResult(program);
   return program;
 }
 

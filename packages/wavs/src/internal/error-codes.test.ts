@@ -20,7 +20,7 @@ describe("error codes", () => {
 
   it("follows the WAVS_ERR_<AREA>_<WHAT> pattern", () => {
     for (const code of Object.keys(ERROR_CODES))
-      expect(code).toMatch(/^WAVS_ERR_[A-Z]+(_[A-Z0-9]+)*$/);
+      expect(code).toMatch(/^WAVS_ERR_[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
   });
 
   it("maps codes to HTTP statuses and serialises without hidden fields", () => {

@@ -170,6 +170,61 @@ export const ERROR_CODES = {
     retryable: false,
     doc: "The node has no signing_mnemonic, so it cannot derive or use signing keys.",
   },
+  WAVS_ERR_P2P_KEY_INVALID: {
+    status: 500,
+    retryable: false,
+    doc: "The p2p identity key file in the data directory cannot be read or is not a libp2p private key.",
+  },
+  WAVS_ERR_P2P_LISTEN_FAILED: {
+    status: 503,
+    retryable: true,
+    doc: "The p2p layer could not start listening (port in use or not permitted).",
+  },
+  WAVS_ERR_P2P_NOT_RUNNING: {
+    status: 503,
+    retryable: true,
+    doc: "A p2p operation was asked of a node that is not started (or already stopped).",
+  },
+  WAVS_ERR_P2P_MESSAGE_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    doc: "A submission encodes to more bytes than the gossip message cap, so it cannot be shared with peers.",
+  },
+  WAVS_ERR_AGGREGATOR_SUBMISSION_INVALID: {
+    status: 400,
+    retryable: false,
+    doc: "A signed submission was refused before any work: unknown service or workflow, malformed envelope, event id not matching its trigger data, a signature that does not recover to the claimed signer, or a signer the service manager does not know.",
+  },
+  WAVS_ERR_AGGREGATOR_NO_CREDENTIAL: {
+    status: 503,
+    retryable: false,
+    doc: "Quorum was reached but the node has no aggregator_evm_credential to send the transaction; another operator may land it.",
+  },
+  WAVS_ERR_AGGREGATOR_TX_FAILED: {
+    status: 502,
+    retryable: true,
+    doc: "A result transaction could not be sent or reverted; the execution records and aggregation list say why.",
+  },
+  WAVS_ERR_CLI_NO_CREDENTIAL: {
+    status: 400,
+    retryable: false,
+    doc: "A CLI command must send a transaction but no aggregator_evm_credential is configured for the CLI.",
+  },
+  WAVS_ERR_CHAIN_TX_REVERTED: {
+    status: 502,
+    retryable: false,
+    doc: "A transaction sent by the CLI was mined but reverted.",
+  },
+  WAVS_ERR_NODE_UNREACHABLE: {
+    status: 502,
+    retryable: true,
+    doc: "The CLI could not reach the WAVS node at --wavs-endpoint, or it answered something unexpected.",
+  },
+  WAVS_ERR_RESULT_NOT_FOUND: {
+    status: 404,
+    retryable: true,
+    doc: "The handler contract holds no result for that trigger id (yet).",
+  },
 } as const satisfies Record<string, { status: number; retryable: boolean; doc: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -35,6 +35,8 @@ export interface DispatcherDeps {
     workflow: Workflow;
     response: WasmResponse;
     eventId: Uint8Array;
+    /** The trigger data the response was computed from (peers rebuild the aggregator input from it). */
+    data: TriggerData;
   }): Promise<void>;
   chains?: { evm: Record<string, unknown>; cosmos: Record<string, unknown> };
   /** Called after every execution, for metrics. */
@@ -279,6 +281,7 @@ export class Dispatcher {
             workflow,
             response,
             eventId: id,
+            data: job.data,
           });
         }
       }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { Aggregator, type AggregatorOptions, localSubmission } from "../aggregator/index.js";
 import { redactConfig, toWitChainConfigs, type WavsConfig } from "../config/index.js";
 import { Engine } from "../engine/engine.js";
 import {
@@ -33,6 +34,7 @@ export interface NodeParts {
   submissions: SubmissionStore;
   kv: KvStore;
   dispatcher: Dispatcher;
+  aggregator: Aggregator;
   triggers: TriggerManager;
   metrics: Metrics;
 }
@@ -42,7 +44,10 @@ export interface WavsNode {
   readonly parts: NodeParts;
   /** Start everything; resolves with the HTTP address once it listens. */
   start(): Promise<HttpAddress>;
-  /** Stop in reverse order: HTTP, triggers, dispatcher (running executions finish), registry, engine, store. */
+  /**
+   * Stop in reverse order: HTTP, triggers, dispatcher (running executions finish), aggregator,
+   * registry, engine, store.
+   */
   stop(): Promise<void>;
 }
 
@@ -69,6 +74,8 @@ export function createWavsNode(options: {
   version: string;
   hostEnv?: Record<string, string | undefined>;
   limits?: Partial<PipelineLimits>;
+  /** Aggregator tuning (grace period, TTL, transaction manager); defaults suit production. */
+  aggregator?: Partial<AggregatorOptions>;
 }): WavsNode {
   const { config, logger, version } = options;
   const db = openDatabase(join(config.data, "wavs.db"));
@@ -99,6 +106,10 @@ export function createWavsNode(options: {
     maxPayloadBytes: 16 << 20,
     ...options.limits,
   };
+  const aggregator = new Aggregator(
+    { db, engine, registry, config, logger },
+    { maxPayloadBytes: limits.maxPayloadBytes, ...options.aggregator },
+  );
   const dispatcher = new Dispatcher(
     {
       engine,
@@ -110,7 +121,7 @@ export function createWavsNode(options: {
         const workflow = service?.workflows.get(workflowId);
         return service && workflow ? { service, workflow } : undefined;
       },
-      async submit({ executionId, serviceId, workflowId, workflow, response, eventId }) {
+      async submit({ executionId, serviceId, workflowId, workflow, response, eventId, data }) {
         if (workflow.submit.type !== "aggregator") return;
         const signed = await signResponse(registry.signerAccount(serviceId), {
           eventId,
@@ -131,6 +142,17 @@ export function createWavsNode(options: {
           status: "signed",
         });
         if (stored) metrics.submission({ serviceId, workflowId });
+        // also when it was stored before: a crash may have come between storing and handing over
+        const verdict = await aggregator.submitSignedSubmission(
+          localSubmission({ serviceId, workflowId, triggerData: data, response, signed }),
+          "local",
+        );
+        if (verdict.verdict === "rejected") {
+          logger.error(
+            { service_id: serviceId, workflow_id: workflowId, err: verdict.reason },
+            "own submission refused by the aggregator",
+          );
+        }
       },
       onFinished(e) {
         metrics.executionFinished({
@@ -179,6 +201,7 @@ export function createWavsNode(options: {
     submissions,
     kv: new KvStore(db),
     dispatcher,
+    aggregator,
     triggers,
     metrics,
   };
@@ -210,6 +233,7 @@ export function createWavsNode(options: {
           );
         }
       }
+      aggregator.start();
       dispatcher.start();
       await triggers.start();
       http = createHttpServer({
@@ -226,6 +250,7 @@ export function createWavsNode(options: {
       await http?.stop();
       await triggers.stop();
       await dispatcher.stop();
+      await aggregator.stop();
       await registry.stop();
       await engine.stop();
       db.close();

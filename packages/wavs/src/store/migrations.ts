@@ -2,6 +2,7 @@ import { sql as kv } from "./migrations/001-kv.js";
 import { sql as services } from "./migrations/002-services.js";
 import { sql as triggers } from "./migrations/003-triggers.js";
 import { sql as pipeline } from "./migrations/004-pipeline.js";
+import { sql as aggregation } from "./migrations/005-aggregation.js";
 
 /**
  * Schema migrations, applied in order. A released migration is never edited: add a new file
@@ -12,4 +13,5 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
   { version: 2, sql: services },
   { version: 3, sql: triggers },
   { version: 4, sql: pipeline },
+  { version: 5, sql: aggregation },
 ];

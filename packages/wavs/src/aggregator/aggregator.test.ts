@@ -1,0 +1,456 @@
+// Aggregation with real parts: a real anvil, our contracts (WavsServiceManager with operators,
+// signing keys and weights registered), the real engine running the aggregator-simple and
+// timer-aggregator fixtures, and an in-process node. Peers are simulated by feeding submissions
+// signed with other keys straight into `submitSignedSubmission`, as the P2P layer will.
+import {
+  type Anvil,
+  deployServiceSet,
+  registerOperators,
+  type ServiceSet,
+  simpleSubmitAbi,
+  simpleTriggerAbi,
+  startAnvil,
+} from "@wavs-ts/contracts";
+import { buildFixture } from "@wavs-ts/sdk";
+import { type Address, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  dataWithId,
+  deployPair,
+  eventually,
+  evmWorkflow,
+  manualWorkflow,
+  registerService,
+  signedSubmission,
+  startTestNode,
+  type TestNode,
+  transactionsTo,
+  uploadComponents,
+} from "./aggregator.test-helpers.js";
+
+describe("aggregation on one node (real anvil, contracts, engine)", () => {
+  let anvil: Anvil;
+  let t: TestNode;
+  let digests: { square: string; simple: string; timer: string };
+  // service 1: 1-of-1 quorum (only this node's key, weight 1)
+  let set1: ServiceSet;
+  let s1: { serviceId: string; signer: Address; manager: Address };
+  let timedPair: { trigger: Address; submit: Address };
+  // service 2: 2-of-3 (this node's key and two peers' keys, weight 1 each)
+  let set2: ServiceSet;
+  let s2: { serviceId: string; signer: Address; manager: Address };
+  const peerA = privateKeyToAccount(generatePrivateKey());
+  const peerB = privateKeyToAccount(generatePrivateKey());
+  const stranger = privateKeyToAccount(generatePrivateKey());
+
+  const aggregator = () => t.node.parts.aggregator;
+  const records = (serviceId: string) => aggregator().listAggregations(serviceId, { limit: 100 });
+  const isValid = (submit: Address, id: bigint) =>
+    anvil.publicClient().readContract({
+      address: submit,
+      abi: simpleSubmitAbi,
+      functionName: "isValidTriggerId",
+      args: [id],
+    });
+  const dataOf = (submit: Address, id: bigint) =>
+    anvil.publicClient().readContract({
+      address: submit,
+      abi: simpleSubmitAbi,
+      functionName: "getDataWithId",
+      args: [id],
+    });
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    t = await startTestNode({ anvil, credential: anvil.privateKeys[9] });
+    const [square, simple, timer] = await uploadComponents(t, [
+      await buildFixture("square"),
+      await buildFixture("aggregator-simple"),
+      await buildFixture("timer-aggregator"),
+    ]);
+    digests = { square: square!, simple: simple!, timer: timer! };
+    const admin = anvil.clients(0);
+    set1 = await deployServiceSet(admin);
+    timedPair = await deployPair(anvil, set1.serviceManager);
+    s1 = await registerService(t, set1.serviceManager, {
+      square: evmWorkflow(set1.trigger, digests.square, digests.simple, set1.submit),
+      timed: evmWorkflow(timedPair.trigger, digests.square, digests.timer, timedPair.submit),
+    });
+    await registerOperators(admin, set1.serviceManager, [
+      {
+        operator: privateKeyToAccount(anvil.privateKeys[1]!).address,
+        signingKey: s1.signer,
+        weight: 1n,
+      },
+    ]);
+    set2 = await deployServiceSet(admin);
+    s2 = await registerService(t, set2.serviceManager, {
+      inject: manualWorkflow(digests.square, digests.simple, set2.submit),
+      "inject-timed": manualWorkflow(digests.square, digests.timer, set2.submit),
+    });
+    await registerOperators(admin, set2.serviceManager, [
+      {
+        operator: privateKeyToAccount(anvil.privateKeys[2]!).address,
+        signingKey: s2.signer,
+        weight: 1n,
+      },
+      {
+        operator: privateKeyToAccount(anvil.privateKeys[3]!).address,
+        signingKey: peerA.address,
+        weight: 1n,
+      },
+      {
+        operator: privateKeyToAccount(anvil.privateKeys[4]!).address,
+        signingKey: peerB.address,
+        weight: 1n,
+      },
+    ]);
+  }, 300_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await anvil?.stop();
+  });
+
+  it("1-of-1: a trigger produces exactly one handleSignedEnvelope transaction with the right data", async () => {
+    const wallet = anvil.walletClient(0);
+    await wallet.writeContract({
+      address: set1.trigger,
+      abi: simpleTriggerAbi,
+      functionName: "addTrigger",
+      args: [toHex('{"x":7}')],
+    });
+    await eventually(
+      async () => ((await isValid(set1.submit, 1n)) ? true : undefined),
+      "result on chain",
+    );
+    const stored = await dataOf(set1.submit, 1n);
+    expect(Buffer.from(stored.data.slice(2), "hex").toString()).toBe('{"y":49}');
+    const record = await eventually(() => {
+      const r = records(s1.serviceId)[0];
+      return r?.status === "burned" ? r : undefined;
+    }, "burned record");
+    expect(record.signers.map((s) => s.signer)).toEqual([s1.signer]);
+    expect(record.signers[0]?.origin).toBe("local");
+    expect(record.quorum_reached_at).toBeTypeOf("number");
+    expect(record.landed_by).toBe("self");
+    expect(record.transaction?.receipt_status).toBe("success");
+    expect(record.transaction?.tx_hash).toBe(record.landed_tx_hash);
+    // let any straggler show up before counting
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await transactionsTo(anvil, set1.submit)).toEqual([record.landed_tx_hash]);
+  }, 120_000);
+
+  it("2-of-3: waits at one signature, lands at two, one transaction; forged and replayed submissions cost nothing", async () => {
+    const engineCalls = vi.spyOn(t.node.parts.engine, "execute");
+    const base = { serviceId: s2.serviceId, workflowId: "inject", trigger: "event-1" };
+    const payload = dataWithId(1n, "agreed");
+    const fromA = await signedSubmission(peerA, { ...base, payload });
+    expect(await aggregator().submitSignedSubmission(fromA, { peer: "peer-a" })).toMatchObject({
+      verdict: "accepted",
+    });
+    await aggregator().idle();
+    const waiting = await eventually(() => {
+      const r = records(s2.serviceId)[0];
+      return r?.last_error?.includes("InsufficientQuorum") ? r : undefined;
+    }, "a quorum check that waits");
+    expect(waiting.status).toBe("collecting");
+    expect(waiting.signers.map((s) => s.signer)).toEqual([peerA.address]);
+    const callsAfterA = engineCalls.mock.calls.length;
+
+    // replayed: the same submission again
+    expect(await aggregator().submitSignedSubmission(fromA, { peer: "peer-c" })).toEqual({
+      verdict: "duplicate",
+    });
+    // signed by a key the manager does not know
+    const forged = await signedSubmission(stranger, { ...base, payload });
+    expect(await aggregator().submitSignedSubmission(forged, { peer: "peer-c" })).toMatchObject({
+      verdict: "rejected",
+      reason: expect.stringMatching(/not registered/),
+    });
+    // claims peer B but is signed over another envelope (B signed a different payload)
+    const otherEnvelope = await signedSubmission(peerB, { ...base, payload: dataWithId(1n, "x") });
+    expect(
+      await aggregator().submitSignedSubmission(
+        { ...fromA, signer: peerB.address, signature: otherEnvelope.signature },
+        { peer: "peer-c" },
+      ),
+    ).toMatchObject({ verdict: "rejected", reason: expect.stringMatching(/recover/) });
+    // an envelope that is not the one built from the response
+    expect(
+      await aggregator().submitSignedSubmission(
+        { ...fromA, envelope: { ...fromA.envelope, payload: "0x00" } },
+        { peer: "peer-c" },
+      ),
+    ).toMatchObject({ verdict: "rejected" });
+    await aggregator().idle();
+    expect(engineCalls.mock.calls.length).toBe(callsAfterA);
+
+    // B disagrees: a valid submission, but its envelope does not combine with A's
+    expect(
+      await aggregator().submitSignedSubmission(otherEnvelope, { peer: "peer-b" }),
+    ).toMatchObject({
+      verdict: "accepted",
+    });
+    await aggregator().idle();
+    await new Promise((r) => setTimeout(r, 1500));
+    const stillOne = records(s2.serviceId)[0]!;
+    expect(stillOne.status).toBe("collecting");
+    expect(stillOne.signers.map((s) => s.signer)).toEqual([peerA.address]);
+    expect(await transactionsTo(anvil, set2.submit)).toEqual([]);
+
+    // B agrees: two of three, quorum, one transaction (this node takes over after its grace)
+    const fromB = await signedSubmission(peerB, { ...base, payload });
+    expect(await aggregator().submitSignedSubmission(fromB, { peer: "peer-b" })).toMatchObject({
+      verdict: "accepted",
+    });
+    const landed = await eventually(() => {
+      const r = records(s2.serviceId)[0];
+      return r?.status === "burned" ? r : undefined;
+    }, "landed");
+    expect(landed.quorum_signers).toEqual(
+      [peerA.address, peerB.address].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)),
+    );
+    expect(await isValid(set2.submit, 1n)).toBe(true);
+    // the third signature arrives late: nothing more happens
+    const late = await signedSubmission(t.node.parts.registry.signerAccount(s2.serviceId), {
+      ...base,
+      payload,
+    });
+    expect(await aggregator().submitSignedSubmission(late, "local")).toMatchObject({
+      verdict: "accepted",
+    });
+    await aggregator().idle();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await transactionsTo(anvil, set2.submit)).toEqual([landed.landed_tx_hash]);
+    engineCalls.mockRestore();
+  }, 120_000);
+
+  it("timer aggregator: a trigger log reorged away before the timer fires is not submitted", async () => {
+    const wallet = anvil.walletClient(0);
+    const client = anvil.publicClient();
+    const timers = () =>
+      t.node.parts.db
+        .prepare(
+          `SELECT t.status, t.note, i.event_id FROM aggregation_timers t
+             JOIN aggregation_inputs i ON i.id = t.input_id WHERE i.workflow_id = 'timed' ORDER BY t.id`,
+        )
+        .all() as { status: string; note: string | null; event_id: string }[];
+    const hash = await wallet.writeContract({
+      address: timedPair.trigger,
+      abi: simpleTriggerAbi,
+      functionName: "addTrigger",
+      args: [toHex('{"x":3}')],
+    });
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    await eventually(() => (timers().length === 1 ? true : undefined), "a pending timer");
+    expect(timers()[0]?.status).toBe("pending");
+    // replace the trigger's block (and any after it): the log is gone from the chain
+    const latest = await anvil.blockNumber();
+    await anvil.reorg(Number(latest - receipt.blockNumber + 1n));
+    const dropped = await eventually(
+      () => (timers()[0]?.status === "dropped" ? timers()[0] : undefined),
+      "the timer dropped",
+      20_000,
+    );
+    expect(dropped.note).toMatch(/reorged away/);
+    expect(await isValid(timedPair.submit, 1n)).toBe(false);
+    expect(await transactionsTo(anvil, timedPair.submit)).toEqual([]);
+
+    // the same request again, not reorged: it lands once the 3 s timer fires
+    await wallet.writeContract({
+      address: timedPair.trigger,
+      abi: simpleTriggerAbi,
+      functionName: "addTrigger",
+      args: [toHex('{"x":3}')],
+    });
+    await eventually(
+      async () => ((await isValid(timedPair.submit, 1n)) ? true : undefined),
+      "the second trigger's result",
+      30_000,
+    );
+    const stored = await dataOf(timedPair.submit, 1n);
+    expect(Buffer.from(stored.data.slice(2), "hex").toString()).toBe('{"y":9}');
+    expect(timers().map((x) => x.status)).toEqual(["dropped", "fired"]);
+    expect(await transactionsTo(anvil, timedPair.submit)).toHaveLength(1);
+  }, 120_000);
+
+  it("a restart keeps quorum queues and timers", async () => {
+    const payload2 = dataWithId(2n, "before restart");
+    const base2 = { serviceId: s2.serviceId, workflowId: "inject", trigger: "event-2" };
+    await aggregator().submitSignedSubmission(
+      await signedSubmission(peerA, { ...base2, payload: payload2 }),
+      {
+        peer: "peer-a",
+      },
+    );
+    // two signatures whose timer-aggregator timers (3 s) are still pending at the restart
+    const payload3 = dataWithId(3n, "timed across a restart");
+    const base3 = { serviceId: s2.serviceId, workflowId: "inject-timed", trigger: "event-3" };
+    for (const peer of [peerA, peerB]) {
+      await aggregator().submitSignedSubmission(
+        await signedSubmission(peer, { ...base3, payload: payload3 }),
+        {
+          peer: "peer",
+        },
+      );
+    }
+    await aggregator().idle();
+    const pending = () =>
+      (
+        t.node.parts.db
+          .prepare("SELECT COUNT(*) AS n FROM aggregation_timers WHERE status = 'pending'")
+          .get() as { n: number }
+      ).n;
+    await eventually(() => (pending() === 2 ? true : undefined), "two pending timers");
+    await eventually(() => {
+      const q = records(s2.serviceId).find(
+        (r) => r.workflow_id === "inject" && r.signers.length === 1,
+      );
+      return q?.last_error ? q : undefined;
+    }, "event 2 waiting for quorum");
+
+    await t.restart();
+
+    // timers fire in the new node and land event 3
+    await eventually(
+      async () => ((await isValid(set2.submit, 3n)) ? true : undefined),
+      "event 3 landed after the restart",
+      30_000,
+    );
+    expect(pending()).toBe(0);
+    // event 2's queue kept peer A's signature: peer B's completes it
+    const before = records(s2.serviceId).find(
+      (r) => r.workflow_id === "inject" && r.status === "collecting",
+    );
+    expect(before?.signers.map((s) => s.signer)).toEqual([peerA.address]);
+    await aggregator().submitSignedSubmission(
+      await signedSubmission(peerB, { ...base2, payload: payload2 }),
+      {
+        peer: "peer-b",
+      },
+    );
+    await eventually(
+      async () => ((await isValid(set2.submit, 2n)) ? true : undefined),
+      "event 2 landed",
+      30_000,
+    );
+    expect(await transactionsTo(anvil, set2.submit)).toHaveLength(3);
+  }, 120_000);
+});
+
+describe("an aggregator account without funds (real anvil)", () => {
+  let anvil: Anvil;
+  let t: TestNode;
+  let set: ServiceSet;
+  let svc: { serviceId: string; signer: Address; manager: Address };
+  const payerKey = generatePrivateKey();
+  const payer = privateKeyToAccount(payerKey);
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    t = await startTestNode({ anvil, credential: payerKey });
+    const [square, simple] = await uploadComponents(t, [
+      await buildFixture("square"),
+      await buildFixture("aggregator-simple"),
+    ]);
+    const admin = anvil.clients(0);
+    set = await deployServiceSet(admin);
+    svc = await registerService(t, set.serviceManager, {
+      inject: manualWorkflow(square!, simple!, set.submit),
+    });
+    await registerOperators(admin, set.serviceManager, [
+      {
+        operator: privateKeyToAccount(anvil.privateKeys[1]!).address,
+        signingKey: svc.signer,
+        weight: 1n,
+      },
+    ]);
+    // validate reads weights at the previous block; anvil only mines on transactions
+    await anvil.mine(1);
+  }, 300_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await anvil?.stop();
+  });
+
+  it("submissions wait while the account has no ETH and land once it is funded, without a restart", async () => {
+    const aggregator = t.node.parts.aggregator;
+    const own = t.node.parts.registry.signerAccount(svc.serviceId);
+    for (const n of [1n, 2n]) {
+      const sub = await signedSubmission(own, {
+        serviceId: svc.serviceId,
+        workflowId: "inject",
+        trigger: `funds-${n}`,
+        payload: dataWithId(n, `result ${n}`),
+      });
+      expect(await aggregator.submitSignedSubmission(sub, "local")).toMatchObject({
+        verdict: "accepted",
+      });
+    }
+    const txs = () =>
+      t.node.parts.db.prepare("SELECT status, error FROM aggregator_txs ORDER BY id").all() as {
+        status: string;
+        error: string | null;
+      }[];
+    await eventually(
+      () =>
+        txs().length === 2 && txs()[0]?.error?.includes("insufficient funds") ? true : undefined,
+      "transactions waiting for funds",
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(txs().map((x) => x.status)).toEqual(["queued", "queued"]);
+    expect(await transactionsTo(anvil, set.submit)).toEqual([]);
+
+    await anvil.request("anvil_setBalance", [payer.address, toHex(10n ** 18n)]);
+    await eventually(
+      async () =>
+        (await anvil.publicClient().readContract({
+          address: set.submit,
+          abi: simpleSubmitAbi,
+          functionName: "isValidTriggerId",
+          args: [2n],
+        }))
+          ? true
+          : undefined,
+      "both results landed",
+      30_000,
+    );
+    expect(await transactionsTo(anvil, set.submit)).toHaveLength(2);
+    await eventually(
+      () => (txs().every((x) => x.status === "mined") ? true : undefined),
+      "receipts recorded",
+    );
+  }, 120_000);
+
+  it("resyncs the nonce when another sender used the account", async () => {
+    // a transaction from the same account behind the node's back: its stored nonce is stale
+    const wallet = anvil.walletClient(payer);
+    await anvil.publicClient().waitForTransactionReceipt({
+      hash: await wallet.sendTransaction({ to: payer.address, value: 0n }),
+    });
+    const own = t.node.parts.registry.signerAccount(svc.serviceId);
+    const sub = await signedSubmission(own, {
+      serviceId: svc.serviceId,
+      workflowId: "inject",
+      trigger: "funds-3",
+      payload: dataWithId(3n, "after a foreign transaction"),
+    });
+    await t.node.parts.aggregator.submitSignedSubmission(sub, "local");
+    await eventually(
+      async () =>
+        (await anvil.publicClient().readContract({
+          address: set.submit,
+          abi: simpleSubmitAbi,
+          functionName: "isValidTriggerId",
+          args: [3n],
+        }))
+          ? true
+          : undefined,
+      "the third result landed",
+      30_000,
+    );
+  }, 60_000);
+});

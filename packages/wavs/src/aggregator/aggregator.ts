@@ -1,0 +1,827 @@
+/**
+ * The aggregator (spec: signing.md, Aggregation; docs/aggregation.md). One entry point,
+ * `submitSignedSubmission(submission, origin)`, for this node's own signed results (from the
+ * dispatcher) and for peers' (from the P2P layer). A submission is verified before it costs
+ * any work, stored, then processed: the workflow's aggregator component runs `process-input`;
+ * `timer` actions become persisted timers that run `handle-timer-callback` later (after a
+ * reorg check of the trigger log); `submit` actions join the quorum queue of (event id, chain,
+ * handler). A queue is checked on-chain with `validate`; at quorum the designated submitter
+ * sends `handleSignedEnvelope` through the chain's transaction manager, the others take over
+ * after grace periods if it has not landed. `handle-submit-callback` follows every attempt.
+ * Inputs, timers, queues, signatures and transactions are all in SQLite: a restart resumes.
+ */
+import { EventEmitter } from "node:events";
+import { type Envelope, type EnvelopeSignature, iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
+import { type Address, encodeFunctionData, getAddress, type Hex } from "viem";
+import { toWitChainConfigs, type WavsConfig } from "../config/index.js";
+import type { Engine } from "../engine/engine.js";
+import type { AggregatorAction } from "../engine/responses.js";
+import { WavsError } from "../internal/errors.js";
+import type { Logger } from "../internal/logger.js";
+import { KeyedLock } from "../registry/keyed-lock.js";
+import {
+  bytesToHex,
+  parseTriggerDataJson,
+  type Service,
+  triggerDataToJson,
+} from "../service/index.js";
+import {
+  type AggregationInputRow,
+  AggregationInputStore,
+} from "../store/aggregation-input-store.js";
+import { AggregationTimerStore } from "../store/aggregation-timer-store.js";
+import { AggregatorNonceStore } from "../store/aggregator-nonce-store.js";
+import { type AggregatorTxRow, AggregatorTxStore } from "../store/aggregator-tx-store.js";
+import type { Db } from "../store/database.js";
+import { type QuorumQueueRow, QuorumQueueStore } from "../store/quorum-queue-store.js";
+import { QuorumSignatureStore } from "../store/quorum-signature-store.js";
+import { type AggregationRecord, listAggregations } from "./aggregation-records.js";
+import { aggregatorAccount } from "./aggregator-account.js";
+import { ChainClients } from "./chain-clients.js";
+import {
+  AggregatorComponentDriver,
+  type AggregatorInputSource,
+  type TxResult,
+} from "./component-driver.js";
+import { designatedSubmitter, submitterRank } from "./designated-submitter.js";
+import { dryRunHandle } from "./landed-check.js";
+import { checkQuorum, currentSignatureData, errorLine, ManagerCache } from "./quorum-check.js";
+import { triggerLogPresence } from "./reorg-check.js";
+import {
+  envelopeOrdering,
+  originText,
+  type SignedSubmission,
+  type SubmissionOrigin,
+  type SubmissionVerdict,
+} from "./signed-submission.js";
+import { SignerRegistration } from "./signer-registration.js";
+import { TxManager, type TxManagerOptions, type TxOutcome } from "./tx-manager.js";
+import { type AggregatedWorkflow, verifySubmission } from "./verify-submission.js";
+
+/** Tuning of the aggregator. */
+export interface AggregatorOptions {
+  /** How long each non-designated operator waits (per rank) before taking over; default 15 s. */
+  gracePeriodMs: number;
+  /** Finished queues and inputs are forgotten this long after their last change; default 48 h. */
+  ttlMs: number;
+  /** Submissions processed at once (each costs an aggregator component run); default 2. */
+  concurrency: number;
+  /** Largest operator payload accepted; default 16 MiB (the dispatcher's limit). */
+  maxPayloadBytes: number;
+  /** Longest chain of timers started from one submission; default 32. */
+  maxTimerDepth: number;
+  /** Retry delay of a timer whose reorg check could not reach the chain; default 5 s. */
+  timerRetryMs: number;
+  /** First re-check of a queue whose quorum check said wait (doubles, at most 60 s); default 2 s. */
+  recheckMs: number;
+  /** Re-checks of a waiting queue before only a new signature triggers one; default 8. */
+  maxRechecks: number;
+  /** Transaction manager tuning. */
+  tx: Partial<TxManagerOptions>;
+}
+
+/** Defaults of {@link AggregatorOptions}. */
+export const DEFAULT_AGGREGATOR_OPTIONS: AggregatorOptions = {
+  gracePeriodMs: 15_000,
+  ttlMs: 48 * 3600_000,
+  concurrency: 2,
+  maxPayloadBytes: 16 << 20,
+  maxTimerDepth: 32,
+  timerRetryMs: 5_000,
+  recheckMs: 2_000,
+  maxRechecks: 8,
+  tx: {},
+};
+
+/** What the aggregator is built from. */
+export interface AggregatorDeps {
+  db: Db;
+  engine: Engine;
+  /** The service registry (only lookups and signing keys are used). */
+  registry: {
+    get(serviceId: string): { service: Service } | undefined;
+    signerAccount(serviceId: string): { address: Address };
+  };
+  config: WavsConfig;
+  logger: Logger;
+}
+
+/** Events for the P2P layer and tests. */
+export interface AggregatorEvents {
+  /** A submission of this node was accepted: share it with the service's peers. */
+  "local-submission": [submission: SignedSubmission];
+  /** A result landed on-chain (by this node or another operator). */
+  landed: [
+    record: { queueId: number; eventId: string; by: "self" | "other"; txHash?: string | undefined },
+  ];
+}
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** See the module comment. */
+export class Aggregator extends EventEmitter<AggregatorEvents> {
+  private readonly options: AggregatorOptions;
+  private readonly log: Logger;
+  private readonly inputs: AggregationInputStore;
+  private readonly timers: AggregationTimerStore;
+  private readonly queues: QuorumQueueStore;
+  private readonly signatures: QuorumSignatureStore;
+  private readonly txs: AggregatorTxStore;
+  private readonly nonces: AggregatorNonceStore;
+  private readonly chains: ChainClients;
+  private readonly driver: AggregatorComponentDriver;
+  private readonly registration: SignerRegistration;
+  private readonly managers = new ManagerCache();
+  private readonly lock = new KeyedLock();
+  private readonly txManagers = new Map<string, TxManager>();
+  private readonly account;
+  private readonly work: number[] = [];
+  private running = 0;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly scheduled = new Map<string, NodeJS.Timeout>();
+  private readonly rechecks = new Map<number, number>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private state: "new" | "started" | "stopped" = "new";
+
+  constructor(
+    private readonly deps: AggregatorDeps,
+    options: Partial<AggregatorOptions> = {},
+  ) {
+    super();
+    this.options = { ...DEFAULT_AGGREGATOR_OPTIONS, ...options };
+    this.log = deps.logger.child({ subsystem: "aggregator" });
+    const { db } = deps;
+    this.inputs = new AggregationInputStore(db);
+    this.timers = new AggregationTimerStore(db);
+    this.queues = new QuorumQueueStore(db);
+    this.signatures = new QuorumSignatureStore(db);
+    this.txs = new AggregatorTxStore(db);
+    this.nonces = new AggregatorNonceStore(db);
+    this.chains = new ChainClients(deps.config, {
+      pollingIntervalMs: Math.min(1000, this.options.tx.pollMs ?? 1000),
+    });
+    this.driver = new AggregatorComponentDriver({
+      engine: deps.engine,
+      chains: toWitChainConfigs(deps.config),
+      logger: deps.logger,
+    });
+    this.registration = new SignerRegistration(this.chains);
+    this.account = aggregatorAccount(deps.config.aggregator_evm_credential);
+  }
+
+  /** Resume: unprocessed inputs, pending timers, queues at quorum, and transactions in flight. */
+  start(): void {
+    if (this.state !== "new") throw new WavsError("WAVS_ERR_INTERNAL", "aggregator started twice");
+    this.state = "started";
+    if (this.account) {
+      for (const id of Object.keys(this.deps.config.chains.evm)) this.txManager(`evm:${id}`);
+    }
+    const received = this.inputs.received();
+    for (const row of received) this.work.push(row.id);
+    const timers = this.timers.pending();
+    for (const t of timers) this.scheduleTimer(t.id, t.due_at);
+    const open = this.queues.inQuorum();
+    for (const q of open) this.scheduleSubmission(q.id);
+    // queues that were still waiting when the node stopped get their re-checks again
+    const recheckWindow = this.options.recheckMs * 2 ** this.options.maxRechecks;
+    for (const q of this.queues.collectingSince(Date.now() - recheckWindow))
+      this.scheduleRecheck(q.id, 0);
+    if (received.length + timers.length + open.length > 0) {
+      this.log.info(
+        { inputs: received.length, timers: timers.length, queues: open.length },
+        "resuming aggregation",
+      );
+    }
+    this.sweep();
+    this.sweeper = setInterval(() => this.sweep(), Math.min(this.options.ttlMs, 3600_000));
+    this.sweeper.unref();
+    this.pump();
+  }
+
+  /** Stop: no new work; running component calls and RPC steps finish; state stays on disk. */
+  async stop(): Promise<void> {
+    if (this.state === "stopped") return;
+    this.state = "stopped";
+    if (this.sweeper) clearInterval(this.sweeper);
+    for (const t of this.scheduled.values()) clearTimeout(t);
+    this.scheduled.clear();
+    this.work.length = 0;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await Promise.all([...this.txManagers.values()].map((m) => m.stop()));
+    this.chains.close();
+  }
+
+  /**
+   * The one entry point for signed submissions, local (`"local"`, from the dispatcher) or from
+   * a peer (`{peer}`, from the P2P layer). Verifies before any work (service and workflow
+   * known, envelope well formed and built from the response, event id matching the trigger
+   * data, signature recovering to the claimed signer; for peers also the signer registered
+   * with the service manager), refuses replays, stores the submission, and queues it for its
+   * aggregator component. Resolves once the submission is durably stored (or refused).
+   */
+  async submitSignedSubmission(
+    submission: SignedSubmission,
+    origin: SubmissionOrigin,
+  ): Promise<SubmissionVerdict> {
+    if (this.state !== "started")
+      return { verdict: "rejected", reason: "the aggregator is not running" };
+    let verified: Awaited<ReturnType<typeof verifySubmission>>;
+    try {
+      verified = await verifySubmission(submission, {
+        resolve: (s, w) => this.resolve(s, w),
+        maxPayloadBytes: this.options.maxPayloadBytes,
+      });
+    } catch (err) {
+      const reason = err instanceof WavsError ? err.message : errorLine(err);
+      this.log.debug({ origin: originText(origin), err: reason }, "submission refused");
+      return { verdict: "rejected", reason };
+    }
+    const key = {
+      serviceId: verified.serviceId,
+      workflowId: verified.workflowId,
+      eventId: verified.eventId,
+      signer: verified.signer,
+      envelopeHash: verified.envelopeHash,
+    };
+    if (this.inputs.has(key)) return { verdict: "duplicate" };
+    if (origin !== "local") {
+      const reg = await this.registration.check(verified.service, verified.signer);
+      if (!reg.registered) {
+        this.log.debug({ origin: originText(origin), err: reg.reason }, "submission refused");
+        return { verdict: "rejected", reason: reg.reason };
+      }
+    }
+    const inputId = this.inputs.insert({
+      service_id: verified.serviceId,
+      workflow_id: verified.workflowId,
+      event_id: verified.eventId,
+      envelope_hash: verified.envelopeHash,
+      signer: verified.signer,
+      signature: verified.signature,
+      payload_hex: verified.response.payload,
+      ordering:
+        verified.response.ordering === undefined ? null : verified.response.ordering.toString(),
+      event_id_salt: verified.response.eventIdSalt ?? null,
+      trigger_data: JSON.stringify(triggerDataToJson(verified.triggerData)),
+      origin: originText(origin),
+      received_at: Date.now(),
+    });
+    if (inputId === undefined) return { verdict: "duplicate" };
+    if (origin === "local") this.emit("local-submission", submission);
+    if (this.queues.hasBurned(verified.eventId, verified.envelopeHash)) {
+      // the result already landed: a late signature changes nothing and costs no execution
+      this.inputs.finish(inputId, "ignored", "the result for this event has already landed");
+      return { verdict: "accepted", inputId };
+    }
+    this.work.push(inputId);
+    this.pump();
+    return { verdict: "accepted", inputId };
+  }
+
+  /** Aggregation records of a service, newest first (for the API). */
+  listAggregations(
+    serviceId: string,
+    opts: { limit: number; before?: number | undefined },
+  ): AggregationRecord[] {
+    return listAggregations(
+      { queues: this.queues, signatures: this.signatures, txs: this.txs },
+      serviceId,
+      opts,
+    );
+  }
+
+  /** Accepted submissions of a service since `sinceMs`, for peers catching up. */
+  recentSubmissions(serviceId: string, sinceMs: number, limit = 1000): SignedSubmission[] {
+    return this.inputs.recent(serviceId, sinceMs, limit).map((row) => submissionOfInput(row));
+  }
+
+  /** Resolves when no submission is waiting or being processed (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.work.length > 0 || this.inFlight.size > 0) {
+      await Promise.allSettled([...this.inFlight]);
+      if (this.work.length > 0 && this.inFlight.size === 0)
+        await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private resolve(serviceId: string, workflowId: string) {
+    const service = this.deps.registry.get(serviceId)?.service;
+    const workflow = service?.workflows.get(workflowId);
+    return service && workflow ? { service, workflow } : undefined;
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    const tracked = p.catch((err: unknown) => {
+      this.log.error({ err: errorLine(err) }, "aggregation step failed");
+      return undefined as T;
+    });
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+    return tracked;
+  }
+
+  private pump(): void {
+    while (
+      this.state === "started" &&
+      this.running < this.options.concurrency &&
+      this.work.length > 0
+    ) {
+      const id = this.work.shift()!;
+      this.running++;
+      void this.track(this.process(id)).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  /** The aggregator input of a stored submission, with its service as registered now. */
+  private sourceOf(row: AggregationInputRow): AggregatorInputSource | undefined {
+    const resolved = this.resolve(row.service_id, row.workflow_id);
+    if (resolved?.workflow.submit.type !== "aggregator") return undefined;
+    return {
+      serviceId: row.service_id,
+      workflowId: row.workflow_id,
+      service: resolved.service,
+      workflow: resolved.workflow as AggregatedWorkflow,
+      triggerData: parseTriggerDataJson(JSON.parse(row.trigger_data)),
+      eventId: row.event_id,
+      response: {
+        payloadHex: row.payload_hex,
+        ordering: row.ordering === null ? undefined : BigInt(row.ordering),
+        eventIdSaltHex: row.event_id_salt ?? undefined,
+      },
+    };
+  }
+
+  private async process(inputId: number): Promise<void> {
+    const row = this.inputs.get(inputId);
+    if (row?.status !== "received") return;
+    const src = this.sourceOf(row);
+    if (!src) {
+      this.inputs.finish(inputId, "failed", "the service or workflow is no longer registered");
+      return;
+    }
+    const out = await this.driver.actions("process-input", src);
+    if (this.state !== "started") return;
+    if (!out.ok) {
+      this.inputs.finish(inputId, "failed", `${out.error.code}: ${out.error.message}`);
+      return;
+    }
+    await this.handleActions(row, src, out.actions, 0);
+    this.inputs.finish(inputId, "processed");
+  }
+
+  private async handleActions(
+    row: AggregationInputRow,
+    src: AggregatorInputSource,
+    actions: AggregatorAction[],
+    depth: number,
+  ): Promise<void> {
+    for (const action of actions) {
+      if (action.kind === "timer") {
+        if (depth >= this.options.maxTimerDepth) {
+          this.log.warn({ event_id: row.event_id, depth }, "timer chain too long; timer dropped");
+          continue;
+        }
+        const due = Date.now() + Number(action.delaySecs) * 1000;
+        const id = this.timers.insert(row.id, due, depth + 1);
+        this.scheduleTimer(id, due);
+      } else if (action.chainType === "evm") {
+        await this.join(row, src, action.chain, bytesToHex(action.address), action.gasPrice);
+      } else {
+        this.callback(src, { err: "this node does not submit to Cosmos chains" });
+      }
+    }
+  }
+
+  /** Add a submission's signature to the queue of (event id, chain, handler) and check it. */
+  private async join(
+    row: AggregationInputRow,
+    src: AggregatorInputSource,
+    chain: string,
+    handler: string,
+    gasPrice: bigint | undefined,
+  ): Promise<void> {
+    const joined = this.deps.db.transaction(() => {
+      this.queues.insert({
+        serviceId: row.service_id,
+        workflowId: row.workflow_id,
+        eventId: row.event_id,
+        chain,
+        handler,
+        gasPrice,
+        envelopeHash: row.envelope_hash,
+        ordering: envelopeOfInput(row).ordering,
+        payloadHex: row.payload_hex,
+      });
+      const q = this.queues.find(row.event_id, chain, handler)!;
+      if (q.status === "burned") return { kind: "burned" as const, q };
+      // operators must agree exactly: another envelope never combines with the first
+      if (q.envelope_hash !== row.envelope_hash) return { kind: "mismatch" as const, q };
+      this.signatures.put({
+        queue_id: q.id,
+        signer: row.signer,
+        signature: row.signature,
+        input_id: row.id,
+        origin: row.origin,
+        added_at: Date.now(),
+      });
+      return { kind: "joined" as const, q };
+    })();
+    if (joined.kind === "mismatch") {
+      this.log.warn(
+        { event_id: row.event_id, signer: row.signer, queue_id: joined.q.id },
+        "submission's envelope differs from the queue's first envelope: operators disagree",
+      );
+      this.queues.note(
+        joined.q.id,
+        `signer ${row.signer} signed a different envelope (${row.envelope_hash})`,
+      );
+      return;
+    }
+    if (joined.kind === "burned") return;
+    await this.lock.run(`queue:${joined.q.id}`, () => this.checkQueue(joined.q.id, { row, src }));
+  }
+
+  /**
+   * Check a queue's quorum on-chain. `trigger` is the submission that just joined: it gets the
+   * `handle-submit-callback` when quorum must wait. Re-checks (no trigger) call nothing.
+   */
+  private async checkQueue(
+    queueId: number,
+    trigger?: { row: AggregationInputRow; src: AggregatorInputSource },
+  ): Promise<void> {
+    const q = this.queues.get(queueId);
+    if (!q || q.status === "quorum" || q.status === "burned" || this.state !== "started") return;
+    if (!trigger && q.status !== "collecting") return;
+    let client: ReturnType<ChainClients["get"]>;
+    try {
+      client = this.chains.get(q.chain);
+    } catch (err) {
+      this.queues.note(q.id, errorLine(err));
+      if (trigger) this.callback(trigger.src, { err: errorLine(err) });
+      return;
+    }
+    const signatures = this.signatures.list(q.id);
+    const outcome = await checkQuorum({
+      client,
+      chain: q.chain,
+      handler: getAddress(q.handler),
+      envelope: envelopeOfQueue(q),
+      signatures: signatures.map((s) => ({
+        signer: s.signer as Address,
+        signature: s.signature as Hex,
+      })),
+      managers: this.managers,
+    });
+    if (outcome.kind !== "reached") {
+      const reason =
+        outcome.kind === "pending" ? `quorum not reached: ${outcome.reason}` : outcome.reason;
+      this.queues.note(q.id, reason);
+      this.log.debug({ queue_id: q.id, event_id: q.event_id, reason }, "no quorum yet");
+      if (trigger) this.callback(trigger.src, { err: reason });
+      // weights are read at the previous block and may change: look again later, a few times
+      this.scheduleRecheck(q.id, trigger ? 0 : (this.rechecks.get(q.id) ?? 0) + 1);
+      return;
+    }
+    this.rechecks.delete(q.id);
+    const signers = outcome.signatureData.signers;
+    const designated = designatedSubmitter(q.event_id as Hex, signers);
+    const inputId = trigger?.row.id ?? signatures[signatures.length - 1]?.input_id ?? 0;
+    if (!this.queues.markQuorum(q.id, { inputId, signers, at: Date.now(), designated })) return;
+    this.log.info(
+      { queue_id: q.id, event_id: q.event_id, signers: signers.length, designated },
+      "quorum reached",
+    );
+    this.scheduleSubmission(q.id);
+  }
+
+  /** Look at a waiting queue again after a backoff; gives up after `maxRechecks`. */
+  private scheduleRecheck(queueId: number, attempt: number): void {
+    if (attempt >= this.options.maxRechecks) {
+      this.rechecks.delete(queueId);
+      return;
+    }
+    this.rechecks.set(queueId, attempt);
+    const delay = Math.min(60_000, this.options.recheckMs * 2 ** attempt);
+    this.schedule(`recheck:${queueId}`, Date.now() + delay, () =>
+      this.lock.run(`queue:${queueId}`, () => this.checkQueue(queueId)),
+    );
+  }
+
+  private signaturesOf(queueId: number): EnvelopeSignature[] {
+    return this.signatures
+      .list(queueId)
+      .map((s) => ({ signer: s.signer as Address, signature: s.signature as Hex }));
+  }
+
+  private selfSigner(serviceId: string): Address | undefined {
+    try {
+      return this.deps.registry.signerAccount(serviceId).address;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Send now when this node is the designated submitter, else take over after its grace. */
+  private scheduleSubmission(queueId: number): void {
+    const q = this.queues.get(queueId);
+    if (q?.status !== "quorum" || this.state !== "started") return;
+    if (q.tx_id !== null) {
+      const tx = this.txs.get(q.tx_id);
+      // in flight: the transaction manager reports the outcome
+      if (tx && (tx.status === "queued" || tx.status === "sent")) return;
+      if (tx) {
+        void this.track(this.lock.run(`queue:${q.id}`, () => this.settled(tx, outcomeOfRow(tx))));
+        return;
+      }
+    }
+    const signers = JSON.parse(q.quorum_signers ?? "[]") as Address[];
+    const rank = submitterRank(q.event_id as Hex, signers, this.selfSigner(q.service_id));
+    if (rank === 0) {
+      void this.track(this.lock.run(`queue:${q.id}`, () => this.send(q.id)));
+      return;
+    }
+    const due = (q.quorum_reached_at ?? Date.now()) + rank * this.options.gracePeriodMs;
+    this.schedule(`takeover:${q.id}`, due, () =>
+      this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
+    );
+  }
+
+  private schedule(key: string, due: number, fn: () => Promise<void>): void {
+    const previous = this.scheduled.get(key);
+    if (previous) clearTimeout(previous);
+    const delay = Math.max(0, due - Date.now());
+    const timer = setTimeout(
+      () => {
+        this.scheduled.delete(key);
+        if (this.state !== "started") return;
+        // setTimeout caps delays at ~24.8 days; longer ones wait again
+        if (Date.now() < due) return this.schedule(key, due, fn);
+        void this.track(fn());
+      },
+      Math.min(delay, MAX_TIMEOUT_MS),
+    );
+    this.scheduled.set(key, timer);
+  }
+
+  /** A non-designated operator's turn: land the result unless it is already there. */
+  private async takeOver(queueId: number): Promise<void> {
+    const q = this.queues.get(queueId);
+    if (q?.status !== "quorum" || q.tx_id !== null || this.state !== "started") return;
+    const client = this.chains.get(q.chain);
+    const signatureData = await currentSignatureData(client, this.signaturesOf(q.id));
+    const dry = await dryRunHandle({
+      client,
+      handler: getAddress(q.handler),
+      envelope: envelopeOfQueue(q),
+      signatureData,
+      from: this.account?.address,
+    });
+    if (dry.kind === "already-handled") {
+      this.burn(q, { by: "other" });
+      return;
+    }
+    if (dry.kind === "reverted") {
+      this.queues.fail(q.id, `handleSignedEnvelope would revert: ${dry.reason}`);
+      this.callbackForQueue(q, { err: `handleSignedEnvelope would revert: ${dry.reason}` });
+      return;
+    }
+    this.log.info(
+      { queue_id: q.id, event_id: q.event_id },
+      "result not landed within the grace period: taking over",
+    );
+    await this.send(q.id);
+  }
+
+  private txManager(chain: string): TxManager | undefined {
+    if (!this.account || !this.chains.has(chain)) return undefined;
+    let manager = this.txManagers.get(chain);
+    if (!manager) {
+      manager = new TxManager(
+        {
+          chain,
+          client: this.chains.get(chain),
+          account: this.account,
+          db: this.deps.db,
+          txs: this.txs,
+          nonces: this.nonces,
+          logger: this.log,
+          onSettled: (row, outcome) => {
+            const queueId = queueIdOfRef(row.ref);
+            if (queueId === undefined) return;
+            void this.track(this.lock.run(`queue:${queueId}`, () => this.settled(row, outcome)));
+          },
+        },
+        this.options.tx,
+      );
+      this.txManagers.set(chain, manager);
+      if (this.state === "started") manager.start();
+    }
+    return manager;
+  }
+
+  /** Queue the `handleSignedEnvelope` transaction of a queue at quorum. */
+  private async send(queueId: number): Promise<void> {
+    const q = this.queues.get(queueId);
+    if (q?.status !== "quorum" || q.tx_id !== null || this.state !== "started") return;
+    const manager = this.txManager(q.chain);
+    if (!manager) {
+      const reason = this.account
+        ? `chain ${q.chain} is not configured`
+        : "this node has no aggregator_evm_credential to send the transaction";
+      // failed, not left at quorum: an operator with a credential lands it (its own takeover)
+      this.queues.fail(q.id, reason);
+      this.log.warn({ queue_id: q.id, code: "WAVS_ERR_AGGREGATOR_NO_CREDENTIAL" }, reason);
+      this.callbackForQueue(q, { err: reason });
+      return;
+    }
+    const client = this.chains.get(q.chain);
+    const signatureData = await currentSignatureData(client, this.signaturesOf(q.id));
+    const data = encodeFunctionData({
+      abi: iWavsServiceHandlerAbi,
+      functionName: "handleSignedEnvelope",
+      args: [envelopeOfQueue(q), signatureData],
+    });
+    // one transaction: the queue points at its row from the moment it exists
+    this.deps.db.transaction(() => {
+      const txId = manager.enqueue({
+        to: getAddress(q.handler),
+        data,
+        gasPrice: q.gas_price === null ? undefined : BigInt(q.gas_price),
+        ref: `queue:${q.id}`,
+      });
+      this.queues.setTx(q.id, txId);
+    })();
+  }
+
+  /** The transaction of a queue ended: burn on success, otherwise see whether it landed anyway. */
+  private async settled(row: AggregatorTxRow, outcome: TxOutcome): Promise<void> {
+    const queueId = queueIdOfRef(row.ref);
+    const q = queueId === undefined ? undefined : this.queues.get(queueId);
+    if (q?.status !== "quorum" || q.tx_id !== row.id) return;
+    if (outcome.kind === "mined" && outcome.status === "success") {
+      this.burn(q, { by: "self", txHash: outcome.txHash, block: Number(outcome.block) });
+      this.callbackForQueue(q, { ok: outcome.txHash });
+      return;
+    }
+    const reason =
+      outcome.kind === "mined" ? `transaction ${outcome.txHash} reverted` : outcome.reason;
+    let landed = outcome.kind === "failed" && outcome.alreadyHandled;
+    if (!landed && outcome.kind === "mined" && this.state === "started") {
+      // a revert is most often another operator landing it first
+      const client = this.chains.get(q.chain);
+      const dry = await dryRunHandle({
+        client,
+        handler: getAddress(q.handler),
+        envelope: envelopeOfQueue(q),
+        signatureData: await currentSignatureData(client, this.signaturesOf(q.id)),
+      }).catch(() => undefined);
+      landed = dry?.kind === "already-handled";
+    }
+    if (landed) this.burn(q, { by: "other" });
+    else this.queues.fail(q.id, reason);
+    this.callbackForQueue(q, {
+      err: landed ? `already landed by another operator (${reason})` : reason,
+    });
+  }
+
+  private burn(q: QuorumQueueRow, landed: { by: "self" | "other"; txHash?: Hex; block?: number }) {
+    if (!this.queues.burn(q.id, landed)) return;
+    this.log.info(
+      { queue_id: q.id, event_id: q.event_id, landed_by: landed.by, tx_hash: landed.txHash },
+      "result landed",
+    );
+    this.emit("landed", {
+      queueId: q.id,
+      eventId: q.event_id,
+      by: landed.by,
+      txHash: landed.txHash,
+    });
+  }
+
+  private callbackForQueue(q: QuorumQueueRow, result: TxResult): void {
+    const row = q.quorum_input_id === null ? undefined : this.inputs.get(q.quorum_input_id);
+    const src = row && this.sourceOf(row);
+    if (src) this.callback(src, result);
+  }
+
+  /** Run `handle-submit-callback` in the background; its failure is the component's own. */
+  private callback(src: AggregatorInputSource, result: TxResult): void {
+    if (this.state !== "started") return;
+    void this.track(this.driver.submitCallback(src, result));
+  }
+
+  private scheduleTimer(timerId: number, due: number): void {
+    this.schedule(`timer:${timerId}`, due, () => this.fireTimer(timerId));
+  }
+
+  /** A timer is due: re-check the trigger log, then run `handle-timer-callback`. */
+  private async fireTimer(timerId: number): Promise<void> {
+    const timer = this.timers.get(timerId);
+    if (timer?.status !== "pending") return;
+    const row = this.inputs.get(timer.input_id);
+    const src = row && this.sourceOf(row);
+    if (!row || !src) {
+      this.timers.finish(timerId, "dropped", "the submission or its workflow is gone");
+      return;
+    }
+    const data = src.triggerData;
+    const chain =
+      data.type === "evm_contract_event" && this.chains.has(data.chain) ? data.chain : undefined;
+    try {
+      const presence = await triggerLogPresence(chain ? this.chains.get(chain) : undefined, data);
+      if (presence === "gone") {
+        this.timers.finish(timerId, "dropped", "the trigger log was reorged away");
+        this.log.info(
+          { event_id: row.event_id, timer_id: timerId },
+          "trigger log reorged away: timer dropped, nothing submitted",
+        );
+        return;
+      }
+    } catch (err) {
+      this.log.warn(
+        { timer_id: timerId, err: errorLine(err) },
+        "reorg check failed; timer retried",
+      );
+      this.scheduleTimer(timerId, Date.now() + this.options.timerRetryMs);
+      return;
+    }
+    const out = await this.driver.actions("handle-timer-callback", src);
+    if (this.state !== "started") return;
+    if (!out.ok) {
+      this.timers.finish(timerId, "fired", `${out.error.code}: ${out.error.message}`);
+      return;
+    }
+    // marked after its actions: a crash in between fires it again (joining is idempotent)
+    await this.handleActions(row, src, out.actions, timer.depth);
+    this.timers.finish(timerId, "fired");
+  }
+
+  private sweep(): void {
+    try {
+      const cutoff = Date.now() - this.options.ttlMs;
+      const queues = this.queues.sweep(cutoff);
+      const inputs = this.inputs.sweep(cutoff);
+      if (queues + inputs > 0)
+        this.log.info({ queues, inputs }, "forgot finished aggregations past their TTL");
+    } catch (err) {
+      this.log.warn({ err: errorLine(err) }, "aggregation sweep failed");
+    }
+  }
+}
+
+/** The queue id a transaction reference names. */
+function queueIdOfRef(ref: string): number | undefined {
+  const m = /^queue:(\d+)$/.exec(ref);
+  return m ? Number(m[1]) : undefined;
+}
+
+function envelopeOfInput(row: AggregationInputRow): Envelope {
+  return {
+    eventId: row.event_id as Hex,
+    ordering: envelopeOrdering(row.ordering) as Hex,
+    payload: row.payload_hex as Hex,
+  };
+}
+
+function envelopeOfQueue(q: QuorumQueueRow): Envelope {
+  return { eventId: q.event_id as Hex, ordering: q.ordering as Hex, payload: q.payload_hex as Hex };
+}
+
+function outcomeOfRow(tx: AggregatorTxRow): TxOutcome {
+  if (tx.status === "mined") {
+    return {
+      kind: "mined",
+      txHash: tx.tx_hash as Hex,
+      status: tx.receipt_status ?? "reverted",
+      gasUsed: BigInt(tx.gas_used ?? "0"),
+      block: BigInt(tx.block_number ?? 0),
+    };
+  }
+  return { kind: "failed", reason: tx.error ?? "transaction failed", alreadyHandled: false };
+}
+
+/** A stored input back as the submission it was. */
+function submissionOfInput(row: AggregationInputRow): SignedSubmission {
+  const envelope = envelopeOfInput(row);
+  return {
+    service_id: row.service_id,
+    workflow_id: row.workflow_id,
+    event_id: row.event_id,
+    envelope: {
+      event_id: envelope.eventId,
+      ordering: envelope.ordering,
+      payload: envelope.payload,
+    },
+    signature: row.signature,
+    signer: row.signer,
+    trigger_data: JSON.parse(row.trigger_data) as unknown,
+    operator_response: {
+      payload: row.payload_hex,
+      ordering: row.ordering,
+      event_id_salt: row.event_id_salt,
+    },
+  };
+}

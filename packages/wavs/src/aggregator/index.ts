@@ -1,0 +1,16 @@
+/** Aggregation: quorum queues, on-chain quorum checks, result transactions (docs/aggregation.md). */
+export type { AggregationRecord } from "./aggregation-records.js";
+export {
+  Aggregator,
+  type AggregatorDeps,
+  type AggregatorEvents,
+  type AggregatorOptions,
+  DEFAULT_AGGREGATOR_OPTIONS,
+} from "./aggregator.js";
+export {
+  localSubmission,
+  type SignedSubmission,
+  type SubmissionOrigin,
+  type SubmissionVerdict,
+} from "./signed-submission.js";
+export { DEFAULT_TX_MANAGER_OPTIONS, type TxManagerOptions } from "./tx-manager.js";

@@ -1,0 +1,63 @@
+/**
+ * Whether a signing key is registered with a service's manager
+ * (`getLatestOperatorForSigningKey(key) != 0`), cached briefly: a peer's submission signed by a
+ * key the manager does not know is refused before it costs an execution, and a burst of
+ * submissions from one operator costs one call.
+ */
+import { iWavsServiceManagerAbi } from "@wavs-ts/contracts";
+import { type Address, zeroAddress } from "viem";
+import type { Service } from "../service/index.js";
+import type { ChainClients } from "./chain-clients.js";
+
+/** Answer of a registration check. */
+export type RegistrationAnswer = { registered: true } | { registered: false; reason: string };
+
+/** A cached registration check against each service's own manager. */
+export class SignerRegistration {
+  private readonly cache = new Map<string, { answer: RegistrationAnswer; until: number }>();
+
+  constructor(
+    private readonly chains: ChainClients,
+    private readonly ttl: { registeredMs: number; unknownMs: number } = {
+      registeredMs: 60_000,
+      unknownMs: 5_000,
+    },
+  ) {}
+
+  /** Whether `signer` is a signing key of an operator of the service's manager. */
+  async check(service: Service, signer: Address): Promise<RegistrationAnswer> {
+    const manager = service.manager;
+    if (manager.type !== "evm") {
+      return { registered: false, reason: "only EVM service managers can be checked" };
+    }
+    const key = `${manager.chain}|${manager.address.toLowerCase()}|${signer.toLowerCase()}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.answer;
+    let answer: RegistrationAnswer;
+    try {
+      const operator = await this.chains.get(manager.chain).readContract({
+        address: manager.address as Address,
+        abi: iWavsServiceManagerAbi,
+        functionName: "getLatestOperatorForSigningKey",
+        args: [signer],
+      });
+      answer =
+        operator === zeroAddress
+          ? {
+              registered: false,
+              reason: `signer ${signer} is not registered with the service manager`,
+            }
+          : { registered: true };
+    } catch (err) {
+      // not cached: the next submission tries again
+      return {
+        registered: false,
+        reason: `could not check the signer with the service manager: ${(err as Error).message.split("\n")[0]}`,
+      };
+    }
+    const ttl = answer.registered ? this.ttl.registeredMs : this.ttl.unknownMs;
+    this.cache.set(key, { answer, until: Date.now() + ttl });
+    if (this.cache.size > 10_000) this.cache.clear();
+    return answer;
+  }
+}

@@ -1,0 +1,441 @@
+/**
+ * The transaction manager of one chain and one sending account (`aggregator_evm_credential`).
+ * The reference kept nonces and retries in memory and wedged; here every transaction is a row
+ * (queued -> sent -> mined | failed) and the next nonce is persisted, so a restart resumes
+ * exactly where it was. Sends on a chain are serialised by one loop:
+ *
+ * - queued transactions go out oldest first: gas = estimate + 25 %, legacy gas price (the
+ *   component's `gas-price` when it gave one, else `eth_gasPrice`), the row is marked sent
+ *   with its hash *before* the broadcast, so a crash in between is recovered by re-broadcast;
+ * - sent transactions are polled for receipts (recorded: hash, status, gas used, block);
+ *   one not mined after `stuckAfterMs` is re-signed with the same nonce and a fee bump;
+ * - "nonce too low/high" and "replacement underpriced" resync the nonce from the chain;
+ * - an account without funds keeps its transactions queued and retries with backoff: they
+ *   land once it is funded, without a restart;
+ * - an estimate that reverts settles the transaction as failed without spending a nonce.
+ */
+import { type Address, type Hex, keccak256, type LocalAccount, type PublicClient } from "viem";
+import type { Logger } from "../internal/logger.js";
+import type { AggregatorNonceStore } from "../store/aggregator-nonce-store.js";
+import type { AggregatorTxRow, AggregatorTxStore } from "../store/aggregator-tx-store.js";
+import type { Db } from "../store/database.js";
+import { isAlreadyHandled } from "./landed-check.js";
+import { errorLine, revertReason } from "./quorum-check.js";
+
+/** A transaction to send. */
+export interface TxRequest {
+  to: Address;
+  data: Hex;
+  /** The component's gas price (wei), used as a legacy gas price. */
+  gasPrice?: bigint | undefined;
+  /** Routes the outcome back to whoever asked (survives restarts). */
+  ref: string;
+}
+
+/** How a transaction ended. */
+export type TxOutcome =
+  | { kind: "mined"; txHash: Hex; status: "success" | "reverted"; gasUsed: bigint; block: bigint }
+  /** Never mined: the estimate reverted (`alreadyHandled` when the handler said so) or we gave up. */
+  | { kind: "failed"; reason: string; alreadyHandled: boolean };
+
+/** Tuning of the transaction manager. */
+export interface TxManagerOptions {
+  /** Receipt polling and loop interval; default 1000 ms. */
+  pollMs: number;
+  /** A sent transaction not mined after this long is re-sent with a fee bump; default 30 s. */
+  stuckAfterMs: number;
+  /** Fee bump for a stuck transaction, percent; default 25 (nodes need at least 10). */
+  feeBumpPercent: number;
+  /** Gas limit margin over the estimate, percent; default 25. */
+  gasMarginPercent: number;
+  /** First retry delay after a send failed (no funds, RPC down); doubles; default 1 s. */
+  initialBackoffMs: number;
+  /** Largest retry delay; default 30 s. */
+  maxBackoffMs: number;
+}
+
+/** Defaults of {@link TxManagerOptions}. */
+export const DEFAULT_TX_MANAGER_OPTIONS: TxManagerOptions = {
+  pollMs: 1000,
+  stuckAfterMs: 30_000,
+  feeBumpPercent: 25,
+  gasMarginPercent: 25,
+  initialBackoffMs: 1000,
+  maxBackoffMs: 30_000,
+};
+
+type SendErrorKind = "funds" | "nonce" | "known" | "other";
+
+/** Every message of an error and its causes, for classification. */
+function errorText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let i = 0; i < 8 && e; i++) {
+    const o = e as {
+      message?: unknown;
+      details?: unknown;
+      shortMessage?: unknown;
+      cause?: unknown;
+    };
+    for (const v of [o.shortMessage, o.details, o.message])
+      if (typeof v === "string") parts.push(v);
+    e = o.cause;
+  }
+  return parts.join(" | ");
+}
+
+/** The node's own words for a failed call (viem's `details`), else the first message line. */
+function nodeReason(err: unknown): string {
+  let e: unknown = err;
+  for (let i = 0; i < 8 && e; i++) {
+    const details = (e as { details?: unknown }).details;
+    if (typeof details === "string" && details !== "") return details;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return errorLine(err);
+}
+
+/**
+ * What a broadcast error means. Nodes share no codes for these, so this is the one place that
+ * reads message text (geth, reth, anvil, erigon wordings).
+ */
+export function classifySendError(err: unknown): SendErrorKind {
+  const text = errorText(err);
+  if (/insufficient funds|insufficient balance|balance too low/i.test(text)) return "funds";
+  if (/already known|known transaction|already imported/i.test(text)) return "known";
+  if (
+    /nonce too (low|high)|invalid nonce|nonce.*(lower|higher)|replacement (transaction )?underpriced|underpriced/i.test(
+      text,
+    )
+  ) {
+    return "nonce";
+  }
+  return "other";
+}
+
+/** Sends and tracks the transactions of one account on one chain; see the module comment. */
+export class TxManager {
+  readonly from: Address;
+  private readonly options: TxManagerOptions;
+  private chainId: number | undefined;
+  private stopped = true;
+  private loopDone: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private resyncNonce = true;
+  /** Rounds a sent transaction's nonce was seen used with none of its hashes mined. */
+  private readonly orphanRounds = new Map<number, number>();
+
+  constructor(
+    private readonly deps: {
+      chain: string;
+      client: PublicClient;
+      account: LocalAccount;
+      db: Db;
+      txs: AggregatorTxStore;
+      nonces: AggregatorNonceStore;
+      logger: Logger;
+      onSettled: (row: AggregatorTxRow, outcome: TxOutcome) => void;
+    },
+    options: Partial<TxManagerOptions> = {},
+  ) {
+    this.from = deps.account.address;
+    this.options = { ...DEFAULT_TX_MANAGER_OPTIONS, ...options };
+  }
+
+  /** Start the send loop; transactions left queued or sent by a previous run resume. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loopDone = this.loop();
+  }
+
+  /** Stop the loop after the current step; nothing is lost (rows stay queued or sent). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeUp?.();
+    await this.loopDone;
+  }
+
+  /** Queue a transaction (persisted at once); returns its id. */
+  enqueue(req: TxRequest): number {
+    const id = this.deps.txs.insert({
+      chain: this.deps.chain,
+      from: this.from,
+      to: req.to,
+      dataHex: req.data,
+      gasPrice: req.gasPrice,
+      ref: req.ref,
+    });
+    this.wakeUp?.();
+    return id;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.tick();
+      } catch (err) {
+        this.deps.logger.warn(
+          { chain: this.deps.chain, err: errorLine(err) },
+          "transaction loop step failed",
+        );
+      }
+      if (this.stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, this.options.pollMs);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wakeUp = done;
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  private async tick(): Promise<void> {
+    const open = this.deps.txs.open(this.deps.chain, this.from);
+    for (const row of open) {
+      if (this.stopped) return;
+      if (row.status === "sent") await this.checkSent(row);
+    }
+    for (const row of open) {
+      if (this.stopped || row.status !== "queued") continue;
+      // strict order: a head waiting for funds holds the rest back, as the chain would
+      if (row.next_attempt_at > Date.now()) return;
+      if (!(await this.send(row))) return;
+    }
+  }
+
+  private backoff(attempts: number): number {
+    const { initialBackoffMs, maxBackoffMs } = this.options;
+    return Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempts, 20));
+  }
+
+  private async nextNonce(): Promise<number> {
+    const { chain } = this.deps;
+    const stored = this.deps.nonces.get(chain, this.from);
+    if (!this.resyncNonce && stored !== undefined) return stored;
+    const pending = await this.deps.client.getTransactionCount({
+      address: this.from,
+      blockTag: "pending",
+    });
+    // the stored value may be ahead: a transaction marked sent whose broadcast a crash cut
+    // off; the stuck-transaction path re-broadcasts it, filling the gap
+    const next = this.resyncNonce && stored !== undefined && stored > pending ? stored : pending;
+    this.resyncNonce = false;
+    this.deps.nonces.set(chain, this.from, next);
+    return next;
+  }
+
+  /** Send a queued transaction; false when the queue should wait (funds, RPC trouble). */
+  private async send(row: AggregatorTxRow): Promise<boolean> {
+    const { client, logger, chain } = this.deps;
+    const log = logger.child({ chain, tx_id: row.id, ref: row.ref });
+    let gas: bigint;
+    try {
+      gas = await client.estimateGas({
+        account: this.from,
+        to: row.to_address as Address,
+        data: row.data_hex as Hex,
+      });
+    } catch (err) {
+      const kind = classifySendError(err);
+      if (kind === "funds" || !isRevert(err)) {
+        const wait = this.backoff(row.attempts);
+        const reason =
+          kind === "funds"
+            ? `insufficient funds on ${this.from}`
+            : `estimateGas failed: ${nodeReason(err)}`;
+        this.deps.txs.requeue(row.id, reason, Date.now() + wait);
+        log.warn({ err: reason, retry_in_ms: wait }, "transaction waits");
+        return false;
+      }
+      const reason = `estimateGas reverted: ${revertReason(err)}`;
+      this.deps.txs.markFailed(row.id, reason);
+      log.info({ err: reason }, "transaction not sent: it would revert");
+      this.settle(row.id, { kind: "failed", reason, alreadyHandled: isAlreadyHandled(err) });
+      return true;
+    }
+    const gasLimit = (gas * BigInt(100 + this.options.gasMarginPercent)) / 100n;
+    let nonce: number;
+    let gasPrice: bigint;
+    let raw: Hex;
+    try {
+      gasPrice =
+        row.gas_price_override !== null
+          ? BigInt(row.gas_price_override)
+          : await client.getGasPrice();
+      nonce = await this.nextNonce();
+      raw = await this.sign(row, nonce, gasLimit, gasPrice);
+    } catch (err) {
+      const wait = this.backoff(row.attempts);
+      this.deps.txs.requeue(
+        row.id,
+        `cannot prepare the transaction: ${errorLine(err)}`,
+        Date.now() + wait,
+      );
+      return false;
+    }
+    const hash = keccak256(raw);
+    // recorded before the broadcast: after a crash we know which hash to look for
+    this.deps.db.transaction(() => {
+      this.deps.txs.markSent(row.id, { nonce, gasLimit, gasPrice, hashes: [...row.hashes, hash] });
+      this.deps.nonces.set(chain, this.from, nonce + 1);
+    })();
+    try {
+      await client.sendRawTransaction({ serializedTransaction: raw });
+      log.info(
+        { tx_hash: hash, nonce, gas_limit: gasLimit.toString(), gas_price: gasPrice.toString() },
+        "transaction sent",
+      );
+      return true;
+    } catch (err) {
+      const kind = classifySendError(err);
+      if (kind === "known") return true;
+      const wait = kind === "nonce" ? 0 : this.backoff(row.attempts);
+      const reason =
+        kind === "funds"
+          ? `insufficient funds on ${this.from}: fund it and the submission lands`
+          : `broadcast failed: ${nodeReason(err)}`;
+      this.deps.db.transaction(() => {
+        this.deps.txs.requeue(row.id, reason, Date.now() + wait);
+        // the nonce was not used: hand it back (a resync follows anything less clear-cut)
+        if (kind === "funds") this.deps.nonces.set(chain, this.from, nonce);
+      })();
+      if (kind !== "funds") this.resyncNonce = true;
+      log.warn({ err: reason, retry_in_ms: wait }, "transaction not accepted, will retry");
+      return kind === "nonce";
+    }
+  }
+
+  private sign(row: AggregatorTxRow, nonce: number, gas: bigint, gasPrice: bigint): Promise<Hex> {
+    return (async () => {
+      this.chainId ??= await this.deps.client.getChainId();
+      return this.deps.account.signTransaction({
+        chainId: this.chainId,
+        nonce,
+        to: row.to_address as Address,
+        data: row.data_hex as Hex,
+        gas,
+        gasPrice,
+        type: "legacy",
+      });
+    })();
+  }
+
+  private async checkSent(row: AggregatorTxRow): Promise<void> {
+    const { client, logger, chain } = this.deps;
+    for (const hash of [...row.hashes].reverse()) {
+      let receipt: Awaited<ReturnType<PublicClient["getTransactionReceipt"]>> | undefined;
+      try {
+        receipt = await client.getTransactionReceipt({ hash: hash as Hex });
+      } catch {
+        receipt = undefined;
+      }
+      if (receipt) {
+        this.orphanRounds.delete(row.id);
+        const outcome: TxOutcome = {
+          kind: "mined",
+          txHash: receipt.transactionHash,
+          status: receipt.status,
+          gasUsed: receipt.gasUsed,
+          block: receipt.blockNumber,
+        };
+        this.deps.txs.markMined(row.id, {
+          txHash: receipt.transactionHash,
+          status: receipt.status,
+          gasUsed: receipt.gasUsed,
+          block: receipt.blockNumber,
+        });
+        logger.info(
+          {
+            chain,
+            tx_id: row.id,
+            tx_hash: receipt.transactionHash,
+            status: receipt.status,
+            block: receipt.blockNumber.toString(),
+            gas_used: receipt.gasUsed.toString(),
+          },
+          "transaction mined",
+        );
+        this.settle(row.id, outcome);
+        return;
+      }
+    }
+    if (row.sent_at === null || Date.now() - row.sent_at < this.options.stuckAfterMs) return;
+    const nonce = row.nonce!;
+    const used = await client.getTransactionCount({ address: this.from, blockTag: "latest" });
+    if (used > nonce) {
+      // the nonce is taken but none of our hashes has a receipt: someone else used the
+      // account; a few rounds of grace for a lagging node, then give up on this one
+      const rounds = (this.orphanRounds.get(row.id) ?? 0) + 1;
+      this.orphanRounds.set(row.id, rounds);
+      if (rounds >= 3) {
+        this.orphanRounds.delete(row.id);
+        const reason = `nonce ${nonce} was used by another transaction of ${this.from}`;
+        this.deps.txs.markFailed(row.id, reason);
+        this.settle(row.id, { kind: "failed", reason, alreadyHandled: false });
+      }
+      return;
+    }
+    await this.bump(row);
+  }
+
+  /** Re-sign a stuck transaction with the same nonce and a higher gas price. */
+  private async bump(row: AggregatorTxRow): Promise<void> {
+    const { client, logger, chain } = this.deps;
+    const old = BigInt(row.gas_price ?? "0");
+    const current = await client.getGasPrice().catch(() => 0n);
+    const bumped = (old * BigInt(100 + this.options.feeBumpPercent)) / 100n + 1n;
+    const gasPrice = bumped > current ? bumped : current;
+    const gasLimit = BigInt(row.gas_limit ?? "0");
+    const raw = await this.sign(row, row.nonce!, gasLimit, gasPrice);
+    const hash = keccak256(raw);
+    try {
+      await client.sendRawTransaction({ serializedTransaction: raw });
+    } catch (err) {
+      const kind = classifySendError(err);
+      if (kind !== "known") {
+        // the previous one stays in the pool; try again after another stuck period
+        this.deps.txs.markSent(row.id, {
+          nonce: row.nonce!,
+          gasLimit,
+          gasPrice: old,
+          hashes: row.hashes,
+        });
+        this.deps.txs.note(row.id, `fee bump not accepted: ${errorLine(err)}`);
+        logger.warn({ chain, tx_id: row.id, err: errorLine(err) }, "fee bump not accepted");
+        return;
+      }
+    }
+    this.deps.txs.markSent(row.id, {
+      nonce: row.nonce!,
+      gasLimit,
+      gasPrice,
+      hashes: row.hashes.includes(hash) ? row.hashes : [...row.hashes, hash],
+    });
+    logger.info(
+      { chain, tx_id: row.id, tx_hash: hash, gas_price: gasPrice.toString() },
+      "stuck transaction re-sent with a fee bump",
+    );
+  }
+
+  private settle(id: number, outcome: TxOutcome): void {
+    const row = this.deps.txs.get(id);
+    if (!row) return;
+    try {
+      this.deps.onSettled(row, outcome);
+    } catch (err) {
+      this.deps.logger.error(
+        { tx_id: id, err: errorLine(err) },
+        "transaction outcome handler failed",
+      );
+    }
+  }
+}
+
+/** Whether an error is an execution revert (as opposed to a transport or funds problem). */
+function isRevert(err: unknown): boolean {
+  return /revert|execution reverted/i.test(errorText(err)) || revertReason(err) !== errorLine(err);
+}

@@ -1,0 +1,53 @@
+/**
+ * The state file `wavs dev` writes at `<home>/dev/state.json`: where the local network runs.
+ * Builder commands use it as the default for contract addresses, chain, RPC and node URL.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { WavsError } from "../internal/errors.js";
+
+const HEX_ADDRESS = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+
+/** Schema of `<home>/dev/state.json`. */
+export const DevStateSchema = z.object({
+  chain: z.string(),
+  rpc_url: z.string(),
+  service_manager: HEX_ADDRESS,
+  trigger: HEX_ADDRESS,
+  submit: HEX_ADDRESS,
+  nodes: z.array(z.object({ url: z.string() })).default(() => []),
+});
+
+/** What a running `wavs dev` network offers. */
+export type DevState = z.output<typeof DevStateSchema>;
+
+/** Path of the dev state file under a home directory. */
+export function devStatePath(home: string): string {
+  return join(home, "dev", "state.json");
+}
+
+/** The dev state under `home` (default: WAVS_HOME, else the current directory), or undefined. */
+export function readDevState(home?: string): DevState | undefined {
+  const path = devStatePath(home ?? process.env.WAVS_HOME ?? process.cwd());
+  if (!existsSync(path)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new WavsError("WAVS_ERR_CONFIG_INVALID", `${path}: not valid JSON`, {
+      hint: "restart `wavs dev` (or `wavs dev --reset`) to rewrite it",
+      cause: err,
+    });
+  }
+  const parsed = DevStateSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new WavsError(
+      "WAVS_ERR_CONFIG_INVALID",
+      `${path}: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
+      { hint: "restart `wavs dev` (or `wavs dev --reset`) to rewrite it" },
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,67 @@
+import type { Command } from "commander";
+import { hexToBytes } from "viem";
+import { builderContext, chainOf, contractAddress } from "../builder/context.js";
+import { readResult } from "../builder/example-contracts.js";
+import { WavsError } from "../internal/errors.js";
+import { printableUtf8, printJson } from "./output.js";
+
+/** `wavs result <trigger-id>`: read what the example handler stored for a trigger. */
+export function registerResult(program: Command): void {
+  program
+    .command("result")
+    .description("read a trigger's result from the example SimpleSubmit handler")
+    .argument("<trigger-id>", "the id `wavs trigger` printed")
+    .option("--contract <0x..>", "SimpleSubmit address (default: from `wavs dev`)")
+    .option("--chain <key>", "chain key (default: from `wavs dev`)")
+    .option("--home <dir>", "directory holding wavs.toml (chains)")
+    .option("--json", "print one JSON object on stdout")
+    .action(
+      async (
+        id: string,
+        flags: { contract?: string; chain?: string; home?: string; json?: boolean },
+      ) => {
+        if (!/^\d{1,20}$/.test(id) || BigInt(id) >= 2n ** 64n) {
+          throw new WavsError(
+            "WAVS_ERR_INPUT_INVALID",
+            `<trigger-id>: expected an unsigned integer, found ${JSON.stringify(id)}`,
+          );
+        }
+        const ctx = builderContext(flags.home);
+        const contract = contractAddress(
+          flags.contract,
+          ctx.devState?.submit,
+          "--contract",
+          "submit (handler)",
+        );
+        const endpoint = chainOf(ctx, flags.chain);
+        const result = await readResult({
+          rpcUrl: endpoint.rpcUrl,
+          contract,
+          triggerId: BigInt(id),
+        });
+        const text = printableUtf8(hexToBytes(result.data));
+        if (flags.json) {
+          printJson({
+            trigger_id: result.triggerId.toString(),
+            data: result.data,
+            text,
+            signers: result.signers,
+            reference_block: result.referenceBlock,
+            event_id: result.eventId,
+          });
+          return;
+        }
+        process.stdout.write(
+          [
+            `trigger id: ${result.triggerId}`,
+            `data: ${result.data}`,
+            ...(text === null ? [] : [`text: ${text}`]),
+            `signers: ${result.signers.join(", ")}`,
+            `event id: ${result.eventId}`,
+          ]
+            .map((line) => `${line}\n`)
+            .join(""),
+        );
+      },
+    );
+}

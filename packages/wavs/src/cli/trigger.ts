@@ -1,0 +1,56 @@
+import type { Command } from "commander";
+import { builderContext, chainOf, contractAddress } from "../builder/context.js";
+import { cliAccount } from "../builder/evm-chain.js";
+import { addTrigger } from "../builder/example-contracts.js";
+import { parseInputBytes } from "../exec/input-arg.js";
+import { printJson } from "./output.js";
+
+/** `wavs trigger --input <...>`: call addTrigger on the example trigger contract; print the id. */
+export function registerTrigger(program: Command): void {
+  program
+    .command("trigger")
+    .description(
+      "call addTrigger(bytes) on the example SimpleTrigger contract; prints the trigger id",
+    )
+    .requiredOption("--input <text|0xhex|@file>", "the trigger data")
+    .option("--contract <0x..>", "SimpleTrigger address (default: from `wavs dev`)")
+    .option("--chain <key>", "chain key (default: from `wavs dev`)")
+    .option("--home <dir>", "directory holding wavs.toml (chains, credential)")
+    .option("--json", "print one JSON object on stdout")
+    .action(
+      async (flags: {
+        input: string;
+        contract?: string;
+        chain?: string;
+        home?: string;
+        json?: boolean;
+      }) => {
+        const ctx = builderContext(flags.home);
+        const data = parseInputBytes(flags.input);
+        const contract = contractAddress(
+          flags.contract,
+          ctx.devState?.trigger,
+          "--contract",
+          "trigger contract",
+        );
+        const endpoint = chainOf(ctx, flags.chain);
+        const added = await addTrigger({
+          rpcUrl: endpoint.rpcUrl,
+          account: cliAccount(ctx.loaded.config, endpoint),
+          contract,
+          data,
+        });
+        if (flags.json) {
+          printJson({
+            trigger_id: added.triggerId.toString(),
+            tx_hash: added.txHash,
+            block_number: added.blockNumber.toString(),
+            chain: endpoint.chain,
+            contract,
+          });
+        } else {
+          process.stdout.write(`trigger id: ${added.triggerId}\ntx hash: ${added.txHash}\n`);
+        }
+      },
+    );
+}

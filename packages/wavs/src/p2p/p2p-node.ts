@@ -1,0 +1,782 @@
+/**
+ * Gossip of signed submissions between the operators of a service (js-libp2p: TCP, noise,
+ * yamux, gossipsub; mDNS in local mode, a bootstrap list in remote mode).
+ *
+ * What arrives from a peer passes, in order: the gossipsub frame limit, the sender's token
+ * bucket, the size cap, the JSON shape, the topic/service match, the verdict cache, and only
+ * then `onSubmission` (the aggregator: known service, signature, envelope). Gossipsub relays
+ * a message only after that validator said "accept". See docs/p2p.md.
+ */
+// Must come first: libp2p needs Promise.withResolvers, missing on Node 20.
+import "./node20-compat.js";
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import {
+  type GossipSub,
+  type GossipsubOpts,
+  gossipsub,
+  type Message,
+  TopicValidatorResult,
+} from "@libp2p/gossipsub";
+import { type Identify, identify } from "@libp2p/identify";
+import type { Connection, Libp2p, PeerId, PeerInfo, Stream } from "@libp2p/interface";
+import { mdns } from "@libp2p/mdns";
+import { peerIdFromString } from "@libp2p/peer-id";
+import { tcp } from "@libp2p/tcp";
+import { CODE_P2P, type Multiaddr, multiaddr } from "@multiformats/multiaddr";
+import { createLibp2p } from "libp2p";
+import type { WavsConfig } from "../config/schema.js";
+import { WavsError } from "../internal/errors.js";
+import type { Logger } from "../internal/logger.js";
+import type { Metrics } from "../internal/metrics.js";
+import { isServiceId } from "../service/service-id.js";
+import {
+  CATCHUP_PROTOCOL,
+  decodeCatchupRequest,
+  encodeCatchupRequest,
+  FrameLimitError,
+  frame,
+  MAX_CATCHUP_REQUEST_BYTES,
+  readFrames,
+} from "./catchup.js";
+import { type MessageResult, type MessageSource, P2pMetrics } from "./p2p-metrics.js";
+import { loadOrCreatePeerKey } from "./peer-key.js";
+import { PeerRateLimiter, type RateLimit } from "./rate-limit.js";
+import { type RecentLimits, RecentMessages, type Verdict, VerdictCache } from "./recent.js";
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  decodeSubmission,
+  encodeSubmission,
+  type GossipSubmission,
+  messageIdBytes,
+  messageIdOf,
+  messageIdToString,
+  serviceIdOfTopic,
+  topicForService,
+} from "./wire.js";
+
+/** A libp2p peer id in its string form (`12D3KooW...`). */
+export type PeerIdString = string;
+
+/** The aggregator's answer on a submission from a peer. */
+export type SubmissionVerdict = Verdict;
+
+/**
+ * Called once per distinct submission from a peer, before it is relayed. "accept": valid and
+ * taken (it is relayed and served to peers catching up); "reject": provably bad (forged
+ * signature, envelope that does not match; the sender is penalised); "ignore": cannot be
+ * judged or not wanted now (unknown service, already burned; dropped without penalty).
+ */
+export type SubmissionValidator = (
+  message: GossipSubmission,
+  from: PeerIdString,
+) => Promise<SubmissionVerdict>;
+
+/** One subscribed topic in the status. */
+export interface P2pTopicStatus {
+  service_id: string;
+  topic: string;
+  /** Connected peers known to be subscribed to the topic. */
+  peers: number;
+}
+
+/** What GET /p2p/status reports. */
+export interface P2pStatus {
+  enabled: boolean;
+  peer_id: PeerIdString | null;
+  listen_addresses: string[];
+  connected_peers: PeerIdString[];
+  topics: P2pTopicStatus[];
+}
+
+/** Result of a publish. */
+export interface PublishOutcome {
+  /** Peers the message was sent to directly (0 when no peer is subscribed yet). */
+  recipients: number;
+}
+
+/** The gossip layer as the node uses it. */
+export interface P2pNode {
+  /** False for the disabled (no-op) implementation. */
+  readonly enabled: boolean;
+  /** Start listening, dialing and gossiping. */
+  start(): Promise<void>;
+  /** Stop everything; start() may be called again afterwards. */
+  stop(): Promise<void>;
+  /** Join the topic of a service (idempotent); catches up from peers on that topic. */
+  subscribe(serviceId: string): void;
+  /** Leave the topic of a service (idempotent) and forget its recent messages. */
+  unsubscribe(serviceId: string): void;
+  /** Share our own signed submission with the peers of the service. */
+  publish(serviceId: string, message: GossipSubmission): Promise<PublishOutcome>;
+  /** Status for GET /p2p/status. */
+  status(): P2pStatus;
+}
+
+/** Knobs with production defaults; tests shorten the timers. */
+export interface P2pTuning {
+  /** Address to listen on: "0.0.0.0" (default) or "127.0.0.1". */
+  listenHost: string;
+  /** Cap on one encoded submission. */
+  maxMessageBytes: number;
+  /** Per-peer limit on gossip messages reaching validation. */
+  rateLimit: RateLimit;
+  /** What is kept for catch-up. */
+  recent: RecentLimits;
+  /** Gossipsub heartbeat (mesh maintenance, gossip emission). */
+  heartbeatIntervalMs: number;
+  /** How often bootstrap peers we are not connected to are dialed again (remote mode). */
+  reconnectIntervalMs: number;
+  /** mDNS query interval (local mode). */
+  mdnsIntervalMs: number;
+  /** Catch-up: time limit of one exchange and the most one response may carry. */
+  catchup: { timeoutMs: number; maxResponseBytes: number; maxResponseMessages: number };
+  /** Per-peer limit on catch-up requests we serve. */
+  catchupRequestLimit: RateLimit;
+}
+
+/** Production defaults. */
+export const DEFAULT_P2P_TUNING: P2pTuning = {
+  listenHost: "0.0.0.0",
+  maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  rateLimit: { perSecond: 100, burst: 200 },
+  recent: { maxPerService: 1000, windowMs: 10 * 60_000 },
+  heartbeatIntervalMs: 1000,
+  reconnectIntervalMs: 5000,
+  mdnsIntervalMs: 10_000,
+  catchup: { timeoutMs: 15_000, maxResponseBytes: 32 * 1024 * 1024, maxResponseMessages: 10_000 },
+  catchupRequestLimit: { perSecond: 0.5, burst: 8 },
+};
+
+/** Options of createP2pNode. */
+export interface P2pNodeOptions {
+  config: WavsConfig["p2p"];
+  logger: Logger;
+  /** File holding the libp2p private key (in the data dir); created on first start. */
+  peerKeyPath: string;
+  onSubmission: SubmissionValidator;
+  /** Overrides of DEFAULT_P2P_TUNING. */
+  tuning?: Partial<P2pTuning>;
+  /** The node's metrics; p2p counters are added to its registry. */
+  metrics?: Metrics;
+}
+
+/** Create the p2p layer for a config: a no-op one when p2p is disabled. */
+export function createP2pNode(options: P2pNodeOptions): P2pNode {
+  if (options.config.type === "disabled") return new DisabledP2pNode();
+  return new GossipP2pNode(options, options.config);
+}
+
+/** The p2p layer when `p2p = "disabled"`: same interface, does nothing. */
+export class DisabledP2pNode implements P2pNode {
+  readonly enabled = false;
+  private readonly services = new Set<string>();
+
+  /** Nothing to start. */
+  async start(): Promise<void> {}
+  /** Nothing to stop. */
+  async stop(): Promise<void> {}
+  /** Remembered only for status(). */
+  subscribe(serviceId: string): void {
+    this.services.add(serviceId);
+  }
+  /** Forgets the service. */
+  unsubscribe(serviceId: string): void {
+    this.services.delete(serviceId);
+  }
+  /** No peers: nothing is sent. */
+  async publish(): Promise<PublishOutcome> {
+    return { recipients: 0 };
+  }
+  /** `{enabled: false}` with empty lists. */
+  status(): P2pStatus {
+    return {
+      enabled: false,
+      peer_id: null,
+      listen_addresses: [],
+      connected_peers: [],
+      topics: [],
+    };
+  }
+}
+
+type Services = { identify: Identify; pubsub: GossipSub };
+type TopicScoreParams = NonNullable<GossipsubOpts["scoreParams"]["topics"]>[string];
+
+/**
+ * The parts of the gossipsub implementation the public interface leaves out: peer scores (to
+ * penalise what the validator alone cannot) and mesh peers (status). Checked at runtime so an
+ * upgrade that moves them degrades to "no extra penalty" instead of crashing.
+ */
+interface GossipInternals {
+  score: {
+    params: { topics: Record<string, TopicScoreParams> };
+    addPenalty(peer: string, penalty: number, label: string): void;
+    score(peer: string): number;
+  };
+}
+
+function internalsOf(pubsub: GossipSub): GossipInternals | undefined {
+  const score = (pubsub as unknown as Partial<GossipInternals>).score;
+  return score !== undefined &&
+    typeof score.addPenalty === "function" &&
+    typeof score.score === "function" &&
+    typeof score.params?.topics === "object"
+    ? (pubsub as unknown as GossipInternals)
+    : undefined;
+}
+
+/**
+ * Score parameters of a submissions topic. Only P4 (invalid deliveries) counts: traffic per
+ * service is low and bursty, so the delivery-rate terms (P2, P3) would punish honest peers
+ * of quiet services. Each rejected message costs -10 x count^2 and decays by 10 %/s.
+ */
+const SUBMISSION_TOPIC_SCORE: TopicScoreParams = {
+  topicWeight: 1,
+  timeInMeshWeight: 0,
+  timeInMeshQuantum: 1000,
+  timeInMeshCap: 1,
+  firstMessageDeliveriesWeight: 0,
+  firstMessageDeliveriesDecay: 0.5,
+  firstMessageDeliveriesCap: 1,
+  meshMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesDecay: 0.5,
+  meshMessageDeliveriesCap: 1,
+  meshMessageDeliveriesThreshold: 1,
+  meshMessageDeliveriesWindow: 10,
+  meshMessageDeliveriesActivation: 5000,
+  meshFailurePenaltyWeight: 0,
+  meshFailurePenaltyDecay: 0.5,
+  invalidMessageDeliveriesWeight: -10,
+  invalidMessageDeliveriesDecay: 0.9,
+};
+
+/** Behaviour penalty added per message dropped by the rate limit or a bad catch-up frame. */
+const FLOOD_PENALTY = 1;
+
+const SWEEP_INTERVAL_MS = 30_000;
+
+function toValidatorResult(verdict: Verdict): TopicValidatorResult {
+  switch (verdict) {
+    case "accept":
+      return TopicValidatorResult.Accept;
+    case "reject":
+      return TopicValidatorResult.Reject;
+    case "ignore":
+      return TopicValidatorResult.Ignore;
+  }
+}
+
+function peerIdOfAddr(addr: Multiaddr): string | undefined {
+  return addr.getComponents().findLast((c) => c.code === CODE_P2P)?.value;
+}
+
+function parseBootstrapAddr(text: string): Multiaddr {
+  try {
+    return multiaddr(text);
+  } catch (err) {
+    throw new WavsError(
+      "WAVS_ERR_CONFIG_INVALID",
+      `p2p bootstrap node ${text} is not a multiaddr`,
+      {
+        details: { field: "p2p.remote.bootstrap_nodes", found: text },
+        hint: "Write it as /ip4/203.0.113.5/tcp/9000/p2p/<peer id> (or /dns4/host/tcp/9000/p2p/<peer id>).",
+        cause: err,
+      },
+    );
+  }
+}
+
+function listenAddr(host: string, port: number): string {
+  return host.includes(":") ? `/ip6/${host}/tcp/${port}` : `/ip4/${host}/tcp/${port}`;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The libp2p implementation. */
+class GossipP2pNode implements P2pNode {
+  readonly enabled = true;
+  private readonly tuning: P2pTuning;
+  private readonly log: Logger;
+  private readonly metrics: P2pMetrics | undefined;
+  private readonly services = new Set<string>();
+  private readonly limiter: PeerRateLimiter;
+  private readonly catchupLimiter: PeerRateLimiter;
+  private readonly recent: RecentMessages;
+  private readonly verdicts: VerdictCache;
+  private readonly judging = new Map<string, Promise<Verdict>>();
+  private readonly bootstrap: Multiaddr[];
+  /** Peer id learned by dialing a bootstrap address that did not name one. */
+  private readonly bootstrapPeerIds = new Map<string, string>();
+  private node: Libp2p<Services> | undefined;
+  private starting: Promise<void> | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private dialing = false;
+
+  constructor(
+    private readonly options: P2pNodeOptions,
+    private readonly mode: Exclude<WavsConfig["p2p"], { type: "disabled" }>,
+  ) {
+    this.tuning = { ...DEFAULT_P2P_TUNING, ...options.tuning };
+    this.log = options.logger.child({ subsystem: "p2p" });
+    this.metrics =
+      options.metrics === undefined ? undefined : new P2pMetrics(options.metrics.registry);
+    this.limiter = new PeerRateLimiter(this.tuning.rateLimit);
+    this.catchupLimiter = new PeerRateLimiter(this.tuning.catchupRequestLimit);
+    this.recent = new RecentMessages(this.tuning.recent);
+    // Verdicts outlive the catch-up window so a message served late is still recognised.
+    this.verdicts = new VerdictCache(
+      Math.max(10_000, this.tuning.recent.maxPerService * 20),
+      this.tuning.recent.windowMs * 2,
+    );
+    this.bootstrap = mode.type === "remote" ? mode.bootstrap_nodes.map(parseBootstrapAddr) : [];
+  }
+
+  /** Create the libp2p node, listen, join the subscribed topics and dial bootstrap peers. */
+  async start(): Promise<void> {
+    if (this.node !== undefined) return;
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = undefined;
+    });
+    await this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    const privateKey = await loadOrCreatePeerKey(this.options.peerKeyPath);
+    const t = this.tuning;
+    const node = await createLibp2p<Services>({
+      privateKey,
+      start: false,
+      addresses: { listen: [listenAddr(t.listenHost, this.mode.listen_port)] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      peerDiscovery: this.mode.type === "local" ? [mdns({ interval: t.mdnsIntervalMs })] : [],
+      services: {
+        identify: identify(),
+        pubsub: gossipsub({
+          heartbeatInterval: t.heartbeatIntervalMs,
+          emitSelf: false,
+          // Our own submission goes to our aggregator directly; no peers yet is not an error.
+          allowPublishToZeroTopicPeers: true,
+          ignoreDuplicatePublishError: true,
+          // Content ids (see wire.ts messageIdOf): must match messageIdOf(bytes).
+          msgIdFn: (msg: Message) => messageIdBytes(msg.data),
+          msgIdToStrFn: messageIdToString,
+          // Frames far beyond the cap are cut at the stream decoder, before any parsing.
+          maxInboundDataLength: t.maxMessageBytes + 64 * 1024,
+          scoreParams: {
+            behaviourPenaltyWeight: -10,
+            behaviourPenaltyThreshold: 0,
+            behaviourPenaltyDecay: 0.9,
+            decayInterval: 1000,
+            decayToZero: 0.01,
+          },
+        }),
+      },
+    });
+    await node.handle(
+      CATCHUP_PROTOCOL,
+      (stream, connection) => this.serveCatchup(stream, connection),
+      {
+        maxInboundStreams: 4,
+        maxOutboundStreams: 16,
+      },
+    );
+    // Catch up when a peer's subscriptions reach us. Gossipsub sends them on its outbound
+    // stream as soon as that opens, and anything the peer published before then could not
+    // reach us but is already in its recent store: asking now closes that gap exactly.
+    node.services.pubsub.addEventListener("subscription-change", (event) => {
+      const wanted = event.detail.subscriptions.flatMap((s) => {
+        const serviceId = s.subscribe ? serviceIdOfTopic(s.topic) : undefined;
+        return serviceId !== undefined && this.services.has(serviceId) ? [serviceId] : [];
+      });
+      if (wanted.length > 0) void this.catchUpFrom(event.detail.peerId, wanted);
+    });
+    node.addEventListener("peer:discovery", (event) => this.onDiscovery(event.detail));
+    node.addEventListener("peer:connect", (event) =>
+      this.log.debug({ peer: event.detail.toString() }, "peer connected"),
+    );
+    node.addEventListener("peer:disconnect", (event) =>
+      this.log.debug({ peer: event.detail.toString() }, "peer disconnected"),
+    );
+    try {
+      await node.start();
+    } catch (err) {
+      await Promise.resolve(node.stop()).catch(() => {});
+      throw new WavsError("WAVS_ERR_P2P_LISTEN_FAILED", `p2p could not start: ${errorText(err)}`, {
+        details: { listen: listenAddr(t.listenHost, this.mode.listen_port) },
+        hint: "Pick a free p2p listen_port, or stop the other process using it.",
+        cause: err,
+      });
+    }
+    this.node = node;
+    for (const serviceId of this.services) {
+      this.join(node, serviceId);
+      const peers = node.services.pubsub.getSubscribers(topicForService(serviceId));
+      for (const peer of peers) void this.catchUpFrom(peer, [serviceId]);
+    }
+    this.timers = [
+      setInterval(() => this.sweep(), SWEEP_INTERVAL_MS),
+      ...(this.bootstrap.length > 0
+        ? [setInterval(() => void this.dialBootstrap(), t.reconnectIntervalMs)]
+        : []),
+    ];
+    for (const timer of this.timers) timer.unref();
+    void this.dialBootstrap();
+    this.log.info(
+      {
+        peer_id: node.peerId.toString(),
+        mode: this.mode.type,
+        listen: node.getMultiaddrs().map((a) => a.toString()),
+      },
+      "p2p started",
+    );
+  }
+
+  /** Stop libp2p and the timers; messages kept for catch-up are kept for a restart. */
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => {});
+    const node = this.node;
+    if (node === undefined) return;
+    this.node = undefined;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await node.stop();
+    this.log.info("p2p stopped");
+  }
+
+  /** Join the topic of a service and ask the peers on it for its recent submissions. */
+  subscribe(serviceId: string): void {
+    if (!isServiceId(serviceId)) {
+      throw new WavsError(
+        "WAVS_ERR_INPUT_INVALID",
+        `not a service id: ${String(serviceId).slice(0, 80)}`,
+      );
+    }
+    if (this.services.has(serviceId)) return;
+    this.services.add(serviceId);
+    const node = this.node;
+    if (node === undefined) return;
+    this.join(node, serviceId);
+    // Peers already known to be on the topic; those we learn of later trigger catch-up
+    // through their subscription (see doStart).
+    const peers = node.services.pubsub.getSubscribers(topicForService(serviceId));
+    for (const peer of peers) void this.catchUpFrom(peer, [serviceId]);
+  }
+
+  /** Leave the topic of a service. */
+  unsubscribe(serviceId: string): void {
+    if (!this.services.delete(serviceId)) return;
+    this.recent.dropService(serviceId);
+    const node = this.node;
+    if (node === undefined) return;
+    const topic = topicForService(serviceId);
+    node.services.pubsub.unsubscribe(topic);
+    node.services.pubsub.topicValidators.delete(topic);
+    const internals = internalsOf(node.services.pubsub);
+    if (internals !== undefined) delete internals.score.params.topics[topic];
+  }
+
+  /** Publish our own submission; it is also kept for peers that catch up later. */
+  async publish(serviceId: string, message: GossipSubmission): Promise<PublishOutcome> {
+    const node = this.node;
+    if (node === undefined) {
+      throw new WavsError("WAVS_ERR_P2P_NOT_RUNNING", "p2p is not started", {
+        hint: "Call start() first.",
+      });
+    }
+    if (message.service_id !== serviceId) {
+      throw new WavsError(
+        "WAVS_ERR_INTERNAL",
+        `submission of service ${message.service_id} published on service ${serviceId}`,
+      );
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeSubmission(message, this.tuning.maxMessageBytes);
+    } catch (err) {
+      throw new WavsError("WAVS_ERR_P2P_MESSAGE_TOO_LARGE", errorText(err), {
+        details: { service_id: serviceId, event_id: message.event_id },
+        hint: "The payload is too large to gossip; operators of this service cannot aggregate it.",
+      });
+    }
+    const id = messageIdOf(bytes);
+    // Our own message: never validated by us, and served to peers catching up.
+    this.verdicts.set(id, "accept");
+    this.recent.add(serviceId, id, bytes);
+    const result = await node.services.pubsub.publish(topicForService(serviceId), bytes);
+    this.metrics?.publishedTotal.inc();
+    return { recipients: result.recipients.length };
+  }
+
+  /** Current identity, addresses, peers and topics. */
+  status(): P2pStatus {
+    const node = this.node;
+    if (node === undefined) {
+      return {
+        enabled: true,
+        peer_id: null,
+        listen_addresses: [],
+        connected_peers: [],
+        topics: [...this.services].map((service_id) => ({
+          service_id,
+          topic: topicForService(service_id),
+          peers: 0,
+        })),
+      };
+    }
+    return {
+      enabled: true,
+      peer_id: node.peerId.toString(),
+      listen_addresses: node.getMultiaddrs().map((a) => a.toString()),
+      connected_peers: node.getPeers().map((p) => p.toString()),
+      topics: [...this.services].map((service_id) => {
+        const topic = topicForService(service_id);
+        return { service_id, topic, peers: node.services.pubsub.getSubscribers(topic).length };
+      }),
+    };
+  }
+
+  /** Subscribe on gossipsub with our validator and scoring for the topic. */
+  private join(node: Libp2p<Services>, serviceId: string): void {
+    const topic = topicForService(serviceId);
+    const pubsub = node.services.pubsub;
+    const internals = internalsOf(pubsub);
+    if (internals !== undefined)
+      internals.score.params.topics[topic] = { ...SUBMISSION_TOPIC_SCORE };
+    pubsub.topicValidators.set(topic, (peer, msg) => this.validateGossip(peer, msg));
+    pubsub.subscribe(topic);
+  }
+
+  /** The topic validator: runs before gossipsub delivers or relays anything. */
+  private async validateGossip(peer: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    const from = peer.toString();
+    const serviceId = serviceIdOfTopic(msg.topic);
+    if (serviceId === undefined || !this.services.has(serviceId)) {
+      this.count("gossip", "wrong_topic");
+      return TopicValidatorResult.Ignore;
+    }
+    // Floods are dropped before any parsing. Ignore (not Reject) so that honest peers
+    // relaying the same message later are not blamed; the flooder gets a behaviour penalty.
+    if (!this.limiter.take(from)) {
+      this.penalise(from, FLOOD_PENALTY);
+      this.count("gossip", "rate_limited");
+      return TopicValidatorResult.Ignore;
+    }
+    const verdict = await this.judge(msg.data, from, "gossip", (id) => id === serviceId);
+    return toValidatorResult(verdict);
+  }
+
+  /**
+   * Decode, check and (once per message id) ask the aggregator. Shared by gossip and
+   * catch-up so both paths apply the same rules. `expected` says which services the
+   * sender may send here (the topic's, or those asked for in catch-up).
+   */
+  private async judge(
+    bytes: Uint8Array,
+    from: string,
+    source: MessageSource,
+    expected: (serviceId: string) => boolean,
+  ): Promise<Verdict> {
+    const decoded = decodeSubmission(bytes, this.tuning.maxMessageBytes);
+    if (!decoded.ok) {
+      this.count(source, decoded.reason === "oversized" ? "oversized" : "malformed");
+      this.log.debug({ peer: from, reason: decoded.reason, detail: decoded.detail }, "bad message");
+      return "reject";
+    }
+    const serviceId = decoded.submission.service_id;
+    if (!expected(serviceId)) {
+      this.count(source, "wrong_topic");
+      return "reject";
+    }
+    // Unsubscribed while the message was in flight: not the sender's fault.
+    if (!this.services.has(serviceId)) return "ignore";
+    const id = messageIdOf(bytes);
+    const known = this.verdicts.get(id) ?? this.judging.get(id);
+    if (known !== undefined) {
+      this.count(source, "duplicate");
+      return known;
+    }
+    const pending = this.ask(decoded.submission, from);
+    // The same message may arrive by gossip and catch-up at once: one validator call.
+    this.judging.set(id, pending);
+    let verdict: Verdict;
+    try {
+      verdict = await pending;
+    } finally {
+      this.judging.delete(id);
+    }
+    this.verdicts.set(id, verdict);
+    if (verdict === "accept") this.recent.add(serviceId, id, bytes);
+    this.count(source, verdict);
+    return verdict;
+  }
+
+  private async ask(submission: GossipSubmission, from: string): Promise<Verdict> {
+    try {
+      const answer = await this.options.onSubmission(submission, from);
+      return answer === "accept" || answer === "reject" ? answer : "ignore";
+    } catch (err) {
+      // A failing validator is our problem, not the peer's: drop without penalty.
+      this.log.warn({ peer: from, err: errorText(err) }, "submission validator failed");
+      return "ignore";
+    }
+  }
+
+  /** Ask `peer` for its recent submissions of `serviceIds` and judge each one. */
+  private async catchUpFrom(peer: PeerId, serviceIds: string[]): Promise<void> {
+    const node = this.node;
+    if (node === undefined || serviceIds.length === 0) return;
+    const from = peer.toString();
+    const { timeoutMs, maxResponseBytes, maxResponseMessages } = this.tuning.catchup;
+    const signal = AbortSignal.timeout(timeoutMs);
+    let stream: Stream;
+    try {
+      stream = await node.dialProtocol(peer, CATCHUP_PROTOCOL, { signal });
+    } catch (err) {
+      this.log.debug({ peer: from, err: errorText(err) }, "catch-up: cannot open a stream");
+      return;
+    }
+    const onAbort = () => stream.abort(new Error("catch-up timed out"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    const requested = new Set(serviceIds);
+    let received = 0;
+    let accepted = 0;
+    try {
+      stream.send(frame(encodeCatchupRequest({ service_ids: serviceIds })));
+      await stream.close({ signal });
+      const frames = readFrames(stream, {
+        maxFrameBytes: this.tuning.maxMessageBytes,
+        maxTotalBytes: maxResponseBytes + 4 * maxResponseMessages,
+        maxFrames: maxResponseMessages,
+      });
+      for await (const bytes of frames) {
+        received += 1;
+        const verdict = await this.judge(bytes, from, "catchup", (id) => requested.has(id));
+        // Gossipsub scores only what it relays; catch-up misbehaviour is charged here.
+        if (verdict === "reject") this.penalise(from, FLOOD_PENALTY);
+        if (verdict === "accept") accepted += 1;
+      }
+    } catch (err) {
+      if (err instanceof FrameLimitError) this.penalise(from, FLOOD_PENALTY);
+      this.log.debug({ peer: from, err: errorText(err) }, "catch-up stopped");
+      stream.abort(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+    if (received > 0) {
+      this.log.debug({ peer: from, received, accepted }, "caught up from peer");
+    }
+  }
+
+  /** Serve a catch-up request: the recent accepted submissions of the asked services. */
+  private async serveCatchup(stream: Stream, connection: Connection): Promise<void> {
+    const from = connection.remotePeer.toString();
+    if (!this.catchupLimiter.take(from)) {
+      this.penalise(from, FLOOD_PENALTY);
+      stream.abort(new Error("catch-up requests rate limited"));
+      return;
+    }
+    const { timeoutMs, maxResponseBytes, maxResponseMessages } = this.tuning.catchup;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const onAbort = () => stream.abort(new Error("catch-up timed out"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      let request: ReturnType<typeof decodeCatchupRequest>;
+      const frames = readFrames(stream, {
+        maxFrameBytes: MAX_CATCHUP_REQUEST_BYTES,
+        maxTotalBytes: MAX_CATCHUP_REQUEST_BYTES + 4,
+        maxFrames: 1,
+      });
+      for await (const bytes of frames) request = decodeCatchupRequest(bytes);
+      if (request === undefined) throw new FrameLimitError("not a catch-up request");
+      let bytesSent = 0;
+      let messagesSent = 0;
+      outer: for (const serviceId of new Set(request.service_ids)) {
+        if (!this.services.has(serviceId)) continue;
+        for (const bytes of this.recent.recent(serviceId)) {
+          if (bytesSent + bytes.length > maxResponseBytes || messagesSent >= maxResponseMessages) {
+            break outer;
+          }
+          bytesSent += bytes.length;
+          messagesSent += 1;
+          if (!stream.send(frame(bytes))) await stream.onDrain({ signal });
+        }
+      }
+      await stream.close({ signal });
+      this.log.debug({ peer: from, messages: messagesSent }, "served catch-up");
+    } catch (err) {
+      if (err instanceof FrameLimitError) this.penalise(from, FLOOD_PENALTY);
+      this.log.debug({ peer: from, err: errorText(err) }, "catch-up request failed");
+      stream.abort(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Dial the bootstrap addresses we are not connected to (remote mode; runs periodically). */
+  private async dialBootstrap(): Promise<void> {
+    const node = this.node;
+    if (node === undefined || this.dialing) return;
+    this.dialing = true;
+    try {
+      const self = node.peerId.toString();
+      await Promise.all(
+        this.bootstrap.map(async (addr) => {
+          const key = addr.toString();
+          const peer = peerIdOfAddr(addr) ?? this.bootstrapPeerIds.get(key);
+          if (peer === self) return;
+          if (peer !== undefined && node.getConnections(peerIdFromString(peer)).length > 0) return;
+          try {
+            const connection = await node.dial(addr, {
+              signal: AbortSignal.timeout(Math.max(1000, this.tuning.reconnectIntervalMs)),
+            });
+            this.bootstrapPeerIds.set(key, connection.remotePeer.toString());
+          } catch (err) {
+            this.log.debug({ addr: key, err: errorText(err) }, "bootstrap dial failed");
+          }
+        }),
+      );
+    } finally {
+      this.dialing = false;
+    }
+  }
+
+  /** Local mode: mDNS found a peer; dial it unless already connected. */
+  private onDiscovery(peer: PeerInfo): void {
+    const node = this.node;
+    if (node === undefined || node.getConnections(peer.id).length > 0) return;
+    node.dial(peer.id).catch((err: unknown) => {
+      this.log.debug(
+        { peer: peer.id.toString(), err: errorText(err) },
+        "discovered peer dial failed",
+      );
+    });
+  }
+
+  private penalise(peer: string, amount: number): void {
+    const node = this.node;
+    if (node === undefined) return;
+    internalsOf(node.services.pubsub)?.score.addPenalty(peer, amount, "wavs_p2p");
+  }
+
+  private count(source: MessageSource, result: MessageResult): void {
+    this.metrics?.messagesTotal.inc({ source, result });
+  }
+
+  private sweep(): void {
+    this.limiter.sweep();
+    this.catchupLimiter.sweep();
+    this.recent.sweep();
+    this.verdicts.sweep();
+  }
+
+  /** Gossipsub score of a connected peer (tests and diagnostics). */
+  peerScore(peer: PeerIdString): number | undefined {
+    const node = this.node;
+    return node === undefined ? undefined : internalsOf(node.services.pubsub)?.score.score(peer);
+  }
+}

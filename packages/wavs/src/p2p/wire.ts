@@ -1,0 +1,176 @@
+/**
+ * The gossip wire format of a signed submission: UTF-8 JSON `{"version": 1, "submission":
+ * {...}}`, capped in size. Everything here is untrusted input from peers, so decoding never
+ * throws: it reports why bytes were refused, and the caller penalises the sender.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { U64_MAX } from "../service/integers.js";
+import { isJsonObject, type JsonObject } from "../service/json.js";
+import { isServiceId, type ServiceId } from "../service/service-id.js";
+import { isWorkflowId } from "../service/workflow-id.js";
+
+/** Version written in every message; a node refuses versions it does not know. */
+export const WIRE_VERSION = 1;
+
+/** Default cap on one encoded message (1 MiB); component payloads beyond it are not gossiped. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** Prefix of the gossipsub topic of a service: `wavs/submissions/<service_id>`. */
+export const TOPIC_PREFIX = "wavs/submissions/";
+
+/** `0x`-prefixed hex text. */
+export type HexString = `0x${string}`;
+
+/** A signed submission shared with the other operators of a service (plain JSON). */
+export interface GossipSubmission {
+  /** The service (64 lowercase hex, no 0x). */
+  service_id: ServiceId;
+  workflow_id: string;
+  /** Event id: 0x + 20 bytes. */
+  event_id: HexString;
+  /** The envelope that was signed, as in the Solidity struct. */
+  envelope: {
+    /** 0x + 20 bytes; equal to `event_id`. */
+    event_id: HexString;
+    /** 0x + 12 bytes. */
+    ordering: HexString;
+    /** The component's payload, 0x hex. */
+    payload: HexString;
+  };
+  /** 0x + 65 bytes `r || s || v`. */
+  signature: HexString;
+  /** The address that signed (0x + 20 bytes). */
+  signer: HexString;
+  /** Trigger data JSON, snake_case, as `triggerDataToJson` produces. */
+  trigger_data: JsonObject;
+  /** What the operator component returned. */
+  operator_response: {
+    payload: HexString;
+    /** The component's u64 ordering as a decimal string (JSON numbers lose u64 precision), or null. */
+    ordering: string | null;
+    /** 0x hex salt, or null when the component gave none. */
+    event_id_salt: HexString | null;
+  };
+}
+
+/** The message wrapper on the wire. */
+interface WireMessage {
+  version: number;
+  submission: GossipSubmission;
+}
+
+const hexOfBytes = (n: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^0x[0-9a-fA-F]{${2 * n}}$`), `expected 0x and ${n} bytes of hex`)
+    .transform((s) => s as HexString);
+const hexAny = z
+  .string()
+  .regex(/^0x(?:[0-9a-fA-F]{2})*$/, "expected 0x-prefixed hex bytes")
+  .transform((s) => s as HexString);
+const u64Decimal = z
+  .string()
+  .regex(/^(?:0|[1-9][0-9]{0,19})$/, "expected a decimal u64")
+  .refine((s) => BigInt(s) <= U64_MAX, "expected a decimal u64");
+
+const SubmissionSchema = z.object({
+  service_id: z.string().refine(isServiceId, "expected 64 lowercase hex characters"),
+  workflow_id: z.string().refine(isWorkflowId, "expected a workflow id"),
+  event_id: hexOfBytes(20),
+  envelope: z.object({
+    event_id: hexOfBytes(20),
+    ordering: hexOfBytes(12),
+    payload: hexAny,
+  }),
+  signature: hexOfBytes(65),
+  signer: hexOfBytes(20),
+  trigger_data: z.custom<JsonObject>((v) => isJsonObject(v), "expected a JSON object"),
+  operator_response: z.object({
+    payload: hexAny,
+    ordering: u64Decimal.nullable(),
+    event_id_salt: hexAny.nullable(),
+  }),
+});
+
+const WireSchema = z.object({ version: z.number(), submission: z.unknown() });
+
+/** Why bytes from a peer were refused. */
+export type DecodeFailure = "oversized" | "malformed" | "unknown_version";
+
+/** Result of decoding bytes from a peer. */
+export type DecodeResult =
+  | { ok: true; submission: GossipSubmission }
+  | { ok: false; reason: DecodeFailure; detail: string };
+
+/** Encode a submission for the wire; throws if it is larger than `maxBytes`. */
+export function encodeSubmission(
+  submission: GossipSubmission,
+  maxBytes = DEFAULT_MAX_MESSAGE_BYTES,
+): Uint8Array {
+  const message: WireMessage = { version: WIRE_VERSION, submission };
+  const bytes = new TextEncoder().encode(JSON.stringify(message));
+  if (bytes.length > maxBytes) {
+    throw new RangeError(`encoded submission is ${bytes.length} bytes, over the ${maxBytes} cap`);
+  }
+  return bytes;
+}
+
+/** Decode and check bytes received from a peer; never throws. */
+export function decodeSubmission(
+  bytes: Uint8Array,
+  maxBytes = DEFAULT_MAX_MESSAGE_BYTES,
+): DecodeResult {
+  if (bytes.length > maxBytes) {
+    return { ok: false, reason: "oversized", detail: `${bytes.length} bytes > ${maxBytes}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    return { ok: false, reason: "malformed", detail: "not UTF-8 JSON" };
+  }
+  const wire = WireSchema.safeParse(json);
+  if (!wire.success) return { ok: false, reason: "malformed", detail: "no version/submission" };
+  if (wire.data.version !== WIRE_VERSION) {
+    return { ok: false, reason: "unknown_version", detail: `version ${wire.data.version}` };
+  }
+  const parsed = SubmissionSchema.safeParse(wire.data.submission);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined ? "" : `${issue.path.join(".")}: ${issue.message}`;
+    return { ok: false, reason: "malformed", detail: where };
+  }
+  return { ok: true, submission: parsed.data };
+}
+
+/** The gossipsub topic of a service. */
+export function topicForService(serviceId: ServiceId): string {
+  return `${TOPIC_PREFIX}${serviceId}`;
+}
+
+/** The service id of a submissions topic, or undefined for any other topic. */
+export function serviceIdOfTopic(topic: string): ServiceId | undefined {
+  if (!topic.startsWith(TOPIC_PREFIX)) return undefined;
+  const id = topic.slice(TOPIC_PREFIX.length);
+  return isServiceId(id) ? id : undefined;
+}
+
+/**
+ * Message id: sha256 of the encoded bytes. Content addressing (instead of gossipsub's default
+ * origin + sequence number) makes the same submission, re-sent by catch-up or republished
+ * after a restart, one message everywhere, so every node judges it at most once.
+ */
+export function messageIdBytes(bytes: Uint8Array): Uint8Array {
+  return createHash("sha256").update(bytes).digest();
+}
+
+/** Text form of a message id (base64url). */
+export function messageIdToString(id: Uint8Array): string {
+  return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("base64url");
+}
+
+/** The message id of encoded bytes, in text form. */
+export function messageIdOf(bytes: Uint8Array): string {
+  return messageIdToString(messageIdBytes(bytes));
+}

@@ -1,0 +1,172 @@
+// The aggregation tables (migration 005) and their owner modules.
+import { describe, expect, it } from "vitest";
+import { useTempDatabase } from "../../test/helpers/temp-database.js";
+import { AggregationInputStore } from "./aggregation-input-store.js";
+import { AggregationTimerStore } from "./aggregation-timer-store.js";
+import { AggregatorNonceStore } from "./aggregator-nonce-store.js";
+import { AggregatorTxStore } from "./aggregator-tx-store.js";
+import { QuorumQueueStore } from "./quorum-queue-store.js";
+import { QuorumSignatureStore } from "./quorum-signature-store.js";
+
+const input = (signer: string, envelopeHash = "0xaa") => ({
+  service_id: "ab".repeat(32),
+  workflow_id: "w",
+  event_id: `0x${"11".repeat(20)}`,
+  envelope_hash: envelopeHash,
+  signer,
+  signature: `0x${"22".repeat(65)}`,
+  payload_hex: "0x0102",
+  ordering: null,
+  event_id_salt: null,
+  trigger_data: '{"raw":"0x01"}',
+  origin: "local",
+  received_at: Date.now(),
+});
+
+const queue = {
+  serviceId: "ab".repeat(32),
+  workflowId: "w",
+  eventId: `0x${"11".repeat(20)}`,
+  chain: "evm:31337",
+  handler: `0x${"33".repeat(20)}`,
+  gasPrice: 7n,
+  envelopeHash: "0xaa",
+  ordering: `0x${"00".repeat(12)}`,
+  payloadHex: "0x0102",
+};
+
+describe("aggregation stores", () => {
+  const { db, reopen } = useTempDatabase();
+
+  it("stores each submission once and resumes the unprocessed ones", () => {
+    const inputs = new AggregationInputStore(db());
+    const id = inputs.insert(input("0xA"))!;
+    expect(inputs.insert(input("0xA"))).toBeUndefined();
+    expect(inputs.insert(input("0xA", "0xbb"))).toBeTypeOf("number");
+    expect(
+      inputs.has({
+        serviceId: "ab".repeat(32),
+        workflowId: "w",
+        eventId: `0x${"11".repeat(20)}`,
+        signer: "0xA",
+        envelopeHash: "0xaa",
+      }),
+    ).toBe(true);
+    inputs.finish(id, "processed");
+    const again = new AggregationInputStore(reopen());
+    expect(again.received().map((r) => r.envelope_hash)).toEqual(["0xbb"]);
+    expect(again.get(id)?.payload_hex).toBe("0x0102");
+  });
+
+  it("keeps timers with absolute due times until they fire or are dropped", () => {
+    const inputs = new AggregationInputStore(db());
+    const timers = new AggregationTimerStore(db());
+    const id = inputs.insert(input("0xA"))!;
+    const t1 = timers.insert(id, Date.now() + 3000, 1);
+    const t2 = timers.insert(id, Date.now() + 1000, 1);
+    expect(new AggregationTimerStore(reopen()).pending().map((t) => t.id)).toEqual([t2, t1]);
+    const again = new AggregationTimerStore(db());
+    expect(again.finish(t2, "dropped", "reorged")).toBe(true);
+    expect(again.finish(t2, "fired")).toBe(false);
+    expect(again.get(t2)).toMatchObject({ status: "dropped", note: "reorged" });
+  });
+
+  it("opens one queue per (event, chain, handler); a signer replaces its signature", () => {
+    const queues = new QuorumQueueStore(db());
+    const sigs = new QuorumSignatureStore(db());
+    const id = queues.insert(queue)!;
+    expect(queues.insert({ ...queue, envelopeHash: "0xcc" })).toBeUndefined();
+    expect(queues.find(queue.eventId, queue.chain, queue.handler)).toMatchObject({
+      id,
+      envelope_hash: "0xaa",
+      gas_price: "7",
+      status: "collecting",
+    });
+    sigs.put({
+      queue_id: id,
+      signer: "0xA",
+      signature: "0x01",
+      input_id: 1,
+      origin: "local",
+      added_at: 1,
+    });
+    sigs.put({
+      queue_id: id,
+      signer: "0xB",
+      signature: "0x02",
+      input_id: 2,
+      origin: "peer:p",
+      added_at: 2,
+    });
+    sigs.put({
+      queue_id: id,
+      signer: "0xA",
+      signature: "0x03",
+      input_id: 3,
+      origin: "local",
+      added_at: 3,
+    });
+    expect(sigs.list(id).map((s) => [s.signer, s.signature])).toEqual([
+      ["0xB", "0x02"],
+      ["0xA", "0x03"],
+    ]);
+  });
+
+  it("walks a queue through quorum to burned, and sweeps finished ones after the TTL", () => {
+    const queues = new QuorumQueueStore(db());
+    const sigs = new QuorumSignatureStore(db());
+    const id = queues.insert(queue)!;
+    sigs.put({
+      queue_id: id,
+      signer: "0xA",
+      signature: "0x01",
+      input_id: 1,
+      origin: "local",
+      added_at: 1,
+    });
+    expect(queues.markQuorum(id, { inputId: 1, signers: ["0xA"], at: 5, designated: "0xA" })).toBe(
+      true,
+    );
+    expect(queues.markQuorum(id, { inputId: 1, signers: ["0xA"], at: 6, designated: "0xA" })).toBe(
+      false,
+    );
+    expect(new QuorumQueueStore(reopen()).inQuorum().map((q) => q.id)).toEqual([id]);
+    const again = new QuorumQueueStore(db());
+    // a queue still submitting is never swept
+    expect(again.sweep(Date.now() + 1000)).toBe(0);
+    expect(again.burn(id, { by: "self", txHash: "0xdead", block: 9 })).toBe(true);
+    expect(again.hasBurned(queue.eventId, "0xaa")).toBe(true);
+    expect(again.sweep(Date.now() - 60_000)).toBe(0);
+    expect(again.sweep(Date.now() + 1000)).toBe(1);
+    expect(again.get(id)).toBeUndefined();
+    expect(new QuorumSignatureStore(db()).list(id)).toEqual([]);
+  });
+
+  it("records transactions from queued to mined, and the next nonce", () => {
+    const txs = new AggregatorTxStore(db());
+    const nonces = new AggregatorNonceStore(db());
+    const id = txs.insert({
+      chain: "evm:1",
+      from: "0xF",
+      to: "0xT",
+      dataHex: "0xabcd",
+      gasPrice: undefined,
+      ref: "queue:1",
+    });
+    expect(txs.open("evm:1", "0xF").map((t) => t.status)).toEqual(["queued"]);
+    txs.markSent(id, { nonce: 4, gasLimit: 100n, gasPrice: 2n, hashes: ["0x1"] });
+    nonces.set("evm:1", "0xF", 5);
+    txs.markMined(id, { txHash: "0x1", status: "success", gasUsed: 90n, block: 12n });
+    const again = new AggregatorTxStore(reopen());
+    expect(again.get(id)).toMatchObject({
+      status: "mined",
+      nonce: 4,
+      hashes: ["0x1"],
+      gas_used: "90",
+      block_number: 12,
+      data_hex: "0xabcd",
+    });
+    expect(again.open("evm:1", "0xF")).toEqual([]);
+    expect(new AggregatorNonceStore(db()).get("evm:1", "0xF")).toBe(5);
+  });
+});

@@ -1,0 +1,195 @@
+import type { Db } from "./database.js";
+
+/** Where a quorum queue stands. */
+export type QuorumQueueStatus = "collecting" | "quorum" | "failed" | "burned";
+
+/** A quorum queue: one (event id, submit action) and the envelope its signers agree on. */
+export interface QuorumQueueRow {
+  id: number;
+  service_id: string;
+  workflow_id: string;
+  event_id: string;
+  chain: string;
+  /** Handler address, lowercase 0x hex. */
+  handler: string;
+  /** The component's gas price (wei, decimal), or null. */
+  gas_price: string | null;
+  envelope_hash: string;
+  ordering: string;
+  payload_hex: string;
+  status: QuorumQueueStatus;
+  quorum_input_id: number | null;
+  /** JSON array of the signers (sorted) whose signatures reached quorum. */
+  quorum_signers: string | null;
+  quorum_reached_at: number | null;
+  designated: string | null;
+  tx_id: number | null;
+  landed_by: "self" | "other" | null;
+  landed_tx_hash: string | null;
+  landed_block: number | null;
+  burned_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+type RawRow = Omit<QuorumQueueRow, "payload_hex"> & { payload: Buffer };
+
+function decode({ payload, ...row }: RawRow): QuorumQueueRow {
+  return { ...row, payload_hex: `0x${payload.toString("hex")}` };
+}
+
+/** Owner of the quorum_queues table. */
+export class QuorumQueueStore {
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.stmts = {
+      insert: db.prepare(
+        `INSERT INTO quorum_queues (service_id, workflow_id, event_id, chain, handler, gas_price,
+           envelope_hash, ordering, payload, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'collecting', ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      get: db.prepare<[number], RawRow>("SELECT * FROM quorum_queues WHERE id = ?"),
+      find: db.prepare<[string, string, string], RawRow>(
+        "SELECT * FROM quorum_queues WHERE event_id = ? AND chain = ? AND handler = ?",
+      ),
+      burnedFor: db.prepare<[string, string], { id: number }>(
+        "SELECT id FROM quorum_queues WHERE event_id = ? AND envelope_hash = ? AND status = 'burned' LIMIT 1",
+      ),
+      inQuorum: db.prepare<[], RawRow>("SELECT * FROM quorum_queues WHERE status = 'quorum'"),
+      collectingSince: db.prepare<[number], { id: number }>(
+        "SELECT id FROM quorum_queues WHERE status = 'collecting' AND updated_at >= ? ORDER BY id",
+      ),
+      markQuorum: db.prepare(
+        `UPDATE quorum_queues SET status = 'quorum', quorum_input_id = ?, quorum_signers = ?,
+           quorum_reached_at = ?, designated = ?, last_error = NULL, updated_at = ?
+         WHERE id = ? AND status IN ('collecting', 'failed')`,
+      ),
+      setTx: db.prepare("UPDATE quorum_queues SET tx_id = ?, updated_at = ? WHERE id = ?"),
+      burn: db.prepare(
+        `UPDATE quorum_queues SET status = 'burned', landed_by = ?, landed_tx_hash = ?,
+           landed_block = ?, burned_at = ?, updated_at = ? WHERE id = ? AND status != 'burned'`,
+      ),
+      fail: db.prepare(
+        `UPDATE quorum_queues SET status = 'failed', last_error = ?, tx_id = NULL, updated_at = ?
+         WHERE id = ? AND status != 'burned'`,
+      ),
+      note: db.prepare("UPDATE quorum_queues SET last_error = ?, updated_at = ? WHERE id = ?"),
+      list: db.prepare<[string, number, number], RawRow>(
+        "SELECT * FROM quorum_queues WHERE service_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+      ),
+      sweep: db.prepare("DELETE FROM quorum_queues WHERE status != 'quorum' AND updated_at < ?"),
+    };
+  }
+
+  /** Open a queue with its first envelope; returns its id, or undefined when it exists. */
+  insert(q: {
+    serviceId: string;
+    workflowId: string;
+    eventId: string;
+    chain: string;
+    handler: string;
+    gasPrice: bigint | undefined;
+    envelopeHash: string;
+    ordering: string;
+    payloadHex: string;
+  }): number | undefined {
+    const now = Date.now();
+    const info = this.stmts.insert.run(
+      q.serviceId,
+      q.workflowId,
+      q.eventId,
+      q.chain,
+      q.handler,
+      q.gasPrice === undefined ? null : q.gasPrice.toString(),
+      q.envelopeHash,
+      q.ordering,
+      Buffer.from(q.payloadHex.replace(/^0x/, ""), "hex"),
+      now,
+      now,
+    );
+    return info.changes === 1 ? Number(info.lastInsertRowid) : undefined;
+  }
+
+  /** One queue. */
+  get(id: number): QuorumQueueRow | undefined {
+    const row = this.stmts.get.get(id);
+    return row ? decode(row) : undefined;
+  }
+
+  /** The queue of (event id, chain, handler), if any. */
+  find(eventId: string, chain: string, handler: string): QuorumQueueRow | undefined {
+    const row = this.stmts.find.get(eventId, chain, handler);
+    return row ? decode(row) : undefined;
+  }
+
+  /** Whether a queue for this event and envelope has already landed. */
+  hasBurned(eventId: string, envelopeHash: string): boolean {
+    return this.stmts.burnedFor.get(eventId, envelopeHash) !== undefined;
+  }
+
+  /** Queues that reached quorum but have not landed yet (resumed after a restart). */
+  inQuorum(): QuorumQueueRow[] {
+    return this.stmts.inQuorum.all().map(decode);
+  }
+
+  /** Ids of queues still waiting for quorum that changed since `sinceMs`. */
+  collectingSince(sinceMs: number): { id: number }[] {
+    return this.stmts.collectingSince.all(sinceMs);
+  }
+
+  /** Record that quorum was reached; false when the queue was not waiting for it. */
+  markQuorum(
+    id: number,
+    q: { inputId: number; signers: readonly string[]; at: number; designated: string },
+  ): boolean {
+    return (
+      this.stmts.markQuorum.run(
+        q.inputId,
+        JSON.stringify(q.signers),
+        q.at,
+        q.designated,
+        Date.now(),
+        id,
+      ).changes === 1
+    );
+  }
+
+  /** Link the transaction that submits this queue. */
+  setTx(id: number, txId: number | null): void {
+    this.stmts.setTx.run(txId, Date.now(), id);
+  }
+
+  /** Mark the result landed (by us or by another operator); later submissions are ignored. */
+  burn(
+    id: number,
+    landed: { by: "self" | "other"; txHash?: string | undefined; block?: number | undefined },
+  ): boolean {
+    const now = Date.now();
+    return (
+      this.stmts.burn.run(landed.by, landed.txHash ?? null, landed.block ?? null, now, now, id)
+        .changes === 1
+    );
+  }
+
+  /** Mark a submission attempt failed; a new signature joining reopens the queue. */
+  fail(id: number, error: string): void {
+    this.stmts.fail.run(error, Date.now(), id);
+  }
+
+  /** Record the latest problem without changing the status. */
+  note(id: number, error: string | null): void {
+    this.stmts.note.run(error, Date.now(), id);
+  }
+
+  /** Queues of a service, newest first, before the id `before`. */
+  list(serviceId: string, limit: number, before = Number.MAX_SAFE_INTEGER): QuorumQueueRow[] {
+    return this.stmts.list.all(serviceId, before, limit).map(decode);
+  }
+
+  /** Forget queues (and their signatures) untouched since `beforeMs`, except those submitting. */
+  sweep(beforeMs: number): number {
+    return this.stmts.sweep.run(beforeMs).changes;
+  }
+}
