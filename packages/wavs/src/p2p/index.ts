@@ -38,6 +38,7 @@ export {
   messageIdBytes,
   messageIdOf,
   messageIdToString,
+  type OutgoingSubmission,
   serviceIdOfTopic,
   TOPIC_PREFIX,
   topicForService,

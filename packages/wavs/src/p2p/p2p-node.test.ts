@@ -298,6 +298,17 @@ describe("p2p gossip", () => {
     }
   });
 
+  it("refuses to publish a malformed submission (peers would penalise us)", async () => {
+    const a = await node({ keyPath: keyPath() });
+    const bad = { ...makeSubmission(), signature: "0x1234" };
+    await expect(a.node.publish(SERVICE_A, bad)).rejects.toMatchObject({
+      code: "WAVS_ERR_INTERNAL",
+    });
+    await expect(a.node.publish(SERVICE_B, makeSubmission(SERVICE_A))).rejects.toMatchObject({
+      code: "WAVS_ERR_INTERNAL",
+    });
+  });
+
   it("refuses to publish a submission over the size cap", async () => {
     const a = await node({ keyPath: keyPath(), tuning: { maxMessageBytes: 2048 } });
     const big = makeSubmission(SERVICE_A, {

@@ -51,6 +51,7 @@ import {
   messageIdBytes,
   messageIdOf,
   messageIdToString,
+  type OutgoingSubmission,
   serviceIdOfTopic,
   topicForService,
 } from "./wire.js";
@@ -108,7 +109,7 @@ export interface P2pNode {
   /** Leave the topic of a service (idempotent) and forget its recent messages. */
   unsubscribe(serviceId: string): void;
   /** Share our own signed submission with the peers of the service. */
-  publish(serviceId: string, message: GossipSubmission): Promise<PublishOutcome>;
+  publish(serviceId: string, message: OutgoingSubmission): Promise<PublishOutcome>;
   /** Status for GET /p2p/status. */
   status(): P2pStatus;
 }
@@ -481,7 +482,7 @@ class GossipP2pNode implements P2pNode {
   }
 
   /** Publish our own submission; it is also kept for peers that catch up later. */
-  async publish(serviceId: string, message: GossipSubmission): Promise<PublishOutcome> {
+  async publish(serviceId: string, message: OutgoingSubmission): Promise<PublishOutcome> {
     const node = this.node;
     if (node === undefined) {
       throw new WavsError("WAVS_ERR_P2P_NOT_RUNNING", "p2p is not started", {
@@ -501,6 +502,13 @@ class GossipP2pNode implements P2pNode {
       throw new WavsError("WAVS_ERR_P2P_MESSAGE_TOO_LARGE", errorText(err), {
         details: { service_id: serviceId, event_id: message.event_id },
         hint: "The payload is too large to gossip; operators of this service cannot aggregate it.",
+      });
+    }
+    // Peers reject (and penalise us for) a malformed message: check ours the way they will.
+    const check = decodeSubmission(bytes, this.tuning.maxMessageBytes);
+    if (!check.ok) {
+      throw new WavsError("WAVS_ERR_INTERNAL", `refusing to gossip a malformed submission`, {
+        details: { service_id: serviceId, reason: check.reason, detail: check.detail },
       });
     }
     const id = messageIdOf(bytes);

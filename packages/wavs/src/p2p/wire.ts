@@ -19,8 +19,11 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 /** Prefix of the gossipsub topic of a service: `wavs/submissions/<service_id>`. */
 export const TOPIC_PREFIX = "wavs/submissions/";
 
-/** `0x`-prefixed hex text. */
-export type HexString = `0x${string}`;
+/**
+ * `0x`-prefixed hex text. A plain string (not a template type) so the aggregator's own
+ * structurally equal submission type passes without casts; decoding checks the format.
+ */
+export type HexString = string;
 
 /** A signed submission shared with the other operators of a service (plain JSON). */
 export interface GossipSubmission {
@@ -54,21 +57,15 @@ export interface GossipSubmission {
   };
 }
 
-/** The message wrapper on the wire. */
-interface WireMessage {
-  version: number;
-  submission: GossipSubmission;
-}
+/** What publish() takes: a submission whose trigger data may be typed loosely by the caller. */
+export type OutgoingSubmission = Omit<GossipSubmission, "trigger_data"> & { trigger_data: unknown };
 
 const hexOfBytes = (n: number) =>
   z
     .string()
     .regex(new RegExp(`^0x[0-9a-fA-F]{${2 * n}}$`), `expected 0x and ${n} bytes of hex`)
-    .transform((s) => s as HexString);
-const hexAny = z
-  .string()
-  .regex(/^0x(?:[0-9a-fA-F]{2})*$/, "expected 0x-prefixed hex bytes")
-  .transform((s) => s as HexString);
+    .transform((s): HexString => s);
+const hexAny = z.string().regex(/^0x(?:[0-9a-fA-F]{2})*$/, "expected 0x-prefixed hex bytes");
 const u64Decimal = z
   .string()
   .regex(/^(?:0|[1-9][0-9]{0,19})$/, "expected a decimal u64")
@@ -105,10 +102,10 @@ export type DecodeResult =
 
 /** Encode a submission for the wire; throws if it is larger than `maxBytes`. */
 export function encodeSubmission(
-  submission: GossipSubmission,
+  submission: OutgoingSubmission,
   maxBytes = DEFAULT_MAX_MESSAGE_BYTES,
 ): Uint8Array {
-  const message: WireMessage = { version: WIRE_VERSION, submission };
+  const message = { version: WIRE_VERSION, submission };
   const bytes = new TextEncoder().encode(JSON.stringify(message));
   if (bytes.length > maxBytes) {
     throw new RangeError(`encoded submission is ${bytes.length} bytes, over the ${maxBytes} cap`);
