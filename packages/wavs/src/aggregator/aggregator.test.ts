@@ -4,6 +4,7 @@
 // signed with other keys straight into `submitSignedSubmission`, as the P2P layer will.
 import {
   type Anvil,
+  buildSignatureData,
   deployServiceSet,
   registerOperators,
   type ServiceSet,
@@ -12,7 +13,7 @@ import {
   startAnvil,
 } from "@wavs-ts/contracts";
 import { buildFixture } from "@wavs-ts/sdk";
-import { type Address, toHex } from "viem";
+import { type Address, type Hex, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -227,6 +228,51 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
     engineCalls.mockRestore();
   }, 120_000);
 
+  it("another operator landed it first: this node's takeover sends nothing", async () => {
+    const base = { serviceId: s2.serviceId, workflowId: "inject", trigger: "event-4" };
+    const payload = dataWithId(4n, "landed elsewhere");
+    const fromA = await signedSubmission(peerA, { ...base, payload });
+    const fromB = await signedSubmission(peerB, { ...base, payload });
+    const before = (await transactionsTo(anvil, set2.submit)).length;
+    await aggregator().submitSignedSubmission(fromA, { peer: "peer-a" });
+    await aggregator().submitSignedSubmission(fromB, { peer: "peer-b" });
+    // this node did not sign: it is last in line (2 grace periods); the designated peer sends now
+    await eventually(
+      () =>
+        records(s2.serviceId).find((r) => r.event_id === fromA.event_id)?.status === "quorum"
+          ? true
+          : undefined,
+      "quorum",
+    );
+    const signatureData = buildSignatureData(
+      [
+        { signer: peerA.address, signature: fromA.signature as Hex },
+        { signer: peerB.address, signature: fromB.signature as Hex },
+      ],
+      (await anvil.blockNumber()) - 1n,
+    );
+    const envelope = {
+      eventId: fromA.envelope.event_id as Hex,
+      ordering: fromA.envelope.ordering as Hex,
+      payload: fromA.envelope.payload as Hex,
+    };
+    await anvil.publicClient().waitForTransactionReceipt({
+      hash: await anvil.walletClient(5).writeContract({
+        address: set2.submit,
+        abi: simpleSubmitAbi,
+        functionName: "handleSignedEnvelope",
+        args: [envelope, signatureData],
+      }),
+    });
+    const record = await eventually(() => {
+      const r = records(s2.serviceId).find((x) => x.event_id === fromA.event_id);
+      return r?.status === "burned" ? r : undefined;
+    }, "burned after the takeover check");
+    expect(record.landed_by).toBe("other");
+    expect(record.transaction).toBeNull();
+    expect(await transactionsTo(anvil, set2.submit)).toHaveLength(before + 1);
+  }, 60_000);
+
   it("timer aggregator: a trigger log reorged away before the timer fires is not submitted", async () => {
     const wallet = anvil.walletClient(0);
     const client = anvil.publicClient();
@@ -336,7 +382,8 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
       "event 2 landed",
       30_000,
     );
-    expect(await transactionsTo(anvil, set2.submit)).toHaveLength(3);
+    // event 1, event 4 (landed by the "other operator"), event 3, event 2
+    expect(await transactionsTo(anvil, set2.submit)).toHaveLength(4);
   }, 120_000);
 });
 
@@ -350,7 +397,11 @@ describe("an aggregator account without funds (real anvil)", () => {
 
   beforeAll(async () => {
     anvil = await startAnvil();
-    t = await startTestNode({ anvil, credential: payerKey });
+    t = await startTestNode({
+      anvil,
+      credential: payerKey,
+      aggregator: { tx: { stuckAfterMs: 1500 } },
+    });
     const [square, simple] = await uploadComponents(t, [
       await buildFixture("square"),
       await buildFixture("aggregator-simple"),
@@ -375,6 +426,48 @@ describe("an aggregator account without funds (real anvil)", () => {
     await t?.close();
     await anvil?.stop();
   });
+
+  const inject = async (n: bigint) => {
+    const own = t.node.parts.registry.signerAccount(svc.serviceId);
+    const sub = await signedSubmission(own, {
+      serviceId: svc.serviceId,
+      workflowId: "inject",
+      trigger: `funds-${n}`,
+      payload: dataWithId(n, `result ${n}`),
+    });
+    expect(await t.node.parts.aggregator.submitSignedSubmission(sub, "local")).toMatchObject({
+      verdict: "accepted",
+    });
+  };
+  const landed = (n: bigint) =>
+    eventually(
+      async () =>
+        (await anvil.publicClient().readContract({
+          address: set.submit,
+          abi: simpleSubmitAbi,
+          functionName: "isValidTriggerId",
+          args: [n],
+        }))
+          ? true
+          : undefined,
+      `result ${n} on chain`,
+      30_000,
+    );
+  const lastTx = () =>
+    t.node.parts.db
+      .prepare("SELECT id, status, error, hashes, tx_hash FROM aggregator_txs ORDER BY id DESC")
+      .get() as {
+      id: number;
+      status: string;
+      error: string | null;
+      hashes: string;
+      tx_hash: string | null;
+    };
+  const newTx = async (afterId: number) =>
+    eventually(() => {
+      const tx = lastTx();
+      return tx.id > afterId ? tx : undefined;
+    }, "a new transaction");
 
   it("submissions wait while the account has no ETH and land once it is funded, without a restart", async () => {
     const aggregator = t.node.parts.aggregator;
@@ -405,19 +498,8 @@ describe("an aggregator account without funds (real anvil)", () => {
     expect(await transactionsTo(anvil, set.submit)).toEqual([]);
 
     await anvil.request("anvil_setBalance", [payer.address, toHex(10n ** 18n)]);
-    await eventually(
-      async () =>
-        (await anvil.publicClient().readContract({
-          address: set.submit,
-          abi: simpleSubmitAbi,
-          functionName: "isValidTriggerId",
-          args: [2n],
-        }))
-          ? true
-          : undefined,
-      "both results landed",
-      30_000,
-    );
+    // the two events are processed concurrently: either may land first
+    for (const n of [1n, 2n]) await landed(n);
     expect(await transactionsTo(anvil, set.submit)).toHaveLength(2);
     await eventually(
       () => (txs().every((x) => x.status === "mined") ? true : undefined),
@@ -452,5 +534,52 @@ describe("an aggregator account without funds (real anvil)", () => {
       "the third result landed",
       30_000,
     );
+  }, 60_000);
+
+  it("a transaction waiting for funds survives a restart and lands once funded", async () => {
+    await anvil.request("anvil_setBalance", [payer.address, "0x0"]);
+    const previous = lastTx().id;
+    await inject(4n);
+    const { id } = await newTx(previous);
+    await eventually(
+      () =>
+        lastTx().id === id && lastTx().error?.includes("insufficient funds") ? true : undefined,
+      "waiting for funds",
+    );
+    // a broadcast the node refused is not kept as a hash to watch
+    expect(JSON.parse(lastTx().hashes)).toEqual([]);
+    await t.restart();
+    expect(lastTx().status).toBe("queued");
+    await anvil.request("anvil_setBalance", [payer.address, toHex(10n ** 18n)]);
+    await landed(4n);
+  }, 60_000);
+
+  it("re-sends a stuck transaction with a fee bump", async () => {
+    await anvil.request("evm_setAutomine", [false]);
+    try {
+      const previous = lastTx().id;
+      await inject(5n);
+      const { id } = await newTx(previous);
+      // sent, not mined, then re-signed with a higher gas price after stuckAfterMs
+      await eventually(
+        () =>
+          lastTx().id === id && (JSON.parse(lastTx().hashes) as string[]).length >= 2
+            ? true
+            : undefined,
+        "a fee bump",
+        20_000,
+      );
+    } finally {
+      await anvil.request("evm_setAutomine", [true]);
+    }
+    await anvil.mine(1);
+    await landed(5n);
+    const tx = await eventually(
+      () => (lastTx().status === "mined" ? lastTx() : undefined),
+      "receipt",
+    );
+    const hashes = JSON.parse(tx.hashes) as string[];
+    expect(hashes).toContain(tx.tx_hash);
+    expect(hashes[0]).not.toBe(tx.tx_hash);
   }, 60_000);
 });

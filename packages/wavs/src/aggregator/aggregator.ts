@@ -56,7 +56,11 @@ import {
 } from "./signed-submission.js";
 import { SignerRegistration } from "./signer-registration.js";
 import { TxManager, type TxManagerOptions, type TxOutcome } from "./tx-manager.js";
-import { type AggregatedWorkflow, verifySubmission } from "./verify-submission.js";
+import {
+  type AggregatedWorkflow,
+  refusalPenalises,
+  verifySubmission,
+} from "./verify-submission.js";
 
 /** Tuning of the aggregator. */
 export interface AggregatorOptions {
@@ -206,8 +210,9 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     for (const t of this.scheduled.values()) clearTimeout(t);
     this.scheduled.clear();
     this.work.length = 0;
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    // transaction managers first: their outcomes start aggregation steps, drained below
     await Promise.all([...this.txManagers.values()].map((m) => m.stop()));
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     this.chains.close();
   }
 
@@ -224,7 +229,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     origin: SubmissionOrigin,
   ): Promise<SubmissionVerdict> {
     if (this.state !== "started")
-      return { verdict: "rejected", reason: "the aggregator is not running" };
+      return { verdict: "rejected", reason: "the aggregator is not running", penalise: false };
     let verified: Awaited<ReturnType<typeof verifySubmission>>;
     try {
       verified = await verifySubmission(submission, {
@@ -234,7 +239,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     } catch (err) {
       const reason = err instanceof WavsError ? err.message : errorLine(err);
       this.log.debug({ origin: originText(origin), err: reason }, "submission refused");
-      return { verdict: "rejected", reason };
+      return { verdict: "rejected", reason, penalise: refusalPenalises(err) };
     }
     const key = {
       serviceId: verified.serviceId,
@@ -248,7 +253,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       const reg = await this.registration.check(verified.service, verified.signer);
       if (!reg.registered) {
         this.log.debug({ origin: originText(origin), err: reg.reason }, "submission refused");
-        return { verdict: "rejected", reason: reg.reason };
+        return { verdict: "rejected", reason: reg.reason, penalise: reg.known };
       }
     }
     const inputId = this.inputs.insert({

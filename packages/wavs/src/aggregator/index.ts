@@ -8,6 +8,7 @@ export {
   DEFAULT_AGGREGATOR_OPTIONS,
 } from "./aggregator.js";
 export {
+  gossipVerdict,
   localSubmission,
   type SignedSubmission,
   type SubmissionOrigin,

@@ -37,8 +37,19 @@ export type SubmissionVerdict =
   | { verdict: "accepted"; inputId: number }
   /** Seen before (a replay, or gossip and catch-up delivering it twice): nothing done. */
   | { verdict: "duplicate" }
-  /** Refused before any work; peers sending these deserve a penalty. */
-  | { verdict: "rejected"; reason: string };
+  /**
+   * Refused before any work. `penalise`: provably bad (forged or malformed), the sender
+   * deserves a penalty; false when it only cannot be judged here now (unknown service, chain
+   * unreachable, aggregator stopped).
+   */
+  | { verdict: "rejected"; reason: string; penalise: boolean };
+
+/** The gossip validator's answer for a verdict (accept relays; reject penalises; ignore drops). */
+export function gossipVerdict(v: SubmissionVerdict): "accept" | "reject" | "ignore" {
+  if (v.verdict === "accepted") return "accept";
+  if (v.verdict === "rejected" && v.penalise) return "reject";
+  return "ignore";
+}
 
 /** The origin as stored: `local` or `peer:<id>`. */
 export function originText(origin: SubmissionOrigin): string {

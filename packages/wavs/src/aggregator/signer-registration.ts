@@ -10,7 +10,10 @@ import type { Service } from "../service/index.js";
 import type { ChainClients } from "./chain-clients.js";
 
 /** Answer of a registration check. */
-export type RegistrationAnswer = { registered: true } | { registered: false; reason: string };
+export type RegistrationAnswer =
+  | { registered: true }
+  /** `known`: the manager answered (the key is not registered); false when it could not be asked. */
+  | { registered: false; reason: string; known: boolean };
 
 /** A cached registration check against each service's own manager. */
 export class SignerRegistration {
@@ -28,7 +31,11 @@ export class SignerRegistration {
   async check(service: Service, signer: Address): Promise<RegistrationAnswer> {
     const manager = service.manager;
     if (manager.type !== "evm") {
-      return { registered: false, reason: "only EVM service managers can be checked" };
+      return {
+        registered: false,
+        reason: "only EVM service managers can be checked",
+        known: false,
+      };
     }
     const key = `${manager.chain}|${manager.address.toLowerCase()}|${signer.toLowerCase()}`;
     const hit = this.cache.get(key);
@@ -46,6 +53,7 @@ export class SignerRegistration {
           ? {
               registered: false,
               reason: `signer ${signer} is not registered with the service manager`,
+              known: true,
             }
           : { registered: true };
     } catch (err) {
@@ -53,6 +61,7 @@ export class SignerRegistration {
       return {
         registered: false,
         reason: `could not check the signer with the service manager: ${(err as Error).message.split("\n")[0]}`,
+        known: false,
       };
     }
     const ttl = answer.registered ? this.ttl.registeredMs : this.ttl.unknownMs;

@@ -299,7 +299,10 @@ export class TxManager {
           ? `insufficient funds on ${this.from}: fund it and the submission lands`
           : `broadcast failed: ${nodeReason(err)}`;
       this.deps.db.transaction(() => {
-        this.deps.txs.requeue(row.id, reason, Date.now() + wait);
+        // refused outright (funds, nonce): that hash can never be mined; after a transport
+        // error it might have reached the pool, so it stays watched
+        const refused = kind === "funds" || kind === "nonce";
+        this.deps.txs.requeue(row.id, reason, Date.now() + wait, refused ? row.hashes : undefined);
         // the nonce was not used: hand it back (a resync follows anything less clear-cut)
         if (kind === "funds") this.deps.nonces.set(chain, this.from, nonce);
       })();

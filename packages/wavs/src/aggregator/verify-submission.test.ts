@@ -9,8 +9,8 @@ import {
 } from "../service/index.js";
 import { signResponse } from "../signing/index.js";
 import { dataWithId, signedSubmission } from "./aggregator.test-helpers.js";
-import { localSubmission, type SignedSubmission } from "./signed-submission.js";
-import { verifySubmission } from "./verify-submission.js";
+import { gossipVerdict, localSubmission, type SignedSubmission } from "./signed-submission.js";
+import { refusalPenalises, verifySubmission } from "./verify-submission.js";
 
 const signer = privateKeyToAccount(generatePrivateKey());
 const other = privateKeyToAccount(generatePrivateKey());
@@ -131,5 +131,19 @@ describe("verifySubmission", () => {
     });
     expect(sub.operator_response.ordering).toBe("0");
     expect((await verifySubmission(sub, deps)).response.ordering).toBe(0n);
+  });
+
+  it("tells provably bad submissions from ones that cannot be judged here", async () => {
+    const refusal = async (sub: SignedSubmission) =>
+      verifySubmission(sub, deps).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(refusalPenalises(await refusal({ ...good, signer: other.address }))).toBe(true);
+    expect(refusalPenalises(await refusal({ ...good, service_id: "cd".repeat(32) }))).toBe(false);
+    expect(gossipVerdict({ verdict: "accepted", inputId: 1 })).toBe("accept");
+    expect(gossipVerdict({ verdict: "duplicate" })).toBe("ignore");
+    expect(gossipVerdict({ verdict: "rejected", reason: "x", penalise: true })).toBe("reject");
+    expect(gossipVerdict({ verdict: "rejected", reason: "x", penalise: false })).toBe("ignore");
   });
 });

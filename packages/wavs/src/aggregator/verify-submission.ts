@@ -65,8 +65,14 @@ export interface VerifyDeps {
   maxPayloadBytes: number;
 }
 
-function refuse(reason: string): never {
-  throw new WavsError("WAVS_ERR_AGGREGATOR_SUBMISSION_INVALID", reason);
+/** Refuse a submission; `penalise: false` when it cannot be judged here rather than being bad. */
+function refuse(reason: string, penalise = true): never {
+  throw new WavsError("WAVS_ERR_AGGREGATOR_SUBMISSION_INVALID", reason, { details: { penalise } });
+}
+
+/** Whether a refusal proves the submission bad (see `refuse`). */
+export function refusalPenalises(err: unknown): boolean {
+  return !(err instanceof WavsError && err.details?.penalise === false);
 }
 
 function hexField(value: unknown, field: string, bytes?: number): Hex {
@@ -93,10 +99,10 @@ export async function verifySubmission(
   if (typeof sub.workflow_id !== "string") refuse("workflow_id is not a string");
   const resolved = deps.resolve(sub.service_id, sub.workflow_id);
   if (!resolved)
-    refuse(`service ${sub.service_id} workflow ${sub.workflow_id} is not registered here`);
+    refuse(`service ${sub.service_id} workflow ${sub.workflow_id} is not registered here`, false);
   const { service, workflow } = resolved;
   if (workflow.submit.type !== "aggregator") {
-    refuse(`workflow ${sub.workflow_id} does not submit to an aggregator`);
+    refuse(`workflow ${sub.workflow_id} does not submit to an aggregator`, false);
   }
   const response = sub.operator_response;
   if (typeof response !== "object" || response === null) refuse("operator_response is missing");

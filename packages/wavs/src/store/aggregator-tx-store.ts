@@ -61,6 +61,7 @@ export class AggregatorTxStore {
         `UPDATE aggregator_txs SET status = 'queued', nonce = NULL, error = ?, next_attempt_at = ?,
            attempts = attempts + 1 WHERE id = ?`,
       ),
+      setHashes: db.prepare("UPDATE aggregator_txs SET hashes = ? WHERE id = ?"),
       note: db.prepare("UPDATE aggregator_txs SET error = ? WHERE id = ?"),
       mined: db.prepare(
         `UPDATE aggregator_txs SET status = 'mined', tx_hash = ?, receipt_status = ?, gas_used = ?,
@@ -128,9 +129,13 @@ export class AggregatorTxStore {
     );
   }
 
-  /** Put a transaction back in the queue (nothing of it reached the chain) until `at`. */
-  requeue(id: number, error: string, at: number): void {
+  /**
+   * Put a transaction back in the queue until `at`. `hashes`, when given, replaces the list of
+   * broadcast hashes (a broadcast the node refused outright is dropped from it).
+   */
+  requeue(id: number, error: string, at: number, hashes?: readonly string[]): void {
     this.stmts.requeue.run(error, at, id);
+    if (hashes !== undefined) this.stmts.setHashes.run(JSON.stringify(hashes), id);
   }
 
   /** Record the latest problem of a sent transaction. */
