@@ -1,0 +1,45 @@
+import { join } from "node:path";
+import type { Aggregator } from "../aggregator/aggregator.js";
+import { gossipVerdict } from "../aggregator/signed-submission.js";
+import type { WavsConfig } from "../config/index.js";
+import type { Logger } from "../internal/logger.js";
+import type { Metrics } from "../internal/metrics.js";
+import { createP2pNode, type P2pNode, type P2pTuning } from "../p2p/index.js";
+import type { ServiceRegistry } from "../registry/index.js";
+
+/**
+ * Connect the aggregator to the other operators: this node's signed submissions are published
+ * on the service's topic; a peer's submission goes through the aggregator's verification
+ * (which decides whether gossip relays it) before any work is spent on it. Topics follow the
+ * registered services.
+ */
+export function bridgeP2p(deps: {
+  config: WavsConfig;
+  logger: Logger;
+  metrics: Metrics;
+  aggregator: Aggregator;
+  registry: ServiceRegistry;
+  tuning?: Partial<P2pTuning>;
+}): P2pNode {
+  const { aggregator, registry, logger } = deps;
+  const p2p = createP2pNode({
+    config: deps.config.p2p,
+    logger: logger.child({ subsystem: "p2p" }),
+    peerKeyPath: join(deps.config.data, "p2p-key"),
+    metrics: deps.metrics,
+    ...(deps.tuning ? { tuning: deps.tuning } : {}),
+    async onSubmission(message, from) {
+      const verdict = await aggregator.submitSignedSubmission(message, { peer: from });
+      return gossipVerdict(verdict);
+    },
+  });
+  aggregator.on("local-submission", (submission) => {
+    p2p.publish(submission.service_id, submission).catch((err: unknown) => {
+      // peers also catch up on recent submissions, so a failed publish is retried that way
+      logger.warn({ service_id: submission.service_id, err: String(err) }, "publishing a submission failed");
+    });
+  });
+  registry.on("added", (serviceId) => p2p.subscribe(serviceId));
+  registry.on("removed", (serviceId) => p2p.unsubscribe(serviceId));
+  return p2p;
+}
