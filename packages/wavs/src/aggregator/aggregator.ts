@@ -66,6 +66,11 @@ import {
 export interface AggregatorOptions {
   /** How long each non-designated operator waits (per rank) before taking over; default 15 s. */
   gracePeriodMs: number;
+  /**
+   * After quorum, how long to keep collecting signatures before deciding who submits, so that
+   * operators decide on the same signer set (gossip delivers in well under this); default 1 s.
+   */
+  settleMs: number;
   /** Finished queues and inputs are forgotten this long after their last change; default 48 h. */
   ttlMs: number;
   /** Submissions processed at once (each costs an aggregator component run); default 2. */
@@ -87,6 +92,7 @@ export interface AggregatorOptions {
 /** Defaults of {@link AggregatorOptions}. */
 export const DEFAULT_AGGREGATOR_OPTIONS: AggregatorOptions = {
   gracePeriodMs: 15_000,
+  settleMs: 1_000,
   ttlMs: 48 * 3600_000,
   concurrency: 2,
   maxPayloadBytes: 16 << 20,
@@ -542,13 +548,21 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
         return;
       }
     }
-    const signers = JSON.parse(q.quorum_signers ?? "[]") as Address[];
+    const reached = q.quorum_reached_at ?? Date.now();
+    const settled = reached + this.options.settleMs;
+    if (Date.now() < settled) {
+      // decide on the signatures gathered by then, which every operator will have seen too
+      this.schedule(`settle:${q.id}`, settled, async () => this.scheduleSubmission(q.id));
+      return;
+    }
+    // every signature of the queue (also those that arrived after quorum), not the snapshot
+    const signers = this.signaturesOf(q.id).map((s) => s.signer);
     const rank = submitterRank(q.event_id as Hex, signers, this.selfSigner(q.service_id));
     if (rank === 0) {
       void this.track(this.lock.run(`queue:${q.id}`, () => this.send(q.id)));
       return;
     }
-    const due = (q.quorum_reached_at ?? Date.now()) + rank * this.options.gracePeriodMs;
+    const due = settled + rank * this.options.gracePeriodMs;
     this.schedule(`takeover:${q.id}`, due, () =>
       this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
     );

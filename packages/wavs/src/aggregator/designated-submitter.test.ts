@@ -1,7 +1,7 @@
-import { type Address, keccak256, toHex } from "viem";
+import { type Address, concat, keccak256, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
-import { designatedIndex, designatedSubmitter, submitterRank } from "./designated-submitter.js";
+import { designatedSubmitter, submissionOrder, submitterRank } from "./designated-submitter.js";
 
 const signers = [1, 2, 3, 4]
   .map((i) => privateKeyToAccount(keccak256(toHex(`key ${i}`))).address)
@@ -9,10 +9,27 @@ const signers = [1, 2, 3, 4]
 const eventId = toHex(new Uint8Array(20).fill(7));
 
 describe("designated submitter", () => {
-  it("is signers[uint(keccak256(eventId)) % n]", () => {
-    const index = Number(BigInt(keccak256(eventId)) % 4n);
-    expect(designatedIndex(eventId, 4)).toBe(index);
-    expect(designatedSubmitter(eventId, signers)).toBe(signers[index]);
+  it("is the signer with the lowest keccak256(eventId ‖ signer)", () => {
+    const weights = signers.map((s) => BigInt(keccak256(concat([eventId, s]))));
+    const lowest = signers[weights.indexOf(weights.reduce((a, b) => (b < a ? b : a)))];
+    expect(designatedSubmitter(eventId, signers)).toBe(lowest);
+    expect(submissionOrder(eventId, [...signers].reverse())).toEqual(
+      submissionOrder(eventId, signers),
+    );
+  });
+
+  it("agrees between operators that saw different subsets when the designated one is in both", () => {
+    const designated = designatedSubmitter(eventId, signers);
+    const others = signers.filter((s) => s !== designated);
+    // any subset containing the designated signer designates it too
+    for (const drop of others) {
+      expect(
+        designatedSubmitter(
+          eventId,
+          signers.filter((s) => s !== drop),
+        ),
+      ).toBe(designated);
+    }
   });
 
   it("gives every signer a distinct rank, the designated one 0", () => {

@@ -172,14 +172,7 @@ export function createNodeApi(parts: NodeParts): NodeApi {
       }));
     },
     async p2pStatus() {
-      // peer-to-peer gossip arrives with the aggregation work; until then the node runs alone
-      return {
-        enabled: false,
-        peer_id: null,
-        listen_addresses: [],
-        connected_peers: [],
-        topics: [],
-      };
+      return parts.p2p.status();
     },
   };
 }

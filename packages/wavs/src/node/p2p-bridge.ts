@@ -30,14 +30,32 @@ export function bridgeP2p(deps: {
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
     async onSubmission(message, from) {
       const verdict = await aggregator.submitSignedSubmission(message, { peer: from });
+      logger.debug(
+        { service_id: message.service_id, event_id: message.event_id, from, verdict },
+        "peer submission",
+      );
       return gossipVerdict(verdict);
     },
   });
   aggregator.on("local-submission", (submission) => {
-    p2p.publish(submission.service_id, submission).catch((err: unknown) => {
-      // peers also catch up on recent submissions, so a failed publish is retried that way
-      logger.warn({ service_id: submission.service_id, err: String(err) }, "publishing a submission failed");
-    });
+    p2p.publish(submission.service_id, submission).then(
+      (outcome) =>
+        logger.debug(
+          {
+            service_id: submission.service_id,
+            event_id: submission.event_id,
+            recipients: outcome.recipients,
+          },
+          "submission published",
+        ),
+      (err: unknown) => {
+        // peers also catch up on recent submissions, so a failed publish is retried that way
+        logger.warn(
+          { service_id: submission.service_id, err: String(err) },
+          "publishing a submission failed",
+        );
+      },
+    );
   });
   registry.on("added", (serviceId) => p2p.subscribe(serviceId));
   registry.on("removed", (serviceId) => p2p.unsubscribe(serviceId));

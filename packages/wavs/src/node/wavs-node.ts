@@ -11,6 +11,7 @@ import {
 import { ERROR_CODES, type ErrorCode } from "../internal/error-codes.js";
 import type { Logger } from "../internal/logger.js";
 import { Metrics } from "../internal/metrics.js";
+import type { P2pNode, P2pTuning } from "../p2p/index.js";
 import { ServiceRegistry } from "../registry/index.js";
 import type { Service } from "../service/index.js";
 import { signResponse } from "../signing/index.js";
@@ -21,6 +22,7 @@ import { SubmissionStore } from "../store/submission-store.js";
 import { createTriggerManager, type TriggerManager } from "../triggers/index.js";
 import { Dispatcher } from "./dispatcher.js";
 import { createNodeApi } from "./node-api-impl.js";
+import { bridgeP2p } from "./p2p-bridge.js";
 
 /** Everything the node is made of, for the API implementation and tests. */
 export interface NodeParts {
@@ -35,6 +37,7 @@ export interface NodeParts {
   kv: KvStore;
   dispatcher: Dispatcher;
   aggregator: Aggregator;
+  p2p: P2pNode;
   triggers: TriggerManager;
   metrics: Metrics;
 }
@@ -74,6 +77,8 @@ export function createWavsNode(options: {
   version: string;
   hostEnv?: Record<string, string | undefined>;
   limits?: Partial<PipelineLimits>;
+  /** P2P tuning (listen host, timers); defaults suit production. */
+  p2pTuning?: Partial<P2pTuning>;
   /** Aggregator tuning (grace period, TTL, transaction manager); defaults suit production. */
   aggregator?: Partial<AggregatorOptions>;
 }): WavsNode {
@@ -204,6 +209,14 @@ export function createWavsNode(options: {
     aggregator,
     triggers,
     metrics,
+    p2p: bridgeP2p({
+      config,
+      logger,
+      metrics,
+      aggregator,
+      registry,
+      ...(options.p2pTuning ? { tuning: options.p2pTuning } : {}),
+    }),
   };
 
   const follow = (serviceId: string) => {
@@ -234,6 +247,8 @@ export function createWavsNode(options: {
         }
       }
       aggregator.start();
+      await parts.p2p.start();
+      for (const entry of registry.list()) parts.p2p.subscribe(entry.serviceId);
       dispatcher.start();
       await triggers.start();
       http = createHttpServer({
@@ -250,6 +265,7 @@ export function createWavsNode(options: {
       await http?.stop();
       await triggers.stop();
       await dispatcher.stop();
+      await parts.p2p.stop();
       await aggregator.stop();
       await registry.stop();
       await engine.stop();
