@@ -2,6 +2,7 @@
  * Test helpers for aggregation: an in-process node on a real anvil, services registered
  * directly (dev route path), and submissions signed by arbitrary keys, as peers would send them.
  */
+
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import {
   simpleTriggerBytecode,
 } from "@wavs-ts/contracts";
 import { type Address, encodeAbiParameters, type Hex, type LocalAccount } from "viem";
+import { waitUntil } from "../../test/helpers/wait-until.js";
 import { WavsConfigSchema } from "../config/schema.js";
 import { createLogger, silentLogger } from "../internal/logger.js";
 import { createWavsNode, type WavsNode } from "../node/wavs-node.js";
@@ -239,17 +241,11 @@ export async function transactionsTo(anvil: Anvil, to: Address): Promise<Hex[]> 
   return hashes;
 }
 
-/** Poll until `check` returns something other than undefined. */
-export async function eventually<T>(
+/** Poll until `check` returns something other than undefined (default: 60 s). */
+export function eventually<T>(
   check: () => Promise<T | undefined> | T | undefined,
   what: string,
   timeoutMs = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitUntil(check, what, timeoutMs);
 }

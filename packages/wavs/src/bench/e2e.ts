@@ -19,8 +19,8 @@ import {
   startAnvil,
   waitForSuccess,
 } from "@wavs-ts/contracts";
-import { buildFixture } from "@wavs-ts/sdk";
-import { type Address, decodeAbiParameters, toHex } from "viem";
+import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
+import { type Address, hexToBytes, toHex } from "viem";
 import { english, generateMnemonic } from "viem/accounts";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
@@ -193,21 +193,7 @@ http_endpoint = "${anvil.rpcUrl}"
       const receipt = await client.waitForTransactionReceipt({ hash: txHash, pollingInterval: 5 });
       const mined = performance.now();
       const log = receipt.logs.find((l) => l.topics[0] === TOPIC)!;
-      const [info] = decodeAbiParameters([{ type: "bytes" }], log.data);
-      const [decoded] = decodeAbiParameters(
-        [
-          {
-            type: "tuple",
-            components: [
-              { name: "triggerId", type: "uint64" },
-              { name: "creator", type: "address" },
-              { name: "data", type: "bytes" },
-            ],
-          },
-        ],
-        info,
-      );
-      return { id: decoded.triggerId, mined };
+      return { id: decodeNewTriggerEvent(hexToBytes(log.data)).triggerId, mined };
     };
     const watch = async (ids: bigint[]) => {
       const pending = new Set(ids);

@@ -20,7 +20,7 @@ import { ExecutionStore } from "../store/execution-store.js";
 import { KvStore } from "../store/kv-store.js";
 import { SubmissionStore } from "../store/submission-store.js";
 import { createTriggerManager, type TriggerManager } from "../triggers/index.js";
-import { Dispatcher } from "./dispatcher.js";
+import { Dispatcher, type DispatcherLimits } from "./dispatcher.js";
 import { createNodeApi } from "./node-api-impl.js";
 import { bridgeP2p } from "./p2p-bridge.js";
 
@@ -54,14 +54,6 @@ export interface WavsNode {
   stop(): Promise<void>;
 }
 
-/** Limits of the execution pipeline (defaults fit a 2-core machine). */
-export interface PipelineLimits {
-  maxPending: number;
-  perServiceConcurrency: number;
-  concurrency: number;
-  maxPayloadBytes: number;
-}
-
 function triggersOf(service: Service) {
   return new Map([...service.workflows].map(([id, w]) => [id, w.trigger] as const));
 }
@@ -76,7 +68,7 @@ export function createWavsNode(options: {
   logger: Logger;
   version: string;
   hostEnv?: Record<string, string | undefined>;
-  limits?: Partial<PipelineLimits>;
+  limits?: Partial<DispatcherLimits>;
   /** P2P tuning (listen host, timers); defaults suit production. */
   p2pTuning?: Partial<P2pTuning>;
   /** Aggregator tuning (grace period, TTL, transaction manager); defaults suit production. */
@@ -104,7 +96,7 @@ export function createWavsNode(options: {
   });
   const executions = new ExecutionStore(db);
   const submissions = new SubmissionStore(db);
-  const limits: PipelineLimits = {
+  const limits: DispatcherLimits = {
     maxPending: 10_000,
     perServiceConcurrency: config.engine_pool_size * 2,
     concurrency: config.engine_pool_size * 2,

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { hexToBytes, isHexBytes } from "./hex.js";
 import { addProblem } from "./schema-helpers.js";
-import { describeValue } from "./validation-error.js";
+import { describeValue, expectedFound } from "./validation-error.js";
 
 function isByte(b: unknown): b is number {
   return typeof b === "number" && Number.isInteger(b) && b >= 0 && b <= 255;
@@ -30,14 +30,7 @@ export function bytesSchema(length?: number) {
       bytes = Uint8Array.from(input as number[]);
     }
     if (bytes === undefined) {
-      addProblem(
-        ctx,
-        input,
-        input === undefined
-          ? `missing (expected ${expected})`
-          : `expected ${expected}, found ${describeValue(input)}`,
-        expected,
-      );
+      addProblem(ctx, input, expectedFound(input, expected), expected);
       return z.NEVER;
     }
     if (length !== undefined && bytes.length !== length) {

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { addProblem } from "./schema-helpers.js";
-import { describeValue } from "./validation-error.js";
+import { expectedFound } from "./validation-error.js";
 
 /** Largest u64. */
 export const U64_MAX = (1n << 64n) - 1n;
@@ -51,12 +51,6 @@ export function bigintToJson(value: bigint): number | string {
     : value.toString();
 }
 
-function problem(input: unknown, expected: string): string {
-  return input === undefined
-    ? `missing (expected ${expected})`
-    : `expected ${expected}, found ${describeValue(input)}`;
-}
-
 /** A u64 field (number or decimal string) parsed to bigint, at least `min`. */
 export function u64Schema(min = 0n) {
   const expected =
@@ -64,7 +58,7 @@ export function u64Schema(min = 0n) {
   return z.unknown().transform((input, ctx) => {
     const value = toU64(input);
     if (value === undefined || value < min) {
-      addProblem(ctx, input, problem(input, expected), expected);
+      addProblem(ctx, input, expectedFound(input, expected), expected);
       return z.NEVER;
     }
     return value;
@@ -77,7 +71,7 @@ export function s64Schema() {
   return z.unknown().transform((input, ctx) => {
     const value = toS64(input);
     if (value === undefined) {
-      addProblem(ctx, input, problem(input, expected), expected);
+      addProblem(ctx, input, expectedFound(input, expected), expected);
       return z.NEVER;
     }
     return value;
@@ -89,7 +83,7 @@ export function uintNumberSchema(min: number, max: number) {
   const expected = `an integer from ${min} to ${max}`;
   return z.unknown().transform((input, ctx) => {
     if (typeof input !== "number" || !Number.isInteger(input) || input < min || input > max) {
-      addProblem(ctx, input, problem(input, expected), expected);
+      addProblem(ctx, input, expectedFound(input, expected), expected);
       return z.NEVER;
     }
     return input;

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { isJsonObject } from "./json.js";
-import { describeValue } from "./validation-error.js";
+import { describeValue, expectedFound } from "./validation-error.js";
 
 type Ctx = z.core.$RefinementCtx;
 
@@ -131,11 +131,7 @@ export function taggedEnum<const V extends VariantSchemas>(
       bare = false;
       payload = input[tag];
     } else {
-      const message =
-        input === undefined
-          ? `missing (expected ${shape})`
-          : `expected ${shape}, found ${describeValue(input)}`;
-      addProblem(ctx, input, message, shape);
+      addProblem(ctx, input, expectedFound(input, shape), shape);
       return z.NEVER;
     }
 

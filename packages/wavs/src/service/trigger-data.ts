@@ -12,7 +12,7 @@ import { bytesToHex } from "./hex.js";
 import { bigintToJson, s64Schema, U32_MAX, u64Schema, uintNumberSchema } from "./integers.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { addProblem, strictRecord, stringEnum, taggedEnum } from "./schema-helpers.js";
-import { describeValue, parseOrThrow } from "./validation-error.js";
+import { describeValue, expectedFound, parseOrThrow } from "./validation-error.js";
 
 /**
  * Read `null` and an absent key alike as an absent value: trigger data is not written back
@@ -115,14 +115,7 @@ const NanosSchema = z.unknown().transform((input, ctx): bigint => {
   const parsed = u64Schema().safeParse(inner, { reportInput: true });
   if (parsed.success) return parsed.data;
   const expected = 'nanoseconds since the epoch (a number, a decimal string or {"nanos": n})';
-  addProblem(
-    ctx,
-    input,
-    input === undefined
-      ? `missing (expected ${expected})`
-      : `expected ${expected}, found ${describeValue(input)}`,
-    expected,
-  );
+  addProblem(ctx, input, expectedFound(input, expected), expected);
   return z.NEVER;
 });
 

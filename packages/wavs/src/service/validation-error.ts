@@ -62,12 +62,17 @@ const EXPECTED_TYPE: Record<string, string> = {
   null: "null",
 };
 
+/** "missing (expected X)" or "expected X, found Y": the one wording of a wrong value. */
+export function expectedFound(input: unknown, expected: string): string {
+  return input === undefined
+    ? `missing (expected ${expected})`
+    : `expected ${expected}, found ${describeValue(input)}`;
+}
+
 /** The message for one issue, written by us for zod's built-in issue kinds. */
 export function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") {
-    const expected = EXPECTED_TYPE[issue.expected] ?? issue.expected;
-    if (issue.input === undefined) return `missing (expected ${expected})`;
-    return `expected ${expected}, found ${describeValue(issue.input)}`;
+    return expectedFound(issue.input, EXPECTED_TYPE[issue.expected] ?? issue.expected);
   }
   // Custom issues and unknown-key issues carry messages written where the rule is defined.
   return issue.message;

@@ -63,9 +63,6 @@ export class ExecutionStore {
       list: db.prepare<[string, number, number], RawRow>(
         "SELECT * FROM executions WHERE service_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
       ),
-      count: db.prepare<[], { n: number }>(
-        "SELECT COUNT(*) AS n FROM executions WHERE status IN ('queued', 'running')",
-      ),
     };
   }
 
@@ -120,11 +117,6 @@ export class ExecutionStore {
   /** Executions not finished yet (queued, or interrupted while running), oldest first. */
   pending(): ExecutionRow[] {
     return this.stmts.pending.all().map(decode);
-  }
-
-  /** Number of unfinished executions. */
-  pendingCount(): number {
-    return this.stmts.count.get()?.n ?? 0;
   }
 
   /** One execution. */

@@ -12,8 +12,8 @@ import {
   startAnvil,
   waitForSuccess,
 } from "@wavs-ts/contracts";
-import { buildFixture } from "@wavs-ts/sdk";
-import { type Address, decodeAbiParameters, toHex } from "viem";
+import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
+import { type Address, hexToBytes, toHex } from "viem";
 import { english, generateMnemonic } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, freePort, TOKEN, uploadComponent, waitUntil } from "../helpers/node-network.js";
@@ -82,22 +82,7 @@ describe("three operators, 2-of-3 quorum, P2P on loopback (real anvil, real node
     });
     const receipt = await waitForSuccess(clients, hash);
     const log = receipt.logs.find((l) => l.topics[0] === NEW_TRIGGER_TOPIC)!;
-    const [info] = decodeAbiParameters([{ type: "bytes" }], log.data);
-    // TriggerInfo is abi.encode'd as a dynamic tuple
-    const [decoded] = decodeAbiParameters(
-      [
-        {
-          type: "tuple",
-          components: [
-            { name: "triggerId", type: "uint64" },
-            { name: "creator", type: "address" },
-            { name: "data", type: "bytes" },
-          ],
-        },
-      ],
-      info,
-    );
-    return decoded.triggerId;
+    return decodeNewTriggerEvent(hexToBytes(log.data)).triggerId;
   }
 
   beforeAll(async () => {

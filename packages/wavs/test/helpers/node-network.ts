@@ -92,17 +92,4 @@ export async function uploadComponent(url: string, path: string): Promise<string
   return (res.json as { digest: string }).digest;
 }
 
-/** Poll until `check` returns a value other than undefined. */
-export async function waitUntil<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+export { waitUntil } from "./wait-until.js";
