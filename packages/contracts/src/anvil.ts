@@ -24,6 +24,15 @@ import type { ContractClients } from "./deploy.js";
 export interface AnvilOptions {
   /** Chain id; anvil's default is 31337. */
   chainId?: number;
+  /** Port on 127.0.0.1; default 0 (a free port picked by the OS). */
+  port?: number;
+  /**
+   * A state file: loaded at start when it exists, and written on exit and every
+   * `stateIntervalSeconds` (so a chain survives restarts, as `wavs dev` needs).
+   */
+  stateFile?: string;
+  /** Seconds between state dumps when `stateFile` is set (default 2). */
+  stateIntervalSeconds?: number;
   /** Seconds between blocks; default: mine one block per transaction. */
   blockTime?: number;
   /** Number of funded dev accounts (default 10). */
@@ -131,7 +140,15 @@ export function anvilBinaryPath(): string {
 export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   installCleanup();
   // Port 0 lets the OS pick a free port atomically; anvil prints the one it bound.
-  const args = ["--host", "127.0.0.1", "--port", "0"];
+  const args = ["--host", "127.0.0.1", "--port", String(options.port ?? 0)];
+  if (options.stateFile !== undefined) {
+    args.push(
+      "--state",
+      options.stateFile,
+      "--state-interval",
+      String(options.stateIntervalSeconds ?? 2),
+    );
+  }
   if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
   if (options.accounts !== undefined) args.push("--accounts", String(options.accounts));

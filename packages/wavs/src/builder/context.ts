@@ -3,7 +3,7 @@ import type { Address } from "viem";
 import { DEFAULT_WAVS_ENDPOINT, type LoadedConfig, loadConfig } from "../config/index.js";
 import { WavsError } from "../internal/errors.js";
 import { isEvmAddress } from "../service/index.js";
-import { type DevState, readDevState } from "./dev-state.js";
+import { type DevService, type DevState, readDevState } from "./dev-state.js";
 import { type ChainEndpoint, chainEndpoint } from "./evm-chain.js";
 import type { NodeEndpoint } from "./node-client.js";
 
@@ -23,7 +23,9 @@ export function nodeEndpoint(ctx: BuilderContext, flag: string | undefined): Nod
   const configured = ctx.loaded.config.wavs_endpoint;
   const devNode = ctx.devState?.nodes[0]?.url;
   const url = flag ?? (configured !== DEFAULT_WAVS_ENDPOINT ? configured : (devNode ?? configured));
-  return { url, token: ctx.loaded.config.bearer_token };
+  // a dev node's token comes from the dev state unless the config names one
+  const devToken = ctx.devState?.nodes.some((n) => n.url === url) ? ctx.devState.token : undefined;
+  return { url, token: ctx.loaded.config.bearer_token ?? devToken };
 }
 
 /** The chain: --chain, else the dev state's chain; then its RPC URL. */
@@ -54,7 +56,7 @@ export function contractAddress(
       "WAVS_ERR_INPUT_INVALID",
       `${name} <0x..> is required: no \`wavs dev\` network found to take the ${what} address from`,
       {
-        hint: `pass ${name}, or start \`wavs dev\` (its ${"<home>/dev/state.json"} provides it)`,
+        hint: `pass ${name}, or start \`wavs dev\` (its <home>/.wavs-dev/state.json provides it)`,
       },
     );
   }
@@ -65,4 +67,31 @@ export function contractAddress(
     );
   }
   return value as Address;
+}
+
+/**
+ * The contracts of a `wavs dev` service: the one named by --service, else the default (first)
+ * one; undefined without a dev network.
+ */
+export function devServiceContracts(
+  ctx: BuilderContext,
+  name: string | undefined,
+): Pick<DevService, "trigger" | "submit" | "service_manager"> | undefined {
+  const dev = ctx.devState;
+  if (name === undefined) return dev;
+  const found = dev?.services.find((s) => s.name === name);
+  if (!found) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      dev
+        ? `--service ${name}: the dev network has no such service`
+        : `--service ${name}: no \`wavs dev\` network found`,
+      {
+        hint: dev
+          ? `its services: ${dev.services.map((s) => s.name).join(", ")}`
+          : "start `wavs dev` in this directory, or pass --home",
+      },
+    );
+  }
+  return found;
 }

@@ -1,6 +1,7 @@
 /**
- * The state file `wavs dev` writes at `<home>/dev/state.json`: where the local network runs.
- * Builder commands use it as the default for contract addresses, chain, RPC and node URL.
+ * The state file `wavs dev` writes at `<home>/.wavs-dev/state.json`: where the local network
+ * runs. Builder commands use it as the default for contract addresses, chain, RPC and node URL;
+ * the top-level contracts are those of the first (default) service.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,22 +10,51 @@ import { WavsError } from "../internal/errors.js";
 
 const HEX_ADDRESS = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 
-/** Schema of `<home>/dev/state.json`. */
+/** One example service of the dev network. */
+const DevServiceSchema = z.object({
+  name: z.string(),
+  service_id: z.string(),
+  service_manager: HEX_ADDRESS,
+  trigger: HEX_ADDRESS,
+  submit: HEX_ADDRESS,
+  component: z.string(),
+});
+
+/** Schema of `<home>/.wavs-dev/state.json`. */
 export const DevStateSchema = z.object({
   chain: z.string(),
   rpc_url: z.string(),
   service_manager: HEX_ADDRESS,
   trigger: HEX_ADDRESS,
   submit: HEX_ADDRESS,
-  nodes: z.array(z.object({ url: z.string() })).default(() => []),
+  nodes: z
+    .array(
+      z.object({
+        url: z.string(),
+        p2p_port: z.number().int().optional(),
+        log: z.string().optional(),
+      }),
+    )
+    .default(() => []),
+  services: z.array(DevServiceSchema).default(() => []),
+  /** Bearer token of the dev nodes' mutating routes (the file is mode 0600). */
+  token: z.string().optional(),
 });
+
+/** One service of the dev network, as recorded in its state file. */
+export type DevService = z.output<typeof DevServiceSchema>;
 
 /** What a running `wavs dev` network offers. */
 export type DevState = z.output<typeof DevStateSchema>;
 
+/** The directory `wavs dev` keeps everything in, under a home directory. */
+export function devDir(home: string): string {
+  return join(home, ".wavs-dev");
+}
+
 /** Path of the dev state file under a home directory. */
 export function devStatePath(home: string): string {
-  return join(home, "dev", "state.json");
+  return join(devDir(home), "state.json");
 }
 
 /** The dev state under `home` (default: WAVS_HOME, else the current directory), or undefined. */

@@ -117,3 +117,33 @@ export async function registerService(
     json: { service_manager: { evm: { chain: manager.chain, address: manager.address } } },
   });
 }
+
+/** POST /services/signer: the node's signing address for a service. */
+export async function requestSigner(
+  node: NodeEndpoint,
+  manager: { chain: string; address: string },
+): Promise<`0x${string}`> {
+  const out = (await request(node, "POST", "/services/signer", {
+    json: { service_manager: { evm: { chain: manager.chain, address: manager.address } } },
+  })) as { secp256k1?: { evm_address?: unknown } };
+  const address = out?.secp256k1?.evm_address;
+  if (typeof address !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(address)) {
+    throw new WavsError(
+      "WAVS_ERR_NODE_UNREACHABLE",
+      "POST /services/signer answered without an EVM address",
+    );
+  }
+  return address as `0x${string}`;
+}
+
+/** GET /services: the ids of the services the node runs. */
+export async function listServiceIds(node: NodeEndpoint): Promise<string[]> {
+  const out = (await request(node, "GET", "/services")) as { service_ids?: unknown };
+  return Array.isArray(out?.service_ids) ? out.service_ids.map(String) : [];
+}
+
+/** GET /p2p/status: how many peers the node is connected to. */
+export async function connectedPeers(node: NodeEndpoint): Promise<number> {
+  const out = (await request(node, "GET", "/p2p/status")) as { connected_peers?: unknown };
+  return Array.isArray(out?.connected_peers) ? out.connected_peers.length : 0;
+}

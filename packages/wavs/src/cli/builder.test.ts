@@ -301,11 +301,11 @@ describe("wavs trigger and wavs result (real anvil)", () => {
     expect(result.stderr).toContain("WAVS_ERR_RESULT_NOT_FOUND");
   });
 
-  it("takes contracts, chain and (dev) account from <home>/dev/state.json", async () => {
+  it("takes contracts, chain and (dev) account from <home>/.wavs-dev/state.json", async () => {
     const devHome = mkdtempSync(join(scratch, "dev-"));
-    mkdirSync(join(devHome, "dev"));
+    mkdirSync(join(devHome, ".wavs-dev"));
     writeFileSync(
-      join(devHome, "dev", "state.json"),
+      join(devHome, ".wavs-dev", "state.json"),
       JSON.stringify({
         chain: "evm:31337",
         rpc_url: anvil.rpcUrl,

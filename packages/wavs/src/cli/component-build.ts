@@ -1,8 +1,8 @@
 import { buildComponent, ComponentBuildError } from "@wavs-ts/sdk";
 import type { Command } from "commander";
 import { WavsError } from "../internal/errors.js";
+import { createProgress } from "../internal/progress.js";
 import { printJson, reportError } from "./output.js";
-import { createProgress } from "./progress.js";
 
 /** `wavs component build`: build a TypeScript component with componentize-js. */
 export function registerComponentBuild(program: Command): void {

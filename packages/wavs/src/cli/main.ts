@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { WavsError } from "../internal/errors.js";
 import { registerComponentBuild } from "./component-build.js";
 import { registerDeployService } from "./deploy-service.js";
+import { registerDev } from "./dev.js";
 import { registerExec, registerExecAggregator } from "./exec.js";
 import { registerNode } from "./node.js";
 import { reportError } from "./output.js";
@@ -30,6 +31,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   registerDeployService(program);
   registerTrigger(program);
   registerResult(program);
+  registerDev(program);
   return program;
 }
 

@@ -1,6 +1,11 @@
 import type { Command } from "commander";
 import { hexToBytes } from "viem";
-import { builderContext, chainOf, contractAddress } from "../builder/context.js";
+import {
+  builderContext,
+  chainOf,
+  contractAddress,
+  devServiceContracts,
+} from "../builder/context.js";
 import { readResult } from "../builder/example-contracts.js";
 import { WavsError } from "../internal/errors.js";
 import { printableUtf8, printJson } from "./output.js";
@@ -12,13 +17,20 @@ export function registerResult(program: Command): void {
     .description("read a trigger's result from the example SimpleSubmit handler")
     .argument("<trigger-id>", "the id `wavs trigger` printed")
     .option("--contract <0x..>", "SimpleSubmit address (default: from `wavs dev`)")
+    .option("--service <name>", "which `wavs dev` service (default: its first)")
     .option("--chain <key>", "chain key (default: from `wavs dev`)")
     .option("--home <dir>", "directory holding wavs.toml (chains)")
     .option("--json", "print one JSON object on stdout")
     .action(
       async (
         id: string,
-        flags: { contract?: string; chain?: string; home?: string; json?: boolean },
+        flags: {
+          contract?: string;
+          service?: string;
+          chain?: string;
+          home?: string;
+          json?: boolean;
+        },
       ) => {
         if (!/^\d{1,20}$/.test(id) || BigInt(id) >= 2n ** 64n) {
           throw new WavsError(
@@ -29,7 +41,7 @@ export function registerResult(program: Command): void {
         const ctx = builderContext(flags.home);
         const contract = contractAddress(
           flags.contract,
-          ctx.devState?.submit,
+          devServiceContracts(ctx, flags.service)?.submit,
           "--contract",
           "submit (handler)",
         );

@@ -1,5 +1,10 @@
 import type { Command } from "commander";
-import { builderContext, chainOf, contractAddress } from "../builder/context.js";
+import {
+  builderContext,
+  chainOf,
+  contractAddress,
+  devServiceContracts,
+} from "../builder/context.js";
 import { cliAccount } from "../builder/evm-chain.js";
 import { addTrigger } from "../builder/example-contracts.js";
 import { parseInputBytes } from "../exec/input-arg.js";
@@ -14,6 +19,7 @@ export function registerTrigger(program: Command): void {
     )
     .requiredOption("--input <text|0xhex|@file>", "the trigger data")
     .option("--contract <0x..>", "SimpleTrigger address (default: from `wavs dev`)")
+    .option("--service <name>", "which `wavs dev` service (default: its first)")
     .option("--chain <key>", "chain key (default: from `wavs dev`)")
     .option("--home <dir>", "directory holding wavs.toml (chains, credential)")
     .option("--json", "print one JSON object on stdout")
@@ -21,6 +27,7 @@ export function registerTrigger(program: Command): void {
       async (flags: {
         input: string;
         contract?: string;
+        service?: string;
         chain?: string;
         home?: string;
         json?: boolean;
@@ -29,7 +36,7 @@ export function registerTrigger(program: Command): void {
         const data = parseInputBytes(flags.input);
         const contract = contractAddress(
           flags.contract,
-          ctx.devState?.trigger,
+          devServiceContracts(ctx, flags.service)?.trigger,
           "--contract",
           "trigger contract",
         );

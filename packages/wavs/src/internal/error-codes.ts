@@ -225,6 +225,21 @@ export const ERROR_CODES = {
     retryable: true,
     doc: "The handler contract holds no result for that trigger id (yet).",
   },
+  WAVS_ERR_DEV_NETWORK: {
+    status: 503,
+    retryable: true,
+    doc: "`wavs dev` could not bring up a part of the local network (anvil, a contract, an operator node); the message names the part and its log.",
+  },
+  WAVS_ERR_DEV_BUSY: {
+    status: 409,
+    retryable: false,
+    doc: "`wavs dev` found a port in use or another dev network running from the same directory.",
+  },
+  WAVS_ERR_DEV_DEMO_FAILED: {
+    status: 504,
+    retryable: true,
+    doc: "`wavs dev --demo` fired its trigger but the result did not land on-chain in time; the message says what the operators reported.",
+  },
 } as const satisfies Record<string, { status: number; retryable: boolean; doc: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,442 @@
+/**
+ * A local WAVS network in one call (`wavs dev`): anvil, our contracts, N operator nodes as child
+ * processes with P2P on loopback, each operator's signing key registered with weight 1 on every
+ * service manager (quorum 2/3 by weight), and the example services (or the builder's
+ * component) registered on every node.
+ *
+ * Every step is idempotent, so a second start on the same directory reuses what is there:
+ * anvil reloads its chain state, contracts with code are kept, nodes keep their data, and only
+ * what is missing (a service, a registration, a new service URI) is done again. When the
+ * chain state is lost, the operators' data (cursors and history of a chain that no longer
+ * exists) is cleared with it.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  type Anvil,
+  deployServiceSet,
+  registerOperator,
+  rotateSigningKey,
+  startAnvil,
+  waitForSuccess,
+  wavsServiceManagerAbi,
+} from "@wavs-ts/contracts";
+import { type Address, getAddress, type Hex, zeroAddress } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { type DevService, type DevState, readDevState } from "../builder/dev-state.js";
+import {
+  connectedPeers,
+  devServiceUri,
+  listServiceIds,
+  type NodeEndpoint,
+  registerService,
+  requestSigner,
+  storeService,
+  uploadComponent,
+} from "../builder/node-client.js";
+import { WavsError } from "../internal/errors.js";
+import type { Progress } from "../internal/progress.js";
+import { serviceId } from "../service/index.js";
+import {
+  type DevComponents,
+  type DevServiceContracts,
+  devComponents,
+  devServiceJson,
+} from "./dev-services.js";
+import { type DevnetLayout, devnetLayout } from "./layout.js";
+import { writeOperatorConfig } from "./operator-config.js";
+import { type OperatorProcess, startOperatorProcess } from "./operator-process.js";
+import { pickPorts } from "./ports.js";
+import {
+  componentDigest,
+  copyPrepared,
+  operatorPreparedDir,
+  sharedPreparedDir,
+} from "./prepared-cache.js";
+import { clearPreviousRun, writePids } from "./previous-run.js";
+
+/** How to start a dev network. */
+export interface DevnetOptions {
+  /** The network lives in `<home>/.wavs-dev`. */
+  home: string;
+  /** Operator nodes (default 3). */
+  operators?: number;
+  /** HTTP port of the first operator; the others follow (default 8000; 0: free ports). */
+  port?: number;
+  /** P2P port of the first operator; the others follow (default 9000; 0: free ports). */
+  p2pPort?: number;
+  /** anvil's port (default 8545; 0: a free port). */
+  anvilPort?: number;
+  /** The builder's component (.wasm, or a .ts/.js entry) instead of the examples. */
+  component?: string | undefined;
+  /** Start from nothing: delete `<home>/.wavs-dev` first. */
+  reset?: boolean;
+  /** Log level of the nodes (default "info"). */
+  logLevel?: string;
+  progress?: Progress;
+}
+
+/** A running dev network. */
+export interface Devnet {
+  readonly state: DevState;
+  readonly layout: DevnetLayout;
+  readonly anvil: Anvil;
+  readonly operators: readonly OperatorProcess[];
+  /** The bearer token of the nodes' mutating routes. */
+  readonly token: string;
+  /** Whether contracts and node data of an earlier run were reused. */
+  readonly reused: boolean;
+  /** Stop the nodes, then anvil (which saves the chain state); idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Most operators `wavs dev` starts. */
+export const MAX_DEV_OPERATORS = 9;
+const QUORUM = { numerator: 2n, denominator: 3n };
+
+const silent: Progress = { update() {}, done() {} };
+
+/** Start (or restart) the dev network under `options.home`. */
+export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
+  const count = options.operators ?? 3;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_DEV_OPERATORS) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `--operators: expected 1 to ${MAX_DEV_OPERATORS}, found ${count}`,
+    );
+  }
+  const progress = options.progress ?? silent;
+  const layout = devnetLayout(options.home);
+  const stopped = await clearPreviousRun(layout.pidFile, layout.root);
+  if (stopped > 0) progress.done(`stopped ${stopped} process(es) left by an earlier dev network`);
+  let previous: DevState | undefined;
+  if (options.reset) {
+    rmSync(layout.root, { recursive: true, force: true });
+  } else {
+    try {
+      previous = readDevState(options.home);
+    } catch {
+      progress.done(`${layout.stateFile} is unreadable: starting a fresh network`);
+      rmSync(layout.root, { recursive: true, force: true });
+    }
+  }
+  mkdirSync(layout.root, { recursive: true });
+
+  const [anvilPort] = await pickPorts(options.anvilPort ?? 8545, 1, "--anvil-port");
+  const httpPorts = await pickPorts(options.port ?? 8000, count, "--port");
+  const p2pPorts = count > 1 ? await pickPorts(options.p2pPort ?? 9000, count, "--p2p-port") : [];
+
+  // components build while the chain and the nodes start
+  progress.update("building components");
+  const built = devComponents({
+    component: options.component,
+    outDir: layout.components,
+    onProgress: (m) => progress.update(`building components: ${m}`),
+  });
+  built.catch(() => {});
+
+  progress.update("starting anvil");
+  const anvil = await startAnvil({
+    port: anvilPort!,
+    stateFile: layout.anvilState,
+    accounts: Math.max(10, 2 * count + 1),
+  }).catch((err: unknown) => {
+    throw new WavsError("WAVS_ERR_DEV_NETWORK", "anvil did not start", {
+      hint: String(err instanceof Error ? err.message : err).slice(0, 2000),
+      cause: err,
+    });
+  });
+  const operators: OperatorProcess[] = [];
+  const token = randomBytes(24).toString("hex");
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await Promise.all(operators.map((o) => o.stop()));
+      await anvil.stop();
+      rmSync(layout.pidFile, { force: true });
+    })();
+    return stopping;
+  };
+  try {
+    progress.done(`anvil on ${anvil.rpcUrl} (chain evm:${anvil.chainId})`);
+    const chain = `evm:${anvil.chainId}`;
+    const owner = anvil.clients(0);
+
+    const components = await built;
+    const reusable = await reusableContracts(anvil, previous, components);
+    const reused = reusable.size > 0;
+    if (previous && !reused) clearOperatorData(layout);
+
+    progress.update("deploying contracts");
+    const contracts = new Map<string, DevServiceContracts>();
+    for (const svc of components.services) {
+      contracts.set(
+        svc.name,
+        reusable.get(svc.name) ??
+          (await deployServiceSet(owner, {
+            quorumNumerator: QUORUM.numerator,
+            quorumDenominator: QUORUM.denominator,
+          })),
+      );
+    }
+    progress.done(
+      reused
+        ? "contracts reused from the last run"
+        : `contracts deployed for ${[...contracts.keys()].join(", ")}`,
+    );
+
+    progress.update(`starting ${count} operator node(s)`);
+    const digests = [components.aggregator, ...components.services.map((c) => c.wasm)].map(
+      componentDigest,
+    );
+    for (let i = 0; i < count; i++) {
+      copyPrepared(sharedPreparedDir(), operatorPreparedDir(layout.operatorHome(i)), digests);
+      writeOperatorConfig({
+        home: layout.operatorHome(i),
+        rpcUrl: anvil.rpcUrl,
+        chainId: anvil.chainId,
+        aggregatorKey: anvil.privateKeys[1 + i]!,
+        token,
+        p2pPort: p2pPorts[i] ?? 0,
+        peerP2pPorts: p2pPorts.filter((_, j) => j !== i),
+        logLevel: options.logLevel ?? "info",
+      });
+    }
+    const started = await Promise.allSettled(
+      httpPorts.map((port, i) =>
+        startOperatorProcess({
+          index: i,
+          home: layout.operatorHome(i),
+          port,
+          log: layout.operatorLog(i),
+        }),
+      ),
+    );
+    for (const s of started) if (s.status === "fulfilled") operators.push(s.value);
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    writePids(layout.pidFile, {
+      cli: process.pid,
+      children: [anvil.pid, ...operators.map((o) => o.child.pid ?? 0)],
+    });
+    progress.done(`${count} operator node(s) up: ${operators.map((o) => o.url).join(", ")}`);
+
+    const nodes: NodeEndpoint[] = operators.map((o) => ({ url: o.url, token }));
+    const services = await registerServices({
+      anvil,
+      layout,
+      chain,
+      nodes,
+      components,
+      contracts,
+      progress,
+    });
+    await registerSigningKeys({ anvil, chain, nodes, services, progress });
+    if (count > 1) await waitForMesh(nodes, progress);
+
+    const first = services[0]!;
+    const state: DevState = {
+      chain,
+      rpc_url: anvil.rpcUrl,
+      service_manager: first.service_manager,
+      trigger: first.trigger,
+      submit: first.submit,
+      nodes: operators.map((o, i) => ({
+        url: o.url,
+        ...(p2pPorts[i] === undefined ? {} : { p2p_port: p2pPorts[i] }),
+        log: layout.operatorLog(i),
+      })),
+      services,
+      token,
+    };
+    writeFileSync(layout.stateFile, `${JSON.stringify(state, null, 2)}\n`, {
+      mode: 0o600,
+    });
+    return { state, layout, anvil, operators, token, reused, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Contracts of the last run that still have code on the (reloaded) chain, by service name. */
+async function reusableContracts(
+  anvil: Anvil,
+  previous: DevState | undefined,
+  components: DevComponents,
+): Promise<Map<string, DevServiceContracts>> {
+  const out = new Map<string, DevServiceContracts>();
+  if (!previous || previous.chain !== `evm:${anvil.chainId}`) return out;
+  const client = anvil.publicClient();
+  for (const svc of previous.services) {
+    if (!components.services.some((c) => c.name === svc.name)) continue;
+    const codes = await Promise.all(
+      [svc.service_manager, svc.trigger, svc.submit].map((address) =>
+        client.getCode({ address: address as Address }),
+      ),
+    );
+    if (codes.every((c) => c !== undefined && c !== "0x")) {
+      out.set(svc.name, {
+        serviceManager: svc.service_manager as Address,
+        trigger: svc.trigger as Address,
+        submit: svc.submit as Address,
+      });
+    }
+  }
+  return out;
+}
+
+/** The chain the operators' data refers to is gone: cursors and history go with it. */
+function clearOperatorData(layout: DevnetLayout): void {
+  if (!existsSync(layout.root)) return;
+  for (const entry of readdirSync(layout.root)) {
+    if (entry.startsWith("operator-")) {
+      rmSync(`${layout.root}/${entry}/data`, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Upload the components to every node, store each service JSON on the first node (its dev
+ * service URI), point the manager at it, and register the service on every node that lacks it.
+ */
+async function registerServices(ctx: {
+  anvil: Anvil;
+  layout: DevnetLayout;
+  chain: string;
+  nodes: NodeEndpoint[];
+  components: DevComponents;
+  contracts: Map<string, DevServiceContracts>;
+  progress: Progress;
+}): Promise<DevService[]> {
+  const { anvil, chain, nodes, components, progress, layout } = ctx;
+  progress.update("uploading components to the nodes");
+  const files = [components.aggregator, ...components.services.map((s) => s.wasm)];
+  const digests = new Map<string, string>();
+  const upload = async (node: NodeEndpoint) => {
+    for (const file of files) digests.set(file, await uploadComponent(node, file));
+  };
+  // the first operator prepares them once; the others get its prepared copies
+  await upload(nodes[0]!);
+  const prepared = operatorPreparedDir(layout.operatorHome(0));
+  copyPrepared(prepared, sharedPreparedDir(), [...digests.values()]);
+  for (let i = 1; i < nodes.length; i++) {
+    copyPrepared(prepared, operatorPreparedDir(layout.operatorHome(i)), [...digests.values()]);
+  }
+  await Promise.all(nodes.slice(1).map(upload));
+  const owner = anvil.clients(0);
+  const client = anvil.publicClient();
+  const services: DevService[] = [];
+  for (const svc of components.services) {
+    const contracts = ctx.contracts.get(svc.name)!;
+    const componentDigest = digests.get(svc.wasm)!;
+    const json = devServiceJson({
+      name: svc.name,
+      chain,
+      contracts,
+      componentDigest,
+      aggregatorDigest: digests.get(components.aggregator)!,
+    });
+    const uri = devServiceUri(nodes[0]!, await storeService(nodes[0]!, json));
+    const current = await client.readContract({
+      address: contracts.serviceManager,
+      abi: wavsServiceManagerAbi,
+      functionName: "getServiceURI",
+    });
+    if (current !== uri) {
+      await waitForSuccess(
+        owner,
+        await owner.walletClient.writeContract({
+          address: contracts.serviceManager,
+          abi: wavsServiceManagerAbi,
+          functionName: "setServiceURI",
+          args: [uri],
+          account: owner.walletClient.account,
+          chain: owner.walletClient.chain,
+        }),
+      );
+    }
+    const id = serviceId({ type: "evm", chain, address: contracts.serviceManager });
+    services.push({
+      name: svc.name,
+      service_id: id,
+      service_manager: contracts.serviceManager,
+      trigger: contracts.trigger,
+      submit: contracts.submit,
+      component: componentDigest,
+    });
+  }
+  progress.update("registering the services on the nodes");
+  await Promise.all(
+    nodes.map(async (node) => {
+      const have = new Set(await listServiceIds(node));
+      for (const svc of services) {
+        if (have.has(svc.service_id)) continue;
+        await registerService(node, { chain, address: svc.service_manager });
+      }
+    }),
+  );
+  progress.done(`services registered: ${services.map((s) => s.name).join(", ")}`);
+  return services;
+}
+
+/** The operator identity of node `i` (a dev account; it needs no funds). */
+function operatorAddress(anvil: Anvil, count: number, i: number): Address {
+  return privateKeyToAccount(anvil.privateKeys[1 + count + i] as Hex).address;
+}
+
+/** Register (or rotate to) each node's signing key on every service manager, weight 1. */
+async function registerSigningKeys(ctx: {
+  anvil: Anvil;
+  chain: string;
+  nodes: NodeEndpoint[];
+  services: DevService[];
+  progress: Progress;
+}): Promise<void> {
+  const { anvil, chain, nodes, services, progress } = ctx;
+  progress.update("registering the operators' signing keys");
+  const owner = anvil.clients(0);
+  const client = anvil.publicClient();
+  for (const svc of services) {
+    const manager = svc.service_manager as Address;
+    for (const [i, node] of nodes.entries()) {
+      const signingKey = await requestSigner(node, { chain, address: manager });
+      const operator = operatorAddress(anvil, nodes.length, i);
+      const current = await client.readContract({
+        address: manager,
+        abi: wavsServiceManagerAbi,
+        functionName: "getOperatorSigningKey",
+        args: [operator],
+      });
+      if (getAddress(current) === getAddress(signingKey)) continue;
+      const hash =
+        current === zeroAddress
+          ? await registerOperator(owner, manager, { operator, signingKey, weight: 1n })
+          : await rotateSigningKey(owner, manager, operator, signingKey);
+      await waitForSuccess(owner, hash);
+    }
+  }
+  const needed = Math.ceil((nodes.length * Number(QUORUM.numerator)) / Number(QUORUM.denominator));
+  progress.done(
+    `signing keys registered: ${nodes.length} operator(s), weight 1 each, quorum ${needed} of ${nodes.length}`,
+  );
+}
+
+/** Wait until every node is connected to every other one. */
+async function waitForMesh(nodes: NodeEndpoint[], progress: Progress): Promise<void> {
+  progress.update("waiting for the operators to connect (P2P)");
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const peers = await Promise.all(nodes.map((n) => connectedPeers(n).catch(() => 0)));
+    if (peers.every((n) => n >= nodes.length - 1)) break;
+    if (Date.now() > deadline) {
+      throw new WavsError(
+        "WAVS_ERR_DEV_NETWORK",
+        `the operators did not connect to each other (peers: ${peers.join(", ")})`,
+        { hint: "see the nodes' logs under .wavs-dev/operator-*/node.log" },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  progress.done("operators connected to each other over P2P");
+}
