@@ -1,0 +1,85 @@
+/**
+ * `npm run bench:demo`: how long `wavs dev --demo` takes from the command to the printed
+ * on-chain result, on a warm install (components built and prepared once before). Runs the
+ * real binary: three fresh networks (`--reset`) and one resumed network; the headline is the
+ * median of the fresh runs. Ends with one JSON line.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
+
+interface Timing {
+  /** Seconds from spawning `wavs dev --demo` to its result on stdout. */
+  result: number;
+  /** Seconds until the process exited (network stopped). */
+  exit: number;
+  latencyMs: number;
+}
+
+function demo(home: string, reset: boolean): Promise<Timing> {
+  const t0 = performance.now();
+  const args = [BIN, "dev", "--demo", "--json", "--home", home];
+  args.push("--port", "0", "--p2p-port", "0", "--anvil-port", "0");
+  if (reset) args.push("--reset");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let result: number | undefined;
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c;
+      result ??= (performance.now() - t0) / 1000;
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c;
+    });
+    child.on("close", (code) => {
+      if (code !== 0 || result === undefined) {
+        reject(new Error(`wavs dev --demo exited ${code}:\n${stderr}${stdout}`));
+        return;
+      }
+      const out = JSON.parse(stdout) as { latency_ms: number };
+      resolve({ result, exit: (performance.now() - t0) / 1000, latencyMs: out.latency_ms });
+    });
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), "wavs-bench-demo-"));
+  try {
+    console.log("warm-up run (builds and prepares the components once)");
+    const warm = await demo(home, true);
+    console.log(`  warm-up: result after ${warm.result.toFixed(1)} s`);
+    const fresh: Timing[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = await demo(home, true);
+      fresh.push(t);
+      console.log(
+        `fresh network ${i + 1}: result printed after ${t.result.toFixed(1)} s (trigger to landed ${t.latencyMs} ms), exited after ${t.exit.toFixed(1)} s`,
+      );
+    }
+    const resumed = await demo(home, false);
+    console.log(
+      `resumed network: result printed after ${resumed.result.toFixed(1)} s (trigger to landed ${resumed.latencyMs} ms), exited after ${resumed.exit.toFixed(1)} s`,
+    );
+    const seconds = median(fresh.map((t) => t.result));
+    console.log(`median, fresh network: ${seconds.toFixed(1)} s (target <= 20 s)`);
+    console.log(JSON.stringify({ bench: "demo", seconds: Number(seconds.toFixed(1)) }));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
