@@ -397,25 +397,35 @@ async function registerSigningKeys(ctx: {
   progress.update("registering the operators' signing keys");
   const owner = anvil.clients(0);
   const client = anvil.publicClient();
-  for (const svc of services) {
-    const manager = svc.service_manager as Address;
-    for (const [i, node] of nodes.entries()) {
-      const signingKey = await requestSigner(node, { chain, address: manager });
-      const operator = operatorAddress(anvil, nodes.length, i);
-      const current = await client.readContract({
-        address: manager,
-        abi: wavsServiceManagerAbi,
-        functionName: "getOperatorSigningKey",
-        args: [operator],
-      });
-      if (getAddress(current) === getAddress(signingKey)) continue;
-      const hash =
-        current === zeroAddress
-          ? await registerOperator(owner, manager, { operator, signingKey, weight: 1n })
-          : await rotateSigningKey(owner, manager, operator, signingKey);
-      await waitForSuccess(owner, hash);
-    }
+  const wanted = await Promise.all(
+    services.flatMap((svc) =>
+      nodes.map(async (node, i) => {
+        const manager = svc.service_manager as Address;
+        const operator = operatorAddress(anvil, nodes.length, i);
+        const [signingKey, current] = await Promise.all([
+          requestSigner(node, { chain, address: manager }),
+          client.readContract({
+            address: manager,
+            abi: wavsServiceManagerAbi,
+            functionName: "getOperatorSigningKey",
+            args: [operator],
+          }),
+        ]);
+        return { manager, operator, signingKey, current };
+      }),
+    ),
+  );
+  // sent one after the other (one sender, its nonces in order), awaited together
+  const sent: Hex[] = [];
+  for (const { manager, operator, signingKey, current } of wanted) {
+    if (getAddress(current) === getAddress(signingKey)) continue;
+    sent.push(
+      current === zeroAddress
+        ? await registerOperator(owner, manager, { operator, signingKey, weight: 1n })
+        : await rotateSigningKey(owner, manager, operator, signingKey),
+    );
   }
+  await Promise.all(sent.map((hash) => waitForSuccess(owner, hash)));
   const needed = Math.ceil((nodes.length * Number(QUORUM.numerator)) / Number(QUORUM.denominator));
   progress.done(
     `signing keys registered: ${nodes.length} operator(s), weight 1 each, quorum ${needed} of ${nodes.length}`,
