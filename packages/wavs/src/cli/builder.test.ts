@@ -281,7 +281,13 @@ describe("wavs trigger and wavs result (real anvil)", () => {
     const common = ["--contract", set.trigger, "--chain", "evm:31337", "--home", home];
     const first = await wavs(["trigger", "--input", "hello", ...common]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/^trigger id: 1\ntx hash: 0x[0-9a-f]{64}\n$/);
+    // stdout is the id alone (for ID=$(wavs trigger ...)); the transaction goes to stderr
+    expect(first.stdout).toBe("1\n");
+    expect(first.stderr).toMatch(
+      new RegExp(
+        `^trigger 1 added on ${set.trigger} \\(evm:31337, block \\d+, tx 0x[0-9a-f]{64}\\)\n$`,
+      ),
+    );
     const second = await wavs(["trigger", "--input", "0x0102", ...common, "--json"]);
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ trigger_id: "2", chain: "evm:31337" });
@@ -299,6 +305,29 @@ describe("wavs trigger and wavs result (real anvil)", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`trigger 1 has no result on ${set.submit} yet`);
     expect(result.stderr).toContain("WAVS_ERR_RESULT_NOT_FOUND");
+
+    // --wait looks again until its time is up, then reports the same
+    const waited = await wavs([
+      "result",
+      "2",
+      "--contract",
+      set.submit,
+      "--chain",
+      "evm:31337",
+      "--home",
+      home,
+      "--wait",
+      "1",
+      "--json",
+    ]);
+    expect(waited.code).toBe(1);
+    expect(JSON.parse(waited.stdout).error.code).toBe("WAVS_ERR_RESULT_NOT_FOUND");
+    const badWait = await wavs(["result", "2", ...common, "--wait", "soon", "--json"]);
+    expect(badWait.code).toBe(1);
+    expect(JSON.parse(badWait.stdout).error).toMatchObject({
+      code: "WAVS_ERR_INPUT_INVALID",
+      message: expect.stringContaining("--wait"),
+    });
   });
 
   it("takes contracts, chain and (dev) account from <home>/.wavs-dev/state.json", async () => {
@@ -399,6 +428,48 @@ describe("wavs upload-component and deploy-service (real node)", () => {
     const listed = await api(`${node.url}/services`, "GET");
     const services = (listed.json as { services: { name: string }[] }).services;
     expect(services.map((s) => s.name)).toContain("deployed");
+
+    // registering again (what an operator does to opt in) is not an error
+    const manager = ["--manager", net.set.serviceManager, "--chain", "evm:31337"];
+    const again = await wavs(["deploy-service", ...manager, ...common, "--json"], { env });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({
+      service_id: expect.stringMatching(/^[0-9a-f]{64}$/),
+      manager: net.set.serviceManager,
+      chain: "evm:31337",
+      nodes: [{ url: node.url, status: "already registered" }],
+    });
+
+    // a new definition with --set-uri: the node follows ServiceURIUpdated, the CLI waits for it
+    const limit = ["workflow", "component", "--id", "default", "time-limit", "--seconds", "9"];
+    expect((await wavs(["service", "--file", file, ...limit])).code).toBe(0);
+    const update = await wavs(
+      ["deploy-service", "--service-file", file, "--set-uri", ...common, "--json"],
+      { env },
+    );
+    expect(update.code, update.stdout + update.stderr).toBe(0);
+    expect(JSON.parse(update.stdout).nodes).toEqual([{ url: node.url, status: "updated" }]);
+    const running = await api(`${node.url}/services/evm:31337/${net.set.serviceManager}`, "GET");
+    expect(running.json).toMatchObject({
+      workflows: { default: { component: { time_limit_seconds: 9 } } },
+    });
+    const plain = await wavs(["deploy-service", ...manager, ...common], { env });
+    expect(plain.stdout).toMatch(
+      new RegExp(
+        `^service [0-9a-f]{64} \\(manager ${net.set.serviceManager} on evm:31337\\)\n  ${node.url}: already registered\n$`,
+      ),
+    );
+
+    // --set-uri needs a URI, and the two sources exclude each other
+    const noUri = await wavs(["deploy-service", "--set-uri", ...manager, ...common], { env });
+    expect(noUri.code).toBe(1);
+    expect(noUri.stderr).toContain("--set-uri needs the URI to set");
+    const both = await wavs(
+      ["deploy-service", "--service-uri", "http://x", "--service-file", file, ...common],
+      { env },
+    );
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain("at most one of --service-uri and --service-file");
 
     // without the token the node refuses, and the CLI says how to fix it
     const noToken = await wavs([

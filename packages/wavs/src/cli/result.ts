@@ -6,7 +6,7 @@ import {
   contractAddress,
   devServiceContracts,
 } from "../builder/context.js";
-import { readResult } from "../builder/example-contracts.js";
+import { readResult, type TriggerResult } from "../builder/example-contracts.js";
 import { WavsError } from "../internal/errors.js";
 import { printableUtf8, printJson } from "./output.js";
 
@@ -20,6 +20,11 @@ export function registerResult(program: Command): void {
     .option("--service <name>", "which `wavs dev` service (default: its first)")
     .option("--chain <key>", "chain key (default: from `wavs dev`)")
     .option("--home <dir>", "directory holding wavs.toml (chains)")
+    .option(
+      "--wait <seconds>",
+      "when there is no result yet, keep looking for up to this many seconds",
+      "0",
+    )
     .option("--json", "print one JSON object on stdout")
     .action(
       async (
@@ -29,6 +34,7 @@ export function registerResult(program: Command): void {
           service?: string;
           chain?: string;
           home?: string;
+          wait: string;
           json?: boolean;
         },
       ) => {
@@ -36,6 +42,12 @@ export function registerResult(program: Command): void {
           throw new WavsError(
             "WAVS_ERR_INPUT_INVALID",
             `<trigger-id>: expected an unsigned integer, found ${JSON.stringify(id)}`,
+          );
+        }
+        if (!/^\d{1,5}$/.test(flags.wait)) {
+          throw new WavsError(
+            "WAVS_ERR_INPUT_INVALID",
+            `--wait: expected a number of seconds, found ${JSON.stringify(flags.wait)}`,
           );
         }
         const ctx = builderContext(flags.home);
@@ -46,11 +58,10 @@ export function registerResult(program: Command): void {
           "submit (handler)",
         );
         const endpoint = chainOf(ctx, flags.chain);
-        const result = await readResult({
-          rpcUrl: endpoint.rpcUrl,
-          contract,
-          triggerId: BigInt(id),
-        });
+        const result = await readResultWaiting(
+          { rpcUrl: endpoint.rpcUrl, contract, triggerId: BigInt(id) },
+          Number(flags.wait) * 1000,
+        );
         const text = printableUtf8(hexToBytes(result.data));
         if (flags.json) {
           printJson({
@@ -76,4 +87,21 @@ export function registerResult(program: Command): void {
         );
       },
     );
+}
+
+/** Read a result; while the handler has none yet, look again until `waitMs` has passed. */
+async function readResultWaiting(
+  options: Parameters<typeof readResult>[0],
+  waitMs: number,
+): Promise<TriggerResult> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await readResult(options);
+    } catch (err) {
+      const missing = err instanceof WavsError && err.code === "WAVS_ERR_RESULT_NOT_FOUND";
+      if (!missing || Date.now() >= deadline) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

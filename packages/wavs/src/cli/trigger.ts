@@ -56,7 +56,11 @@ export function registerTrigger(program: Command): void {
             contract,
           });
         } else {
-          process.stdout.write(`trigger id: ${added.triggerId}\ntx hash: ${added.txHash}\n`);
+          // stdout is the id alone, so `ID=$(wavs trigger --input hi)` works; the rest is for humans
+          process.stdout.write(`${added.triggerId}\n`);
+          process.stderr.write(
+            `trigger ${added.triggerId} added on ${contract} (${endpoint.chain}, block ${added.blockNumber}, tx ${added.txHash})\n`,
+          );
         }
       },
     );
