@@ -84,16 +84,22 @@ export async function validateServiceDocument(
   if (errors.length > 0) return { valid: false, errors, warnings };
   const service = parseService(doc);
   const { config, file } = options.loaded;
+  const dev = options.devState;
   for (const { path, chain } of chainsUsed(service)) {
-    if (file === undefined) continue;
-    if (chainConfig(config, chain) === undefined && options.devState?.chain !== chain) {
+    if (chainConfig(config, chain) !== undefined || dev?.chain === chain) continue;
+    if (file !== undefined) {
       errors.push({
         path,
         message: `chain '${chain}' is not configured in ${file} (expected a [default.chains.${chain.replace(":", ".")}] table)`,
       });
+    } else if (dev) {
+      errors.push({
+        path,
+        message: `chain '${chain}' is not the \`wavs dev\` network's chain (${dev.chain}), and no wavs.toml configures it`,
+      });
     }
   }
-  if (file === undefined) {
+  if (file === undefined && !dev) {
     warnings.push({
       path: "",
       message: "no wavs.toml found (pass --home): chains were not checked against a config",

@@ -259,6 +259,31 @@ describe("wavs service", () => {
         message: expect.stringMatching(/'evm:31337' is not configured in .*wavs\.toml/),
       },
     ]);
+
+    // without wavs.toml, a `wavs dev` network's chain counts as configured (and no warning)
+    const devHome = join(dir, "dev-home");
+    mkdirSync(join(devHome, ".wavs-dev"), { recursive: true });
+    const devState = {
+      chain: "evm:31337",
+      rpc_url: "http://127.0.0.1:1",
+      service_manager: ADDRESS,
+      trigger: ADDRESS,
+      submit: ADDRESS,
+    };
+    writeFileSync(join(devHome, ".wavs-dev", "state.json"), JSON.stringify(devState));
+    const dev = await wavs(["service", "--file", file, "--home", devHome, "--json", "validate"]);
+    expect(JSON.parse(dev.stdout)).toEqual({ valid: true, errors: [], warnings: [] });
+    writeFileSync(
+      join(devHome, ".wavs-dev", "state.json"),
+      JSON.stringify({ ...devState, chain: "evm:1" }),
+    );
+    const other = await wavs(["service", "--file", file, "--home", devHome, "--json", "validate"]);
+    expect(JSON.parse(other.stdout).errors).toEqual([
+      {
+        path: "manager.evm.chain",
+        message: expect.stringContaining("not the `wavs dev` network's chain (evm:1)"),
+      },
+    ]);
   });
 });
 
