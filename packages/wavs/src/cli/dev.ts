@@ -1,7 +1,8 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
-import { type DemoResult, runDemo } from "../devnet/demo.js";
-import { type Devnet, MAX_DEV_OPERATORS, startDevnet } from "../devnet/devnet.js";
+import type { DemoResult } from "../devnet/demo.js";
+import type { Devnet } from "../devnet/devnet.js";
+import { MAX_DEV_OPERATORS } from "../devnet/limits.js";
 import { WavsError } from "../internal/errors.js";
 import { createProgress } from "../internal/progress.js";
 import { printJson } from "./output.js";
@@ -74,6 +75,8 @@ export function registerDev(program: Command): void {
       const home = flags.home ?? process.env.WAVS_HOME ?? process.cwd();
       const progress = createProgress(flags.json ? undefined : process.stderr);
       const started = Date.now();
+      // loaded here, not at the top: the other commands start faster without it
+      const { startDevnet } = await import("../devnet/devnet.js");
       const devnet = await startDevnet({
         home,
         operators,
@@ -88,6 +91,7 @@ export function registerDev(program: Command): void {
       if (flags.demo) {
         try {
           progress.update("demo: firing a trigger and waiting for the result on-chain");
+          const { runDemo } = await import("../devnet/demo.js");
           const result = await runDemo(devnet, {
             ...(flags.service === undefined ? {} : { service: flags.service }),
             ...(flags.input === undefined ? {} : { input: flags.input }),

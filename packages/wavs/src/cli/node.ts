@@ -3,7 +3,6 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { WavsError } from "../internal/errors.js";
 import { createLogger, type LogLevel } from "../internal/logger.js";
-import { createWavsNode } from "../node/wavs-node.js";
 import { reportError } from "./output.js";
 
 /** The version of the wavs package. */
@@ -46,6 +45,8 @@ export function registerNode(program: Command): void {
         return;
       }
       const logger = createLogger({ level: config.log_level as LogLevel });
+      // loaded here, not at the top: the other commands start faster without the node
+      const { createWavsNode } = await import("../node/wavs-node.js");
       const node = createWavsNode({ config, logger, version: wavsVersion(), hostEnv: env });
       let address: Awaited<ReturnType<typeof node.start>>;
       try {

@@ -44,6 +44,7 @@ import {
   devServiceJson,
 } from "./dev-services.js";
 import { type DevnetLayout, devnetLayout } from "./layout.js";
+import { MAX_DEV_OPERATORS } from "./limits.js";
 import { writeOperatorConfig } from "./operator-config.js";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.js";
 import { pickPorts } from "./ports.js";
@@ -90,8 +91,6 @@ export interface Devnet {
   stop(): Promise<void>;
 }
 
-/** Most operators `wavs dev` starts. */
-export const MAX_DEV_OPERATORS = 9;
 const QUORUM = { numerator: 2n, denominator: 3n };
 
 const silent: Progress = { update() {}, done() {} };
