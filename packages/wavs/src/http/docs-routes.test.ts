@@ -10,6 +10,7 @@ const ROUTES: [string, string][] = [
   ["post", "/services/signer"],
   ["get", "/services/{service_id}/executions"],
   ["get", "/services/{service_id}/submissions"],
+  ["get", "/services/{service_id}/aggregations"],
   ["get", "/health"],
   ["get", "/info"],
   ["get", "/config"],

@@ -1,4 +1,4 @@
-/** Recent executions and signed submissions of a service, newest first, paged by id. */
+/** Recent executions, signed submissions and aggregations of a service, newest first, paged by id. */
 import type { FastifyInstance } from "fastify";
 import type { NodeApi } from "./node-api.js";
 import { documented, errors, pageQuerySchema, parsePage, serviceIdSchema } from "./schemas.js";
@@ -65,13 +65,100 @@ const submissionSchema = {
   },
 } as const;
 
+const msSchema = { type: ["integer", "null"], description: "ms since the Unix epoch" } as const;
+
+const originProperties = {
+  origin: {
+    type: "string",
+    enum: ["local", "peer"],
+    description: "`local`: this node's own execution; `peer`: received from another operator",
+  },
+  peer_id: { type: ["string", "null"], description: "the peer's libp2p id when origin is peer" },
+} as const;
+
+const aggregationSchema = {
+  type: "object",
+  properties: {
+    id: { type: "integer" },
+    service_id: { type: "string" },
+    workflow_id: { type: "string" },
+    event_id: { type: "string" },
+    chain: { type: "string", description: "submit chain key, e.g. evm:31337" },
+    handler: { type: "string", description: "the service handler the result is submitted to" },
+    status: {
+      type: "string",
+      enum: ["collecting", "quorum", "failed", "burned"],
+      description:
+        "collecting: waiting for quorum; quorum: submitting; failed: the last attempt failed; burned: landed",
+    },
+    envelope_hash: { type: "string", description: "the envelope this record collects" },
+    signers: {
+      type: "array",
+      description: "signatures over that envelope, in order of arrival",
+      items: {
+        type: "object",
+        properties: {
+          signer: { type: "string" },
+          ...originProperties,
+          received_at: { type: "integer", description: "ms since the Unix epoch" },
+        },
+      },
+    },
+    quorum_reached_at: msSchema,
+    quorum_signers: { type: ["array", "null"], items: { type: "string" } },
+    designated_submitter: { type: ["string", "null"] },
+    landed_by: {
+      type: ["string", "null"],
+      enum: ["self", "other", null],
+      description: "self: this node's transaction landed it; other: another operator's did",
+    },
+    landed_tx_hash: { type: ["string", "null"] },
+    landed_block: { type: ["integer", "null"] },
+    landed_at: msSchema,
+    transaction: {
+      type: ["object", "null"],
+      description: "this node's own result transaction, if it sent or tried to send one",
+      properties: {
+        tx_hash: { type: ["string", "null"] },
+        hashes: { type: "array", items: { type: "string" } },
+        status: { type: "string", enum: ["queued", "sent", "mined", "failed"] },
+        receipt_status: { type: ["string", "null"] },
+        gas_used: { type: ["string", "null"] },
+        block_number: { type: ["integer", "null"] },
+        nonce: { type: ["integer", "null"] },
+        error: { type: ["string", "null"] },
+      },
+    },
+    disagreements: {
+      type: "array",
+      description: "valid submissions for the same event over a different envelope",
+      items: {
+        type: "object",
+        properties: {
+          signer: { type: "string" },
+          envelope_hash: { type: "string" },
+          ...originProperties,
+          received_at: { type: "integer", description: "ms since the Unix epoch" },
+        },
+      },
+    },
+    notes: {
+      type: "array",
+      items: { type: "string" },
+      description: "why it waits or failed",
+    },
+    created_at: { type: "integer", description: "ms since the Unix epoch" },
+    updated_at: { type: "integer", description: "ms since the Unix epoch" },
+  },
+} as const;
+
 /** `next_before` lets a client ask for the page after this one; null when this page is the last. */
 function page<T extends { id: number }>(records: T[], limit: number): number | null {
   const last = records.at(-1);
   return records.length >= limit && last !== undefined ? last.id : null;
 }
 
-/** Register the execution and submission history routes. */
+/** Register the execution, submission and aggregation history routes. */
 export function historyRoutes(app: FastifyInstance, api: NodeApi): void {
   const pageResponse = (key: string, item: object) => ({
     200: {
@@ -121,6 +208,25 @@ export function historyRoutes(app: FastifyInstance, api: NodeApi): void {
       const opts = parsePage(request.query);
       const submissions = await api.listSubmissions(request.params.service_id, opts);
       return { submissions, next_before: page(submissions, opts.limit) };
+    },
+  );
+
+  app.get<{ Params: { service_id: string }; Querystring: { limit?: string; before?: string } }>(
+    "/services/:service_id/aggregations",
+    {
+      schema: documented({
+        tags: TAGS,
+        summary:
+          "Recent aggregations of a service: signers, quorum, designated submitter, landing transaction, and why one waits or failed",
+        params: paramsSchema,
+        querystring: pageQuerySchema,
+        response: pageResponse("aggregations", aggregationSchema),
+      }),
+    },
+    async (request) => {
+      const opts = parsePage(request.query);
+      const aggregations = await api.listAggregations(request.params.service_id, opts);
+      return { aggregations, next_before: page(aggregations, opts.limit) };
     },
   );
 }

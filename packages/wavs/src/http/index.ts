@@ -1,8 +1,10 @@
 /** The node's HTTP API: the server, the NodeApi it calls, and the records it lists. */
 export type {
+  AggregationRecord,
   ExecutionRecord,
   FireTriggerRequest,
   NodeApi,
+  SignatureOrigin,
   SubmissionRecord,
 } from "./node-api.js";
 export {

@@ -48,6 +48,70 @@ export interface SubmissionRecord {
   status: string;
 }
 
+/** Where a signature came from: this node's own execution, or a peer (with its P2P id). */
+export interface SignatureOrigin {
+  origin: "local" | "peer";
+  /** The peer's libp2p id when `origin` is `peer`, else null. */
+  peer_id: string | null;
+}
+
+/**
+ * One event's aggregation towards one handler, as listed by
+ * GET /services/{service_id}/aggregations: who signed and when, quorum, the designated
+ * submitter, who landed it, and notes saying why it waits or failed.
+ */
+export interface AggregationRecord {
+  /** Increasing id; pass it as `before` to page back. */
+  id: number;
+  service_id: string;
+  workflow_id: string;
+  event_id: string;
+  /** Submit chain key, e.g. `evm:31337`. */
+  chain: string;
+  /** The service handler the result is submitted to (0x address). */
+  handler: string;
+  /** `collecting` (waiting for quorum), `quorum` (submitting), `failed` (last attempt failed), `burned` (landed). */
+  status: string;
+  /** keccak256(abi.encode(envelope)) of the envelope this record collects signatures for. */
+  envelope_hash: string;
+  /** Signatures over that envelope, in order of arrival. */
+  signers: ({ signer: string; received_at: number } & SignatureOrigin)[];
+  /** Milliseconds since the Unix epoch. */
+  quorum_reached_at: number | null;
+  /** The signers whose signatures reached quorum. */
+  quorum_signers: string[] | null;
+  /** The signer chosen to send the result transaction. */
+  designated_submitter: string | null;
+  /** `self` when this node's transaction landed it, `other` when another operator's did. */
+  landed_by: "self" | "other" | null;
+  /** The transaction that landed it, when this node knows it (always when `landed_by` is `self`). */
+  landed_tx_hash: string | null;
+  landed_block: number | null;
+  /** When this node learned that it landed (ms since the Unix epoch). */
+  landed_at: number | null;
+  /** This node's own result transaction, if it sent (or tried to send) one. */
+  transaction: {
+    tx_hash: string | null;
+    hashes: string[];
+    status: string;
+    receipt_status: string | null;
+    gas_used: string | null;
+    block_number: number | null;
+    nonce: number | null;
+    error: string | null;
+  } | null;
+  /** Valid submissions for the same event whose envelope differs: operators that disagree. */
+  disagreements: ({
+    signer: string;
+    envelope_hash: string;
+    received_at: number;
+  } & SignatureOrigin)[];
+  /** Why it waits or failed, newest knowledge first (empty when there is nothing to say). */
+  notes: string[];
+  created_at: number;
+  updated_at: number;
+}
+
 /** A /dev/triggers request after validation. */
 export interface FireTriggerRequest {
   serviceId: string;
@@ -99,5 +163,10 @@ export interface NodeApi {
     serviceId: string,
     opts: { limit: number; before?: number },
   ): Promise<SubmissionRecord[]>;
+  /** Newest first; only ids below `before` when given. WavsError with a 404 code when unknown. */
+  listAggregations(
+    serviceId: string,
+    opts: { limit: number; before?: number },
+  ): Promise<AggregationRecord[]>;
   p2pStatus(): Promise<unknown>;
 }

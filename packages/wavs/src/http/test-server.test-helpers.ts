@@ -15,7 +15,13 @@ import {
   serviceId,
   serviceManagerToJson,
 } from "../service/index.js";
-import type { ExecutionRecord, FireTriggerRequest, NodeApi, SubmissionRecord } from "./node-api.js";
+import type {
+  AggregationRecord,
+  ExecutionRecord,
+  FireTriggerRequest,
+  NodeApi,
+  SubmissionRecord,
+} from "./node-api.js";
 import { createHttpServer, type HttpServerConfig } from "./server.js";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -43,6 +49,7 @@ export class FakeNode implements NodeApi {
   readonly fired: FireTriggerRequest[] = [];
   readonly executions: ExecutionRecord[] = [];
   readonly submissions: SubmissionRecord[] = [];
+  readonly aggregations: AggregationRecord[] = [];
   chainHealth: Record<string, { ok: true } | { ok: false; error: string }> = {
     "evm:31337": { ok: true },
   };
@@ -215,6 +222,15 @@ export class FakeNode implements NodeApi {
     this.known(id);
     return this.submissions
       .filter((s) => s.service_id === id && (opts.before === undefined || s.id < opts.before))
+      .sort((a, b) => b.id - a.id)
+      .slice(0, opts.limit);
+  }
+
+  async listAggregations(id: string, opts: { limit: number; before?: number }) {
+    this.check();
+    this.known(id);
+    return this.aggregations
+      .filter((a) => a.service_id === id && (opts.before === undefined || a.id < opts.before))
       .sort((a, b) => b.id - a.id)
       .slice(0, opts.limit);
   }

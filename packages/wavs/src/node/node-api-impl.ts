@@ -1,8 +1,12 @@
 import { randomUUID } from "node:crypto";
+import type { AggregationRecord as StoredAggregation } from "../aggregator/index.js";
+import { redactUrlsInText } from "../config/redact.js";
 import type {
+  AggregationRecord,
   ExecutionRecord,
   FireTriggerRequest,
   NodeApi,
+  SignatureOrigin,
   SubmissionRecord,
 } from "../http/node-api.js";
 import { WavsError } from "../internal/errors.js";
@@ -33,10 +37,108 @@ function executionRecord(row: ExecutionRow): ExecutionRecord {
   };
 }
 
+/** `local` or `peer:<id>` (as the aggregator stores it) as the API shows it. */
+function signatureOrigin(stored: string): SignatureOrigin {
+  return stored.startsWith("peer:")
+    ? { origin: "peer", peer_id: stored.slice("peer:".length) }
+    : { origin: "local", peer_id: null };
+}
+
+/** A valid submission for an event whose envelope is not the one its record collects. */
+interface DissentRow {
+  signer: string;
+  envelope_hash: string;
+  origin: string;
+  received_at: number;
+}
+
+/** The aggregator's note for a dissenting signer (already covered by `disagreements`). */
+const DISSENT_NOTE = /^signer (0x[0-9a-fA-F]{40}) signed a different envelope/;
+
+/**
+ * Why an aggregation waits or failed, in the order to read them: operators that disagree (the
+ * usual reason quorum never comes), the latest quorum check or submission problem, this node's
+ * transaction trouble, and who is expected to land a result at quorum.
+ */
+function aggregationNotes(
+  r: StoredAggregation,
+  dissent: DissentRow[],
+  self: string | undefined,
+): string[] {
+  const notes = dissent.map(
+    (d) =>
+      `signer ${d.signer} signed a different envelope (${d.envelope_hash}) than ${r.envelope_hash}: the operators disagree and their signatures do not combine`,
+  );
+  const known = new Set(dissent.map((d) => d.signer.toLowerCase()));
+  const lastError = r.last_error;
+  const covered = lastError && known.has(DISSENT_NOTE.exec(lastError)?.[1]?.toLowerCase() ?? "");
+  if (lastError && !covered) notes.push(lastError);
+  const tx = r.transaction;
+  if (tx?.error && tx.status !== "mined") notes.push(`this node's transaction: ${tx.error}`);
+  if (r.status === "quorum" && tx === null && r.designated_submitter) {
+    notes.push(
+      self !== undefined && r.designated_submitter.toLowerCase() === self.toLowerCase()
+        ? "quorum reached: this node is the designated submitter"
+        : `quorum reached: waiting for the designated submitter ${r.designated_submitter} to land it`,
+    );
+  }
+  return notes.map(redactUrlsInText);
+}
+
+function aggregationRecord(
+  r: StoredAggregation,
+  dissent: DissentRow[],
+  self: string | undefined,
+): AggregationRecord {
+  const tx = r.transaction;
+  return {
+    id: r.id,
+    service_id: r.service_id,
+    workflow_id: r.workflow_id,
+    event_id: r.event_id,
+    chain: r.chain,
+    handler: r.handler,
+    status: r.status,
+    envelope_hash: r.envelope_hash,
+    signers: r.signers.map((s) => ({
+      signer: s.signer,
+      ...signatureOrigin(s.origin),
+      received_at: s.added_at,
+    })),
+    quorum_reached_at: r.quorum_reached_at,
+    quorum_signers: r.quorum_signers,
+    designated_submitter: r.designated_submitter,
+    landed_by: r.landed_by === "self" || r.landed_by === "other" ? r.landed_by : null,
+    landed_tx_hash: r.landed_tx_hash,
+    landed_block: r.landed_block,
+    landed_at: r.burned_at,
+    transaction: tx
+      ? { ...tx, error: tx.error === null ? null : redactUrlsInText(tx.error) }
+      : null,
+    disagreements: dissent.map((d) => ({
+      signer: d.signer,
+      envelope_hash: d.envelope_hash,
+      ...signatureOrigin(d.origin),
+      received_at: d.received_at,
+    })),
+    notes: aggregationNotes(r, dissent, self),
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+
 /** The node's implementation of what the HTTP API exposes. */
 export function createNodeApi(parts: NodeParts): NodeApi {
   const { registry, engine, dispatcher, executions, submissions, kv, triggers, version } = parts;
   const components = new ComponentStore(parts.db);
+  // The aggregator's record keeps one note per queue, which the next quorum re-check
+  // overwrites; whether operators disagree is read from the submissions it accepted, which keep
+  // every signer's envelope (aggregation_inputs, owned by store/aggregation-input-store.ts).
+  const dissentOf = parts.db.prepare<[string, string, string, string], DissentRow>(
+    `SELECT signer, envelope_hash, origin, received_at FROM aggregation_inputs
+       WHERE event_id = ? AND service_id = ? AND workflow_id = ? AND envelope_hash != ?
+       ORDER BY id`,
+  );
 
   function serviceOrThrow(serviceId: string) {
     const entry = registry.get(serviceId);
@@ -170,6 +272,24 @@ export function createNodeApi(parts: NodeParts): NodeApi {
         created_at: s.created_at,
         status: s.status,
       }));
+    },
+    async listAggregations(serviceId, opts) {
+      serviceOrThrow(serviceId);
+      let self: string | undefined;
+      try {
+        self = registry.signerAccount(serviceId).address;
+      } catch {
+        self = undefined;
+      }
+      return parts.aggregator
+        .listAggregations(serviceId, opts)
+        .map((r) =>
+          aggregationRecord(
+            r,
+            dissentOf.all(r.event_id, r.service_id, r.workflow_id, r.envelope_hash),
+            self,
+          ),
+        );
     },
     async p2pStatus() {
       return parts.p2p.status();

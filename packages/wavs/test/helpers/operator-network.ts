@@ -1,0 +1,359 @@
+/**
+ * Three operators of one service on loopback, for end-to-end tests: a real anvil with our
+ * contracts (a weight quorum, 2-of-3 by default), three real `wavs node` processes in P2P
+ * remote mode (each bootstraps to the two others), the service registered on every node, and
+ * every node's signing key registered with the service manager (weight 1 each).
+ *
+ * Each workflow gets its own trigger and submit contracts; its operator component is a
+ * TypeScript fixture, its aggregator aggregator-simple. With `rpcProxies`, each node reaches
+ * anvil only through its own JSON-RPC proxy (HTTP and WebSocket endpoints), which a test can
+ * tell to refuse transaction broadcasts.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type Anvil,
+  deployContract,
+  deployServiceSet,
+  registerOperator,
+  setServiceURI,
+  simpleSubmitAbi,
+  simpleSubmitBytecode,
+  simpleTriggerAbi,
+  simpleTriggerBytecode,
+  startAnvil,
+  waitForSuccess,
+} from "@wavs-ts/contracts";
+import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
+import { type Address, getAddress, type Hex, hexToBytes, toHex } from "viem";
+import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
+import type { AggregationRecord } from "../../src/http/node-api.js";
+import { api, freePort, TOKEN, uploadComponent, waitUntil } from "./node-network.js";
+import { type NodeProcess, startNodeProcess, writeConfig } from "./node-process.js";
+import { type RpcProxy, startRpcProxy } from "./rpc-proxy.js";
+
+/** topic0 of `NewTrigger(bytes)`. */
+export const NEW_TRIGGER_TOPIC =
+  "0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68";
+
+/** One operator: its node process, home, ports and keys. */
+export interface Operator {
+  index: number;
+  home: string;
+  port: number;
+  p2pPort: number;
+  /** The running node; undefined before the first start. */
+  node: NodeProcess | undefined;
+  /** Its own RPC proxy in front of anvil (with `rpcProxies`). */
+  proxy: RpcProxy | undefined;
+  /** The account its result transactions are sent from (`aggregator_evm_credential`). */
+  sender: Address;
+  /** Its signing key for the service. */
+  signer: Address;
+}
+
+/** What `startOperatorNetwork` builds. */
+export interface OperatorNetworkOptions {
+  /** Workflow id -> operator component fixture; default `{default: "square"}`. */
+  workflows?: Record<string, string>;
+  /** Quorum as numerator/denominator of the total weight; default 2/3. */
+  quorum?: { numerator: bigint; denominator: bigint };
+  /** Put a JSON-RPC proxy in front of anvil for each node. */
+  rpcProxies?: boolean;
+}
+
+/** A result transaction mined on a workflow's submit contract. */
+export interface ResultTransaction {
+  hash: Hex;
+  from: Address;
+  status: "success" | "reverted";
+  block: bigint;
+}
+
+/** The running network. */
+export interface OperatorNetwork {
+  anvil: Anvil;
+  ops: Operator[];
+  serviceId: string;
+  serviceManager: Address;
+  /** The trigger and submit contracts of a workflow. */
+  contracts(workflowId?: string): { trigger: Address; submit: Address };
+  /** Start (or restart) operator `i`'s node on its home; resolves once its HTTP API answers. */
+  start(i: number): Promise<void>;
+  /** Wait until every running node is connected to every other running node. */
+  waitForMesh(): Promise<void>;
+  /** `addTrigger(input)` on the workflow's trigger contract; returns the trigger id. */
+  trigger(input: string, workflowId?: string): Promise<bigint>;
+  /** The data stored by the workflow's submit contract for a trigger id, as text. */
+  resultFor(triggerId: bigint, workflowId?: string): Promise<string | undefined>;
+  /** Every transaction mined on the workflow's submit contract, with its receipt status. */
+  resultTransactions(workflowId?: string): Promise<ResultTransaction[]>;
+  /** GET /services/{service_id}/aggregations of operator `i`'s node. */
+  aggregations(i: number): Promise<AggregationRecord[]>;
+  /** Stop every node and proxy, remove the homes, stop anvil. */
+  close(): Promise<void>;
+}
+
+/** Whether operator `op`'s node process is running (started, not exited or killed). */
+export function isRunning(op: Operator): boolean {
+  return (
+    op.node !== undefined && op.node.child.exitCode === null && op.node.child.signalCode === null
+  );
+}
+
+function componentJson(digest: string, config: Record<string, string> = {}) {
+  return {
+    source: { digest },
+    permissions: {},
+    fuel_limit: null,
+    time_limit_seconds: null,
+    config,
+    env_keys: [],
+  };
+}
+
+/** Start anvil, the contracts, three nodes and the service; see the module comment. */
+export async function startOperatorNetwork(
+  options: OperatorNetworkOptions = {},
+): Promise<OperatorNetwork> {
+  const workflowFixtures = options.workflows ?? { default: "square" };
+  const anvil = await startAnvil();
+  const ops: Operator[] = [];
+  const homes: string[] = [];
+  const closeAll = async () => {
+    for (const op of ops) {
+      if (isRunning(op)) await op.node!.stop();
+      await op.proxy?.close();
+    }
+    for (const home of homes) rmSync(home, { recursive: true, force: true });
+    await anvil.stop();
+  };
+  try {
+    const admin = anvil.clients(0);
+    const set = await deployServiceSet(admin, {
+      quorumNumerator: options.quorum?.numerator ?? 2n,
+      quorumDenominator: options.quorum?.denominator ?? 3n,
+    });
+    const contracts = new Map<string, { trigger: Address; submit: Address }>();
+    for (const [i, workflowId] of Object.keys(workflowFixtures).entries()) {
+      contracts.set(
+        workflowId,
+        i === 0
+          ? { trigger: set.trigger, submit: set.submit }
+          : {
+              trigger: await deployContract(admin, simpleTriggerAbi, simpleTriggerBytecode, []),
+              submit: await deployContract(admin, simpleSubmitAbi, simpleSubmitBytecode, [
+                set.serviceManager,
+              ]),
+            },
+      );
+    }
+    const contractsOf = (workflowId = Object.keys(workflowFixtures)[0]!) => {
+      const c = contracts.get(workflowId);
+      if (!c) throw new Error(`no workflow ${workflowId}`);
+      return c;
+    };
+
+    const p2pPorts = [await freePort(), await freePort(), await freePort()];
+    for (let i = 0; i < 3; i++) {
+      const home = mkdtempSync(join(tmpdir(), `wavs-op${i}-`));
+      homes.push(home);
+      const proxy = options.rpcProxies ? await startRpcProxy(anvil.rpcUrl) : undefined;
+      // every operator knows the others' addresses, as operators of one service would
+      const bootstrap = p2pPorts
+        .filter((_, j) => j !== i)
+        .map((p) => `"/ip4/127.0.0.1/tcp/${p}"`)
+        .join(", ");
+      const credential = anvil.privateKeys[i + 1]!;
+      const endpoints = proxy
+        ? `http_endpoint = "${proxy.url}"\nws_endpoints = ["${proxy.wsUrl}"]`
+        : `http_endpoint = "${anvil.rpcUrl}"`;
+      writeConfig(
+        home,
+        `[default]
+data = "${join(home, "data")}"
+signing_mnemonic = "${generateMnemonic(english)}"
+aggregator_evm_credential = "${credential}"
+dev_endpoints_enabled = true
+bearer_token = "${TOKEN}"
+p2p = { remote = { listen_port = ${p2pPorts[i]}, bootstrap_nodes = [${bootstrap}] } }
+
+[default.chains.evm.31337]
+${endpoints}
+poll_interval_ms = 100
+`,
+      );
+      ops.push({
+        index: i,
+        home,
+        port: await freePort(),
+        p2pPort: p2pPorts[i]!,
+        node: undefined,
+        proxy,
+        sender: privateKeyToAccount(credential as Hex).address,
+        signer: "0x0000000000000000000000000000000000000000",
+      });
+    }
+    const start = async (i: number) => {
+      const op = ops[i]!;
+      op.node = await startNodeProcess(op.home, op.port);
+    };
+    for (let i = 0; i < 3; i++) await start(i);
+
+    const aggregatorFile = await buildFixture("aggregator-simple");
+    const workflows: Record<string, unknown> = {};
+    for (const [workflowId, fixture] of Object.entries(workflowFixtures)) {
+      const file = await buildFixture(fixture);
+      let operatorDigest = "";
+      let aggregatorDigest = "";
+      for (const op of ops) {
+        operatorDigest = await uploadComponent(op.node!.url, file);
+        aggregatorDigest = await uploadComponent(op.node!.url, aggregatorFile);
+      }
+      const { trigger, submit } = contractsOf(workflowId);
+      workflows[workflowId] = {
+        trigger: {
+          evm_contract_event: {
+            address: trigger,
+            chain: "evm:31337",
+            event_hash: NEW_TRIGGER_TOPIC,
+          },
+        },
+        component: componentJson(operatorDigest),
+        submit: {
+          aggregator: {
+            component: componentJson(aggregatorDigest, {
+              chain: "evm:31337",
+              service_handler: submit,
+            }),
+            signature_kind: { algorithm: "secp256k1", prefix: "eip191" },
+          },
+        },
+      };
+    }
+    const manager = { evm: { chain: "evm:31337", address: set.serviceManager } };
+    const service = { name: "three-operators", workflows, status: "active", manager };
+    const stored = await api(`${ops[0]!.node!.url}/dev/services`, "POST", service);
+    if (stored.status !== 200) throw new Error(`storing the service: ${stored.text}`);
+    const hash = (stored.json as { hash: string }).hash;
+    await setServiceURI(admin, set.serviceManager, `${ops[0]!.node!.url}/dev/services/${hash}`);
+    let serviceId = "";
+    for (const op of ops) {
+      const added = await api(`${op.node!.url}/services`, "POST", { service_manager: manager });
+      if (added.status !== 204) throw new Error(`registering the service: ${added.text}`);
+      const info = (await api(`${op.node!.url}/info`, "GET")).json as {
+        services: { service_id: string; signer: Address }[];
+      };
+      const entry = info.services[0]!;
+      serviceId = entry.service_id;
+      op.signer = getAddress(entry.signer);
+      await waitForSuccess(
+        admin,
+        await registerOperator(admin, set.serviceManager, {
+          operator: anvil.walletClient(op.index + 4).account.address,
+          signingKey: op.signer,
+          weight: 1n,
+        }),
+      );
+    }
+    // validate() reads weights at the previous block; anvil mines only on transactions
+    await anvil.mine(1);
+
+    const waitForMesh = async () => {
+      await waitUntil(
+        async () => {
+          const running = ops.filter(isRunning);
+          const peers = await Promise.all(
+            running.map(
+              async (op) =>
+                (
+                  (await api(`${op.node!.url}/p2p/status`, "GET")).json as {
+                    connected_peers: string[];
+                  }
+                ).connected_peers.length,
+            ),
+          );
+          return peers.every((n) => n >= running.length - 1) ? true : undefined;
+        },
+        "p2p mesh",
+        60_000,
+      );
+    };
+    await waitForMesh();
+
+    return {
+      anvil,
+      ops,
+      serviceId,
+      serviceManager: set.serviceManager,
+      contracts: contractsOf,
+      start,
+      waitForMesh,
+      async trigger(input, workflowId) {
+        const clients = anvil.clients(0);
+        const txHash = await clients.walletClient.writeContract({
+          address: contractsOf(workflowId).trigger,
+          abi: simpleTriggerAbi,
+          functionName: "addTrigger",
+          args: [toHex(input)],
+          account: clients.walletClient.account,
+          chain: clients.walletClient.chain,
+        });
+        const receipt = await waitForSuccess(clients, txHash);
+        const log = receipt.logs.find((l) => l.topics[0] === NEW_TRIGGER_TOPIC)!;
+        return decodeNewTriggerEvent(hexToBytes(log.data)).triggerId;
+      },
+      async resultFor(triggerId, workflowId) {
+        const client = anvil.publicClient();
+        const { submit } = contractsOf(workflowId);
+        const valid = await client.readContract({
+          address: submit,
+          abi: simpleSubmitAbi,
+          functionName: "isValidTriggerId",
+          args: [triggerId],
+        });
+        if (!valid) return undefined;
+        const data = (await client.readContract({
+          address: submit,
+          abi: simpleSubmitAbi,
+          functionName: "getDataWithId",
+          args: [triggerId],
+        })) as { data: Hex };
+        return Buffer.from(data.data.slice(2), "hex").toString();
+      },
+      async resultTransactions(workflowId) {
+        const client = anvil.publicClient();
+        const { submit } = contractsOf(workflowId);
+        const head = await client.getBlockNumber();
+        const out: ResultTransaction[] = [];
+        for (let b = 0n; b <= head; b++) {
+          const block = await client.getBlock({ blockNumber: b, includeTransactions: true });
+          for (const tx of block.transactions) {
+            if (tx.to?.toLowerCase() !== submit.toLowerCase()) continue;
+            const receipt = await client.getTransactionReceipt({ hash: tx.hash });
+            out.push({
+              hash: tx.hash,
+              from: getAddress(tx.from),
+              status: receipt.status,
+              block: b,
+            });
+          }
+        }
+        return out;
+      },
+      async aggregations(i) {
+        const res = await api(
+          `${ops[i]!.node!.url}/services/${serviceId}/aggregations?limit=1000`,
+          "GET",
+        );
+        if (res.status !== 200) throw new Error(`aggregations of node ${i}: ${res.text}`);
+        return (res.json as { aggregations: AggregationRecord[] }).aggregations;
+      },
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll().catch(() => undefined);
+    throw err;
+  }
+}
