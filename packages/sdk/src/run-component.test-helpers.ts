@@ -67,7 +67,7 @@ export async function loadComponent(
     ): Promise<Record<string, (...args: unknown[]) => unknown>>;
   };
   const exports = await mod.instantiate(
-    async (p) => WebAssembly.compile(await readFile(join(dir, p))),
+    async (p) => compileWasm(await readFile(join(dir, p))),
     imports,
   );
   return { exports, logs, close: () => rm(dir, { recursive: true, force: true }) };
@@ -79,4 +79,10 @@ export function rawAction(data: Uint8Array): unknown {
     config: { serviceId: "0".repeat(64), workflowId: "default", trigger: { tag: "manual" } },
     data: { tag: "raw", val: data },
   };
+}
+
+/** WebAssembly.compile, which @types/node does not declare. */
+function compileWasm(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  type Compile = { compile(b: Uint8Array): Promise<WebAssembly.Module> };
+  return (WebAssembly as unknown as Compile).compile(bytes);
 }

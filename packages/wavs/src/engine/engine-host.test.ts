@@ -149,9 +149,9 @@ describe("engine host imports with TypeScript components", () => {
   it.each([
     ["none", { kind: "none" as const }, "/", false],
     ["all", { kind: "all" as const }, "/", true],
-    ["only this host", "only-self", "/", true],
+    ["only this host", "only-self" as const, "/", true],
     ["only another host", { kind: "only" as const, hosts: ["example.com"] }, "/", false],
-    ["only this host, redirected elsewhere", "only-self", "/redirect", false],
+    ["only this host, redirected elsewhere", "only-self" as const, "/redirect", false],
   ])("HTTP with allowed_http_hosts %s", async (_name, policy, path, allowed) => {
     const http =
       policy === "only-self" ? { kind: "only" as const, hosts: [`127.0.0.1:${port}`] } : policy;

@@ -347,7 +347,10 @@ describe("trigger manager on anvil", () => {
             ["ok", { type: "cron", schedule: "* * * * * *" }],
             [
               "w1",
-              { ...spamTrigger("0x5FbDB2315678afecb367f032d93F642f64180aa3"), chain: "evm:5" },
+              {
+                ...spamTrigger("0x5FbDB2315678afecb367f032d93F642f64180aa3"),
+                chain: "evm:5",
+              } as Trigger,
             ],
           ]),
           true,

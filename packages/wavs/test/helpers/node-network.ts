@@ -66,7 +66,7 @@ export async function api(
   const headers: Record<string, string> = {};
   const token = options.token === undefined ? TOKEN : options.token;
   if (token) headers.authorization = `Bearer ${token}`;
-  let payload: BodyInit | undefined;
+  let payload: RequestInit["body"] | undefined;
   if (options.raw) {
     headers["content-type"] = "application/wasm";
     payload = Buffer.from(options.raw);

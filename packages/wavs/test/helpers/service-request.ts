@@ -27,7 +27,7 @@ export function serviceRunRequest(
 ): ExecRequest & { serviceIdHex: string; data: TriggerData } {
   const service = defaultExecService(digest, { config: options.config ?? {} });
   if (options.managerAddress && service.manager.type === "evm") {
-    service.manager = { ...service.manager, address: options.managerAddress };
+    service.manager = { ...service.manager, address: options.managerAddress as `0x${string}` };
   }
   const sid = serviceIdOf(service.manager);
   const workflow = service.workflows.get("default")!;
