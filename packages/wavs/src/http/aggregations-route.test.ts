@@ -237,5 +237,12 @@ describe("GET /services/{service_id}/aggregations (real node, real anvil)", () =
     const unknown = await get("", "0".repeat(64));
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.text).error.code).toBe("WAVS_ERR_SERVICE_NOT_FOUND");
+    // the other history routes of the real node answer the same way
+    for (const route of ["executions", "submissions"]) {
+      const res = await fetch(`${t.url}/services/${"0".repeat(64)}/${route}`);
+      expect(res.status, route).toBe(404);
+      const known = await fetch(`${t.url}/services/${svc.serviceId}/${route}`);
+      expect(known.status, route).toBe(200);
+    }
   });
 });

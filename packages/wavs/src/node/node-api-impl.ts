@@ -150,6 +150,13 @@ export function createNodeApi(parts: NodeParts): NodeApi {
     return entry;
   }
 
+  /** History rows, kept after an opt-out; 404 only when the service is unknown and has none. */
+  function history<T>(serviceId: string, opts: { before?: number | undefined }, rows: T[]): T[] {
+    // an empty later page of a known history is just the end of it
+    if (rows.length === 0 && opts.before === undefined) serviceOrThrow(serviceId);
+    return rows;
+  }
+
   return {
     async listServices() {
       const entries = registry.list();
@@ -258,38 +265,39 @@ export function createNodeApi(parts: NodeParts): NodeApi {
       );
     },
     async listExecutions(serviceId, opts) {
-      return executions.list(serviceId, opts.limit, opts.before).map(executionRecord);
+      return history(serviceId, opts, executions.list(serviceId, opts.limit, opts.before)).map(
+        executionRecord,
+      );
     },
     async listSubmissions(serviceId, opts): Promise<SubmissionRecord[]> {
-      return submissions.list(serviceId, opts.limit, opts.before).map((s) => ({
-        id: s.id,
-        service_id: s.service_id,
-        workflow_id: s.workflow_id,
-        event_id: s.event_id,
-        envelope_hash: s.envelope_hash,
-        signer: s.signer,
-        signature: s.signature,
-        created_at: s.created_at,
-        status: s.status,
-      }));
+      return history(serviceId, opts, submissions.list(serviceId, opts.limit, opts.before)).map(
+        (s) => ({
+          id: s.id,
+          service_id: s.service_id,
+          workflow_id: s.workflow_id,
+          event_id: s.event_id,
+          envelope_hash: s.envelope_hash,
+          signer: s.signer,
+          signature: s.signature,
+          created_at: s.created_at,
+          status: s.status,
+        }),
+      );
     },
     async listAggregations(serviceId, opts) {
-      serviceOrThrow(serviceId);
       let self: string | undefined;
       try {
         self = registry.signerAccount(serviceId).address;
       } catch {
         self = undefined;
       }
-      return parts.aggregator
-        .listAggregations(serviceId, opts)
-        .map((r) =>
-          aggregationRecord(
-            r,
-            dissentOf.all(r.event_id, r.service_id, r.workflow_id, r.envelope_hash),
-            self,
-          ),
-        );
+      return history(serviceId, opts, parts.aggregator.listAggregations(serviceId, opts)).map((r) =>
+        aggregationRecord(
+          r,
+          dissentOf.all(r.event_id, r.service_id, r.workflow_id, r.envelope_hash),
+          self,
+        ),
+      );
     },
     async p2pStatus() {
       return parts.p2p.status();
