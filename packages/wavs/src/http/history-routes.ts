@@ -175,58 +175,45 @@ export function historyRoutes(app: FastifyInstance, api: NodeApi): void {
     404: errors[404],
   });
 
-  app.get<{ Params: { service_id: string }; Querystring: { limit?: string; before?: string } }>(
-    "/services/:service_id/executions",
+  // one paged route per kind of history: same parameters, paging and errors
+  const routes = [
     {
-      schema: documented({
-        tags: TAGS,
-        summary: "Recent executions of a service (status, duration, logs, responses)",
-        params: paramsSchema,
-        querystring: pageQuerySchema,
-        response: pageResponse("executions", executionSchema),
-      }),
+      key: "executions",
+      summary: "Recent executions of a service (status, duration, logs, responses)",
+      item: executionSchema,
+      list: api.listExecutions.bind(api),
     },
-    async (request) => {
-      const opts = parsePage(request.query);
-      const executions = await api.listExecutions(request.params.service_id, opts);
-      return { executions, next_before: page(executions, opts.limit) };
-    },
-  );
-
-  app.get<{ Params: { service_id: string }; Querystring: { limit?: string; before?: string } }>(
-    "/services/:service_id/submissions",
     {
-      schema: documented({
-        tags: TAGS,
-        summary: "Recent signed submissions of a service",
-        params: paramsSchema,
-        querystring: pageQuerySchema,
-        response: pageResponse("submissions", submissionSchema),
-      }),
+      key: "submissions",
+      summary: "Recent signed submissions of a service",
+      item: submissionSchema,
+      list: api.listSubmissions.bind(api),
     },
-    async (request) => {
-      const opts = parsePage(request.query);
-      const submissions = await api.listSubmissions(request.params.service_id, opts);
-      return { submissions, next_before: page(submissions, opts.limit) };
-    },
-  );
-
-  app.get<{ Params: { service_id: string }; Querystring: { limit?: string; before?: string } }>(
-    "/services/:service_id/aggregations",
     {
-      schema: documented({
-        tags: TAGS,
-        summary:
-          "Recent aggregations of a service: signers, quorum, designated submitter, landing transaction, and why one waits or failed",
-        params: paramsSchema,
-        querystring: pageQuerySchema,
-        response: pageResponse("aggregations", aggregationSchema),
-      }),
+      key: "aggregations",
+      summary:
+        "Recent aggregations of a service: signers, quorum, designated submitter, landing transaction, and why one waits or failed",
+      item: aggregationSchema,
+      list: api.listAggregations.bind(api),
     },
-    async (request) => {
-      const opts = parsePage(request.query);
-      const aggregations = await api.listAggregations(request.params.service_id, opts);
-      return { aggregations, next_before: page(aggregations, opts.limit) };
-    },
-  );
+  ] as const;
+  for (const route of routes) {
+    app.get<{ Params: { service_id: string }; Querystring: { limit?: string; before?: string } }>(
+      `/services/:service_id/${route.key}`,
+      {
+        schema: documented({
+          tags: TAGS,
+          summary: route.summary,
+          params: paramsSchema,
+          querystring: pageQuerySchema,
+          response: pageResponse(route.key, route.item),
+        }),
+      },
+      async (request) => {
+        const opts = parsePage(request.query);
+        const records: { id: number }[] = await route.list(request.params.service_id, opts);
+        return { [route.key]: records, next_before: page(records, opts.limit) };
+      },
+    );
+  }
 }
