@@ -236,7 +236,8 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
     const before = (await transactionsTo(anvil, set2.submit)).length;
     await aggregator().submitSignedSubmission(fromA, { peer: "peer-a" });
     await aggregator().submitSignedSubmission(fromB, { peer: "peer-b" });
-    // this node did not sign: it is last in line (2 grace periods); the designated peer sends now
+    // this node did not sign: it is last in line (3 grace periods: peers A and B and itself are
+    // the operators it knows); the designated peer sends now
     await eventually(
       () =>
         records(s2.serviceId).find((r) => r.event_id === fromA.event_id)?.status === "quorum"

@@ -13,7 +13,7 @@
 import { EventEmitter } from "node:events";
 import { type Envelope, type EnvelopeSignature, iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
 import { type Address, encodeFunctionData, getAddress, type Hex } from "viem";
-import { toWitChainConfigs, type WavsConfig } from "../config/index.js";
+import { type AggregatorConfig, toWitChainConfigs, type WavsConfig } from "../config/index.js";
 import type { Engine } from "../engine/engine.js";
 import type { AggregatorAction } from "../engine/responses.js";
 import { WavsError } from "../internal/errors.js";
@@ -41,9 +41,12 @@ import { ChainClients } from "./chain-clients.js";
 import {
   AggregatorComponentDriver,
   type AggregatorInputSource,
+  type DriverOutcome,
   type TxResult,
 } from "./component-driver.js";
-import { designatedSubmitter, submitterRank } from "./designated-submitter.js";
+import { planSubmission, type SubmitterPlan } from "./designated-submitter.js";
+import { aggregatorCallKey, IdenticalInputs } from "./identical-inputs.js";
+import { KnownOperators } from "./known-operators.js";
 import { dryRunHandle } from "./landed-check.js";
 import { checkQuorum, currentSignatureData, errorLine, ManagerCache } from "./quorum-check.js";
 import { triggerLogPresence } from "./reorg-check.js";
@@ -55,7 +58,12 @@ import {
   type SubmissionVerdict,
 } from "./signed-submission.js";
 import { SignerRegistration } from "./signer-registration.js";
-import { TxManager, type TxManagerOptions, type TxOutcome } from "./tx-manager.js";
+import {
+  DEFAULT_TX_MANAGER_OPTIONS,
+  TxManager,
+  type TxManagerOptions,
+  type TxOutcome,
+} from "./tx-manager.js";
 import {
   type AggregatedWorkflow,
   refusalPenalises,
@@ -67,14 +75,30 @@ export interface AggregatorOptions {
   /** How long each non-designated operator waits (per rank) before taking over; default 15 s. */
   gracePeriodMs: number;
   /**
-   * After quorum, how long to keep collecting signatures before deciding who submits, so that
-   * operators decide on the same signer set (gossip delivers in well under this); default 1 s.
+   * How long the first signer of an event waits after quorum before sending when operators
+   * ranked ahead of it have not signed (they may be slow rather than down); default 1 s. The
+   * first operator in the order sends at quorum without waiting.
    */
   settleMs: number;
+  /** A signing key not seen sign for a service this long leaves the submitter order; default 1 h. */
+  operatorMemoryMs: number;
+  /**
+   * How long a queue's lone first signature waits for a second one before quorum is checked
+   * (the wait ends when one arrives); default 500 ms, 0 checks at once. Operators sign the same
+   * event within milliseconds of each other, so one check (and no "quorum not reached"
+   * callback) usually does. Not applied when this node knows no other operator of the service.
+   */
+  gatherMs: number;
   /** Finished queues and inputs are forgotten this long after their last change; default 48 h. */
   ttlMs: number;
-  /** Submissions processed at once (each costs an aggregator component run); default 2. */
+  /** Submissions processed at once (each costs an aggregator component run); default 16. */
   concurrency: number;
+  /**
+   * Run the aggregator component once for identical inputs (operators that agree) and reuse
+   * its actions for each agreeing signature; default true. Off for components whose
+   * `process-input` / `handle-timer-callback` depends on state or time (`identical-inputs.ts`).
+   */
+  reuseIdenticalInputs: boolean;
   /** Largest operator payload accepted; default 16 MiB (the dispatcher's limit). */
   maxPayloadBytes: number;
   /** Longest chain of timers started from one submission; default 32. */
@@ -93,8 +117,11 @@ export interface AggregatorOptions {
 export const DEFAULT_AGGREGATOR_OPTIONS: AggregatorOptions = {
   gracePeriodMs: 15_000,
   settleMs: 1_000,
+  operatorMemoryMs: 3600_000,
+  gatherMs: 500,
   ttlMs: 48 * 3600_000,
-  concurrency: 2,
+  concurrency: 16,
+  reuseIdenticalInputs: true,
   maxPayloadBytes: 16 << 20,
   maxTimerDepth: 32,
   timerRetryMs: 5_000,
@@ -102,6 +129,28 @@ export const DEFAULT_AGGREGATOR_OPTIONS: AggregatorOptions = {
   maxRechecks: 8,
   tx: {},
 };
+
+/** Aggregator options from the node config's `aggregator` table (wavs.toml, WAVS_AGGREGATOR). */
+export function aggregatorOptionsFromConfig(c: AggregatorConfig): Partial<AggregatorOptions> {
+  return {
+    gracePeriodMs: c.grace_period_ms,
+    settleMs: c.settle_ms,
+    operatorMemoryMs: c.operator_memory_ms,
+    gatherMs: c.gather_ms,
+    concurrency: c.concurrency,
+    reuseIdenticalInputs: c.reuse_identical_inputs,
+    recheckMs: c.recheck_ms,
+    maxRechecks: c.max_rechecks,
+    ttlMs: c.ttl_ms,
+    tx: {
+      pollMs: c.tx_poll_ms,
+      maxInFlight: c.tx_max_in_flight,
+      stuckAfterMs: c.tx_stuck_after_ms,
+      feeBumpPercent: c.tx_fee_bump_percent,
+      gasMarginPercent: c.tx_gas_margin_percent,
+    },
+  };
+}
 
 /** What the aggregator is built from. */
 export interface AggregatorDeps {
@@ -150,6 +199,10 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly scheduled = new Map<string, NodeJS.Timeout>();
   private readonly rechecks = new Map<number, number>();
+  private readonly operators: KnownOperators;
+  private readonly identical = new IdenticalInputs<DriverOutcome>(10 * 60_000);
+  /** Wakes an evaluation gathering signatures when another joins its queue. */
+  private readonly joinWaiters = new Map<number, () => void>();
   private sweeper: NodeJS.Timeout | undefined;
   private state: "new" | "started" | "stopped" = "new";
 
@@ -168,7 +221,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     this.txs = new AggregatorTxStore(db);
     this.nonces = new AggregatorNonceStore(db);
     this.chains = new ChainClients(deps.config, {
-      pollingIntervalMs: Math.min(1000, this.options.tx.pollMs ?? 1000),
+      pollingIntervalMs: this.options.tx.pollMs ?? DEFAULT_TX_MANAGER_OPTIONS.pollMs,
     });
     this.driver = new AggregatorComponentDriver({
       engine: deps.engine,
@@ -177,6 +230,14 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     });
     this.registration = new SignerRegistration(this.chains);
     this.account = aggregatorAccount(deps.config.aggregator_evm_credential);
+    this.operators = new KnownOperators(this.options.operatorMemoryMs, (serviceId, sinceMs) => {
+      // the window's first submissions and its last minute's: who signed long ago and lately
+      const rows = [
+        ...this.inputs.recent(serviceId, sinceMs, 5000),
+        ...this.inputs.recent(serviceId, Math.max(sinceMs, Date.now() - 60_000), 5000),
+      ];
+      return rows.map((r) => ({ signer: r.signer, at: r.received_at }));
+    });
   }
 
   /** Resume: unprocessed inputs, pending timers, queues at quorum, and transactions in flight. */
@@ -241,6 +302,11 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       verified = await verifySubmission(submission, {
         resolve: (s, w) => this.resolve(s, w),
         maxPayloadBytes: this.options.maxPayloadBytes,
+        // our own submissions were signed here a moment ago: no need to recover them
+        ownSigner:
+          origin === "local" && typeof submission?.service_id === "string"
+            ? this.selfSigner(submission.service_id)
+            : undefined,
       });
     } catch (err) {
       const reason = err instanceof WavsError ? err.message : errorLine(err);
@@ -278,6 +344,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       received_at: Date.now(),
     });
     if (inputId === undefined) return { verdict: "duplicate" };
+    this.operators.saw(verified.serviceId, verified.signer);
     if (origin === "local") this.emit("local-submission", submission);
     if (this.queues.hasBurned(verified.eventId, verified.envelopeHash)) {
       // the result already landed: a late signature changes nothing and costs no execution
@@ -373,7 +440,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       this.inputs.finish(inputId, "failed", "the service or workflow is no longer registered");
       return;
     }
-    const out = await this.driver.actions("process-input", src);
+    const out = await this.actions("process-input", row, src, 0);
     if (this.state !== "started") return;
     if (!out.ok) {
       this.inputs.finish(inputId, "failed", `${out.error.code}: ${out.error.message}`);
@@ -381,6 +448,24 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     await this.handleActions(row, src, out.actions, 0);
     this.inputs.finish(inputId, "processed");
+  }
+
+  /** The actions of an aggregator call, reused for identical inputs (see `identical-inputs.ts`). */
+  private actions(
+    fn: "process-input" | "handle-timer-callback",
+    row: AggregationInputRow,
+    src: AggregatorInputSource,
+    depth: number,
+  ): Promise<DriverOutcome> {
+    if (!this.options.reuseIdenticalInputs) return this.driver.actions(fn, src);
+    const component = src.workflow.submit.component;
+    const identity = `${component.source.digest}|${JSON.stringify([...component.config])}`;
+    const key = aggregatorCallKey(fn, depth, identity, row);
+    return this.identical.get(
+      key,
+      () => this.driver.actions(fn, src),
+      (out) => out.ok,
+    );
   }
 
   private async handleActions(
@@ -452,7 +537,60 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       return;
     }
     if (joined.kind === "burned") return;
-    await this.lock.run(`queue:${joined.q.id}`, () => this.checkQueue(joined.q.id, { row, src }));
+    this.joinWaiters.get(joined.q.id)?.();
+    await this.lock.run(`queue:${joined.q.id}`, () => this.evaluate(joined.q.id, { row, src }));
+  }
+
+  /**
+   * A signature joined (`trigger`), or a re-check is due. At quorum: plan the submission again
+   * (a signature may change who submits). Before: check quorum. Under the queue's lock.
+   */
+  private async evaluate(
+    queueId: number,
+    trigger?: { row: AggregationInputRow; src: AggregatorInputSource },
+  ): Promise<void> {
+    const q = this.queues.get(queueId);
+    if (!q || q.status === "burned" || this.state !== "started") return;
+    if (q.status === "quorum") {
+      this.scheduleSubmission(q.id);
+      return;
+    }
+    // let submissions whose component run finished at the same moment join before looking:
+    // one check then sees them all (and no "quorum not reached" callback is needed)
+    await new Promise((r) => setImmediate(r));
+    if (trigger && this.options.gatherMs > 0 && this.signatures.list(q.id).length === 1) {
+      const others = this.operators
+        .list(q.service_id)
+        .filter((s) => s !== getAddress(trigger.row.signer));
+      if (others.length > 0) await this.gather(q.id, this.options.gatherMs);
+    }
+    await this.checkQueue(q.id, trigger);
+  }
+
+  /** Wait until another signature joins the queue, or `ms` passed. */
+  private gather(queueId: number, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.joinWaiters.get(queueId) === done) this.joinWaiters.delete(queueId);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.joinWaiters.set(queueId, done);
+    });
+  }
+
+  /**
+   * When a plan's turn comes: at once for the first operator in the order, the settle window or
+   * `rank` grace periods after quorum for the others.
+   */
+  private dueOf(q: QuorumQueueRow, plan: SubmitterPlan): number {
+    if (plan.kind === "send") return 0;
+    const reached = q.quorum_reached_at ?? Date.now();
+    return (
+      reached +
+      (plan.kind === "settle" ? this.options.settleMs : plan.rank * this.options.gracePeriodMs)
+    );
   }
 
   /**
@@ -498,11 +636,20 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     this.rechecks.delete(q.id);
     const signers = outcome.signatureData.signers;
-    const designated = designatedSubmitter(q.event_id as Hex, signers);
+    const plan = this.planFor(q);
+    const designated = plan.designated ?? signers[0]!;
     const inputId = trigger?.row.id ?? signatures[signatures.length - 1]?.input_id ?? 0;
     if (!this.queues.markQuorum(q.id, { inputId, signers, at: Date.now(), designated })) return;
     this.log.info(
-      { queue_id: q.id, event_id: q.event_id, signers: signers.length, designated },
+      {
+        queue_id: q.id,
+        event_id: q.event_id,
+        signers: signers.length,
+        designated,
+        plan: plan.kind,
+        rank: plan.rank,
+        since_first_signature_ms: Date.now() - (signatures[0]?.added_at ?? Date.now()),
+      },
       "quorum reached",
     );
     this.scheduleSubmission(q.id);
@@ -517,7 +664,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     this.rechecks.set(queueId, attempt);
     const delay = Math.min(60_000, this.options.recheckMs * 2 ** attempt);
     this.schedule(`recheck:${queueId}`, Date.now() + delay, () =>
-      this.lock.run(`queue:${queueId}`, () => this.checkQueue(queueId)),
+      this.lock.run(`queue:${queueId}`, () => this.evaluate(queueId)),
     );
   }
 
@@ -535,7 +682,21 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
   }
 
-  /** Send now when this node is the designated submitter, else take over after its grace. */
+  /** Who submits this queue's result, from every operator known for the service. */
+  private planFor(q: QuorumQueueRow): SubmitterPlan {
+    return planSubmission({
+      eventId: q.event_id as Hex,
+      operators: this.operators.list(q.service_id),
+      signers: this.signatures.list(q.id).map((s) => s.signer as Address),
+      self: this.selfSigner(q.service_id),
+    });
+  }
+
+  /**
+   * Send now when this node is first in the submitter order; after the settle window when it is
+   * the first signer but operators ranked ahead have not signed; otherwise take over after its
+   * grace periods if the result has not landed. Planned again whenever a signature joins.
+   */
   private scheduleSubmission(queueId: number): void {
     const q = this.queues.get(queueId);
     if (q?.status !== "quorum" || this.state !== "started") return;
@@ -548,24 +709,26 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
         return;
       }
     }
-    const reached = q.quorum_reached_at ?? Date.now();
-    const settled = reached + this.options.settleMs;
-    if (Date.now() < settled) {
-      // decide on the signatures gathered by then, which every operator will have seen too
-      this.schedule(`settle:${q.id}`, settled, async () => this.scheduleSubmission(q.id));
-      return;
-    }
-    // every signature of the queue (also those that arrived after quorum), not the snapshot
-    const signers = this.signaturesOf(q.id).map((s) => s.signer);
-    const rank = submitterRank(q.event_id as Hex, signers, this.selfSigner(q.service_id));
-    if (rank === 0) {
+    const key = `submit:${q.id}`;
+    const plan = this.planFor(q);
+    const due = this.dueOf(q, plan);
+    if (plan.kind !== "takeover" && Date.now() >= due) {
+      this.unschedule(key);
       void this.track(this.lock.run(`queue:${q.id}`, () => this.send(q.id)));
       return;
     }
-    const due = settled + rank * this.options.gracePeriodMs;
-    this.schedule(`takeover:${q.id}`, due, () =>
-      this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
-    );
+    if (plan.kind === "settle") {
+      // planned again then: a signature of an operator ranked ahead may have arrived
+      this.schedule(key, due, async () => this.scheduleSubmission(q.id));
+      return;
+    }
+    this.schedule(key, due, () => this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)));
+  }
+
+  private unschedule(key: string): void {
+    const timer = this.scheduled.get(key);
+    if (timer) clearTimeout(timer);
+    this.scheduled.delete(key);
   }
 
   private schedule(key: string, due: number, fn: () => Promise<void>): void {
@@ -767,7 +930,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       this.scheduleTimer(timerId, Date.now() + this.options.timerRetryMs);
       return;
     }
-    const out = await this.driver.actions("handle-timer-callback", src);
+    const out = await this.actions("handle-timer-callback", row, src, timer.depth);
     if (this.state !== "started") return;
     if (!out.ok) {
       this.timers.finish(timerId, "fired", `${out.error.code}: ${out.error.message}`);

@@ -1,44 +1,71 @@
 /**
  * One designated submitter per event (spec: signing.md, "ours"): every operator computes the
- * same choice from the event id and the signer set, so only one sends the transaction. The
- * others take over in a fixed order, each one grace period after the previous, so a crashed
- * submitter costs one grace period and not N duplicate transactions.
+ * same choice from the event id, so only one sends the transaction, and it can send the moment
+ * it sees quorum. The others take over in a fixed order, each one grace period after the
+ * previous, so a crashed submitter costs one grace period and not N duplicate transactions.
  *
- * The order is rendezvous hashing: signers sorted by keccak256(eventId ‖ signer). Unlike an
- * index modulo the signer count, adding or missing a signer does not reshuffle everyone, so
- * two operators that saw different subsets of the signatures mostly still agree, and they
- * agree exactly once both have seen the same set.
+ * The order ranks every operator this node knows for the service (signing keys seen recently,
+ * plus its own and this event's signers) by keccak256(eventId ‖ signer): rendezvous hashing, so
+ * an operator missing from one node's view does not reshuffle the others. The designated
+ * submitter is the first operator in that order who signed the event:
+ *
+ * - first in the order and signed: send at quorum, without waiting (the happy path);
+ * - signed, but operators ranked ahead have not (yet): they may be down or merely slow, so send
+ *   after a short settle window, unless one of their signatures arrives meanwhile;
+ * - an operator ranked ahead signed (it will send), or this node did not sign: wait `rank`
+ *   grace periods, then check whether the result landed and take over if not.
+ *
+ * Operators agree as soon as they have seen the same signatures of the operators ahead; a
+ * disagreement (a signature that took longer than the settle window) costs a duplicate attempt
+ * that the handler refuses (`already handled`), never a second result.
  */
 import { type Address, concat, getAddress, type Hex, keccak256 } from "viem";
 
-/** Signers in submission order for one event: the designated submitter first. */
-export function submissionOrder(eventId: Hex, signers: readonly Address[]): Address[] {
-  const weight = (s: Address) => BigInt(keccak256(concat([eventId, getAddress(s)])));
-  return [...signers].sort((a, b) => {
-    const wa = weight(a);
-    const wb = weight(b);
+/** Operators in submission order for one event: the first that signed is the submitter. */
+export function submissionOrder(eventId: Hex, operators: readonly Address[]): Address[] {
+  const unique = [...new Set(operators.map((s) => getAddress(s)))];
+  const weight = new Map(unique.map((s) => [s, BigInt(keccak256(concat([eventId, s])))]));
+  return unique.sort((a, b) => {
+    const wa = weight.get(a)!;
+    const wb = weight.get(b)!;
     return wa < wb ? -1 : wa > wb ? 1 : 0;
   });
 }
 
-/** The designated submitter among signers. */
-export function designatedSubmitter(eventId: Hex, signers: readonly Address[]): Address {
-  const first = submissionOrder(eventId, signers)[0];
-  if (first === undefined) throw new Error("designatedSubmitter: no signers");
-  return first;
-}
+/** What this node does once a queue reached quorum. */
+export type SubmitterPlan =
+  /** This node is first in the order: send now. */
+  | { kind: "send"; rank: 0; designated: Address }
+  /** This node is the first signer, but operators ranked ahead have not signed: send after the settle window. */
+  | { kind: "settle"; rank: number; designated: Address }
+  /** Someone ahead signed (`designated` sends), or this node did not sign: take over after `rank` grace periods. */
+  | { kind: "takeover"; rank: number; designated: Address | undefined };
 
 /**
- * How many grace periods `self` waits before sending: 0 for the designated submitter, k for
- * the k-th one after it, and the signer count when `self` did not sign (the last resort).
+ * The plan of `self` for one event. `operators`: every signing key known for the service;
+ * `signers`: those whose signature for this event the queue holds. Both may include `self`.
+ * A node that did not sign (or has no key) ranks after everyone.
  */
-export function submitterRank(
-  eventId: Hex,
-  signers: readonly Address[],
-  self: Address | undefined,
-): number {
-  const order = submissionOrder(eventId, signers);
-  if (self === undefined) return order.length;
-  const at = order.findIndex((s) => getAddress(s) === getAddress(self));
-  return at < 0 ? order.length : at;
+export function planSubmission(args: {
+  eventId: Hex;
+  operators: readonly Address[];
+  signers: readonly Address[];
+  self: Address | undefined;
+}): SubmitterPlan {
+  const signed = new Set(args.signers.map((s) => getAddress(s)));
+  const self = args.self === undefined ? undefined : getAddress(args.self);
+  const order = submissionOrder(args.eventId, [
+    ...args.operators,
+    ...args.signers,
+    ...(self ? [self] : []),
+  ]);
+  const designated = order.find((s) => signed.has(s));
+  if (self === undefined || !signed.has(self)) {
+    return { kind: "takeover", rank: order.length, designated };
+  }
+  const rank = order.indexOf(self);
+  if (designated !== self) return { kind: "takeover", rank, designated };
+  return rank === 0
+    ? { kind: "send", rank: 0, designated: self }
+    : { kind: "settle", rank, designated: self };
 }

@@ -5,6 +5,7 @@ export {
   type AggregatorDeps,
   type AggregatorEvents,
   type AggregatorOptions,
+  aggregatorOptionsFromConfig,
   DEFAULT_AGGREGATOR_OPTIONS,
 } from "./aggregator.js";
 export {

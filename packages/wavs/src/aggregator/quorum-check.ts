@@ -58,12 +58,17 @@ export class ManagerCache {
   }
 }
 
-/** Signature data over the latest block minus one, the block `validate` reads weights at. */
+/**
+ * Signature data over the latest block minus one, the block `validate` reads weights at. The
+ * latest block number is shared for 250 ms by every check and send of the chain (one
+ * `eth_blockNumber` instead of one per event): an older reference block is still final, so
+ * `validate` accepts it.
+ */
 export async function currentSignatureData(
   client: PublicClient,
   signatures: readonly EnvelopeSignature[],
 ): Promise<SignatureData> {
-  const block = await client.getBlockNumber({ cacheTime: 0 });
+  const block = await client.getBlockNumber({ cacheTime: 250 });
   return buildSignatureData(signatures, block > 0n ? block - 1n : 0n);
 }
 

@@ -2,13 +2,17 @@
  * The transaction manager of one chain and one sending account (`aggregator_evm_credential`).
  * The reference kept nonces and retries in memory and wedged; here every transaction is a row
  * (queued -> sent -> mined | failed) and the next nonce is persisted, so a restart resumes
- * exactly where it was. Sends on a chain are serialised by one loop:
+ * exactly where it was. Sends on a chain are serialised by one loop, with nonces pipelined:
  *
- * - queued transactions go out oldest first: gas = estimate + 25 %, legacy gas price (the
- *   component's `gas-price` when it gave one, else `eth_gasPrice`), the row is marked sent
- *   with its hash *before* the broadcast, so a crash in between is recovered by re-broadcast;
- * - sent transactions are polled for receipts (recorded: hash, status, gas used, block);
- *   one not mined after `stuckAfterMs` is re-signed with the same nonce and a fee bump;
+ * - queued transactions go out oldest first, up to `maxInFlight` sent and not yet mined: the
+ *   gas of a batch is estimated concurrently (estimate + 25 %), with one legacy gas price (the
+ *   component's `gas-price` when it gave one, else `eth_gasPrice`); then, in order, each takes
+ *   the next nonce and the row is marked sent with its hash *before* the broadcast, so a crash
+ *   in between is recovered by re-broadcast;
+ * - sent transactions are looked for every `pollMs`: one `eth_getTransactionCount` says which
+ *   nonces are used, and only those get their receipt fetched (recorded: hash, status, gas
+ *   used, block); one not mined after `stuckAfterMs` is re-signed with the same nonce and a
+ *   fee bump;
  * - "nonce too low/high" and "replacement underpriced" resync the nonce from the chain;
  * - an account without funds keeps its transactions queued and retries with backoff: they
  *   land once it is funded, without a restart;
@@ -40,8 +44,10 @@ export type TxOutcome =
 
 /** Tuning of the transaction manager. */
 export interface TxManagerOptions {
-  /** Receipt polling and loop interval; default 1000 ms. */
+  /** Receipt polling and loop interval; default 250 ms (a new transaction wakes the loop at once). */
   pollMs: number;
+  /** Transactions sent and not yet mined at most (pipelined nonces); default 64. */
+  maxInFlight: number;
   /** A sent transaction not mined after this long is re-sent with a fee bump; default 30 s. */
   stuckAfterMs: number;
   /** Fee bump for a stuck transaction, percent; default 25 (nodes need at least 10). */
@@ -56,7 +62,8 @@ export interface TxManagerOptions {
 
 /** Defaults of {@link TxManagerOptions}. */
 export const DEFAULT_TX_MANAGER_OPTIONS: TxManagerOptions = {
-  pollMs: 1000,
+  pollMs: 250,
+  maxInFlight: 64,
   stuckAfterMs: 30_000,
   feeBumpPercent: 25,
   gasMarginPercent: 25,
@@ -65,6 +72,33 @@ export const DEFAULT_TX_MANAGER_OPTIONS: TxManagerOptions = {
 };
 
 type SendErrorKind = "funds" | "nonce" | "known" | "other";
+
+/** Transactions estimated at once. */
+const SEND_BATCH = 16;
+/** Receipt lookups at once. */
+const RECEIPT_CONCURRENCY = 8;
+
+type Settled<T> = { ok: true; value: T } | { ok: false; err: unknown };
+
+function attempt<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true, value }),
+    (err: unknown) => ({ ok: false, err }),
+  );
+}
+
+/** Run `fn` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 /** Every message of an error and its causes, for classification. */
 function errorText(err: unknown): string {
@@ -122,8 +156,12 @@ export class TxManager {
   private loopDone: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private resyncNonce = true;
+  /** Work arrived during a step: run the next one without waiting. */
+  private dirty = false;
   /** Rounds a sent transaction's nonce was seen used with none of its hashes mined. */
   private readonly orphanRounds = new Map<number, number>();
+  /** When receipts were last looked for: every `pollMs`, however often new work wakes the loop. */
+  private receiptsAt = 0;
 
   constructor(
     private readonly deps: {
@@ -166,21 +204,25 @@ export class TxManager {
       gasPrice: req.gasPrice,
       ref: req.ref,
     });
+    this.dirty = true;
     this.wakeUp?.();
     return id;
   }
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
+      this.dirty = false;
       try {
         await this.tick();
       } catch (err) {
+        this.dirty = false;
         this.deps.logger.warn(
           { chain: this.deps.chain, err: errorLine(err) },
           "transaction loop step failed",
         );
       }
       if (this.stopped) break;
+      if (this.dirty) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, this.options.pollMs);
         function done() {
@@ -195,15 +237,78 @@ export class TxManager {
 
   private async tick(): Promise<void> {
     const open = this.deps.txs.open(this.deps.chain, this.from);
-    for (const row of open) {
-      if (this.stopped) return;
-      if (row.status === "sent") await this.checkSent(row);
+    const sent = open.filter((row) => row.status === "sent");
+    let pending = sent.length;
+    if (sent.length > 0 && Date.now() - this.receiptsAt >= this.options.pollMs) {
+      this.receiptsAt = Date.now();
+      pending = await this.checkSentRows(sent);
     }
+    if (this.stopped) return;
+    // strict order: a head waiting for funds holds the rest back, as the chain would
+    const ready: AggregatorTxRow[] = [];
+    const room = Math.min(SEND_BATCH, this.options.maxInFlight - pending);
     for (const row of open) {
-      if (this.stopped || row.status !== "queued") continue;
-      // strict order: a head waiting for funds holds the rest back, as the chain would
-      if (row.next_attempt_at > Date.now()) return;
-      if (!(await this.send(row))) return;
+      if (row.status !== "queued") continue;
+      if (row.next_attempt_at > Date.now() || ready.length >= room) break;
+      ready.push(row);
+    }
+    if (ready.length === 0) return;
+    await this.sendBatch(ready);
+    // more queued than one batch: go on without waiting
+    if (open.filter((row) => row.status === "queued").length > ready.length) this.dirty = true;
+  }
+
+  /**
+   * Look for receipts of sent transactions; returns how many are still waiting. One
+   * `eth_getTransactionCount(latest)` says which nonces are used: only those transactions have
+   * a receipt to fetch; the others are only looked at once they count as stuck.
+   */
+  private async checkSentRows(rows: readonly AggregatorTxRow[]): Promise<number> {
+    const used = await this.deps.client
+      .getTransactionCount({ address: this.from, blockTag: "latest" })
+      .catch(() => undefined);
+    const now = Date.now();
+    const due = rows.filter(
+      (row) =>
+        used === undefined ||
+        row.nonce === null ||
+        row.nonce < used ||
+        (row.sent_at !== null && now - row.sent_at >= this.options.stuckAfterMs),
+    );
+    let settled = 0;
+    await eachLimited(due, RECEIPT_CONCURRENCY, async (row) => {
+      if (!this.stopped && (await this.checkSent(row))) settled++;
+    });
+    return rows.length - settled;
+  }
+
+  /**
+   * Estimate a batch of queued transactions concurrently, and send each, in order, as soon as
+   * its estimate (and those before it) are in: the time between a dry run and its broadcast
+   * stays short.
+   */
+  private async sendBatch(rows: readonly AggregatorTxRow[]): Promise<void> {
+    const { client } = this.deps;
+    const estimates = rows.map((row) =>
+      attempt(
+        client.estimateGas({
+          account: this.from,
+          to: row.to_address as Address,
+          data: row.data_hex as Hex,
+        }),
+      ),
+    );
+    const gasPrice = rows.some((row) => row.gas_price_override === null)
+      ? attempt(client.getGasPrice())
+      : Promise.resolve(undefined);
+    try {
+      for (const [i, row] of rows.entries()) {
+        if (this.stopped) return;
+        if (!(await this.send(row, await estimates[i]!, await gasPrice))) return;
+      }
+    } finally {
+      // the estimates not used settle quietly
+      await Promise.all(estimates);
     }
   }
 
@@ -228,18 +333,22 @@ export class TxManager {
     return next;
   }
 
-  /** Send a queued transaction; false when the queue should wait (funds, RPC trouble). */
-  private async send(row: AggregatorTxRow): Promise<boolean> {
-    const { client, logger, chain } = this.deps;
+  /**
+   * Send a queued transaction with its gas estimate (and the batch's gas price); false when the
+   * queue should wait (funds, RPC trouble).
+   */
+  private async send(
+    row: AggregatorTxRow,
+    estimate: Settled<bigint>,
+    batchGasPrice: Settled<bigint> | undefined,
+  ): Promise<boolean> {
+    const { logger, chain } = this.deps;
     const log = logger.child({ chain, tx_id: row.id, ref: row.ref });
     let gas: bigint;
-    try {
-      gas = await client.estimateGas({
-        account: this.from,
-        to: row.to_address as Address,
-        data: row.data_hex as Hex,
-      });
-    } catch (err) {
+    if (estimate.ok) {
+      gas = estimate.value;
+    } else {
+      const err = estimate.err;
       const kind = classifySendError(err);
       if (kind === "funds" || !isRevert(err)) {
         const wait = this.backoff(row.attempts);
@@ -262,10 +371,9 @@ export class TxManager {
     let gasPrice: bigint;
     let raw: Hex;
     try {
-      gasPrice =
-        row.gas_price_override !== null
-          ? BigInt(row.gas_price_override)
-          : await client.getGasPrice();
+      if (row.gas_price_override !== null) gasPrice = BigInt(row.gas_price_override);
+      else if (batchGasPrice?.ok) gasPrice = batchGasPrice.value;
+      else throw batchGasPrice?.err ?? new Error("no gas price");
       nonce = await this.nextNonce();
       raw = await this.sign(row, nonce, gasLimit, gasPrice);
     } catch (err) {
@@ -284,7 +392,7 @@ export class TxManager {
       this.deps.nonces.set(chain, this.from, nonce + 1);
     })();
     try {
-      await client.sendRawTransaction({ serializedTransaction: raw });
+      await this.deps.client.sendRawTransaction({ serializedTransaction: raw });
       log.info(
         { tx_hash: hash, nonce, gas_limit: gasLimit.toString(), gas_price: gasPrice.toString() },
         "transaction sent",
@@ -327,7 +435,8 @@ export class TxManager {
     })();
   }
 
-  private async checkSent(row: AggregatorTxRow): Promise<void> {
+  /** Look for the receipt of a sent transaction (bump it when stuck); true once it is settled. */
+  private async checkSent(row: AggregatorTxRow): Promise<boolean> {
     const { client, logger, chain } = this.deps;
     for (const hash of [...row.hashes].reverse()) {
       let receipt: Awaited<ReturnType<PublicClient["getTransactionReceipt"]>> | undefined;
@@ -363,26 +472,29 @@ export class TxManager {
           "transaction mined",
         );
         this.settle(row.id, outcome);
-        return;
+        return true;
       }
     }
-    if (row.sent_at === null || Date.now() - row.sent_at < this.options.stuckAfterMs) return;
+    if (row.sent_at === null || Date.now() - row.sent_at < this.options.stuckAfterMs) return false;
     const nonce = row.nonce!;
     const used = await client.getTransactionCount({ address: this.from, blockTag: "latest" });
     if (used > nonce) {
       // the nonce is taken but none of our hashes has a receipt: someone else used the
       // account; a few rounds of grace for a lagging node, then give up on this one
+      // (about 3 s of rounds)
       const rounds = (this.orphanRounds.get(row.id) ?? 0) + 1;
       this.orphanRounds.set(row.id, rounds);
-      if (rounds >= 3) {
+      if (rounds >= Math.max(3, Math.ceil(3000 / this.options.pollMs))) {
         this.orphanRounds.delete(row.id);
         const reason = `nonce ${nonce} was used by another transaction of ${this.from}`;
         this.deps.txs.markFailed(row.id, reason);
         this.settle(row.id, { kind: "failed", reason, alreadyHandled: false });
+        return true;
       }
-      return;
+      return false;
     }
     await this.bump(row);
+    return false;
   }
 
   /** Re-sign a stuck transaction with the same nonce and a higher gas price. */

@@ -1,11 +1,23 @@
 /**
  * `npm run bench:e2e`: three operator nodes (real `wavs node` processes, P2P on loopback) with
- * a 2-of-3 quorum and the square example component: latency from the trigger transaction
- * being mined to the result transaction being mined at a steady 20 events/s, sustained
- * events/s for a burst, and result transactions per event. Ends with one JSON line.
+ * a 2-of-3 quorum, the square example component and the aggregator-simple aggregator, on
+ * anvil (automine): latency from the trigger transaction being mined to the result transaction
+ * being mined at a steady 20 events/s, sustained events/s for a burst, and result transactions
+ * per event (every result's data is checked too). Ends with one JSON line.
+ *
+ * Both ends are observed the way a dApp would: one `eth_subscribe("logs")` on the trigger and
+ * submit contracts, time taken when each log arrives. Trigger transactions are signed here
+ * with our own nonces and sent without waiting for receipts. Twenty warm-up events go first
+ * (every worker instantiates the components, every node learns the operators).
+ *
+ * Diagnostics (environment): BENCH_E2E_BURST (burst size, default 300), BENCH_E2E_RATE (steady
+ * rate, default 20), BENCH_E2E_POOL (engine_pool_size, default 4), BENCH_E2E_LOGS=<dir> and
+ * BENCH_E2E_LOG_LEVEL (node logs), BENCH_E2E_NODE_FLAGS (Node.js flags for the nodes, e.g.
+ * --cpu-prof), BENCH_E2E_COUNT_RPC=1 (JSON-RPC calls per event by method).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,8 +32,16 @@ import {
   waitForSuccess,
 } from "@wavs-ts/contracts";
 import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
-import { type Address, hexToBytes, toHex } from "viem";
-import { english, generateMnemonic } from "viem/accounts";
+import {
+  type Address,
+  createPublicClient,
+  encodeFunctionData,
+  type Hex,
+  hexToBytes,
+  toHex,
+  webSocket,
+} from "viem";
+import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
 const TOPIC = "0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68";
@@ -56,10 +76,23 @@ async function http(
   return text ? JSON.parse(text) : undefined;
 }
 
-async function startNode(home: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, "node", "--home", home, "--port", String(port)], {
-    stdio: ["ignore", "ignore", "ignore"],
-  });
+// BENCH_E2E_LOGS=<dir>: each node's log goes to <dir>/node-<i>.log (level BENCH_E2E_LOG_LEVEL)
+const LOG_DIR = process.env.BENCH_E2E_LOGS;
+const LOG_LEVEL = process.env.BENCH_E2E_LOG_LEVEL ?? "warn";
+// BENCH_E2E_POOL: engine_pool_size of each node
+const POOL_SIZE = Number(process.env.BENCH_E2E_POOL ?? 4);
+// BENCH_E2E_NODE_FLAGS: extra Node.js flags for the nodes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p")
+const NODE_FLAGS = (process.env.BENCH_E2E_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
+
+async function startNode(home: string, port: number, index: number): Promise<ChildProcess> {
+  const out = LOG_DIR ? openSync(join(LOG_DIR, `node-${index}.log`), "w") : "ignore";
+  const child = spawn(
+    process.execPath,
+    [...NODE_FLAGS, BIN, "node", "--home", home, "--port", String(port)],
+    {
+      stdio: ["ignore", out, out],
+    },
+  );
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/health`)).status < 500) return child;
@@ -71,12 +104,60 @@ async function startNode(home: string, port: number): Promise<ChildProcess> {
   throw new Error("node did not start");
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far; 0 when unreadable. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * BENCH_E2E_COUNT_RPC=1: the nodes' HTTP JSON-RPC goes through this counting proxy, and the
+ * calls per event by method are printed at the end (a diagnostic; it costs some CPU itself).
+ */
+async function countingProxy(
+  target: string,
+): Promise<{ url: string; counts: Map<string, number> }> {
+  const counts = new Map<string, number>();
+  const server = createHttpServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    try {
+      const parsed = JSON.parse(body.toString()) as { method?: string } | { method?: string }[];
+      for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
+        const m = call.method ?? "?";
+        counts.set(m, (counts.get(m) ?? 0) + 1);
+      }
+    } catch {
+      // not JSON: forwarded as it is
+    }
+    const answer = await fetch(target, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    res.writeHead(answer.status, { "content-type": "application/json" });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server.unref();
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, counts };
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 async function main(): Promise<void> {
+  if (LOG_DIR) mkdirSync(LOG_DIR, { recursive: true });
   const anvil = await startAnvil();
+  const proxy = process.env.BENCH_E2E_COUNT_RPC ? await countingProxy(anvil.rpcUrl) : undefined;
   const set = await deployServiceSet(anvil.clients(0), {
     quorumNumerator: 2n,
     quorumDenominator: 3n,
@@ -98,15 +179,16 @@ signing_mnemonic = "${generateMnemonic(english)}"
 aggregator_evm_credential = "${anvil.privateKeys[i + 1]}"
 dev_endpoints_enabled = true
 bearer_token = "${TOKEN}"
-log_level = "warn"
+log_level = "${LOG_LEVEL}"
+engine_pool_size = ${POOL_SIZE}
 p2p = { remote = { listen_port = ${p2p[i]}, bootstrap_nodes = [${peers.join(", ")}] } }
 
 [default.chains.evm.31337]
 ws_endpoints = ["${anvil.rpcUrl.replace("http", "ws")}"]
-http_endpoint = "${anvil.rpcUrl}"
+http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
 `,
       );
-      children.push(await startNode(home, ports[i]!));
+      children.push(await startNode(home, ports[i]!, i));
     }
     const urls = ports.map((p) => `http://127.0.0.1:${p}`);
     const square = readFileSync(await buildFixture("square"));
@@ -181,82 +263,168 @@ http_endpoint = "${anvil.rpcUrl}"
     }
 
     const client = anvil.publicClient();
-    const wallet = anvil.walletClient(0);
+    // what the chain shows, observed the way a dApp would: a log subscription on both contracts
+    const watcher = createPublicClient({
+      transport: webSocket(anvil.rpcUrl.replace("http", "ws")),
+    });
+    const triggered = new Map<bigint, { at: number; x: number }>();
     const landed = new Map<bigint, number>();
-    const emit = async (x: number): Promise<{ id: bigint; mined: number }> => {
-      const txHash = await wallet.writeContract({
+    const handledLogs = new Map<bigint, number>();
+    const subscription = await watcher.transport.subscribe({
+      params: ["logs", { address: [set.trigger, set.submit] }],
+      onData: (data) => {
+        const at = performance.now();
+        const log = data.result as { address: string; topics: Hex[]; data: Hex } | undefined;
+        if (!log) return;
+        if (log.address.toLowerCase() === set.trigger.toLowerCase() && log.topics[0] === TOPIC) {
+          const info = decodeNewTriggerEvent(hexToBytes(log.data));
+          const x = (JSON.parse(new TextDecoder().decode(info.data)) as { x: number }).x;
+          triggered.set(info.triggerId, { at, x });
+        } else if (log.address.toLowerCase() === set.submit.toLowerCase() && log.topics[2]) {
+          const id = BigInt(log.topics[2]);
+          if (!landed.has(id)) landed.set(id, at);
+          handledLogs.set(id, (handledLogs.get(id) ?? 0) + 1);
+        }
+      },
+      onError: (err: unknown) => console.error("log subscription:", err),
+    });
+
+    // trigger transactions are signed here with our own nonces and sent without waiting for
+    // anything but the node's answer, so the sender never holds the pace back
+    const sender = privateKeyToAccount(anvil.privateKeys[0]!);
+    let nonce = await client.getTransactionCount({ address: sender.address, blockTag: "pending" });
+    const gasPrice = (await client.getGasPrice()) * 2n + 1_000_000_000n;
+    let sent = 0;
+    const emit = async (x: number): Promise<void> => {
+      const raw = await sender.signTransaction({
+        chainId: anvil.chainId,
+        nonce: nonce++,
+        to: set.trigger,
+        data: encodeFunctionData({
+          abi: simpleTriggerAbi,
+          functionName: "addTrigger",
+          args: [toHex(JSON.stringify({ x }))],
+        }),
+        gas: 200_000n,
+        gasPrice,
+        type: "legacy",
+      });
+      await client.request({ method: "eth_sendRawTransaction", params: [raw] });
+      sent++;
+    };
+    /** Resolves when `count` triggers sent since `from` have landed; the ids, in order. */
+    const landing = async (count: number, first: bigint, timeoutMs: number): Promise<bigint[]> => {
+      const ids = Array.from({ length: count }, (_, i) => first + BigInt(i));
+      const until = performance.now() + timeoutMs;
+      while (ids.some((id) => !landed.has(id))) {
+        if (performance.now() > until) {
+          const missing = ids.filter((id) => !landed.has(id));
+          throw new Error(
+            `${missing.length} of ${count} results did not land (first: ${missing[0]})`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return ids;
+    };
+    const nextId = async () =>
+      (await client.readContract({
         address: set.trigger,
         abi: simpleTriggerAbi,
-        functionName: "addTrigger",
-        args: [toHex(JSON.stringify({ x }))],
-      });
-      const receipt = await client.waitForTransactionReceipt({ hash: txHash, pollingInterval: 5 });
-      const mined = performance.now();
-      const log = receipt.logs.find((l) => l.topics[0] === TOPIC)!;
-      return { id: decodeNewTriggerEvent(hexToBytes(log.data)).triggerId, mined };
-    };
-    const watch = async (ids: bigint[]) => {
-      const pending = new Set(ids);
-      while (pending.size > 0) {
-        for (const id of [...pending]) {
-          const ok = await client.readContract({
-            address: set.submit,
-            abi: simpleSubmitAbi,
-            functionName: "isValidTriggerId",
-            args: [id],
-          });
-          if (ok) {
-            landed.set(id, performance.now());
-            pending.delete(id);
-          }
-        }
-        await new Promise((r) => setTimeout(r, 10));
-      }
+        functionName: "lastTriggerId",
+      })) + 1n;
+
+    // warm-up: every worker instantiates the components, every node learns the operators
+    const warm = await nextId();
+    for (let i = 0; i < 20; i++) await emit(i);
+    await landing(20, warm, 120_000);
+
+    const pids = [...children.map((c) => c.pid), anvil.pid];
+    const cpu = () => pids.map((pid) => cpuSeconds(pid));
+    const cpuReport = (before: number[], events: number) => {
+      const used = cpu().map((c, i) => c - before[i]!);
+      const total = used.reduce((a, b) => a + b, 0);
+      return `CPU ms per event: ${((total / events) * 1000).toFixed(1)} (nodes ${used
+        .slice(0, 3)
+        .map((c) => ((c / events) * 1000).toFixed(1))
+        .join(" / ")}, anvil ${((used[3]! / events) * 1000).toFixed(1)})`;
     };
 
-    // steady 20 events/s for 10 s
-    const steady: { id: bigint; mined: number }[] = [];
-    const steadyIds: bigint[] = [];
-    const watcher = (async () => {
-      while (steady.length < 200 || steadyIds.some((id) => !landed.has(id))) {
-        await watch(steadyIds.filter((id) => !landed.has(id)));
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
-    for (let i = 0; i < 200; i++) {
-      const started = performance.now();
-      const e = await emit(i);
-      steady.push(e);
-      steadyIds.push(e.id);
-      await new Promise((r) => setTimeout(r, Math.max(0, 50 - (performance.now() - started))));
-    }
-    await watcher;
-    const latencies = steady.map((e) => landed.get(e.id)! - e.mined).sort((a, b) => a - b);
-    console.log(
-      `latency at 20 events/s (200 events): p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms`,
-    );
-
-    // burst: as fast as the trigger contract accepts transactions
-    const burst: bigint[] = [];
+    // steady 20 events/s for 10 s (BENCH_E2E_RATE changes the rate, for diagnosis)
+    const rate = Number(process.env.BENCH_E2E_RATE ?? 20);
+    const steadyFirst = await nextId();
+    const steadyCpu = cpu();
     const t0 = performance.now();
-    for (let i = 0; i < 300; i++) burst.push((await emit(1000 + i)).id);
-    await watch(burst);
-    const seconds = (performance.now() - t0) / 1000;
-    const eventsPerSecond = burst.length / seconds;
+    for (let i = 0; i < 200; i++) {
+      await new Promise((r) =>
+        setTimeout(r, Math.max(0, t0 + (i * 1000) / rate - performance.now())),
+      );
+      await emit(i);
+    }
+    const steady = await landing(200, steadyFirst, 120_000);
+    const latencies = steady
+      .map((id) => landed.get(id)! - triggered.get(id)!.at)
+      .sort((a, b) => a - b);
     console.log(
-      `sustained: ${burst.length} events in ${seconds.toFixed(1)} s = ${eventsPerSecond.toFixed(1)} events/s`,
+      `latency at ${rate} events/s (200 events): p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms, max ${latencies[latencies.length - 1]!.toFixed(0)} ms; ${cpuReport(steadyCpu, 200)}`,
     );
 
+    // sustained: a burst as fast as anvil takes transactions; landed results per second from
+    // the first trigger mined to the last result mined
+    const burstSize = Number(process.env.BENCH_E2E_BURST ?? 300);
+    const burstFirst = await nextId();
+    const burstCpu = cpu();
+    for (let i = 0; i < burstSize; i++) await emit(1000 + i);
+    const burst = await landing(burstSize, burstFirst, 600_000);
+    const start = triggered.get(burstFirst)!.at;
+    const offered = triggered.get(burst[burst.length - 1]!)!.at - start;
+    const end = Math.max(...burst.map((id) => landed.get(id)!));
+    const eventsPerSecond = burstSize / ((end - start) / 1000);
+    console.log(
+      `sustained: ${burstSize} events (all triggers mined within ${(offered / 1000).toFixed(1)} s), last result ${((end - start) / 1000).toFixed(1)} s after the first trigger = ${eventsPerSecond.toFixed(1)} events/s; ${cpuReport(burstCpu, burstSize)}`,
+    );
+    await subscription.unsubscribe();
+
+    // exactly one result transaction per event, and the right data for each
     const head = await client.getBlockNumber();
     let txs = 0;
-    for (let b = 0n; b <= head; b++) {
-      const block = await client.getBlock({ blockNumber: b, includeTransactions: true });
-      txs += block.transactions.filter(
-        (t) => t.to?.toLowerCase() === set.submit.toLowerCase(),
-      ).length;
+    let reverted = 0;
+    for (let b = 0n; b <= head; b += 100n) {
+      const blocks = await Promise.all(
+        Array.from({ length: Number(b + 100n > head + 1n ? head + 1n - b : 100n) }, (_, i) =>
+          client.getBlock({ blockNumber: b + BigInt(i), includeTransactions: true }),
+        ),
+      );
+      for (const block of blocks) {
+        for (const t of block.transactions) {
+          if (t.to?.toLowerCase() !== set.submit.toLowerCase()) continue;
+          txs++;
+          const receipt = await client.getTransactionReceipt({ hash: t.hash });
+          if (receipt.status !== "success") reverted++;
+        }
+      }
     }
-    const events = steady.length + burst.length;
-    console.log(`result transactions: ${txs} for ${events} events`);
+    const events = sent;
+    let wrong = 0;
+    for (const [id, { x }] of triggered) {
+      const stored = await client.readContract({
+        address: set.submit,
+        abi: simpleSubmitAbi,
+        functionName: "getDataWithId",
+        args: [id],
+      });
+      if (new TextDecoder().decode(hexToBytes(stored.data)) !== `{"y":${x * x}}`) wrong++;
+    }
+    const duplicates = [...handledLogs.values()].filter((n) => n !== 1).length;
+    if (proxy) {
+      const calls = [...proxy.counts].sort((a, b) => b[1] - a[1]);
+      console.log(
+        `node HTTP RPC calls per event: ${calls.map(([m, n]) => `${m} ${(n / events).toFixed(2)}`).join(", ")}`,
+      );
+    }
+    console.log(
+      `result transactions: ${txs} for ${events} events (${reverted} reverted); results checked: ${triggered.size - wrong} right, ${wrong} wrong; events handled more than once: ${duplicates}`,
+    );
     console.log(
       JSON.stringify({
         bench: "e2e",
@@ -274,7 +442,11 @@ http_endpoint = "${anvil.rpcUrl}"
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  // the log subscription's socket would keep the process alive
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -13,6 +13,8 @@ export {
 } from "./load.js";
 export { REDACTED, redactConfig, redactUrl, redactUrlsInText } from "./redact.js";
 export {
+  type AggregatorConfig,
+  AggregatorConfigSchema,
   type ChainsConfig,
   CONFIG_FIELDS,
   type ConfigField,

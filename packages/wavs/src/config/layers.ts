@@ -1,7 +1,8 @@
 /**
  * Config layers and how they combine: wavs.toml `[default]`, then `[wavs]` or `[cli]`, then
  * environment variables, then flags. Later layers win field by field; the `chains` table is
- * merged chain by chain and key by key, so a section can change one endpoint of one chain.
+ * merged chain by chain and key by key, so a section can change one endpoint of one chain, and
+ * the `aggregator` table key by key.
  */
 import { configProblem } from "./config-error.js";
 import { flagName, type Origin, OriginMap } from "./origin.js";
@@ -62,9 +63,10 @@ export function mergeLayers(layers: readonly Layer[]): {
       if (value === undefined) continue;
       origins.set([field], origin);
       const existing = raw[field];
-      if (field === "chains" && isTable(value)) {
+      if ((field === "chains" || field === "aggregator") && isTable(value)) {
         const target = isTable(existing) ? existing : emptyTable();
-        mergeTable(target, value, [field], 1, origin, origins);
+        // chains: namespaces and chains merge; aggregator: its own keys (depth 3: values replace)
+        mergeTable(target, value, [field], field === "chains" ? 1 : 3, origin, origins);
         raw[field] = target;
       } else {
         raw[field] = value;

@@ -152,6 +152,40 @@ anything = "is not read"
     expect(config.chains.evm["31337"]?.http_endpoint).toBe("http://localhost:8545");
   });
 
+  it("merges the aggregator table key by key: [default], [wavs], then WAVS_AGGREGATOR", () => {
+    const tree = makeTree({
+      "work/wavs.toml": `[default.aggregator]
+grace_period_ms = 5000
+settle_ms = 500
+
+[wavs.aggregator]
+settle_ms = 250
+`,
+    });
+    expect(load(tree).config.aggregator).toMatchObject({
+      grace_period_ms: 5000,
+      settle_ms: 250,
+      tx_poll_ms: 250,
+    });
+    const env = { WAVS_AGGREGATOR: '{"tx_poll_ms": 100}' };
+    expect(load(tree, { env }).config.aggregator).toMatchObject({
+      grace_period_ms: 5000,
+      settle_ms: 250,
+      tx_poll_ms: 100,
+    });
+    const typo = makeTree({ "work/wavs.toml": "[wavs.aggregator]\ngrace_period = 1" });
+    expect(loadError(typo)).toMatchInlineSnapshot(
+      `"wavs.toml [wavs] aggregator: unknown key "grace_period" (did you mean "grace_period_ms"?)"`,
+    );
+  });
+
+  it("refuses aggregator settings written in the reference aggregator's [aggregator] section", () => {
+    const tree = makeTree({ "work/wavs.toml": "[aggregator]\ngrace_period_ms = 5000" });
+    expect(loadError(tree)).toMatchInlineSnapshot(
+      `"wavs.toml: grace_period_ms in [aggregator] is not read ([aggregator] is the reference aggregator's own section)"`,
+    );
+  });
+
   it("resolves a relative data path against the file's directory", () => {
     const tree = makeTree({ "home/.wavs/wavs.toml": '[wavs]\ndata = "state"' });
     expect(load(tree).config.data).toBe(join(tree.userHome, ".wavs", "state"));

@@ -12,7 +12,7 @@ import { didYouMean } from "./did-you-mean.js";
 import { readDotenvFile } from "./dotenv.js";
 import { envLayers, flagLayers, isTable, type Layer, mergeLayers } from "./layers.js";
 import type { OriginMap } from "./origin.js";
-import { type WavsConfig, WavsConfigSchema } from "./schema.js";
+import { AggregatorConfigSchema, type WavsConfig, WavsConfigSchema } from "./schema.js";
 
 /** The config file name. */
 export const CONFIG_FILE_NAME = "wavs.toml";
@@ -125,6 +125,21 @@ function fileLayers(file: string, doc: Record<string, unknown>, section: ConfigS
     throw fail(
       `key ${JSON.stringify(key)} is outside any section`,
       "Move it under [default] (shared by node and CLI) or [wavs] (node only).",
+    );
+  }
+  // the reference aggregator's section is not read: our aggregator keys there would be lost
+  const foreign = doc.aggregator;
+  const misplaced = isTable(foreign)
+    ? Object.keys(foreign).find((key) => Object.hasOwn(AggregatorConfigSchema.shape, key))
+    : undefined;
+  if (misplaced !== undefined) {
+    throw new WavsError(
+      "WAVS_ERR_CONFIG_INVALID",
+      `${name}: ${misplaced} in [aggregator] is not read ([aggregator] is the reference aggregator's own section)`,
+      {
+        details: { file, key: `aggregator.${misplaced}` },
+        hint: `Move it to [wavs.aggregator] (or [default.aggregator]).`,
+      },
     );
   }
   const layers: Layer[] = [];

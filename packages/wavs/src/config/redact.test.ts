@@ -67,6 +67,22 @@ describe("redactConfig", () => {
     }
     expect(redacted).toMatchInlineSnapshot(`
       {
+        "aggregator": {
+          "concurrency": 16,
+          "gather_ms": 500,
+          "grace_period_ms": 15000,
+          "max_rechecks": 8,
+          "operator_memory_ms": 3600000,
+          "recheck_ms": 2000,
+          "reuse_identical_inputs": true,
+          "settle_ms": 1000,
+          "ttl_ms": 172800000,
+          "tx_fee_bump_percent": 25,
+          "tx_gas_margin_percent": 25,
+          "tx_max_in_flight": 64,
+          "tx_poll_ms": 250,
+          "tx_stuck_after_ms": 30000,
+        },
         "aggregator_evm_credential": "[redacted]",
         "bearer_token": "[redacted]",
         "chains": {

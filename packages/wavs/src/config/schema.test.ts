@@ -25,10 +25,39 @@ describe("WavsConfigSchema", () => {
       max_memory_mb: 512,
       engine_pool_size: 4,
       p2p: { type: "disabled" },
+      aggregator: {
+        grace_period_ms: 15_000,
+        settle_ms: 1_000,
+        operator_memory_ms: 3_600_000,
+        gather_ms: 500,
+        concurrency: 16,
+        reuse_identical_inputs: true,
+        recheck_ms: 2_000,
+        max_rechecks: 8,
+        ttl_ms: 172_800_000,
+        tx_poll_ms: 250,
+        tx_max_in_flight: 64,
+        tx_stuck_after_ms: 30_000,
+        tx_fee_bump_percent: 25,
+        tx_gas_margin_percent: 25,
+      },
       chains: { evm: {}, cosmos: {} },
       wavs_endpoint: "http://127.0.0.1:8000",
       json: false,
     });
+  });
+
+  it("checks the aggregator table's keys and ranges", () => {
+    expect(parse({ aggregator: { settle_ms: 0 } }).aggregator.settle_ms).toBe(0);
+    expect(
+      issuesOf({ aggregator: { grace_period_ms: -1, tx_fee_bump_percent: 5, concurrency: 1.5 } }),
+    ).toMatchInlineSnapshot(`
+      [
+        "aggregator.grace_period_ms: expected an integer of at least 0, found -1",
+        "aggregator.concurrency: expected an integer from 1 to 1024, found 1.5",
+        "aggregator.tx_fee_bump_percent: expected an integer from 10 to 1000, found 5",
+      ]
+    `);
   });
 
   it("has a text kind for every field", () => {

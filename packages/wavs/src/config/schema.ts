@@ -160,6 +160,31 @@ export const P2pConfigSchema = taggedEnum(P2P_MODES);
 /** Parsed p2p mode, tagged by `type`. */
 export type P2pConfig = z.output<typeof P2pConfigSchema>;
 
+/**
+ * `aggregator`: tuning of aggregation (designated submitter, component runs, quorum re-checks)
+ * and of the transaction manager. Every key has a default; a section or an env var sets only
+ * the keys it names (merged key by key, like `chains`). Not the reference's `[aggregator]`
+ * section, which belongs to its separate aggregator process and is not read.
+ */
+export const AggregatorConfigSchema = z.strictObject({
+  grace_period_ms: integer(0).default(15_000),
+  settle_ms: integer(0).default(1_000),
+  operator_memory_ms: integer(1).default(3_600_000),
+  gather_ms: integer(0, 60_000).default(500),
+  concurrency: integer(1, 1024).default(16),
+  reuse_identical_inputs: z.boolean().default(true),
+  recheck_ms: integer(1).default(2_000),
+  max_rechecks: integer(0, 64).default(8),
+  ttl_ms: integer(1).default(48 * 3_600_000),
+  tx_poll_ms: integer(10).default(250),
+  tx_max_in_flight: integer(1, 10_000).default(64),
+  tx_stuck_after_ms: integer(1).default(30_000),
+  tx_fee_bump_percent: integer(10, 1000).default(25),
+  tx_gas_margin_percent: integer(0, 1000).default(25),
+});
+/** Aggregation settings, every default applied. */
+export type AggregatorConfig = z.output<typeof AggregatorConfigSchema>;
+
 /** The whole config: node fields, CLI fields and chains. Unknown keys are errors. */
 export const WavsConfigSchema = z.strictObject({
   port: port().default(8000),
@@ -178,6 +203,7 @@ export const WavsConfigSchema = z.strictObject({
   max_memory_mb: integer(1).default(512),
   engine_pool_size: integer(1, 1024).default(4),
   p2p: P2pConfigSchema.default(() => ({ type: "disabled" as const })),
+  aggregator: AggregatorConfigSchema.default(() => AggregatorConfigSchema.parse({})),
   prometheus: url(HTTP).optional(),
   jaeger: url(HTTP).optional(),
   chains: ChainsConfigSchema.default(() => ({ evm: {}, cosmos: {} })),
@@ -215,6 +241,7 @@ export const FIELD_KINDS: { readonly [F in ConfigField]: FieldKind } = {
   max_memory_mb: "number",
   engine_pool_size: "number",
   p2p: "json",
+  aggregator: "json",
   prometheus: "string",
   jaeger: "string",
   chains: "json",

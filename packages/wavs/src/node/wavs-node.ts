@@ -1,5 +1,10 @@
 import { join } from "node:path";
-import { Aggregator, type AggregatorOptions, localSubmission } from "../aggregator/index.js";
+import {
+  Aggregator,
+  type AggregatorOptions,
+  aggregatorOptionsFromConfig,
+  localSubmission,
+} from "../aggregator/index.js";
 import { redactConfig, toWitChainConfigs, type WavsConfig } from "../config/index.js";
 import { Engine } from "../engine/engine.js";
 import {
@@ -71,7 +76,10 @@ export function createWavsNode(options: {
   limits?: Partial<DispatcherLimits>;
   /** P2P tuning (listen host, timers); defaults suit production. */
   p2pTuning?: Partial<P2pTuning>;
-  /** Aggregator tuning (grace period, TTL, transaction manager); defaults suit production. */
+  /**
+   * Aggregator tuning over the config's `aggregator` table (grace period, TTL, transaction
+   * manager); for tests.
+   */
   aggregator?: Partial<AggregatorOptions>;
 }): WavsNode {
   const { config, logger, version } = options;
@@ -103,9 +111,15 @@ export function createWavsNode(options: {
     maxPayloadBytes: 16 << 20,
     ...options.limits,
   };
+  const configured = aggregatorOptionsFromConfig(config.aggregator);
   const aggregator = new Aggregator(
     { db, engine, registry, config, logger },
-    { maxPayloadBytes: limits.maxPayloadBytes, ...options.aggregator },
+    {
+      maxPayloadBytes: limits.maxPayloadBytes,
+      ...configured,
+      ...options.aggregator,
+      tx: { ...configured.tx, ...options.aggregator?.tx },
+    },
   );
   const dispatcher = new Dispatcher(
     {
