@@ -119,6 +119,20 @@ function errorText(err: unknown): string {
 }
 
 /** The node's own words for a failed call (viem's `details`), else the first message line. */
+/** Whether a JSON-RPC node answered the request with an error (as opposed to no answer). */
+function answeredByNode(err: unknown): boolean {
+  let e: unknown = err;
+  for (let i = 0; i < 8 && e; i++) {
+    const name = (e as { name?: unknown }).name;
+    if (name === "HttpRequestError" || name === "TimeoutError" || name === "WebSocketRequestError")
+      return false;
+    if (name === "RpcRequestError" || typeof (e as { code?: unknown }).code === "number")
+      return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function nodeReason(err: unknown): string {
   let e: unknown = err;
   for (let i = 0; i < 8 && e; i++) {
@@ -317,18 +331,33 @@ export class TxManager {
     return Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempts, 20));
   }
 
+  /**
+   * The nonce for the next broadcast: the stored one, or after a resync the chain's pending
+   * count. Either way the nonces of transactions still marked sent are skipped (they are in the
+   * pool, or a crash cut their broadcast off and the stuck path re-sends them), and a nonce
+   * below them that nothing holds is filled: a broadcast the node refused leaves such a gap,
+   * and every later transaction would wait behind it forever.
+   */
   private async nextNonce(): Promise<number> {
     const { chain } = this.deps;
     const stored = this.deps.nonces.get(chain, this.from);
-    if (!this.resyncNonce && stored !== undefined) return stored;
-    const pending = await this.deps.client.getTransactionCount({
-      address: this.from,
-      blockTag: "pending",
-    });
-    // the stored value may be ahead: a transaction marked sent whose broadcast a crash cut
-    // off; the stuck-transaction path re-broadcasts it, filling the gap
-    const next = this.resyncNonce && stored !== undefined && stored > pending ? stored : pending;
-    this.resyncNonce = false;
+    const held = new Set(
+      this.deps.txs
+        .open(chain, this.from)
+        .filter((r) => r.status === "sent" && r.nonce !== null)
+        .map((r) => r.nonce as number),
+    );
+    let next: number;
+    if (!this.resyncNonce && stored !== undefined) {
+      next = stored;
+    } else {
+      next = await this.deps.client.getTransactionCount({
+        address: this.from,
+        blockTag: "pending",
+      });
+      this.resyncNonce = false;
+    }
+    while (held.has(next)) next++;
     this.deps.nonces.set(chain, this.from, next);
     return next;
   }
@@ -406,14 +435,15 @@ export class TxManager {
         kind === "funds"
           ? `insufficient funds on ${this.from}: fund it and the submission lands`
           : `broadcast failed: ${nodeReason(err)}`;
+      // refused outright (the node answered with an error): that hash can never be mined and
+      // its nonce is free again; after a transport error it might have reached the pool, so it
+      // stays watched
+      const refused = kind === "funds" || kind === "nonce" || answeredByNode(err);
       this.deps.db.transaction(() => {
-        // refused outright (funds, nonce): that hash can never be mined; after a transport
-        // error it might have reached the pool, so it stays watched
-        const refused = kind === "funds" || kind === "nonce";
         this.deps.txs.requeue(row.id, reason, Date.now() + wait, refused ? row.hashes : undefined);
-        // the nonce was not used: hand it back (a resync follows anything less clear-cut)
         if (kind === "funds") this.deps.nonces.set(chain, this.from, nonce);
       })();
+      // the next nonce comes from the chain, filling the gap this one may have left
       if (kind !== "funds") this.resyncNonce = true;
       log.warn({ err: reason, retry_in_ms: wait }, "transaction not accepted, will retry");
       return kind === "nonce";
