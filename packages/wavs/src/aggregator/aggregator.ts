@@ -711,6 +711,10 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     const key = `submit:${q.id}`;
     const plan = this.planFor(q);
+    // a signature that joined after quorum can change who is first: the record follows
+    if (plan.designated !== undefined && plan.designated !== q.designated) {
+      this.queues.setDesignated(q.id, plan.designated);
+    }
     const due = this.dueOf(q, plan);
     if (plan.kind !== "takeover" && Date.now() >= due) {
       this.unschedule(key);

@@ -67,6 +67,9 @@ export class QuorumQueueStore {
          WHERE id = ? AND status IN ('collecting', 'failed')`,
       ),
       setTx: db.prepare("UPDATE quorum_queues SET tx_id = ?, updated_at = ? WHERE id = ?"),
+      setDesignated: db.prepare(
+        "UPDATE quorum_queues SET designated = ?, updated_at = ? WHERE id = ? AND status = 'quorum'",
+      ),
       burn: db.prepare(
         `UPDATE quorum_queues SET status = 'burned', landed_by = ?, landed_tx_hash = ?,
            landed_block = ?, burned_at = ?, updated_at = ? WHERE id = ? AND status != 'burned'`,
@@ -154,6 +157,11 @@ export class QuorumQueueStore {
         id,
       ).changes === 1
     );
+  }
+
+  /** The designated submitter, planned again after a later signature joined. */
+  setDesignated(id: number, designated: string): void {
+    this.stmts.setDesignated.run(designated, Date.now(), id);
   }
 
   /** Link the transaction that submits this queue. */
