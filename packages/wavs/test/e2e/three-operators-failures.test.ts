@@ -4,8 +4,9 @@
 // after quorum" is staged without racing the clock. What the nodes did is read from their
 // GET /services/{service_id}/aggregations and /executions.
 //
-// The grace period before a takeover is the node's default (15 s per rank): wavs.toml has no
-// field for it, so the takeover test takes about two grace periods.
+// The grace period before a takeover is the node's default (15 s per rank; `[aggregator]
+// grace_period_ms`): kept, since a shorter one on a loaded machine invites a second sender, so
+// the takeover test takes about two grace periods.
 import { getAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AggregationRecord, ExecutionRecord } from "../../src/http/node-api.js";
