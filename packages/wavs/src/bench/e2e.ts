@@ -43,8 +43,9 @@ import {
 } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 
+import { devServiceJson, NEW_TRIGGER_TOPIC } from "../devnet/dev-services.js";
+
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
-const TOPIC = "0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68";
 const TOKEN = "bench-token";
 
 function freePort(): Promise<number> {
@@ -202,37 +203,18 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
           .digest,
       ];
     }
-    const component = (digest: string, config: Record<string, string> = {}) => ({
-      source: { digest },
-      permissions: {},
-      fuel_limit: null,
-      time_limit_seconds: null,
-      config,
-      env_keys: [],
-    });
     const manager = { evm: { chain: "evm:31337", address: set.serviceManager } };
-    const { hash } = (await http(`${urls[0]}/dev/services`, "POST", {
-      name: "bench-e2e",
-      workflows: {
-        default: {
-          trigger: {
-            evm_contract_event: { address: set.trigger, chain: "evm:31337", event_hash: TOPIC },
-          },
-          component: component(digests[0]!),
-          submit: {
-            aggregator: {
-              component: component(digests[1]!, {
-                chain: "evm:31337",
-                service_handler: set.submit,
-              }),
-              signature_kind: { algorithm: "secp256k1", prefix: "eip191" },
-            },
-          },
-        },
-      },
-      status: "active",
-      manager,
-    })) as { hash: string };
+    const { hash } = (await http(
+      `${urls[0]}/dev/services`,
+      "POST",
+      devServiceJson({
+        name: "bench-e2e",
+        chain: "evm:31337",
+        contracts: set,
+        componentDigest: digests[0]!,
+        aggregatorDigest: digests[1]!,
+      }),
+    )) as { hash: string };
     await setServiceURI(anvil.clients(0), set.serviceManager, `${urls[0]}/dev/services/${hash}`);
     for (const [i, url] of urls.entries()) {
       await http(`${url}/services`, "POST", { service_manager: manager });
@@ -276,7 +258,10 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
         const at = performance.now();
         const log = data.result as { address: string; topics: Hex[]; data: Hex } | undefined;
         if (!log) return;
-        if (log.address.toLowerCase() === set.trigger.toLowerCase() && log.topics[0] === TOPIC) {
+        if (
+          log.address.toLowerCase() === set.trigger.toLowerCase() &&
+          log.topics[0] === NEW_TRIGGER_TOPIC
+        ) {
           const info = decodeNewTriggerEvent(hexToBytes(log.data));
           const x = (JSON.parse(new TextDecoder().decode(info.data)) as { x: number }).x;
           triggered.set(info.triggerId, { at, x });
