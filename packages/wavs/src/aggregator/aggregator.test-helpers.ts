@@ -17,6 +17,7 @@ import {
 import { type Address, encodeAbiParameters, type Hex, type LocalAccount } from "viem";
 import { waitUntil } from "../../test/helpers/wait-until.js";
 import { WavsConfigSchema } from "../config/schema.js";
+import { componentJson } from "../devnet/dev-services.js";
 import { createLogger, silentLogger } from "../internal/logger.js";
 import { createWavsNode, type WavsNode } from "../node/wavs-node.js";
 import {
@@ -102,18 +103,6 @@ export async function startTestNode(options: {
     },
   };
   return t;
-}
-
-/** A component as the service JSON names it. */
-export function componentJson(digest: string, config: Record<string, string> = {}) {
-  return {
-    source: { digest },
-    permissions: {},
-    fuel_limit: null,
-    time_limit_seconds: null,
-    config,
-    env_keys: [],
-  };
 }
 
 /** Register component files with the node's engine; returns their digests. */
@@ -249,3 +238,5 @@ export function eventually<T>(
 ): Promise<T> {
   return waitUntil(check, what, timeoutMs);
 }
+
+export { componentJson };

@@ -1,57 +1,28 @@
 // End-to-end tests of the builder commands (`wavs service`, `upload-component`, `deploy-service`,
 // `trigger`, `result`): each spawns the real binary (bin/wavs.js over dist/, so run `npx tsc -b`
 // first) against real anvil chains and a real `wavs node`.
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { type Anvil, deployServiceSet, type ServiceSet, startAnvil } from "@wavs-ts/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, startChainAndHome } from "../../test/helpers/node-network.js";
 import type { NodeProcess } from "../../test/helpers/node-process.js";
 import { watFixture } from "../../test/helpers/wat-fixture.js";
+import { type CliRun, envWithoutWavs, runWavs } from "../../test/helpers/wavs-cli.js";
 import { parseService, serviceToJson } from "../service/index.js";
 
-const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
-const BIN = join(ROOT, "packages", "wavs", "bin", "wavs.js");
 const DIGEST_A = "a".repeat(64);
 const DIGEST_B = "b".repeat(64);
 const ADDRESS = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const NEW_TRIGGER_HASH = "0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68";
 
-// No WAVS_* from the developer's shell: only what a test passes counts.
-const baseEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !k.startsWith("WAVS_") && k !== "XDG_CONFIG_HOME"),
-);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
+/** CliRun `wavs <args>` without the developer's WAVS_* settings, plus `env`. */
 function wavs(
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd,
-      env: { ...baseEnv, ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once("error", fail);
-    child.once("close", (code) => done({ code, stdout, stderr }));
-  });
+): Promise<CliRun> {
+  return runWavs(args, { cwd: options.cwd, env: { ...envWithoutWavs(), ...options.env } });
 }
 
 let scratch: string;
@@ -108,7 +79,7 @@ describe("wavs service", () => {
       ],
       ["validate"],
     ];
-    let last: Run | undefined;
+    let last: CliRun | undefined;
     for (const step of steps) {
       last = await wavs(["service", "--file", file, ...step]);
       expect(last.code, `${step.join(" ")}: ${last.stderr}`).toBe(0);

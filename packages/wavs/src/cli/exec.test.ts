@@ -1,18 +1,15 @@
 // End-to-end tests of `wavs exec` and `wavs exec-aggregator`: each test spawns the real binary
 // (bin/wavs.js over dist/, so run `npx tsc -b` first) and checks what it prints and its exit code.
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { type Anvil, deployServiceSet, simpleTriggerAbi, startAnvil } from "@wavs-ts/contracts";
 import { buildFixture } from "@wavs-ts/sdk";
 import { decodeAbiParameters, type Hex, stringToHex, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, REPO_ROOT, runWavs } from "../../test/helpers/wavs-cli.js";
 import { serviceJsonWith } from "../service/fixtures.test-helpers.js";
 
-const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
-const BIN = join(ROOT, "packages", "wavs", "bin", "wavs.js");
 const FIXTURES = [
   "square",
   "echo",
@@ -39,18 +36,12 @@ beforeAll(async () => {
     Object.entries(process.env).filter(([k]) => !k.startsWith("WAVS_") && k !== "XDG_CONFIG_HOME"),
   );
   env.HOME = join(scratch, "home");
-  env.XDG_CACHE_HOME = join(ROOT, ".cache", "cli-test");
+  env.XDG_CACHE_HOME = join(REPO_ROOT, ".cache", "cli-test");
 });
 
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 // The machine has two cores: more than two engines starting at once only makes each slower.
 let running = 0;
@@ -69,35 +60,17 @@ async function slot<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Run `wavs <args>` in the scratch directory. */
-function wavs(...args: string[]): Promise<RunResult> {
+function wavs(...args: string[]): Promise<CliRun> {
   return wavsWithEnv({}, ...args);
 }
 
 /** Run `wavs <args>` with extra environment variables. */
-function wavsWithEnv(extra: NodeJS.ProcessEnv, ...args: string[]): Promise<RunResult> {
-  return slot(
-    () =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, ...args], {
-          cwd: scratch,
-          env: { ...env, ...extra },
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => {
-          stdout += d;
-        });
-        child.stderr.on("data", (d) => {
-          stderr += d;
-        });
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-      }),
-  );
+function wavsWithEnv(extra: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> {
+  return slot(() => runWavs(args, { cwd: scratch, env: { ...env, ...extra } }));
 }
 
 /** The one JSON object a --json run printed; fails when stdout holds anything else. */
-function onlyJson(r: RunResult): Record<string, unknown> {
+function onlyJson(r: CliRun): Record<string, unknown> {
   const lines = r.stdout.split("\n").filter((l) => l !== "");
   expect(lines, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).toHaveLength(1);
   return JSON.parse(lines[0] as string);
@@ -115,7 +88,7 @@ interface ExecJson {
 }
 
 /** A successful `exec --json` run's output. */
-function success(r: RunResult): ExecJson {
+function success(r: CliRun): ExecJson {
   const out = onlyJson(r);
   expect(out.error, JSON.stringify(out.error)).toBeUndefined();
   expect(r.code).toBe(0);
@@ -123,7 +96,7 @@ function success(r: RunResult): ExecJson {
 }
 
 /** A failed --json run: exit 1 and exactly `{"error": {code, message, ...}}` on stdout. */
-function failure(r: RunResult, code: string, message: RegExp): { code: string; message: string } {
+function failure(r: CliRun, code: string, message: RegExp): { code: string; message: string } {
   const out = onlyJson(r);
   expect(Object.keys(out)).toEqual(["error"]);
   const err = out.error as { code: string; message: string };

@@ -94,6 +94,18 @@ export interface DevServiceContracts {
   submit: Address;
 }
 
+/** A component of a service JSON: uploaded bytes named by digest, no permissions or limits. */
+export function componentJson(digest: string, config: Record<string, string> = {}) {
+  return {
+    source: { digest },
+    permissions: {},
+    fuel_limit: null,
+    time_limit_seconds: null,
+    config,
+    env_keys: [],
+  };
+}
+
 /** The service JSON of a dev service (WAVS schema). */
 export function devServiceJson(options: {
   name: string;
@@ -103,14 +115,6 @@ export function devServiceJson(options: {
   aggregatorDigest: string;
 }): unknown {
   const { chain, contracts } = options;
-  const component = (digest: string, config: Record<string, string> = {}) => ({
-    source: { digest },
-    permissions: {},
-    fuel_limit: null,
-    time_limit_seconds: null,
-    config,
-    env_keys: [],
-  });
   return {
     name: options.name,
     workflows: {
@@ -122,10 +126,10 @@ export function devServiceJson(options: {
             event_hash: NEW_TRIGGER_TOPIC,
           },
         },
-        component: component(options.componentDigest),
+        component: componentJson(options.componentDigest),
         submit: {
           aggregator: {
-            component: component(options.aggregatorDigest, {
+            component: componentJson(options.aggregatorDigest, {
               chain,
               service_handler: contracts.submit,
             }),

@@ -2,6 +2,7 @@ import { simpleTriggerAbi } from "@wavs-ts/contracts";
 import { buildFixture } from "@wavs-ts/sdk";
 import { toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { componentJson } from "../../src/devnet/dev-services.js";
 import { api, startChainAndHome, uploadComponent, waitUntil } from "../helpers/node-network.js";
 import type { NodeProcess } from "../helpers/node-process.js";
 import { watFixture } from "../helpers/wat-fixture.js";
@@ -35,14 +36,7 @@ describe("wavs node: persistence, catch-up and exactly-once (real anvil, real no
     const echo = await uploadComponent(node.url, await watFixture("echo"));
     const aggregator = await uploadComponent(node.url, await buildFixture("aggregator-simple"));
     const kvCounter = await uploadComponent(node.url, await buildFixture("kv-counter"));
-    const component = (digest: string, config: Record<string, string> = {}) => ({
-      source: { digest },
-      permissions: {},
-      fuel_limit: null,
-      time_limit_seconds: null,
-      config,
-      env_keys: [],
-    });
+
     manager = { evm: { chain: "evm:31337", address: net.set.serviceManager } };
     const service = {
       name: "reliability",
@@ -55,10 +49,10 @@ describe("wavs node: persistence, catch-up and exactly-once (real anvil, real no
               event_hash: NEW_TRIGGER_TOPIC,
             },
           },
-          component: component(echo),
+          component: componentJson(echo),
           submit: {
             aggregator: {
-              component: component(aggregator, {
+              component: componentJson(aggregator, {
                 chain: "evm:31337",
                 service_handler: net.set.submit,
               }),
@@ -72,7 +66,7 @@ describe("wavs node: persistence, catch-up and exactly-once (real anvil, real no
     };
     (service.workflows as Record<string, unknown>)["kv-counter"] = {
       trigger: "manual",
-      component: component(kvCounter),
+      component: componentJson(kvCounter),
       submit: "none",
     };
     const stored = await api(`${node.url}/dev/services`, "POST", service);

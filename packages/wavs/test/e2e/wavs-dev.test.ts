@@ -6,34 +6,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../helpers/wait-until.js";
+import { REPO_ROOT, runWavs, WAVS_BIN } from "../helpers/wavs-cli.js";
 
-const ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
-const BIN = join(ROOT, "packages", "wavs", "bin", "wavs.js");
+const ROOT = REPO_ROOT;
+const BIN = WAVS_BIN;
 const FREE_PORTS = ["--port", "0", "--p2p-port", "0", "--anvil-port", "0"];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Run the wavs binary to its end. */
-function wavs(args: string[], cwd = ROOT): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: "pipe" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function wavs(args: string[], cwd = ROOT) {
+  return runWavs(args, { cwd });
 }
 
 function alive(pid: number): boolean {

@@ -28,6 +28,7 @@ import {
 import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
 import { type Address, getAddress, type Hex, hexToBytes, toHex } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
+import { componentJson } from "../../src/devnet/dev-services.js";
 import type { AggregationRecord } from "../../src/http/node-api.js";
 import { api, freePort, TOKEN, uploadComponent, waitUntil } from "./node-network.js";
 import { type NodeProcess, startNodeProcess, writeConfig } from "./node-process.js";
@@ -100,17 +101,6 @@ export function isRunning(op: Operator): boolean {
   return (
     op.node !== undefined && op.node.child.exitCode === null && op.node.child.signalCode === null
   );
-}
-
-function componentJson(digest: string, config: Record<string, string> = {}) {
-  return {
-    source: { digest },
-    permissions: {},
-    fuel_limit: null,
-    time_limit_seconds: null,
-    config,
-    env_keys: [],
-  };
 }
 
 /** Start anvil, the contracts, three nodes and the service; see the module comment. */

@@ -1,0 +1,48 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root and the real `wavs` binary (bin/wavs.js over dist/: build first). */
+export const REPO_ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
+export const WAVS_BIN = join(REPO_ROOT, "packages", "wavs", "bin", "wavs.js");
+
+/** How a CLI run ended. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The environment without the developer's WAVS_* settings and XDG config directory: only what
+ * a test passes counts.
+ */
+export function envWithoutWavs(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("WAVS_") && k !== "XDG_CONFIG_HOME"),
+  );
+}
+
+/** Run `wavs <args>` to its end; `env` replaces the environment (default: without WAVS_*). */
+export function runWavs(
+  args: readonly string[],
+  options: { cwd?: string | undefined; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [WAVS_BIN, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: options.env ?? envWithoutWavs(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.once("error", fail);
+    child.once("close", (code) => done({ code, stdout, stderr }));
+  });
+}
