@@ -83,6 +83,7 @@ export interface RegisteredComponent {
  */
 export class Engine {
   readonly cacheDir: string;
+  private readonly prepared = new Map<string, PreparedMeta>();
   private readonly pool: WorkerPool;
   private readonly options: Required<Omit<EngineOptions, "dbPath" | "hostEnv" | "cacheDir">> & {
     hostEnv: Record<string, string | undefined>;
@@ -128,9 +129,17 @@ export class Engine {
     return { digest, world: meta.world, cached: cached !== undefined };
   }
 
-  /** The prepared form of a registered component, or undefined. */
+  /**
+   * The prepared form of a registered component, or undefined. Prepared components are
+   * content-addressed and never change, so a found one is kept in memory: every execution looks
+   * its component up, and reading meta.json each time cost a disk read and a parse per run.
+   */
   lookup(digest: string): PreparedMeta | undefined {
-    return readPrepared(this.cacheDir, digest);
+    const known = this.prepared.get(digest);
+    if (known) return known;
+    const meta = readPrepared(this.cacheDir, digest);
+    if (meta) this.prepared.set(digest, meta);
+    return meta;
   }
 
   /** Original bytes of a registered component. */
