@@ -360,6 +360,10 @@ class GossipP2pNode implements P2pNode {
         pubsub: gossipsub({
           heartbeatInterval: t.heartbeatIntervalMs,
           emitSelf: false,
+          // Unsigned gossip: every submission carries its operator's own signature, checked
+          // before anything is relayed, so a libp2p signature per message (signed by the
+          // sender, verified by every receiver) added CPU and no trust.
+          globalSignaturePolicy: "StrictNoSign",
           // Our own submission goes to our aggregator directly; no peers yet is not an error.
           allowPublishToZeroTopicPeers: true,
           ignoreDuplicatePublishError: true,
