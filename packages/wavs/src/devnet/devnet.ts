@@ -12,6 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   type Anvil,
   deployServiceSet,
@@ -290,7 +291,7 @@ function clearOperatorData(layout: DevnetLayout): void {
   if (!existsSync(layout.root)) return;
   for (const entry of readdirSync(layout.root)) {
     if (entry.startsWith("operator-")) {
-      rmSync(`${layout.root}/${entry}/data`, { recursive: true, force: true });
+      rmSync(join(layout.root, entry, "data"), { recursive: true, force: true });
     }
   }
 }
