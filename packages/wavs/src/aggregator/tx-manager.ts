@@ -341,12 +341,7 @@ export class TxManager {
   private async nextNonce(): Promise<number> {
     const { chain } = this.deps;
     const stored = this.deps.nonces.get(chain, this.from);
-    const held = new Set(
-      this.deps.txs
-        .open(chain, this.from)
-        .filter((r) => r.status === "sent" && r.nonce !== null)
-        .map((r) => r.nonce as number),
-    );
+    const held = new Set(this.deps.txs.sentNonces(chain, this.from));
     let next: number;
     if (!this.resyncNonce && stored !== undefined) {
       next = stored;

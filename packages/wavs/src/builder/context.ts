@@ -95,3 +95,25 @@ export function devServiceContracts(
   }
   return found;
 }
+
+/**
+ * The example contract a command talks to and its chain, from --contract / --service / --chain,
+ * defaulting to the `wavs dev` network's.
+ */
+export function exampleContractTarget(
+  ctx: BuilderContext,
+  flags: {
+    contract?: string | undefined;
+    service?: string | undefined;
+    chain?: string | undefined;
+  },
+  kind: "trigger" | "submit",
+): { contract: Address; endpoint: ChainEndpoint } {
+  const contract = contractAddress(
+    flags.contract,
+    devServiceContracts(ctx, flags.service)?.[kind],
+    "--contract",
+    kind === "trigger" ? "trigger contract" : "submit (handler)",
+  );
+  return { contract, endpoint: chainOf(ctx, flags.chain) };
+}

@@ -178,3 +178,21 @@ export async function setServiceUri(options: {
   await waitMined(wallet, rpcUrl, hash, `setServiceURI on ${manager}`);
   return hash;
 }
+
+/** Read a result; while the handler has none yet, look again every `pollMs` until `waitMs` has passed. */
+export async function readResultWaiting(
+  options: Parameters<typeof readResult>[0],
+  waitMs: number,
+  pollMs = 250,
+): Promise<TriggerResult> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await readResult(options);
+    } catch (err) {
+      const missing = err instanceof WavsError && err.code === "WAVS_ERR_RESULT_NOT_FOUND";
+      if (!missing || Date.now() >= deadline) throw err;
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import type { Command } from "commander";
 import type { DemoResult } from "../devnet/demo.js";
 import type { Devnet } from "../devnet/devnet.js";
-import { MAX_DEV_OPERATORS } from "../devnet/limits.js";
+import { devQuorumSize, MAX_DEV_OPERATORS } from "../devnet/limits.js";
 import { WavsError } from "../internal/errors.js";
 import { createProgress } from "../internal/progress.js";
 import { printJson } from "./output.js";
@@ -152,7 +152,7 @@ function short(path: string): string {
 /** What runs where and what to try next. */
 function summary(devnet: Devnet, home: string): string {
   const { state, operators, layout } = devnet;
-  const needed = Math.ceil((operators.length * 2) / 3);
+  const needed = devQuorumSize(operators.length);
   const homeFlag = home === process.cwd() ? "" : ` --home ${home}`;
   const lines = [
     "",

@@ -1,12 +1,7 @@
 import type { Command } from "commander";
 import { hexToBytes } from "viem";
-import {
-  builderContext,
-  chainOf,
-  contractAddress,
-  devServiceContracts,
-} from "../builder/context.js";
-import { readResult, type TriggerResult } from "../builder/example-contracts.js";
+import { builderContext, exampleContractTarget } from "../builder/context.js";
+import { readResultWaiting } from "../builder/example-contracts.js";
 import { WavsError } from "../internal/errors.js";
 import { printableUtf8, printJson } from "./output.js";
 
@@ -51,13 +46,7 @@ export function registerResult(program: Command): void {
           );
         }
         const ctx = builderContext(flags.home);
-        const contract = contractAddress(
-          flags.contract,
-          devServiceContracts(ctx, flags.service)?.submit,
-          "--contract",
-          "submit (handler)",
-        );
-        const endpoint = chainOf(ctx, flags.chain);
+        const { contract, endpoint } = exampleContractTarget(ctx, flags, "submit");
         const result = await readResultWaiting(
           { rpcUrl: endpoint.rpcUrl, contract, triggerId: BigInt(id) },
           Number(flags.wait) * 1000,
@@ -87,21 +76,4 @@ export function registerResult(program: Command): void {
         );
       },
     );
-}
-
-/** Read a result; while the handler has none yet, look again until `waitMs` has passed. */
-async function readResultWaiting(
-  options: Parameters<typeof readResult>[0],
-  waitMs: number,
-): Promise<TriggerResult> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      return await readResult(options);
-    } catch (err) {
-      const missing = err instanceof WavsError && err.code === "WAVS_ERR_RESULT_NOT_FOUND";
-      if (!missing || Date.now() >= deadline) throw err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

@@ -1,10 +1,5 @@
 import type { Command } from "commander";
-import {
-  builderContext,
-  chainOf,
-  contractAddress,
-  devServiceContracts,
-} from "../builder/context.js";
+import { builderContext, exampleContractTarget } from "../builder/context.js";
 import { cliAccount } from "../builder/evm-chain.js";
 import { addTrigger } from "../builder/example-contracts.js";
 import { parseInputBytes } from "../exec/input-arg.js";
@@ -34,13 +29,7 @@ export function registerTrigger(program: Command): void {
       }) => {
         const ctx = builderContext(flags.home);
         const data = parseInputBytes(flags.input);
-        const contract = contractAddress(
-          flags.contract,
-          devServiceContracts(ctx, flags.service)?.trigger,
-          "--contract",
-          "trigger contract",
-        );
-        const endpoint = chainOf(ctx, flags.chain);
+        const { contract, endpoint } = exampleContractTarget(ctx, flags, "trigger");
         const added = await addTrigger({
           rpcUrl: endpoint.rpcUrl,
           account: cliAccount(ctx.loaded.config, endpoint),

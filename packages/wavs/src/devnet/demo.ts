@@ -7,7 +7,8 @@ import { simpleSubmitAbi } from "@wavs-ts/contracts";
 import { type Address, type Hash, hexToBytes, parseEventLogs, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { DevService } from "../builder/dev-state.js";
-import { addTrigger, readResult } from "../builder/example-contracts.js";
+import { addTrigger, readResultWaiting } from "../builder/example-contracts.js";
+import { printableUtf8 } from "../cli/output.js";
 import { WavsError } from "../internal/errors.js";
 import type { Devnet } from "./devnet.js";
 
@@ -50,41 +51,33 @@ export async function runDemo(
     data: new TextEncoder().encode(input),
   });
   const mined = Date.now();
-  const deadline = mined + (options.timeoutMs ?? 60_000);
-  for (;;) {
-    const result = await readResult({
-      rpcUrl,
-      contract: service.submit as Address,
-      triggerId: added.triggerId,
-    }).catch((err: unknown) => {
-      if (err instanceof WavsError && err.code === "WAVS_ERR_RESULT_NOT_FOUND") return undefined;
-      throw err;
-    });
-    if (result) {
-      const latencyMs = Date.now() - mined;
-      const landed = await resultTransaction(devnet, service, added.triggerId);
-      return {
-        service: service.name,
-        triggerId: added.triggerId,
-        triggerTx: added.txHash,
-        input,
-        output: printable(result.data),
-        resultTx: landed.hash,
-        resultBlock: landed.block,
-        signers: result.signers,
-        operators: devnet.operators.length,
-        latencyMs,
-      };
-    }
-    if (Date.now() > deadline) {
-      throw new WavsError(
-        "WAVS_ERR_DEV_DEMO_FAILED",
-        `trigger ${added.triggerId} on ${service.name}: no result on-chain after ${Math.round((Date.now() - mined) / 1000)} s`,
-        { hint: await whatOperatorsDid(devnet, service) },
-      );
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const result = await readResultWaiting(
+    { rpcUrl, contract: service.submit as Address, triggerId: added.triggerId },
+    options.timeoutMs ?? 60_000,
+    50,
+  ).catch(async (err: unknown) => {
+    if (!(err instanceof WavsError && err.code === "WAVS_ERR_RESULT_NOT_FOUND")) throw err;
+    throw new WavsError(
+      "WAVS_ERR_DEV_DEMO_FAILED",
+      `trigger ${added.triggerId} on ${service.name}: no result on-chain after ${Math.round((Date.now() - mined) / 1000)} s`,
+      { hint: await whatOperatorsDid(devnet, service) },
+    );
+  });
+  const latencyMs = Date.now() - mined;
+  const landed = await resultTransaction(devnet, service, added.triggerId);
+  const bytes = hexToBytes(result.data);
+  return {
+    service: service.name,
+    triggerId: added.triggerId,
+    triggerTx: added.txHash,
+    input,
+    output: printableUtf8(bytes) ?? toHex(bytes),
+    resultTx: landed.hash,
+    resultBlock: landed.block,
+    signers: result.signers,
+    operators: devnet.operators.length,
+    latencyMs,
+  };
 }
 
 /** The transaction that stored the result (SimpleSubmit's EnvelopeHandled for the trigger). */
@@ -108,14 +101,6 @@ async function resultTransaction(
     );
   }
   return { hash: handled.transactionHash, block: handled.blockNumber };
-}
-
-/** UTF-8 text when the bytes are printable, else hex. */
-function printable(data: `0x${string}`): string {
-  const bytes = hexToBytes(data);
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is checked
-  return /^[^\u0000-\u0008\u000e-\u001f\ufffd]*$/.test(text) ? text : toHex(bytes);
 }
 
 /** The latest execution of the service on the first operator, as a hint for a failed demo. */

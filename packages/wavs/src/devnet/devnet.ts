@@ -45,12 +45,12 @@ import {
   devServiceJson,
 } from "./dev-services.js";
 import { type DevnetLayout, devnetLayout } from "./layout.js";
-import { MAX_DEV_OPERATORS } from "./limits.js";
+import { DEV_QUORUM, devQuorumSize, MAX_DEV_OPERATORS } from "./limits.js";
 import { writeOperatorConfig } from "./operator-config.js";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.js";
 import { pickPorts } from "./ports.js";
 import {
-  componentDigest,
+  componentFileDigest,
   copyPrepared,
   operatorPreparedDir,
   sharedPreparedDir,
@@ -91,8 +91,6 @@ export interface Devnet {
   /** Stop the nodes, then anvil (which saves the chain state); idempotent. */
   stop(): Promise<void>;
 }
-
-const QUORUM = { numerator: 2n, denominator: 3n };
 
 const silent: Progress = { update() {}, done() {} };
 
@@ -174,8 +172,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         svc.name,
         reusable.get(svc.name) ??
           (await deployServiceSet(owner, {
-            quorumNumerator: QUORUM.numerator,
-            quorumDenominator: QUORUM.denominator,
+            quorumNumerator: DEV_QUORUM.numerator,
+            quorumDenominator: DEV_QUORUM.denominator,
           })),
       );
     }
@@ -187,7 +185,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
 
     progress.update(`starting ${count} operator node(s)`);
     const digests = [components.aggregator, ...components.services.map((c) => c.wasm)].map(
-      componentDigest,
+      componentFileDigest,
     );
     for (let i = 0; i < count; i++) {
       copyPrepared(sharedPreparedDir(), operatorPreparedDir(layout.operatorHome(i)), digests);
@@ -426,7 +424,7 @@ async function registerSigningKeys(ctx: {
     );
   }
   await Promise.all(sent.map((hash) => waitForSuccess(owner, hash)));
-  const needed = Math.ceil((nodes.length * Number(QUORUM.numerator)) / Number(QUORUM.denominator));
+  const needed = devQuorumSize(nodes.length);
   progress.done(
     `signing keys registered: ${nodes.length} operator(s), weight 1 each, quorum ${needed} of ${nodes.length}`,
   );

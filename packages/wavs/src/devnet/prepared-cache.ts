@@ -5,15 +5,15 @@
  * format version, which `readPrepared` checks), so they are copied between the operators' data
  * directories and kept in a cache beside the component build cache, which `--reset` keeps.
  */
-import { createHash } from "node:crypto";
 import { cpSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { defaultCacheDir } from "@wavs-ts/sdk";
 import { preparedDir, readPrepared } from "../engine/prepare-component.js";
+import { componentDigest } from "../service/index.js";
 
-/** The digest WAVS gives a component file (sha256 of its bytes). */
-export function componentDigest(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+/** The digest WAVS gives a component file. */
+export function componentFileDigest(file: string): string {
+  return componentDigest(readFileSync(file));
 }
 
 /** The prepared-component directory of a dev operator (the engine's default under its data). */

@@ -11,13 +11,18 @@ const paramsSchema = {
   properties: { service_id: serviceIdSchema },
 } as const;
 
+/** What every history record has: its page id and the event it is about. */
+const eventKeys = {
+  id: { type: "integer" },
+  service_id: { type: "string" },
+  workflow_id: { type: "string" },
+  event_id: { type: "string" },
+} as const;
+
 const executionSchema = {
   type: "object",
   properties: {
-    id: { type: "integer" },
-    service_id: { type: "string" },
-    workflow_id: { type: "string" },
-    event_id: { type: "string" },
+    ...eventKeys,
     trigger_type: { type: "string" },
     status: { type: "string", enum: ["queued", "running", "succeeded", "failed"] },
     error_code: { type: ["string", "null"] },
@@ -53,10 +58,7 @@ const executionSchema = {
 const submissionSchema = {
   type: "object",
   properties: {
-    id: { type: "integer" },
-    service_id: { type: "string" },
-    workflow_id: { type: "string" },
-    event_id: { type: "string" },
+    ...eventKeys,
     envelope_hash: { type: "string" },
     signer: { type: "string" },
     signature: { type: "string" },
@@ -79,10 +81,7 @@ const originProperties = {
 const aggregationSchema = {
   type: "object",
   properties: {
-    id: { type: "integer" },
-    service_id: { type: "string" },
-    workflow_id: { type: "string" },
-    event_id: { type: "string" },
+    ...eventKeys,
     chain: { type: "string", description: "submit chain key, e.g. evm:31337" },
     handler: { type: "string", description: "the service handler the result is submitted to" },
     status: {

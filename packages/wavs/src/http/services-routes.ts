@@ -93,6 +93,14 @@ export function servicesRoutes(app: FastifyInstance, api: NodeApi): void {
     },
   );
 
+  /** A body naming one service manager (opt in, signer). */
+  const managerBody = {
+    type: "object",
+    required: ["service_manager"],
+    additionalProperties: false,
+    properties: { service_manager: serviceManagerSchema },
+  } as const;
+
   app.post<{ Body: { service_manager: unknown } }>(
     "/services",
     {
@@ -100,12 +108,7 @@ export function servicesRoutes(app: FastifyInstance, api: NodeApi): void {
         tags: TAGS,
         summary: "Opt into a service: read its URI from the manager, fetch and register it",
         security: bearerSecurity,
-        body: {
-          type: "object",
-          required: ["service_manager"],
-          additionalProperties: false,
-          properties: { service_manager: serviceManagerSchema },
-        },
+        body: managerBody,
         response: {
           ...noContent,
           400: errors[400],
@@ -156,12 +159,7 @@ export function servicesRoutes(app: FastifyInstance, api: NodeApi): void {
         tags: TAGS,
         summary: "The signing key assigned to a service",
         security: bearerSecurity,
-        body: {
-          type: "object",
-          required: ["service_manager"],
-          additionalProperties: false,
-          properties: { service_manager: serviceManagerSchema },
-        },
+        body: managerBody,
         response: {
           200: {
             type: "object",

@@ -53,6 +53,10 @@ export class AggregatorTxStore {
         `SELECT * FROM aggregator_txs WHERE chain = ? AND from_address = ?
            AND status IN ('queued', 'sent') ORDER BY id`,
       ),
+      sentNonces: db.prepare<[string, string], { nonce: number }>(
+        `SELECT nonce FROM aggregator_txs WHERE chain = ? AND from_address = ?
+           AND status = 'sent' AND nonce IS NOT NULL`,
+      ),
       sent: db.prepare(
         `UPDATE aggregator_txs SET status = 'sent', nonce = ?, gas_limit = ?, gas_price = ?,
            hashes = ?, sent_at = ?, attempts = attempts + 1, error = NULL WHERE id = ?`,
@@ -107,6 +111,11 @@ export class AggregatorTxStore {
   /** Queued and sent transactions of one account on one chain, oldest first. */
   open(chain: string, from: string): AggregatorTxRow[] {
     return this.stmts.open.all(chain, from).map(decode);
+  }
+
+  /** Nonces of the account's transactions marked sent and not yet settled. */
+  sentNonces(chain: string, from: string): number[] {
+    return this.stmts.sentNonces.all(chain, from).map((r) => r.nonce);
   }
 
   /** Every transaction on a chain (tests, records). */
