@@ -3,6 +3,7 @@
 // `WavsServiceManager.validate` checks can never drift apart.
 import {
   type Address,
+  bytesToHex,
   concat,
   encodeAbiParameters,
   getAddress,
@@ -12,11 +13,10 @@ import {
   keccak256,
   type LocalAccount,
   numberToHex,
-  recoverAddress,
   size,
   slice,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { recoverDigestSigner, signDigest } from "./secp256k1.js";
 
 /** `Envelope { bytes20 eventId; bytes12 ordering; bytes payload; }` */
 export interface Envelope {
@@ -103,16 +103,25 @@ export async function signEnvelope(
   signer: LocalAccount | Hex,
   options: { prefix?: SignaturePrefix } = {},
 ): Promise<Hex> {
-  const account = typeof signer === "string" ? privateKeyToAccount(signer) : signer;
   const prefix = options.prefix === undefined ? "eip191" : options.prefix;
-  let signature: Hex;
+  const digest = envelopeDigest(envelope, prefix);
+  const key = typeof signer === "string" ? signer : hdPrivateKey(signer);
+  if (key) return signDigest(digest, key);
+  const account = signer as LocalAccount;
   if (prefix === "eip191") {
-    signature = await account.signMessage({ message: { raw: envelopeHash(envelope) } });
-  } else {
-    if (!account.sign) throw new Error("signEnvelope: this account cannot sign a raw digest");
-    signature = await account.sign({ hash: envelopeHash(envelope) });
+    return normalizeSignature(
+      await account.signMessage({ message: { raw: envelopeHash(envelope) } }),
+    );
   }
-  return normalizeSignature(signature);
+  if (!account.sign) throw new Error("signEnvelope: this account cannot sign a raw digest");
+  return normalizeSignature(await account.sign({ hash: digest }));
+}
+
+/** The private key of an HD account (viem's `mnemonicToAccount`), to sign without its wrapper. */
+function hdPrivateKey(account: LocalAccount): Hex | undefined {
+  const hd = account as LocalAccount & { getHdKey?: () => { privateKey: Uint8Array | null } };
+  const key = hd.getHdKey?.().privateKey;
+  return key ? bytesToHex(key) : undefined;
 }
 
 /** Recovers the address that signed an envelope; throws on a malformed signature. */
@@ -121,10 +130,7 @@ export async function recoverEnvelopeSigner(
   signature: Hex,
   prefix: SignaturePrefix = "eip191",
 ): Promise<Address> {
-  const normalized = normalizeSignature(signature);
-  return getAddress(
-    await recoverAddress({ hash: envelopeDigest(envelope, prefix), signature: normalized }),
-  );
+  return recoverDigestSigner(envelopeDigest(envelope, prefix), normalizeSignature(signature));
 }
 
 /**

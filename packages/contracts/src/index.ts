@@ -5,3 +5,4 @@ export * from "./deploy.js";
 export * from "./envelope.js";
 export * from "./errors.js";
 export * from "./generated/index.js";
+export * from "./secp256k1.js";

@@ -97,6 +97,15 @@ describe("verifySubmission", () => {
     expect(await reason({ ...good, signature: "0x1234" })).toMatch(/65 bytes/);
   });
 
+  it("refuses the malleated twin of a good signature (validate's ecrecover check rejects it)", async () => {
+    // s' = n - s with v flipped recovers the same signer, so only the high-s rule tells them apart
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const s = BigInt(`0x${good.signature.slice(66, 130)}`);
+    const v = good.signature.slice(130) === "1b" ? "1c" : "1b";
+    const twin = `${good.signature.slice(0, 66)}${(n - s).toString(16).padStart(64, "0")}${v}`;
+    expect(await reason({ ...good, signature: twin as typeof good.signature })).toMatch(/high s/);
+  });
+
   it("refuses malformed fields and oversized payloads", async () => {
     expect(
       await reason({ ...good, operator_response: { ...good.operator_response, ordering: "-1" } }),

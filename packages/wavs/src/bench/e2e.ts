@@ -83,6 +83,8 @@ const LOG_LEVEL = process.env.BENCH_E2E_LOG_LEVEL ?? "warn";
 // BENCH_E2E_POOL: engine_pool_size of each node
 const POOL_SIZE = Number(process.env.BENCH_E2E_POOL ?? 4);
 // BENCH_E2E_NODE_FLAGS: extra Node.js flags for the nodes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p")
+/** Extra anvil flags (diagnostics), space separated. */
+const ANVIL_ARGS = (process.env.BENCH_E2E_ANVIL_ARGS ?? "").split(" ").filter((f) => f !== "");
 const NODE_FLAGS = (process.env.BENCH_E2E_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
 
 async function startNode(home: string, port: number, index: number): Promise<ChildProcess> {
@@ -157,7 +159,7 @@ function pct(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   if (LOG_DIR) mkdirSync(LOG_DIR, { recursive: true });
-  const anvil = await startAnvil();
+  const anvil = await startAnvil({ args: ANVIL_ARGS });
   const proxy = process.env.BENCH_E2E_COUNT_RPC ? await countingProxy(anvil.rpcUrl) : undefined;
   const set = await deployServiceSet(anvil.clients(0), {
     quorumNumerator: 2n,
