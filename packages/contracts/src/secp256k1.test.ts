@@ -80,9 +80,7 @@ describe("secp256k1", () => {
         const m = await load();
         const { key, digest } = vectors[2]!;
         const good = await m.signDigest(digest, key);
-        await expect(m.recoverDigestSigner(digest, slice(good, 0, 64))).rejects.toThrow(
-          /65-byte/,
-        );
+        await expect(m.recoverDigestSigner(digest, slice(good, 0, 64))).rejects.toThrow(/65-byte/);
         await expect(
           m.recoverDigestSigner(digest, concat([slice(good, 0, 64), "0x01"])),
         ).rejects.toThrow(/recovery byte 1/);

@@ -44,7 +44,7 @@ import {
   type DriverOutcome,
   type TxResult,
 } from "./component-driver.js";
-import { planSubmission, type SubmitterPlan } from "./designated-submitter.js";
+import { planSubmission, type SubmitterPlan, settleExtends } from "./designated-submitter.js";
 import { aggregatorCallKey, IdenticalInputs } from "./identical-inputs.js";
 import { KnownOperators } from "./known-operators.js";
 import { dryRunHandle } from "./landed-check.js";
@@ -682,6 +682,26 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
   }
 
+  /** Whether an operator ranked ahead is alive but behind on this event (see `settleExtends`). */
+  private aheadIsBehind(q: QuorumQueueRow, ahead: readonly Address[], now: number): boolean {
+    return settleExtends({
+      ahead: ahead.map((signer) => ({
+        lastSeen: this.operators.lastSeen(q.service_id, signer),
+        disagrees: this.inputs.hasOtherEnvelope({
+          serviceId: q.service_id,
+          workflowId: q.workflow_id,
+          eventId: q.event_id,
+          signer,
+          envelopeHash: q.envelope_hash,
+        }),
+      })),
+      now,
+      settleMs: this.options.settleMs,
+      quorumAt: q.quorum_reached_at ?? now,
+      gracePeriodMs: this.options.gracePeriodMs,
+    });
+  }
+
   /** Who submits this queue's result, from every operator known for the service. */
   private planFor(q: QuorumQueueRow): SubmitterPlan {
     return planSubmission({
@@ -716,7 +736,20 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       this.queues.setDesignated(q.id, plan.designated);
     }
     const due = this.dueOf(q, plan);
-    if (plan.kind !== "takeover" && Date.now() >= due) {
+    const now = Date.now();
+    if (plan.kind === "settle" && now >= due) {
+      if (this.aheadIsBehind(q, plan.ahead, now)) {
+        this.schedule(key, now + this.options.settleMs, async () => this.scheduleSubmission(q.id));
+        return;
+      }
+      if (now >= due + this.options.settleMs) {
+        // waited past the window for an operator that was behind: it may have landed it by now
+        this.unschedule(key);
+        void this.track(this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)));
+        return;
+      }
+    }
+    if (plan.kind !== "takeover" && now >= due) {
       this.unschedule(key);
       void this.track(this.lock.run(`queue:${q.id}`, () => this.send(q.id)));
       return;

@@ -1,7 +1,7 @@
 import { type Address, concat, keccak256, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
-import { planSubmission, submissionOrder } from "./designated-submitter.js";
+import { planSubmission, settleExtends, submissionOrder } from "./designated-submitter.js";
 
 const operators = [1, 2, 3, 4]
   .map((i) => privateKeyToAccount(keccak256(toHex(`key ${i}`))).address)
@@ -68,8 +68,13 @@ describe("who submits", () => {
       kind: "settle",
       rank: 1,
       designated: order[1],
+      ahead: [order[0]],
     });
-    expect(plan([order[2]!, order[3]!], order[2])).toMatchObject({ kind: "settle", rank: 2 });
+    expect(plan([order[2]!, order[3]!], order[2])).toMatchObject({
+      kind: "settle",
+      rank: 2,
+      ahead: [order[0], order[1]],
+    });
   });
 
   it("the others take over after their rank's grace periods; a node that did not sign ranks last", () => {
@@ -113,5 +118,29 @@ describe("who submits", () => {
       self: operators[0],
     });
     expect(p.designated).toBe(withNewcomer[0]);
+  });
+});
+
+describe("settleExtends", () => {
+  const base = { now: 100_000, settleMs: 1_000, quorumAt: 99_000, gracePeriodMs: 15_000 };
+  const down = { lastSeen: 94_999, disagrees: false };
+  const behind = { lastSeen: 95_000, disagrees: false };
+
+  it("waits another window while an operator ahead signs other events but not this one", () => {
+    expect(settleExtends({ ...base, ahead: [behind] })).toBe(true);
+    expect(settleExtends({ ...base, ahead: [down, behind] })).toBe(true);
+  });
+
+  it("sends when everyone ahead is down, unknown, or signed another envelope", () => {
+    expect(settleExtends({ ...base, ahead: [down] })).toBe(false);
+    expect(settleExtends({ ...base, ahead: [{ lastSeen: undefined, disagrees: false }] })).toBe(
+      false,
+    );
+    // it signed another envelope for this event (operators disagree): it will not send this one
+    expect(settleExtends({ ...base, ahead: [{ ...behind, disagrees: true }] })).toBe(false);
+  });
+
+  it("never waits past one grace period after quorum", () => {
+    expect(settleExtends({ ...base, now: base.quorumAt + 15_000, ahead: [behind] })).toBe(false);
   });
 });

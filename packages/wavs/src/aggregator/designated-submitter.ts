@@ -11,7 +11,9 @@
  *
  * - first in the order and signed: send at quorum, without waiting (the happy path);
  * - signed, but operators ranked ahead have not (yet): they may be down or merely slow, so send
- *   after a short settle window, unless one of their signatures arrives meanwhile;
+ *   after a short settle window, unless one of their signatures arrives meanwhile; while one of
+ *   them keeps signing other events (alive but behind), wait window by window, up to one grace
+ *   period, then check the result landed before sending (`settleExtends`);
  * - an operator ranked ahead signed (it will send), or this node did not sign: wait `rank`
  *   grace periods, then check whether the result landed and take over if not.
  *
@@ -36,8 +38,11 @@ export function submissionOrder(eventId: Hex, operators: readonly Address[]): Ad
 export type SubmitterPlan =
   /** This node is first in the order: send now. */
   | { kind: "send"; rank: 0; designated: Address }
-  /** This node is the first signer, but operators ranked ahead have not signed: send after the settle window. */
-  | { kind: "settle"; rank: number; designated: Address }
+  /**
+   * This node is the first signer, but the operators ranked ahead (`ahead`) have not signed:
+   * send after the settle window.
+   */
+  | { kind: "settle"; rank: number; designated: Address; ahead: Address[] }
   /** Someone ahead signed (`designated` sends), or this node did not sign: take over after `rank` grace periods. */
   | { kind: "takeover"; rank: number; designated: Address | undefined };
 
@@ -67,5 +72,42 @@ export function planSubmission(args: {
   if (designated !== self) return { kind: "takeover", rank, designated };
   return rank === 0
     ? { kind: "send", rank: 0, designated: self }
-    : { kind: "settle", rank, designated: self };
+    : { kind: "settle", rank, designated: self, ahead: order.slice(0, rank) };
+}
+
+/** An operator ahead counts as alive when seen sign within this many settle windows. */
+export const ALIVE_WINDOWS = 5;
+
+/** What a settle-window sender knows of one operator ranked ahead of it. */
+export interface OperatorAhead {
+  /** When it was last seen sign anything for the service (ms), if ever. */
+  lastSeen: number | undefined;
+  /**
+   * Whether it signed another envelope for this event (operators disagree): it will not send
+   * this one. A matching signature that arrived but has not joined the queue yet still counts
+   * as behind: once it joins, this node is planned again and steps back.
+   */
+  disagrees: boolean;
+}
+
+/**
+ * Whether a settle-window sender should wait one more window: an operator ranked ahead signed
+ * other events within the last {@link ALIVE_WINDOWS} windows but its signature of this one is not in the queue, so it
+ * is behind (an overloaded node) rather than down, and will send at its own quorum; sending too
+ * would race it into a reverted duplicate. Never past one grace period after quorum, when the result is checked
+ * and taken over if it has not landed.
+ */
+export function settleExtends(args: {
+  ahead: readonly OperatorAhead[];
+  now: number;
+  settleMs: number;
+  quorumAt: number;
+  gracePeriodMs: number;
+}): boolean {
+  if (args.now >= args.quorumAt + args.gracePeriodMs) return false;
+  // an overloaded node's signatures arrive in bursts with gaps of seconds: several windows
+  const alive = args.now - ALIVE_WINDOWS * args.settleMs;
+  return args.ahead.some(
+    (op) => !op.disagrees && op.lastSeen !== undefined && op.lastSeen >= alive,
+  );
 }

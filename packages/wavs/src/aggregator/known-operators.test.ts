@@ -21,6 +21,16 @@ describe("known operators", () => {
     expect(known.list("s1", 11_600)).toEqual([]);
   });
 
+  it("tells when a signer was last seen, within the window", () => {
+    const known = new KnownOperators(1000, () => []);
+    known.saw("s1", A, 10_000);
+    known.saw("s1", A, 9_000);
+    expect(known.lastSeen("s1", A.toUpperCase().replace("0X", "0x"), 10_500)).toBe(10_000);
+    expect(known.lastSeen("s1", B, 10_500)).toBeUndefined();
+    expect(known.lastSeen("s2", A, 10_500)).toBeUndefined();
+    expect(known.lastSeen("s1", A, 11_001)).toBeUndefined();
+  });
+
   it("is seeded once per service from the stored submissions (a restart keeps the order)", () => {
     const asked: string[] = [];
     const known = new KnownOperators(60_000, (serviceId) => {

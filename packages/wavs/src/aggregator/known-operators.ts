@@ -34,6 +34,13 @@ export class KnownOperators {
     if ((signers.get(key) ?? 0) < at) signers.set(key, at);
   }
 
+  /** When `signer` was last seen sign for the service, if within the memory window. */
+  lastSeen(serviceId: string, signer: string, now = Date.now()): number | undefined {
+    this.seed(serviceId);
+    const at = this.seen.get(serviceId)?.get(getAddress(signer));
+    return at !== undefined && at >= now - this.memoryMs ? at : undefined;
+  }
+
   /** The signers of a service seen within the memory window. */
   list(serviceId: string, now = Date.now()): Address[] {
     this.seed(serviceId);

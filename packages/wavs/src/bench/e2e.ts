@@ -44,6 +44,8 @@ import {
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 
 import { devServiceJson, NEW_TRIGGER_TOPIC } from "../devnet/dev-services.js";
+import { anvilCeiling } from "./anvil-ceiling.js";
+import { cpuSeconds } from "./process-cpu.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
 const TOKEN = "bench-token";
@@ -108,15 +110,6 @@ async function startNode(home: string, port: number, index: number): Promise<Chi
 }
 
 /** CPU seconds (user + system, all threads) a process has used so far; 0 when unreadable. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 /**
  * BENCH_E2E_COUNT_RPC=1: the nodes' HTTP JSON-RPC goes through this counting proxy, and the
@@ -361,7 +354,12 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
     const burstSize = Number(process.env.BENCH_E2E_BURST ?? 300);
     const burstFirst = await nextId();
     const burstCpu = cpu();
-    for (let i = 0; i < burstSize; i++) await emit(1000 + i);
+    // eight sends in flight, as the ceiling below does, so anvil may mine several per block
+    for (let i = 0; i < burstSize; i += 8) {
+      await Promise.all(
+        Array.from({ length: Math.min(8, burstSize - i) }, (_, k) => emit(1000 + i + k)),
+      );
+    }
     const burst = await landing(burstSize, burstFirst, 600_000);
     const start = triggered.get(burstFirst)!.at;
     const offered = triggered.get(burst[burst.length - 1]!)!.at - start;
@@ -411,6 +409,11 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
     }
     console.log(
       `result transactions: ${txs} for ${events} events (${reverted} reverted); results checked: ${triggered.size - wrong} right, ${wrong} wrong; events handled more than once: ${duplicates}`,
+    );
+    // the chain's own limit on this machine, with the nodes idle
+    const ceiling = await anvilCeiling(burstSize);
+    console.log(
+      `anvil alone (no nodes, automine): ${burstSize} trigger + result pairs = ${ceiling.eventsPerSecond.toFixed(1)} events/s; anvil CPU ms per event: ${ceiling.cpuMsPerEvent.toFixed(1)}`,
     );
     console.log(
       JSON.stringify({

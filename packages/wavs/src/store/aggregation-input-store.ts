@@ -46,6 +46,10 @@ export class AggregationInputStore {
         `SELECT id FROM aggregation_inputs WHERE service_id = ? AND workflow_id = ? AND event_id = ?
            AND signer = ? AND envelope_hash = ?`,
       ),
+      otherEnvelope: db.prepare<[string, string, string, string, string], { id: number }>(
+        `SELECT id FROM aggregation_inputs WHERE service_id = ? AND workflow_id = ? AND event_id = ?
+           AND signer = ? AND envelope_hash != ? LIMIT 1`,
+      ),
       get: db.prepare<[number], RawRow>("SELECT * FROM aggregation_inputs WHERE id = ?"),
       received: db.prepare<[], RawRow>(
         "SELECT * FROM aggregation_inputs WHERE status = 'received' ORDER BY id",
@@ -101,6 +105,21 @@ export class AggregationInputStore {
         key.signer,
         key.envelopeHash,
       ) !== undefined
+    );
+  }
+
+  /** Whether `signer` submitted another envelope than `envelopeHash` for the event. */
+  hasOtherEnvelope(key: {
+    serviceId: string;
+    workflowId: string;
+    eventId: string;
+    signer: string;
+    envelopeHash: string;
+  }): boolean {
+    const { serviceId, workflowId, eventId, signer, envelopeHash } = key;
+    return (
+      this.stmts.otherEnvelope.get(serviceId, workflowId, eventId, signer, envelopeHash) !==
+      undefined
     );
   }
 
