@@ -29,6 +29,7 @@ import {
   transactionsTo,
   uploadComponents,
 } from "./aggregator.test-helpers.js";
+import { ALIVE_WINDOWS, submissionOrder } from "./designated-submitter.js";
 
 describe("aggregation on one node (real anvil, contracts, engine)", () => {
   let anvil: Anvil;
@@ -274,6 +275,115 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
     expect(await transactionsTo(anvil, set2.submit)).toHaveLength(before + 1);
   }, 60_000);
 
+  it("the first signer waits for an operator ranked ahead that is alive but behind, not for one that is down", async () => {
+    // a second node with this node's key (same mnemonic), a short settle and a long grace
+    const settleMs = 500;
+    const n2 = await startTestNode({
+      anvil,
+      credential: anvil.privateKeys[8],
+      aggregator: { settleMs, gracePeriodMs: 60_000, gatherMs: 0 },
+    });
+    try {
+      await uploadComponents(n2, [
+        await buildFixture("square"),
+        await buildFixture("aggregator-simple"),
+      ]);
+      // keys are handed out in registration order: a first service makes the second one's
+      // key the same as on the first node, which the manager knows
+      const other = await deployServiceSet(anvil.clients(0));
+      await registerService(n2, other.serviceManager, {
+        inject: manualWorkflow(digests.square, digests.simple, other.submit),
+      });
+      await registerService(n2, set2.serviceManager, {
+        inject: manualWorkflow(digests.square, digests.simple, set2.submit),
+      });
+      const agg = n2.node.parts.aggregator;
+      const self = n2.node.parts.registry.signerAccount(s2.serviceId);
+      expect(self.address).toBe(s2.signer);
+      const recordOf = (eventId: string) =>
+        agg.listAggregations(s2.serviceId, { limit: 100 }).find((r) => r.event_id === eventId);
+      const base = { serviceId: s2.serviceId, workflowId: "inject" };
+      /** An event whose submitter order is [peerA, this node, peerB]. */
+      const eventWithPeerAFirst = async (prefix: string) => {
+        for (let i = 0; ; i++) {
+          const sub = await signedSubmission(self, {
+            ...base,
+            trigger: `${prefix}-${i}`,
+            payload: dataWithId(BigInt(100 + i), prefix),
+          });
+          const order = submissionOrder(sub.event_id as Hex, [
+            self.address,
+            peerA.address,
+            peerB.address,
+          ]);
+          if (order[0] === peerA.address && order[1] === self.address)
+            return { trigger: `${prefix}-${i}`, payload: dataWithId(BigInt(100 + i), prefix), sub };
+        }
+      };
+      const quorumWithoutA = async (prefix: string) => {
+        const e = await eventWithPeerAFirst(prefix);
+        const fromB = await signedSubmission(peerB, {
+          ...base,
+          trigger: e.trigger,
+          payload: e.payload,
+        });
+        await agg.submitSignedSubmission(e.sub, "local");
+        await agg.submitSignedSubmission(fromB, { peer: "peer-b" });
+        const q = await eventually(() => {
+          const r = recordOf(e.sub.event_id);
+          return r?.quorum_reached_at ? r : undefined;
+        }, "quorum");
+        return { ...e, quorumAt: q.quorum_reached_at! };
+      };
+
+      // peer A signed something, then went quiet for longer than its alive window: down
+      const ping = await signedSubmission(peerA, {
+        ...base,
+        trigger: "a-ping",
+        payload: dataWithId(90n, "ping"),
+      });
+      await agg.submitSignedSubmission(ping, { peer: "peer-a" });
+      await new Promise((r) => setTimeout(r, ALIVE_WINDOWS * settleMs + 200));
+      const down = await quorumWithoutA("a-down");
+      const landed = await eventually(() => {
+        const r = recordOf(down.sub.event_id);
+        return r?.status === "burned" ? r : undefined;
+      }, "landed by this node after the settle window");
+      expect(landed.landed_by).toBe("self");
+
+      // peer A signs other events (alive) but not this one yet: no transaction, however long
+      // past the settle window, until A's signature joins and A is the submitter
+      const pong = await signedSubmission(peerA, {
+        ...base,
+        trigger: "a-pong",
+        payload: dataWithId(91n, "pong"),
+      });
+      await agg.submitSignedSubmission(pong, { peer: "peer-a" });
+      const txsBefore = await transactionsTo(anvil, set2.submit);
+      const behind = await quorumWithoutA("a-behind");
+      await new Promise((r) =>
+        setTimeout(r, Math.max(0, behind.quorumAt + 3 * settleMs - Date.now())),
+      );
+      expect(recordOf(behind.sub.event_id)?.status).toBe("quorum");
+      expect(await transactionsTo(anvil, set2.submit)).toEqual(txsBefore);
+      const fromA = await signedSubmission(peerA, {
+        ...base,
+        trigger: behind.trigger,
+        payload: behind.payload,
+      });
+      await agg.submitSignedSubmission(fromA, { peer: "peer-a" });
+      await eventually(
+        () =>
+          recordOf(behind.sub.event_id)?.designated_submitter === peerA.address ? true : undefined,
+        "peer A designated once its signature joined",
+      );
+      await new Promise((r) => setTimeout(r, 2 * settleMs));
+      expect(await transactionsTo(anvil, set2.submit)).toEqual(txsBefore);
+    } finally {
+      await n2.close();
+    }
+  }, 120_000);
+
   it("timer aggregator: a trigger log reorged away before the timer fires is not submitted", async () => {
     const wallet = anvil.walletClient(0);
     const client = anvil.publicClient();
@@ -324,6 +434,7 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
   }, 120_000);
 
   it("a restart keeps quorum queues and timers", async () => {
+    const txsAtStart = (await transactionsTo(anvil, set2.submit)).length;
     const payload2 = dataWithId(2n, "before restart");
     const base2 = { serviceId: s2.serviceId, workflowId: "inject", trigger: "event-2" };
     await aggregator().submitSignedSubmission(
@@ -383,8 +494,8 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
       "event 2 landed",
       30_000,
     );
-    // event 1, event 4 (landed by the "other operator"), event 3, event 2
-    expect(await transactionsTo(anvil, set2.submit)).toHaveLength(4);
+    // event 3 and event 2, one transaction each
+    expect(await transactionsTo(anvil, set2.submit)).toHaveLength(txsAtStart + 2);
   }, 120_000);
 });
 
