@@ -16,9 +16,11 @@ import {
   startAnvil,
   ZERO_ORDERING,
 } from "@wavs-ts/contracts";
-import { encodeAbiParameters, encodeFunctionData, type Hex, toHex } from "viem";
+import { encodeDataWithId } from "@wavs-ts/sdk";
+import { bytesToHex, encodeFunctionData, type Hex, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { cpuSeconds } from "./process-cpu.js";
+import { signAddTrigger } from "./trigger-tx.js";
 
 /** What {@link anvilCeiling} measured. */
 export interface AnvilCeiling {
@@ -26,14 +28,6 @@ export interface AnvilCeiling {
   /** anvil's CPU per event (both transactions mined). */
   cpuMsPerEvent: number;
 }
-
-const dataWithIdParameter = {
-  type: "tuple",
-  components: [
-    { name: "triggerId", type: "uint64" },
-    { name: "data", type: "bytes" },
-  ],
-} as const;
 
 /** Mine `events` trigger + result pairs on a fresh anvil as fast as it takes them. */
 export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
@@ -73,26 +67,22 @@ export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
     for (let i = 0; i < events; i++) {
       const x = i + 1;
       raws.push(
-        await triggerer.signTransaction({
+        await signAddTrigger(triggerer, {
           chainId: anvil.chainId,
           nonce: nonces[0]! + i,
-          to: set.trigger,
-          data: encodeFunctionData({
-            abi: simpleTriggerAbi,
-            functionName: "addTrigger",
-            args: [toHex(JSON.stringify({ x }))],
-          }),
-          gas: 200_000n,
+          trigger: set.trigger,
+          x,
           gasPrice,
-          type: "legacy",
         }),
       );
       const envelope: Envelope = {
         eventId: toHex(i + 1, { size: 20 }),
         ordering: ZERO_ORDERING,
-        payload: encodeAbiParameters(
-          [dataWithIdParameter],
-          [{ triggerId: firstId + BigInt(i), data: toHex(JSON.stringify({ y: x * x })) }],
+        payload: bytesToHex(
+          encodeDataWithId({
+            triggerId: firstId + BigInt(i),
+            data: new TextEncoder().encode(JSON.stringify({ y: x * x })),
+          }),
         ),
       };
       const signatureData = buildSignatureData(

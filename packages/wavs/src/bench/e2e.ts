@@ -32,20 +32,13 @@ import {
   waitForSuccess,
 } from "@wavs-ts/contracts";
 import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
-import {
-  type Address,
-  createPublicClient,
-  encodeFunctionData,
-  type Hex,
-  hexToBytes,
-  toHex,
-  webSocket,
-} from "viem";
+import { type Address, createPublicClient, type Hex, hexToBytes, webSocket } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 
 import { devServiceJson, NEW_TRIGGER_TOPIC } from "../devnet/dev-services.js";
 import { anvilCeiling } from "./anvil-ceiling.js";
 import { cpuSeconds } from "./process-cpu.js";
+import { signAddTrigger } from "./trigger-tx.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
 const TOKEN = "bench-token";
@@ -276,18 +269,12 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
     const gasPrice = (await client.getGasPrice()) * 2n + 1_000_000_000n;
     let sent = 0;
     const emit = async (x: number): Promise<void> => {
-      const raw = await sender.signTransaction({
+      const raw = await signAddTrigger(sender, {
         chainId: anvil.chainId,
         nonce: nonce++,
-        to: set.trigger,
-        data: encodeFunctionData({
-          abi: simpleTriggerAbi,
-          functionName: "addTrigger",
-          args: [toHex(JSON.stringify({ x }))],
-        }),
-        gas: 200_000n,
+        trigger: set.trigger,
+        x,
         gasPrice,
-        type: "legacy",
       });
       await client.request({ method: "eth_sendRawTransaction", params: [raw] });
       sent++;
