@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Trigger } from "../service/trigger.js";
-import { benchTriggerLookup, SERVICE_URI_UPDATED_TOPIC, TriggerIndex } from "./trigger-index.js";
+import { SERVICE_URI_UPDATED_TOPIC, TriggerIndex } from "./trigger-index.js";
 
 const A = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const B = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
@@ -80,9 +80,23 @@ describe("TriggerIndex", () => {
     expect(index.lookupLog("evm:1", B, SERVICE_URI_UPDATED_TOPIC)).toEqual([]);
   });
 
-  it("matches at least 1,000,000 lookups/s with 10,000 registered triggers", () => {
-    // Best of three: the machine is shared with the other test files.
-    const best = Math.max(...[0, 1, 2].map(() => benchTriggerLookup(10_000).lookupsPerSecond));
-    expect(best).toBeGreaterThanOrEqual(1_000_000);
+  it("finds exactly the right service among 10,000, whatever the address case", () => {
+    // the speed of this lookup is measured by bench:node, not asserted here
+    const index = new TriggerIndex();
+    const address = (i: number) => `0x${(i * 2654435761).toString(16).padStart(40, "0")}`;
+    for (let i = 0; i < 10_000; i++) {
+      index.setService(`s${i}`, new Map([["w", evm(address(i), i % 2 ? T1 : T2)]]));
+    }
+    for (const i of [0, 1, 4_999, 9_998, 9_999]) {
+      const topic = i % 2 ? T1 : T2;
+      expect(index.lookupLog("evm:1", address(i), topic).map((h) => h.serviceId)).toEqual([
+        `s${i}`,
+      ]);
+      const upper = `0x${address(i).slice(2).toUpperCase()}`;
+      expect(index.lookupLog("evm:1", upper, topic).map((h) => h.serviceId)).toEqual([`s${i}`]);
+      expect(index.lookupLog("evm:1", address(i), i % 2 ? T2 : T1)).toEqual([]);
+    }
+    expect(index.lookupLog("evm:1", address(10_000), T1)).toEqual([]);
+    expect(index.logFilter("evm:1").addresses).toHaveLength(10_000);
   });
 });
