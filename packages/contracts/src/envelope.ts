@@ -3,7 +3,6 @@
 // `WavsServiceManager.validate` checks can never drift apart.
 import {
   type Address,
-  bytesToHex,
   concat,
   encodeAbiParameters,
   getAddress,
@@ -118,10 +117,9 @@ export async function signEnvelope(
 }
 
 /** The private key of an HD account (viem's `mnemonicToAccount`), to sign without its wrapper. */
-function hdPrivateKey(account: LocalAccount): Hex | undefined {
+function hdPrivateKey(account: LocalAccount): Uint8Array | undefined {
   const hd = account as LocalAccount & { getHdKey?: () => { privateKey: Uint8Array | null } };
-  const key = hd.getHdKey?.().privateKey;
-  return key ? bytesToHex(key) : undefined;
+  return hd.getHdKey?.().privateKey ?? undefined;
 }
 
 /** Recovers the address that signed an envelope; throws on a malformed signature. */

@@ -71,10 +71,14 @@ export async function recoverDigestSigner(digest: Hex, signature: Hex): Promise<
 }
 
 /** Signs a 32-byte digest (RFC 6979 nonce, low s); returns `r || s || v` with v in {27, 28}. */
-export async function signDigest(digest: Hex, privateKey: Hex): Promise<Hex> {
+export async function signDigest(digest: Hex, privateKey: Hex | Uint8Array): Promise<Hex> {
   const msg = digestBytes(digest);
-  if (!native) return sign({ hash: digest, privateKey, to: "hex" });
-  const { signature, recid } = native.ecdsaSign(msg, hexToBytes(privateKey));
+  if (!native) {
+    const key = typeof privateKey === "string" ? privateKey : bytesToHex(privateKey);
+    return sign({ hash: digest, privateKey: key, to: "hex" });
+  }
+  const key = typeof privateKey === "string" ? hexToBytes(privateKey) : privateKey;
+  const { signature, recid } = native.ecdsaSign(msg, key);
   const out = new Uint8Array(65);
   out.set(signature);
   out[64] = 27 + recid;

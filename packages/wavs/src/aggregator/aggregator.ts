@@ -684,16 +684,20 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
 
   /** Whether an operator ranked ahead is alive but behind on this event (see `settleExtends`). */
   private aheadIsBehind(q: QuorumQueueRow, ahead: readonly Address[], now: number): boolean {
-    return settleExtends({
-      ahead: ahead.map((signer) => ({
-        lastSeen: this.operators.lastSeen(q.service_id, signer),
-        disagrees: this.inputs.hasOtherEnvelope({
+    const disagreeing = new Set(
+      this.inputs
+        .otherEnvelopes({
           serviceId: q.service_id,
           workflowId: q.workflow_id,
           eventId: q.event_id,
-          signer,
           envelopeHash: q.envelope_hash,
-        }),
+        })
+        .map((r) => getAddress(r.signer)),
+    );
+    return settleExtends({
+      ahead: ahead.map((signer) => ({
+        lastSeen: this.operators.lastSeen(q.service_id, signer),
+        disagrees: disagreeing.has(getAddress(signer)),
       })),
       now,
       settleMs: this.options.settleMs,

@@ -11,6 +11,7 @@ import type {
 } from "../http/node-api.js";
 import { WavsError } from "../internal/errors.js";
 import type { Trigger } from "../service/index.js";
+import { AggregationInputStore, type OtherEnvelopeRow } from "../store/aggregation-input-store.js";
 import { ComponentStore } from "../store/component-store.js";
 import type { ExecutionRow } from "../store/execution-store.js";
 import type { NodeParts } from "./wavs-node.js";
@@ -44,14 +45,6 @@ function signatureOrigin(stored: string): SignatureOrigin {
     : { origin: "local", peer_id: null };
 }
 
-/** A valid submission for an event whose envelope is not the one its record collects. */
-interface DissentRow {
-  signer: string;
-  envelope_hash: string;
-  origin: string;
-  received_at: number;
-}
-
 /** The aggregator's note for a dissenting signer (already covered by `disagreements`). */
 const DISSENT_NOTE = /^signer (0x[0-9a-fA-F]{40}) signed a different envelope/;
 
@@ -62,7 +55,7 @@ const DISSENT_NOTE = /^signer (0x[0-9a-fA-F]{40}) signed a different envelope/;
  */
 function aggregationNotes(
   r: StoredAggregation,
-  dissent: DissentRow[],
+  dissent: OtherEnvelopeRow[],
   self: string | undefined,
 ): string[] {
   const notes = dissent.map(
@@ -87,7 +80,7 @@ function aggregationNotes(
 
 function aggregationRecord(
   r: StoredAggregation,
-  dissent: DissentRow[],
+  dissent: OtherEnvelopeRow[],
   self: string | undefined,
 ): AggregationRecord {
   const tx = r.transaction;
@@ -133,12 +126,8 @@ export function createNodeApi(parts: NodeParts): NodeApi {
   const components = new ComponentStore(parts.db);
   // The aggregator's record keeps one note per queue, which the next quorum re-check
   // overwrites; whether operators disagree is read from the submissions it accepted, which keep
-  // every signer's envelope (aggregation_inputs, owned by store/aggregation-input-store.ts).
-  const dissentOf = parts.db.prepare<[string, string, string, string], DissentRow>(
-    `SELECT signer, envelope_hash, origin, received_at FROM aggregation_inputs
-       WHERE event_id = ? AND service_id = ? AND workflow_id = ? AND envelope_hash != ?
-       ORDER BY id`,
-  );
+  // every signer's envelope.
+  const inputs = new AggregationInputStore(parts.db);
 
   function serviceOrThrow(serviceId: string) {
     const entry = registry.get(serviceId);
@@ -294,7 +283,12 @@ export function createNodeApi(parts: NodeParts): NodeApi {
       return history(serviceId, opts, parts.aggregator.listAggregations(serviceId, opts)).map((r) =>
         aggregationRecord(
           r,
-          dissentOf.all(r.event_id, r.service_id, r.workflow_id, r.envelope_hash),
+          inputs.otherEnvelopes({
+            serviceId: r.service_id,
+            workflowId: r.workflow_id,
+            eventId: r.event_id,
+            envelopeHash: r.envelope_hash,
+          }),
           self,
         ),
       );

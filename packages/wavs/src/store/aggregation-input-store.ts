@@ -31,6 +31,14 @@ function decode({ payload, ...row }: RawRow): AggregationInputRow {
   return { ...row, payload_hex: `0x${payload.toString("hex")}` };
 }
 
+/** A valid submission for an event over another envelope than the one compared with. */
+export interface OtherEnvelopeRow {
+  signer: string;
+  envelope_hash: string;
+  origin: string;
+  received_at: number;
+}
+
 /** Owner of the aggregation_inputs table: every submission the aggregator accepted. */
 export class AggregationInputStore {
   private readonly stmts;
@@ -46,9 +54,10 @@ export class AggregationInputStore {
         `SELECT id FROM aggregation_inputs WHERE service_id = ? AND workflow_id = ? AND event_id = ?
            AND signer = ? AND envelope_hash = ?`,
       ),
-      otherEnvelope: db.prepare<[string, string, string, string, string], { id: number }>(
-        `SELECT id FROM aggregation_inputs WHERE service_id = ? AND workflow_id = ? AND event_id = ?
-           AND signer = ? AND envelope_hash != ? LIMIT 1`,
+      otherEnvelopes: db.prepare<[string, string, string, string], OtherEnvelopeRow>(
+        `SELECT signer, envelope_hash, origin, received_at FROM aggregation_inputs
+           WHERE service_id = ? AND workflow_id = ? AND event_id = ? AND envelope_hash != ?
+           ORDER BY id`,
       ),
       get: db.prepare<[number], RawRow>("SELECT * FROM aggregation_inputs WHERE id = ?"),
       received: db.prepare<[], RawRow>(
@@ -108,19 +117,15 @@ export class AggregationInputStore {
     );
   }
 
-  /** Whether `signer` submitted another envelope than `envelopeHash` for the event. */
-  hasOtherEnvelope(key: {
+  /** Accepted submissions for the event over another envelope than `envelopeHash` (operators that disagree), oldest first. */
+  otherEnvelopes(key: {
     serviceId: string;
     workflowId: string;
     eventId: string;
-    signer: string;
     envelopeHash: string;
-  }): boolean {
-    const { serviceId, workflowId, eventId, signer, envelopeHash } = key;
-    return (
-      this.stmts.otherEnvelope.get(serviceId, workflowId, eventId, signer, envelopeHash) !==
-      undefined
-    );
+  }): OtherEnvelopeRow[] {
+    const { serviceId, workflowId, eventId, envelopeHash } = key;
+    return this.stmts.otherEnvelopes.all(serviceId, workflowId, eventId, envelopeHash);
   }
 
   /** One input. */

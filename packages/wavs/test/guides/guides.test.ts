@@ -27,6 +27,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli/main.js";
 import { type Devnet, startDevnet } from "../../src/devnet/devnet.js";
+import { captureOutput } from "../helpers/wavs-cli.js";
 import {
   codeBlocks,
   commandProblems,
@@ -98,17 +99,10 @@ async function runGuide(
     detached: true, // its own process group, so background jobs can be stopped with it
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on("data", (c: Buffer) => {
-    stderr += c.toString();
-  });
+  const out = captureOutput(child);
   const pgid = child.pid!;
   const deadline = setTimeout(() => {
-    stderr += `\n[test] ${file} still running after ${GUIDE_DEADLINE_MS / 1000} s: stopped\n`;
+    out.stderr += `\n[test] ${file} still running after ${GUIDE_DEADLINE_MS / 1000} s: stopped\n`;
     process.kill(-pgid, "SIGKILL");
   }, GUIDE_DEADLINE_MS);
   const code = await new Promise<number | null>((done) => child.once("close", done));
@@ -118,8 +112,8 @@ async function runGuide(
   for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
   if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
 
-  const run: GuideRun = { code, stdout, stderr };
-  const scriptLine = failedScriptLine(stderr);
+  const run: GuideRun = { code, ...out };
+  const scriptLine = failedScriptLine(out.stderr);
   const line = scriptLine === undefined ? undefined : script.origin[scriptLine - 1];
   if (line !== undefined) {
     run.failed = `${file}:${line}: ${markdown.split("\n")[line - 1]?.trim()}`;

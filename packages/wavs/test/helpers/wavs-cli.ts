@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,6 +11,18 @@ export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** A child's output so far, collected as it comes (read the fields at any time). */
+export function captureOutput(child: ChildProcess): { stdout: string; stderr: string } {
+  const out = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (c: Buffer) => {
+    out.stdout += c.toString();
+  });
+  child.stderr?.on("data", (c: Buffer) => {
+    out.stderr += c.toString();
+  });
+  return out;
 }
 
 /**
@@ -34,15 +46,8 @@ export function runWavs(
       env: options.env ?? envWithoutWavs(),
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
+    const out = captureOutput(child);
     child.once("error", fail);
-    child.once("close", (code) => done({ code, stdout, stderr }));
+    child.once("close", (code) => done({ code, ...out }));
   });
 }
