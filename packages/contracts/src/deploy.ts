@@ -14,6 +14,10 @@ import {
   type WalletClient,
 } from "viem";
 import { logSpamAbi, logSpamBytecode } from "./generated/LogSpam.js";
+import {
+  replayAcceptingSubmitAbi,
+  replayAcceptingSubmitBytecode,
+} from "./generated/ReplayAcceptingSubmit.js";
 import { simpleSubmitAbi, simpleSubmitBytecode } from "./generated/SimpleSubmit.js";
 import { simpleTriggerAbi, simpleTriggerBytecode } from "./generated/SimpleTrigger.js";
 import {
@@ -42,6 +46,12 @@ export interface DeployServiceSetOptions {
   quorumNumerator?: bigint;
   quorumDenominator?: bigint;
   serviceURI?: string;
+  /**
+   * The handler: `simple` (SimpleSubmit, refuses a replayed event id; the default) or
+   * `replay-accepting` (ReplayAcceptingSubmit, shaped like WAVS's example handler: every valid
+   * call lands and overwrites).
+   */
+  handler?: "simple" | "replay-accepting";
 }
 
 /** An operator with its signing key and weight. */
@@ -81,7 +91,7 @@ export async function deployContract<const abi extends Abi>(
   return getAddress(receipt.contractAddress);
 }
 
-/** Deploys WavsServiceManager, SimpleTrigger and SimpleSubmit (bound to the manager). */
+/** Deploys WavsServiceManager, SimpleTrigger and a handler bound to the manager (SimpleSubmit by default). */
 export async function deployServiceSet(
   clients: ContractClients,
   options: DeployServiceSetOptions = {},
@@ -96,9 +106,12 @@ export async function deployServiceSet(
     [deployer, options.quorumNumerator ?? 2n, options.quorumDenominator ?? 3n],
   );
   const trigger = await deployContract(clients, simpleTriggerAbi, simpleTriggerBytecode, []);
-  const submit = await deployContract(clients, simpleSubmitAbi, simpleSubmitBytecode, [
-    serviceManager,
-  ]);
+  const submit =
+    options.handler === "replay-accepting"
+      ? await deployContract(clients, replayAcceptingSubmitAbi, replayAcceptingSubmitBytecode, [
+          serviceManager,
+        ])
+      : await deployContract(clients, simpleSubmitAbi, simpleSubmitBytecode, [serviceManager]);
   if (options.serviceURI !== undefined) {
     await setServiceURI(clients, serviceManager, options.serviceURI);
   }

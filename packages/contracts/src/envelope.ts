@@ -116,6 +116,15 @@ export async function signEnvelope(
   return normalizeSignature(await account.sign({ hash: digest }));
 }
 
+/** Sign a 32-byte digest with an account (libsecp256k1 when its key is at hand) or a key. */
+export async function signDigestAs(signer: LocalAccount | Hex, digest: Hex): Promise<Hex> {
+  const key = typeof signer === "string" ? signer : hdPrivateKey(signer);
+  if (key) return signDigest(digest, key);
+  const account = signer as LocalAccount;
+  if (!account.sign) throw new Error("signDigestAs: this account cannot sign a raw digest");
+  return normalizeSignature(await account.sign({ hash: digest }));
+}
+
 /** The private key of an HD account (viem's `mnemonicToAccount`), to sign without its wrapper. */
 function hdPrivateKey(account: LocalAccount): Uint8Array | undefined {
   const hd = account as LocalAccount & { getHdKey?: () => { privateKey: Uint8Array | null } };

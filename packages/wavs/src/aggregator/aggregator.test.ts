@@ -30,6 +30,7 @@ import {
   uploadComponents,
 } from "./aggregator.test-helpers.js";
 import { ALIVE_WINDOWS, submissionOrder } from "./designated-submitter.js";
+import { signLanding } from "./landing-announcement.js";
 
 describe("aggregation on one node (real anvil, contracts, engine)", () => {
   let anvil: Anvil;
@@ -258,22 +259,106 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
       ordering: fromA.envelope.ordering as Hex,
       payload: fromA.envelope.payload as Hex,
     };
-    await anvil.publicClient().waitForTransactionReceipt({
-      hash: await anvil.walletClient(5).writeContract({
-        address: set2.submit,
-        abi: simpleSubmitAbi,
-        functionName: "handleSignedEnvelope",
-        args: [envelope, signatureData],
-      }),
+    const landedHash = await anvil.walletClient(5).writeContract({
+      address: set2.submit,
+      abi: simpleSubmitAbi,
+      functionName: "handleSignedEnvelope",
+      args: [envelope, signatureData],
     });
+    await anvil.publicClient().waitForTransactionReceipt({ hash: landedHash });
     const record = await eventually(() => {
       const r = records(s2.serviceId).find((x) => x.event_id === fromA.event_id);
       return r?.status === "burned" ? r : undefined;
     }, "burned after the takeover check");
     expect(record.landed_by).toBe("other");
+    // found by searching the blocks since quorum: nobody announced it
+    expect(record.landed_tx_hash).toBe(landedHash);
     expect(record.transaction).toBeNull();
     expect(await transactionsTo(anvil, set2.submit)).toHaveLength(before + 1);
   }, 60_000);
+
+  it("a peer's landing announcement is believed only once the chain shows it: forged ones are refused, a wrong hash changes nothing, the true one stands the node down", async () => {
+    // a node whose own takeover is far away: only the announcement can stand it down
+    const n3 = await startTestNode({
+      anvil,
+      credential: anvil.privateKeys[7],
+      aggregator: { gracePeriodMs: 600_000, gatherMs: 0 },
+    });
+    try {
+      const [square, simple] = await uploadComponents(n3, [
+        await buildFixture("square"),
+        await buildFixture("aggregator-simple"),
+      ]);
+      await registerService(n3, set2.serviceManager, {
+        inject: manualWorkflow(square!, simple!, set2.submit),
+      });
+      const agg = n3.node.parts.aggregator;
+      const base = { serviceId: s2.serviceId, workflowId: "inject", trigger: "announced-1" };
+      const payload = dataWithId(20n, "announced");
+      const fromA = await signedSubmission(peerA, { ...base, payload });
+      const fromB = await signedSubmission(peerB, { ...base, payload });
+      await agg.submitSignedSubmission(fromA, { peer: "peer-a" });
+      await agg.submitSignedSubmission(fromB, { peer: "peer-b" });
+      const recordOf = () =>
+        agg
+          .listAggregations(s2.serviceId, { limit: 100 })
+          .find((r) => r.event_id === fromA.event_id);
+      await eventually(() => (recordOf()?.status === "quorum" ? true : undefined), "quorum");
+      const before = (await transactionsTo(anvil, set2.submit)).length;
+      const landedHash = await anvil.walletClient(5).writeContract({
+        address: set2.submit,
+        abi: simpleSubmitAbi,
+        functionName: "handleSignedEnvelope",
+        args: [
+          {
+            eventId: fromA.envelope.event_id as Hex,
+            ordering: fromA.envelope.ordering as Hex,
+            payload: fromA.envelope.payload as Hex,
+          },
+          buildSignatureData(
+            [
+              { signer: peerA.address, signature: fromA.signature as Hex },
+              { signer: peerB.address, signature: fromB.signature as Hex },
+            ],
+            (await anvil.blockNumber()) - 1n,
+          ),
+        ],
+      });
+      await anvil.publicClient().waitForTransactionReceipt({ hash: landedHash });
+      const fields = {
+        service_id: s2.serviceId,
+        event_id: fromA.event_id,
+        chain: "evm:31337",
+        handler: set2.submit,
+      };
+
+      // signed by a stranger in peer A's name
+      const forged = await signLanding(stranger, { ...fields, tx_hash: landedHash });
+      expect(await agg.receiveLanding({ ...forged, signer: peerA.address }, "peer-x")).toBe(
+        "reject",
+      );
+      // well signed, but the transaction is not a landing of this event
+      const unrelated = await anvil.walletClient(5).sendTransaction({ to: stranger.address });
+      await anvil.publicClient().waitForTransactionReceipt({ hash: unrelated });
+      const wrong = await signLanding(peerA, { ...fields, tx_hash: unrelated });
+      expect(await agg.receiveLanding(wrong, "peer-a")).toBe("accept");
+      await agg.idle();
+      expect(recordOf()?.status).toBe("quorum");
+
+      const announced = await signLanding(peerA, { ...fields, tx_hash: landedHash });
+      expect(await agg.receiveLanding(announced, "peer-a")).toBe("accept");
+      const record = await eventually(
+        () => (recordOf()?.status === "burned" ? recordOf() : undefined),
+        "burned on the announcement",
+      );
+      expect(record.landed_by).toBe("other");
+      expect(record.landed_tx_hash).toBe(landedHash);
+      expect(record.transaction).toBeNull();
+      expect(await transactionsTo(anvil, set2.submit)).toHaveLength(before + 1);
+    } finally {
+      await n3.close();
+    }
+  }, 120_000);
 
   it("the first signer waits for an operator ranked ahead that is alive but behind, not for one that is down", async () => {
     // a second node with this node's key (same mnemonic), a short settle and a long grace
@@ -596,17 +681,27 @@ describe("an aggregator account without funds (real anvil)", () => {
       });
     }
     const txs = () =>
-      t.node.parts.db.prepare("SELECT status, error FROM aggregator_txs ORDER BY id").all() as {
+      t.node.parts.db
+        .prepare("SELECT status, error, attempts FROM aggregator_txs ORDER BY id")
+        .all() as {
         status: string;
         error: string | null;
+        attempts: number;
       }[];
+    // the head has been refused for want of funds and retried since (each broadcast counts one
+    // attempt when marked sent and one when requeued): it waits, it is not given up
     await eventually(
       () =>
-        txs().length === 2 && txs()[0]?.error?.includes("insufficient funds") ? true : undefined,
-      "transactions waiting for funds",
+        txs().length === 2 &&
+        (txs()[0]?.attempts ?? 0) >= 3 &&
+        txs()[0]?.error?.includes("insufficient funds")
+          ? true
+          : undefined,
+      "transactions retried while waiting for funds",
+      30_000,
     );
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(txs().map((x) => x.status)).toEqual(["queued", "queued"]);
+    // a retry may be mid-broadcast ("sent" until the node refuses it): never mined nor failed
+    for (const { status } of txs()) expect(["queued", "sent"]).toContain(status);
     expect(await transactionsTo(anvil, set.submit)).toEqual([]);
 
     await anvil.request("anvil_setBalance", [payer.address, toHex(10n ** 18n)]);

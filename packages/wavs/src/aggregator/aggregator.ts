@@ -6,13 +6,16 @@
  * `timer` actions become persisted timers that run `handle-timer-callback` later (after a
  * reorg check of the trigger log); `submit` actions join the quorum queue of (event id, chain,
  * handler). A queue is checked on-chain with `validate`; at quorum the designated submitter
- * sends `handleSignedEnvelope` through the chain's transaction manager, the others take over
- * after grace periods if it has not landed. `handle-submit-callback` follows every attempt.
+ * sends `handleSignedEnvelope` through the chain's transaction manager and announces each
+ * broadcast to its peers; the others stand down once an announced transaction is seen landed
+ * on-chain, and otherwise take over after grace periods unless a search of the blocks since
+ * quorum finds the result landed (landing-proof.ts: decided from the chain, never from a
+ * revert's name). `handle-submit-callback` follows every attempt.
  * Inputs, timers, queues, signatures and transactions are all in SQLite: a restart resumes.
  */
 import { EventEmitter } from "node:events";
 import { type Envelope, type EnvelopeSignature, iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
-import { type Address, encodeFunctionData, getAddress, type Hex } from "viem";
+import { type Address, encodeFunctionData, getAddress, type Hex, type LocalAccount } from "viem";
 import { type AggregatorConfig, toWitChainConfigs, type WavsConfig } from "../config/index.js";
 import type { Engine } from "../engine/engine.js";
 import type { AggregatorAction } from "../engine/responses.js";
@@ -47,7 +50,14 @@ import {
 import { planSubmission, type SubmitterPlan, settleExtends } from "./designated-submitter.js";
 import { aggregatorCallKey, IdenticalInputs } from "./identical-inputs.js";
 import { KnownOperators } from "./known-operators.js";
-import { dryRunHandle } from "./landed-check.js";
+import {
+  type LandingAnnouncement,
+  landingKey,
+  landingSignedBySigner,
+  signLanding,
+} from "./landing-announcement.js";
+import { LandingClaims } from "./landing-claims.js";
+import { checkLandingTx, type LandingProof, LandingScanner } from "./landing-proof.js";
 import { checkQuorum, currentSignatureData, errorLine, ManagerCache } from "./quorum-check.js";
 import { triggerLogPresence } from "./reorg-check.js";
 import {
@@ -159,7 +169,7 @@ export interface AggregatorDeps {
   /** The service registry (only lookups and signing keys are used). */
   registry: {
     get(serviceId: string): { service: Service } | undefined;
-    signerAccount(serviceId: string): { address: Address };
+    signerAccount(serviceId: string): LocalAccount;
   };
   config: WavsConfig;
   logger: Logger;
@@ -169,6 +179,8 @@ export interface AggregatorDeps {
 export interface AggregatorEvents {
   /** A submission of this node was accepted: share it with the service's peers. */
   "local-submission": [submission: SignedSubmission];
+  /** This node broadcast a result transaction: tell the service's peers. */
+  "local-landing": [announcement: LandingAnnouncement];
   /** A result landed on-chain (by this node or another operator). */
   landed: [
     record: { queueId: number; eventId: string; by: "self" | "other"; txHash?: string | undefined },
@@ -176,6 +188,12 @@ export interface AggregatorEvents {
 }
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** Blocks before the quorum block where a search for a landing starts (this node may lag). */
+const LANDING_LOOKBACK_BLOCKS = 256n;
+/** Times a takeover waits another grace period for an announced transaction still pending. */
+const MAX_PENDING_POSTPONES = 4;
+/** Re-checks of an announced transaction not mined yet (1 s, doubling). */
+const MAX_CLAIM_CHECKS = 8;
 
 /** See the module comment. */
 export class Aggregator extends EventEmitter<AggregatorEvents> {
@@ -203,6 +221,13 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly identical = new IdenticalInputs<DriverOutcome>(10 * 60_000);
   /** Wakes an evaluation gathering signatures when another joins its queue. */
   private readonly joinWaiters = new Map<number, () => void>();
+  /** Landings peers announced, and proofs found on-chain. */
+  private readonly claims = new LandingClaims();
+  private readonly scanners = new Map<string, LandingScanner>();
+  /** Takeovers postponed for an announced transaction still pending, per queue. */
+  private readonly postponed = new Map<number, number>();
+  /** When this process started aggregating: work older than this may have been landed since. */
+  private startedAt = Date.now();
   private sweeper: NodeJS.Timeout | undefined;
   private state: "new" | "started" | "stopped" = "new";
 
@@ -244,6 +269,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   start(): void {
     if (this.state !== "new") throw new WavsError("WAVS_ERR_INTERNAL", "aggregator started twice");
     this.state = "started";
+    this.startedAt = Date.now();
     if (this.account) {
       for (const id of Object.keys(this.deps.config.chains.evm)) this.txManager(`evm:${id}`);
     }
@@ -639,7 +665,14 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     const plan = this.planFor(q);
     const designated = plan.designated ?? signers[0]!;
     const inputId = trigger?.row.id ?? signatures[signatures.length - 1]?.input_id ?? 0;
-    if (!this.queues.markQuorum(q.id, { inputId, signers, at: Date.now(), designated })) return;
+    const marked = this.queues.markQuorum(q.id, {
+      inputId,
+      signers,
+      at: Date.now(),
+      block: BigInt(outcome.signatureData.referenceBlock),
+      designated,
+    });
+    if (!marked) return;
     this.log.info(
       {
         queue_id: q.id,
@@ -789,33 +822,194 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     this.scheduled.set(key, timer);
   }
 
-  /** A non-designated operator's turn: land the result unless it is already there. */
+  /** A non-designated operator's turn: land the result unless it is already on-chain. */
   private async takeOver(queueId: number): Promise<void> {
     const q = this.queues.get(queueId);
     if (q?.status !== "quorum" || q.tx_id !== null || this.state !== "started") return;
-    const client = this.chains.get(q.chain);
-    const signatureData = await currentSignatureData(client, this.signaturesOf(q.id));
-    const dry = await dryRunHandle({
-      client,
-      handler: getAddress(q.handler),
-      envelope: envelopeOfQueue(q),
-      signatureData,
-      from: this.account?.address,
-    });
-    if (dry.kind === "already-handled") {
-      this.burn(q, { by: "other" });
+    const found = await this.landing(q, { scan: true });
+    if (this.queues.get(queueId)?.status !== "quorum") return;
+    if (found.kind === "landed") {
+      this.burn(q, { by: "other", txHash: found.txHash, block: Number(found.block) });
       return;
     }
-    if (dry.kind === "reverted") {
-      this.queues.fail(q.id, `handleSignedEnvelope would revert: ${dry.reason}`);
-      this.callbackForQueue(q, { err: `handleSignedEnvelope would revert: ${dry.reason}` });
+    const postponed = this.postponed.get(q.id) ?? 0;
+    if (found.kind === "pending" && postponed < MAX_PENDING_POSTPONES) {
+      // a peer's transaction is in the pool: sending ours too would land the result twice
+      this.postponed.set(q.id, postponed + 1);
+      this.log.info(
+        { queue_id: q.id, event_id: q.event_id },
+        "an announced result transaction is still pending: takeover postponed",
+      );
+      this.schedule(`submit:${q.id}`, Date.now() + this.options.gracePeriodMs, () =>
+        this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
+      );
       return;
     }
+    this.postponed.delete(q.id);
     this.log.info(
       { queue_id: q.id, event_id: q.event_id },
       "result not landed within the grace period: taking over",
     );
     await this.send(q.id);
+  }
+
+  /**
+   * Whether a queue's result is on-chain: a proof already found, the transactions peers
+   * announced, then (`scan`) the blocks since quorum. `pending`: an announced transaction is
+   * in the pool, not mined yet.
+   */
+  private async landing(
+    q: QuorumQueueRow,
+    opts: { scan: boolean },
+  ): Promise<({ kind: "landed" } & LandingProof) | { kind: "pending" } | { kind: "none" }> {
+    const key = landingKey(q.event_id, q.chain, q.handler);
+    const known = this.claims.proof(key);
+    if (known) return { kind: "landed", ...known };
+    if (!this.chains.has(q.chain)) return { kind: "none" };
+    const client = this.chains.get(q.chain);
+    let pending = false;
+    for (const hash of this.claims.hashes(key)) {
+      const check = await checkLandingTx(client, {
+        hash: hash as Hex,
+        handler: q.handler,
+        eventId: q.event_id,
+      });
+      if (check.kind === "landed") {
+        this.claims.prove(key, check);
+        return check;
+      }
+      if (check.kind === "pending") pending = true;
+    }
+    if (!opts.scan) return pending ? { kind: "pending" } : { kind: "none" };
+    const proof = await this.scanner(q.chain).find({
+      handler: q.handler,
+      eventId: q.event_id,
+      fromBlock: this.searchFrom(q),
+    });
+    if (proof) {
+      this.claims.prove(key, proof);
+      return { kind: "landed", ...proof };
+    }
+    return pending ? { kind: "pending" } : { kind: "none" };
+  }
+
+  /** The first block a landing of this queue's result can be in, as far as this node knows. */
+  private searchFrom(q: QuorumQueueRow): bigint {
+    const quorum = q.quorum_block === null ? undefined : BigInt(q.quorum_block);
+    let from = quorum === undefined ? 0n : quorum - LANDING_LOOKBACK_BLOCKS;
+    // a result never lands before its trigger on the same chain
+    const input = q.quorum_input_id === null ? undefined : this.inputs.get(q.quorum_input_id);
+    if (input) {
+      const data = parseTriggerDataJson(JSON.parse(input.trigger_data));
+      if (data.type === "evm_contract_event" && data.chain === q.chain) {
+        if (data.log.block_number > from) from = data.log.block_number;
+      }
+    }
+    return from > 0n ? from : 0n;
+  }
+
+  private scanner(chain: string): LandingScanner {
+    let scanner = this.scanners.get(chain);
+    if (!scanner) {
+      scanner = new LandingScanner(this.chains.get(chain));
+      this.scanners.set(chain, scanner);
+    }
+    return scanner;
+  }
+
+  /**
+   * A landing announced by a peer. Checked before anything is believed: the service known, the
+   * signature recovering to the signer, the signer registered with the service's manager;
+   * then the transaction itself is looked at on-chain (again later while it is pending).
+   */
+  async receiveLanding(
+    a: LandingAnnouncement,
+    from: string,
+  ): Promise<"accept" | "reject" | "ignore"> {
+    if (this.state !== "started") return "ignore";
+    const service = this.deps.registry.get(a.service_id)?.service;
+    if (!service) return "ignore";
+    if (!(await landingSignedBySigner(a))) return "reject";
+    const reg = await this.registration.check(service, a.signer as Address);
+    if (!reg.registered) return reg.known ? "reject" : "ignore";
+    const key = landingKey(a.event_id, a.chain, a.handler);
+    if (!this.claims.add(key, a.tx_hash)) return "accept";
+    this.log.debug(
+      { event_id: a.event_id, tx_hash: a.tx_hash, signer: a.signer, peer: from },
+      "landing announced",
+    );
+    void this.track(this.checkClaim(a, 0));
+    return "accept";
+  }
+
+  /** Look at an announced transaction; burn the queue once it landed; again while pending. */
+  private async checkClaim(a: LandingAnnouncement, attempt: number): Promise<void> {
+    if (this.state !== "started" || !this.chains.has(a.chain)) return;
+    const key = landingKey(a.event_id, a.chain, a.handler);
+    if (this.claims.proof(key)) return;
+    const check = await checkLandingTx(this.chains.get(a.chain), {
+      hash: a.tx_hash as Hex,
+      handler: a.handler,
+      eventId: a.event_id,
+    });
+    if (check.kind === "landed") {
+      this.claims.prove(key, check);
+      const q = this.queues.find(a.event_id.toLowerCase(), a.chain, a.handler.toLowerCase());
+      if (q && q.status !== "burned") {
+        await this.lock.run(`queue:${q.id}`, async () => {
+          const now = this.queues.get(q.id);
+          // our own transaction in flight is settled by the transaction manager
+          if (!now || now.status === "burned" || now.tx_id !== null) return;
+          this.unschedule(`submit:${q.id}`);
+          this.burn(now, { by: "other", txHash: check.txHash, block: Number(check.block) });
+        });
+      }
+      return;
+    }
+    if (check.kind === "pending" && attempt < MAX_CLAIM_CHECKS) {
+      this.schedule(`claim:${key}:${a.tx_hash}`, Date.now() + 1000 * 2 ** attempt, () =>
+        this.checkClaim(a, attempt + 1),
+      );
+    }
+  }
+
+  /** Announce this node's broadcast of a queue's transaction to the service's peers. */
+  private announce(row: AggregatorTxRow, hash: Hex): void {
+    const queueId = queueIdOfRef(row.ref);
+    const q = queueId === undefined ? undefined : this.queues.get(queueId);
+    if (!q) return;
+    let account: ReturnType<AggregatorDeps["registry"]["signerAccount"]>;
+    try {
+      account = this.deps.registry.signerAccount(q.service_id);
+    } catch {
+      return;
+    }
+    void this.track(
+      signLanding(account, {
+        service_id: q.service_id,
+        event_id: q.event_id,
+        chain: q.chain,
+        handler: getAddress(q.handler),
+        tx_hash: hash,
+      }).then((announcement) => this.emit("local-landing", announcement)),
+    );
+  }
+
+  /**
+   * Asked by the transaction manager before a broadcast: the proof when the result is already
+   * on-chain. Blocks are searched only for transactions that may have been overtaken (a retry,
+   * or work older than this process); a fresh first send only consults what peers announced.
+   */
+  private async alreadyLanded(row: AggregatorTxRow): Promise<LandingProof | undefined> {
+    const queueId = queueIdOfRef(row.ref);
+    const q = queueId === undefined ? undefined : this.queues.get(queueId);
+    if (!q) return undefined;
+    const stale =
+      row.attempts > 0 ||
+      row.created_at < this.startedAt ||
+      (q.quorum_reached_at !== null && q.quorum_reached_at < this.startedAt);
+    const found = await this.landing(q, { scan: stale });
+    return found.kind === "landed" ? found : undefined;
   }
 
   private txManager(chain: string): TxManager | undefined {
@@ -836,6 +1030,8 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
             if (queueId === undefined) return;
             void this.track(this.lock.run(`queue:${queueId}`, () => this.settled(row, outcome)));
           },
+          onBroadcast: (row, hash) => this.announce(row, hash),
+          alreadyLanded: (row) => this.alreadyLanded(row),
         },
         this.options.tx,
       );
@@ -849,6 +1045,12 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private async send(queueId: number): Promise<void> {
     const q = this.queues.get(queueId);
     if (q?.status !== "quorum" || q.tx_id !== null || this.state !== "started") return;
+    // a peer announced it and the chain confirmed: nothing to send
+    const known = this.claims.proof(landingKey(q.event_id, q.chain, q.handler));
+    if (known) {
+      this.burn(q, { by: "other", txHash: known.txHash, block: Number(known.block) });
+      return;
+    }
     const manager = this.txManager(q.chain);
     if (!manager) {
       const reason = this.account
@@ -891,26 +1093,21 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     const reason =
       outcome.kind === "mined" ? `transaction ${outcome.txHash} reverted` : outcome.reason;
-    let landed = outcome.kind === "failed" && outcome.alreadyHandled;
-    if (!landed && outcome.kind === "mined" && this.state === "started") {
-      // a revert is most often another operator landing it first
-      const client = this.chains.get(q.chain);
-      const dry = await dryRunHandle({
-        client,
-        handler: getAddress(q.handler),
-        envelope: envelopeOfQueue(q),
-        signatureData: await currentSignatureData(client, this.signaturesOf(q.id)),
-      }).catch(() => undefined);
-      landed = dry?.kind === "already-handled";
+    // a revert is most often another operator landing it first: the chain says
+    let proof = outcome.kind === "failed" ? outcome.landed : undefined;
+    if (!proof && this.state === "started") {
+      const found = await this.landing(q, { scan: true }).catch(() => undefined);
+      if (found?.kind === "landed") proof = found;
     }
-    if (landed) this.burn(q, { by: "other" });
+    if (proof) this.burn(q, { by: "other", txHash: proof.txHash, block: Number(proof.block) });
     else this.queues.fail(q.id, reason);
     this.callbackForQueue(q, {
-      err: landed ? `already landed by another operator (${reason})` : reason,
+      err: proof ? `already landed by another operator (${proof.txHash})` : reason,
     });
   }
 
   private burn(q: QuorumQueueRow, landed: { by: "self" | "other"; txHash?: Hex; block?: number }) {
+    this.postponed.delete(q.id);
     if (!this.queues.burn(q.id, landed)) return;
     this.log.info(
       { queue_id: q.id, event_id: q.event_id, landed_by: landed.by, tx_hash: landed.txHash },
@@ -1023,7 +1220,7 @@ function outcomeOfRow(tx: AggregatorTxRow): TxOutcome {
       block: BigInt(tx.block_number ?? 0),
     };
   }
-  return { kind: "failed", reason: tx.error ?? "transaction failed", alreadyHandled: false };
+  return { kind: "failed", reason: tx.error ?? "transaction failed" };
 }
 
 /** A stored input back as the submission it was. */

@@ -23,7 +23,7 @@ import type { Logger } from "../internal/logger.js";
 import type { AggregatorNonceStore } from "../store/aggregator-nonce-store.js";
 import type { AggregatorTxRow, AggregatorTxStore } from "../store/aggregator-tx-store.js";
 import type { Db } from "../store/database.js";
-import { isAlreadyHandled } from "./landed-check.js";
+import type { LandingProof } from "./landing-proof.js";
 import { errorLine, revertReason } from "./quorum-check.js";
 
 /** A transaction to send. */
@@ -39,8 +39,11 @@ export interface TxRequest {
 /** How a transaction ended. */
 export type TxOutcome =
   | { kind: "mined"; txHash: Hex; status: "success" | "reverted"; gasUsed: bigint; block: bigint }
-  /** Never mined: the estimate reverted (`alreadyHandled` when the handler said so) or we gave up. */
-  | { kind: "failed"; reason: string; alreadyHandled: boolean };
+  /**
+   * Never mined: the estimate reverted, we gave up, or (`landed`) the owner found the result
+   * already landed by another transaction before this one was sent.
+   */
+  | { kind: "failed"; reason: string; landed?: LandingProof | undefined };
 
 /** Tuning of the transaction manager. */
 export interface TxManagerOptions {
@@ -187,6 +190,13 @@ export class TxManager {
       nonces: AggregatorNonceStore;
       logger: Logger;
       onSettled: (row: AggregatorTxRow, outcome: TxOutcome) => void;
+      /** A transaction was broadcast (first send or fee bump) under this hash. */
+      onBroadcast?: (row: AggregatorTxRow, hash: Hex) => void;
+      /**
+       * Asked before each broadcast of a queued transaction: a proof that what it would do is
+       * already on-chain cancels it (marked failed, settled with `landed`).
+       */
+      alreadyLanded?: (row: AggregatorTxRow) => Promise<LandingProof | undefined>;
     },
     options: Partial<TxManagerOptions> = {},
   ) {
@@ -368,6 +378,17 @@ export class TxManager {
   ): Promise<boolean> {
     const { logger, chain } = this.deps;
     const log = logger.child({ chain, tx_id: row.id, ref: row.ref });
+    const landed = await this.deps.alreadyLanded?.(row).catch((err: unknown) => {
+      log.debug({ err: errorLine(err) }, "landing check failed; sending");
+      return undefined;
+    });
+    if (landed) {
+      const reason = `already landed by transaction ${landed.txHash}`;
+      this.deps.txs.markFailed(row.id, reason);
+      log.info({ landed_tx_hash: landed.txHash }, "transaction not sent: already landed");
+      this.settle(row.id, { kind: "failed", reason, landed });
+      return true;
+    }
     let gas: bigint;
     if (estimate.ok) {
       gas = estimate.value;
@@ -387,7 +408,7 @@ export class TxManager {
       const reason = `estimateGas reverted: ${revertReason(err)}`;
       this.deps.txs.markFailed(row.id, reason);
       log.info({ err: reason }, "transaction not sent: it would revert");
-      this.settle(row.id, { kind: "failed", reason, alreadyHandled: isAlreadyHandled(err) });
+      this.settle(row.id, { kind: "failed", reason });
       return true;
     }
     const gasLimit = (gas * BigInt(100 + this.options.gasMarginPercent)) / 100n;
@@ -417,6 +438,7 @@ export class TxManager {
     })();
     try {
       await this.deps.client.sendRawTransaction({ serializedTransaction: raw });
+      this.broadcast(row, hash);
       log.info(
         { tx_hash: hash, nonce, gas_limit: gasLimit.toString(), gas_price: gasPrice.toString() },
         "transaction sent",
@@ -513,7 +535,7 @@ export class TxManager {
         this.orphanRounds.delete(row.id);
         const reason = `nonce ${nonce} was used by another transaction of ${this.from}`;
         this.deps.txs.markFailed(row.id, reason);
-        this.settle(row.id, { kind: "failed", reason, alreadyHandled: false });
+        this.settle(row.id, { kind: "failed", reason });
         return true;
       }
       return false;
@@ -534,6 +556,7 @@ export class TxManager {
     const hash = keccak256(raw);
     try {
       await client.sendRawTransaction({ serializedTransaction: raw });
+      this.broadcast(row, hash);
     } catch (err) {
       const kind = classifySendError(err);
       if (kind !== "known") {
@@ -559,6 +582,14 @@ export class TxManager {
       { chain, tx_id: row.id, tx_hash: hash, gas_price: gasPrice.toString() },
       "stuck transaction re-sent with a fee bump",
     );
+  }
+
+  private broadcast(row: AggregatorTxRow, hash: Hex): void {
+    try {
+      this.deps.onBroadcast?.(row, hash);
+    } catch (err) {
+      this.deps.logger.warn({ tx_id: row.id, err: errorLine(err) }, "broadcast handler failed");
+    }
   }
 
   private settle(id: number, outcome: TxOutcome): void {

@@ -9,7 +9,7 @@ import type { ServiceRegistry } from "../registry/index.js";
 
 /**
  * Connect the aggregator to the other operators: this node's signed submissions are published
- * on the service's topic; a peer's submission goes through the aggregator's verification
+ * on the service's topic, and the result transactions it broadcasts on the landings topic; a peer's submission goes through the aggregator's verification
  * (which decides whether gossip relays it) before any work is spent on it. Topics follow the
  * registered services.
  */
@@ -36,6 +36,16 @@ export function bridgeP2p(deps: {
       );
       return gossipVerdict(verdict);
     },
+    onLanding: (landing, from) => aggregator.receiveLanding(landing, from),
+  });
+  aggregator.on("local-landing", (landing) => {
+    p2p.publishLanding(landing.service_id, landing).catch((err: unknown) => {
+      // peers that miss it search the chain before their takeover
+      logger.debug(
+        { service_id: landing.service_id, err: String(err) },
+        "publishing a landing failed",
+      );
+    });
   });
   aggregator.on("local-submission", (submission) => {
     p2p.publish(submission.service_id, submission).then(

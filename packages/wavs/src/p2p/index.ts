@@ -9,6 +9,13 @@ export {
   frame,
   readFrames,
 } from "./catchup.js";
+export {
+  decodeLanding,
+  encodeLanding,
+  type GossipLanding,
+  LANDING_TOPIC_PREFIX,
+  landingTopicForService,
+} from "./landing-wire.js";
 export { type MessageResult, type MessageSource, P2pMetrics } from "./p2p-metrics.js";
 export {
   createP2pNode,

@@ -39,6 +39,13 @@ import {
   MAX_CATCHUP_REQUEST_BYTES,
   readFrames,
 } from "./catchup.js";
+import {
+  decodeLanding,
+  encodeLanding,
+  type GossipLanding,
+  landingTopicForService,
+  serviceIdOfLandingTopic,
+} from "./landing-wire.js";
 import { type MessageResult, type MessageSource, P2pMetrics } from "./p2p-metrics.js";
 import { loadOrCreatePeerKey } from "./peer-key.js";
 import { PeerRateLimiter, type RateLimit } from "./rate-limit.js";
@@ -110,6 +117,8 @@ export interface P2pNode {
   unsubscribe(serviceId: string): void;
   /** Share our own signed submission with the peers of the service. */
   publish(serviceId: string, message: OutgoingSubmission): Promise<PublishOutcome>;
+  /** Tell the peers of the service which transaction this node sent for a result. */
+  publishLanding(serviceId: string, landing: GossipLanding): Promise<PublishOutcome>;
   /** Status for GET /p2p/status. */
   status(): P2pStatus;
 }
@@ -156,6 +165,8 @@ export interface P2pNodeOptions {
   /** File holding the libp2p private key (in the data dir); created on first start. */
   peerKeyPath: string;
   onSubmission: SubmissionValidator;
+  /** Judges a peer's landing announcement (default: ignored). */
+  onLanding?: (landing: GossipLanding, from: PeerIdString) => Promise<SubmissionVerdict>;
   /** Overrides of DEFAULT_P2P_TUNING. */
   tuning?: Partial<P2pTuning>;
   /** The node's metrics; p2p counters are added to its registry. */
@@ -187,6 +198,10 @@ export class DisabledP2pNode implements P2pNode {
   }
   /** No peers: nothing is sent. */
   async publish(): Promise<PublishOutcome> {
+    return { recipients: 0 };
+  }
+  /** No peers: nothing is sent. */
+  async publishLanding(): Promise<PublishOutcome> {
     return { recipients: 0 };
   }
   /** `{enabled: false}` with empty lists. */
@@ -472,17 +487,32 @@ class GossipP2pNode implements P2pNode {
     for (const peer of peers) void this.catchUpFrom(peer, [serviceId]);
   }
 
-  /** Leave the topic of a service. */
+  /** Leave the topics of a service. */
   unsubscribe(serviceId: string): void {
     if (!this.services.delete(serviceId)) return;
     this.recent.dropService(serviceId);
     const node = this.node;
     if (node === undefined) return;
-    const topic = topicForService(serviceId);
-    node.services.pubsub.unsubscribe(topic);
-    node.services.pubsub.topicValidators.delete(topic);
-    const internals = internalsOf(node.services.pubsub);
-    if (internals !== undefined) delete internals.score.params.topics[topic];
+    for (const topic of [topicForService(serviceId), landingTopicForService(serviceId)]) {
+      node.services.pubsub.unsubscribe(topic);
+      node.services.pubsub.topicValidators.delete(topic);
+      const internals = internalsOf(node.services.pubsub);
+      if (internals !== undefined) delete internals.score.params.topics[topic];
+    }
+  }
+
+  /** Publish a landing announcement of ours on the service's landings topic. */
+  async publishLanding(serviceId: string, landing: GossipLanding): Promise<PublishOutcome> {
+    const node = this.node;
+    if (node === undefined) {
+      throw new WavsError("WAVS_ERR_P2P_NOT_RUNNING", "p2p is not started", {
+        hint: "Call start() first.",
+      });
+    }
+    const bytes = encodeLanding(landing);
+    this.verdicts.set(messageIdOf(bytes), "accept");
+    const result = await node.services.pubsub.publish(landingTopicForService(serviceId), bytes);
+    return { recipients: result.recipients.length };
   }
 
   /** Publish our own submission; it is also kept for peers that catch up later. */
@@ -552,15 +582,54 @@ class GossipP2pNode implements P2pNode {
     };
   }
 
-  /** Subscribe on gossipsub with our validator and scoring for the topic. */
+  /** Subscribe on gossipsub with our validators and scoring for the service's two topics. */
   private join(node: Libp2p<Services>, serviceId: string): void {
-    const topic = topicForService(serviceId);
     const pubsub = node.services.pubsub;
     const internals = internalsOf(pubsub);
-    if (internals !== undefined)
-      internals.score.params.topics[topic] = { ...SUBMISSION_TOPIC_SCORE };
-    pubsub.topicValidators.set(topic, (peer, msg) => this.validateGossip(peer, msg));
-    pubsub.subscribe(topic);
+    const topics = [
+      { topic: topicForService(serviceId), validate: this.validateGossip },
+      { topic: landingTopicForService(serviceId), validate: this.validateLanding },
+    ];
+    for (const { topic, validate } of topics) {
+      if (internals !== undefined)
+        internals.score.params.topics[topic] = { ...SUBMISSION_TOPIC_SCORE };
+      pubsub.topicValidators.set(topic, (peer, msg) => validate.call(this, peer, msg));
+      pubsub.subscribe(topic);
+    }
+  }
+
+  /**
+   * The landings topic's validator: the same flood limit as submissions, the shape, the
+   * topic/service match, one judgement per message, then the aggregator's checks.
+   */
+  private async validateLanding(peer: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    const from = peer.toString();
+    const serviceId = serviceIdOfLandingTopic(msg.topic);
+    if (serviceId === undefined || !this.services.has(serviceId))
+      return TopicValidatorResult.Ignore;
+    if (!this.limiter.take(from)) {
+      this.penalise(from, FLOOD_PENALTY);
+      return TopicValidatorResult.Ignore;
+    }
+    const decoded = decodeLanding(msg.data);
+    if (!decoded.ok || decoded.landing.service_id !== serviceId) {
+      this.log.debug(
+        { peer: from, detail: decoded.ok ? "wrong topic" : decoded.detail },
+        "bad landing",
+      );
+      return TopicValidatorResult.Reject;
+    }
+    const id = messageIdOf(msg.data);
+    const known = this.verdicts.get(id);
+    if (known !== undefined) return toValidatorResult(known);
+    let verdict: Verdict = "ignore";
+    try {
+      verdict = (await this.options.onLanding?.(decoded.landing, from)) ?? "ignore";
+    } catch (err) {
+      this.log.warn({ peer: from, err: errorText(err) }, "landing validator failed");
+    }
+    this.verdicts.set(id, verdict);
+    return toValidatorResult(verdict);
   }
 
   /** The topic validator: runs before gossipsub delivers or relays anything. */

@@ -124,12 +124,24 @@ describe("aggregation stores", () => {
       origin: "local",
       added_at: 1,
     });
-    expect(queues.markQuorum(id, { inputId: 1, signers: ["0xA"], at: 5, designated: "0xA" })).toBe(
-      true,
-    );
-    expect(queues.markQuorum(id, { inputId: 1, signers: ["0xA"], at: 6, designated: "0xA" })).toBe(
-      false,
-    );
+    expect(
+      queues.markQuorum(id, {
+        inputId: 1,
+        signers: ["0xA"],
+        at: 5,
+        block: 9n,
+        designated: "0xA",
+      }),
+    ).toBe(true);
+    expect(
+      queues.markQuorum(id, {
+        inputId: 1,
+        signers: ["0xA"],
+        at: 6,
+        block: 9n,
+        designated: "0xA",
+      }),
+    ).toBe(false);
     expect(new QuorumQueueStore(reopen()).inQuorum().map((q) => q.id)).toEqual([id]);
     const again = new QuorumQueueStore(db());
     // a queue still submitting is never swept

@@ -3,6 +3,7 @@ import { sql as services } from "./migrations/002-services.js";
 import { sql as triggers } from "./migrations/003-triggers.js";
 import { sql as pipeline } from "./migrations/004-pipeline.js";
 import { sql as aggregation } from "./migrations/005-aggregation.js";
+import { sql as quorumBlock } from "./migrations/006-quorum-block.js";
 
 /**
  * Schema migrations, applied in order. A released migration is never edited: add a new file
@@ -14,4 +15,5 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
   { version: 3, sql: triggers },
   { version: 4, sql: pipeline },
   { version: 5, sql: aggregation },
+  { version: 6, sql: quorumBlock },
 ];

@@ -22,6 +22,8 @@ export interface QuorumQueueRow {
   /** JSON array of the signers (sorted) whose signatures reached quorum. */
   quorum_signers: string | null;
   quorum_reached_at: number | null;
+  /** The quorum check's reference block, where a search for the landing starts. */
+  quorum_block: number | null;
   designated: string | null;
   tx_id: number | null;
   landed_by: "self" | "other" | null;
@@ -63,7 +65,7 @@ export class QuorumQueueStore {
       ),
       markQuorum: db.prepare(
         `UPDATE quorum_queues SET status = 'quorum', quorum_input_id = ?, quorum_signers = ?,
-           quorum_reached_at = ?, designated = ?, last_error = NULL, updated_at = ?
+           quorum_reached_at = ?, quorum_block = ?, designated = ?, last_error = NULL, updated_at = ?
          WHERE id = ? AND status IN ('collecting', 'failed')`,
       ),
       setTx: db.prepare("UPDATE quorum_queues SET tx_id = ?, updated_at = ? WHERE id = ?"),
@@ -145,13 +147,20 @@ export class QuorumQueueStore {
   /** Record that quorum was reached; false when the queue was not waiting for it. */
   markQuorum(
     id: number,
-    q: { inputId: number; signers: readonly string[]; at: number; designated: string },
+    q: {
+      inputId: number;
+      signers: readonly string[];
+      at: number;
+      block: bigint;
+      designated: string;
+    },
   ): boolean {
     return (
       this.stmts.markQuorum.run(
         q.inputId,
         JSON.stringify(q.signers),
         q.at,
+        Number(q.block),
         q.designated,
         Date.now(),
         id,

@@ -44,7 +44,9 @@ describe("three operators, failures (real anvil, real node processes, an RPC pro
   beforeAll(async () => {
     net = await startOperatorNetwork({
       rpcProxies: true,
-      workflows: { default: "square", disagree: "disagree" },
+      workflows: { default: "square", disagree: "disagree", replay: "square" },
+      // shaped like WAVS's example handler: a second valid call lands and overwrites
+      handlers: { replay: "replay-accepting" },
     });
   }, 600_000);
 
@@ -130,108 +132,159 @@ describe("three operators, failures (real anvil, real node processes, an RPC pro
     expect(await net.resultTransactions("disagree")).toEqual([]);
   }, 180_000);
 
-  it("the designated submitter is killed right after quorum: another node lands the result within the grace period; still exactly one successful handleSignedEnvelope transaction", async () => {
+  it("a handler that accepts replays: one transaction per result; every other node stands down on the sender's announced transaction, found on-chain", async () => {
     const known = await Promise.all(net.ops.map((op) => recordIds(op.index)));
-    const txsBefore = await net.resultTransactions();
-    const refusedBefore = net.ops.map((op) => op.proxy!.refusedSends());
-    const refusedSince = (op: Operator) => op.proxy!.refusedSends() - refusedBefore[op.index]!;
-    for (const op of net.ops) op.proxy!.blockSends();
-    let victim: Operator | undefined;
-    try {
-      const id = await net.trigger('{"x":6}');
-
-      // The nodes' API names the designated submitter once they reach quorum.
-      const atQuorum = await waitUntil(
-        async () => {
-          const all = await Promise.all(
-            net.ops.map((op) => newRecord(op.index, known[op.index]!, "default")),
-          );
-          return all.every((r) => r?.status === "quorum")
-            ? (all as AggregationRecord[])
-            : undefined;
-        },
-        "every operator at quorum",
-        120_000,
+    const txsBefore = await net.resultTransactions("replay");
+    const ids = [await net.trigger('{"x":2}', "replay"), await net.trigger('{"x":3}', "replay")];
+    for (const [i, id] of ids.entries()) {
+      expect(await waitUntil(() => net.resultFor(id, "replay"), `result ${i}`, 120_000)).toBe(
+        `{"y":${[4, 9][i]}}`,
       );
-      const named = new Set(atQuorum.map((r) => r.designated_submitter));
-      expect(named.size, `designated submitters: ${[...named].join(", ")}`).toBe(1);
-      victim = byAddress(atQuorum[0]!.designated_submitter);
-      expect(victim).toBeDefined();
-      const designated = victim!;
-      const others = net.ops.filter((op) => op !== designated);
-
-      // It is sending (its proxy refuses the broadcast); the others wait for their turn.
-      await waitUntil(
-        async () => {
-          const r = await newRecord(designated.index, known[designated.index]!, "default");
-          return refusedSince(designated) > 0 && r?.transaction !== null ? true : undefined;
-        },
-        "the designated submitter's broadcast held back by its proxy",
-        60_000,
-      );
-      for (const op of others) {
-        expect(refusedSince(op), `operator ${op.index} broadcast`).toBe(0);
-        expect((await newRecord(op.index, known[op.index]!, "default"))?.transaction).toBeNull();
-      }
-
-      await designated.node!.kill9();
-      for (const op of others) op.proxy!.unblockSends();
-
-      const data = await waitUntil(
-        () => net.resultFor(id),
-        "the result landed by another operator",
-        120_000,
-      );
-      expect(data).toBe('{"y":36}');
-
-      // One survivor took over and landed it; the other found it landed when its turn came.
-      const final = await waitUntil(
-        async () => {
-          const rs = await Promise.all(
-            others.map((op) => newRecord(op.index, known[op.index]!, "default")),
-          );
-          return rs.every((r) => r?.status === "burned") ? (rs as AggregationRecord[]) : undefined;
-        },
-        "both survivors' records burned",
-        120_000,
-      );
-      const landers = final.filter((r) => r.landed_by === "self");
-      expect(landers).toHaveLength(1);
-      const lander = others[final.indexOf(landers[0]!)]!;
-      const bystander = final.find((r) => r !== landers[0])!;
-      expect(bystander.landed_by).toBe("other");
-      expect(bystander.transaction).toBeNull();
-
-      const txs = (await net.resultTransactions()).slice(txsBefore.length);
-      expect(txs).toEqual([
-        {
-          hash: landers[0]!.landed_tx_hash,
-          from: lander.sender,
-          status: "success",
-          block: expect.any(BigInt),
-        },
-      ]);
-      expect(landers[0]!.transaction).toMatchObject({ status: "mined", receipt_status: "success" });
-      // the designated submitter's broadcasts never reached the chain
-      expect(refusedSince(designated)).toBeGreaterThan(0);
-      expect(designated.proxy!.forwardedSends()).toBe(0);
-    } finally {
-      for (const op of net.ops) op.proxy!.unblockSends();
     }
-
-    // The killed submitter comes back: it finds the result landed and sends nothing.
-    await net.start(victim!.index);
-    const back = await waitUntil(
+    // Every node's record of both events burned: no node will send for them any more, so the
+    // transactions on the handler now are all there will ever be.
+    const records = await waitUntil(
       async () => {
-        const r = await newRecord(victim!.index, known[victim!.index]!, "default");
-        return r?.status === "burned" ? r : undefined;
+        const all = await Promise.all(
+          net.ops.map(async (op) =>
+            (await net.aggregations(op.index)).filter(
+              (r) => !known[op.index]!.has(r.id) && r.workflow_id === "replay",
+            ),
+          ),
+        );
+        return all.every((rs) => rs.length === 2 && rs.every((r) => r.status === "burned"))
+          ? all.flat()
+          : undefined;
       },
-      "the restarted submitter's record burned",
+      "every node's records of the two events burned",
       120_000,
     );
-    expect(back.landed_by).toBe("other");
-    expect(back.transaction?.status).toBe("failed");
-    expect(await net.resultTransactions()).toHaveLength(txsBefore.length + 1);
-    expect(net.ops.every(isRunning)).toBe(true);
-  }, 400_000);
+    const txs = (await net.resultTransactions("replay")).slice(txsBefore.length);
+    expect(txs).toHaveLength(2);
+    expect(txs.every((t) => t.status === "success")).toBe(true);
+    // each event: one node landed it, the two others name that same transaction
+    for (const tx of txs) {
+      const about = records.filter((r) => r.landed_tx_hash === tx.hash);
+      expect(about).toHaveLength(3);
+      expect(about.filter((r) => r.landed_by === "self")).toHaveLength(1);
+      expect(about.filter((r) => r.landed_by === "other")).toHaveLength(2);
+    }
+  }, 300_000);
+
+  it.each([
+    { workflow: "default", handler: "refuses replays" },
+    { workflow: "replay", handler: "accepts replays" },
+  ])(
+    "the designated submitter is killed right after quorum ($handler): another node lands the result within the grace period; still exactly one successful handleSignedEnvelope transaction",
+    async ({ workflow }) => {
+      const known = await Promise.all(net.ops.map((op) => recordIds(op.index)));
+      const txsBefore = await net.resultTransactions(workflow);
+      const refusedBefore = net.ops.map((op) => op.proxy!.refusedSends());
+      const refusedSince = (op: Operator) => op.proxy!.refusedSends() - refusedBefore[op.index]!;
+      for (const op of net.ops) op.proxy!.blockSends();
+      let victim: Operator | undefined;
+      try {
+        const id = await net.trigger('{"x":6}', workflow);
+
+        // The nodes' API names the designated submitter once they reach quorum.
+        const atQuorum = await waitUntil(
+          async () => {
+            const all = await Promise.all(
+              net.ops.map((op) => newRecord(op.index, known[op.index]!, workflow)),
+            );
+            return all.every((r) => r?.status === "quorum")
+              ? (all as AggregationRecord[])
+              : undefined;
+          },
+          "every operator at quorum",
+          120_000,
+        );
+        const named = new Set(atQuorum.map((r) => r.designated_submitter));
+        expect(named.size, `designated submitters: ${[...named].join(", ")}`).toBe(1);
+        victim = byAddress(atQuorum[0]!.designated_submitter);
+        expect(victim).toBeDefined();
+        const designated = victim!;
+        const others = net.ops.filter((op) => op !== designated);
+
+        // It is sending (its proxy refuses the broadcast); the others wait for their turn.
+        await waitUntil(
+          async () => {
+            const r = await newRecord(designated.index, known[designated.index]!, workflow);
+            return refusedSince(designated) > 0 && r?.transaction !== null ? true : undefined;
+          },
+          "the designated submitter's broadcast held back by its proxy",
+          60_000,
+        );
+        for (const op of others) {
+          expect(refusedSince(op), `operator ${op.index} broadcast`).toBe(0);
+          expect((await newRecord(op.index, known[op.index]!, workflow))?.transaction).toBeNull();
+        }
+
+        await designated.node!.kill9();
+        for (const op of others) op.proxy!.unblockSends();
+
+        const data = await waitUntil(
+          () => net.resultFor(id, workflow),
+          "the result landed by another operator",
+          120_000,
+        );
+        expect(data).toBe('{"y":36}');
+
+        // One survivor took over and landed it; the other found it landed when its turn came.
+        const final = await waitUntil(
+          async () => {
+            const rs = await Promise.all(
+              others.map((op) => newRecord(op.index, known[op.index]!, workflow)),
+            );
+            return rs.every((r) => r?.status === "burned")
+              ? (rs as AggregationRecord[])
+              : undefined;
+          },
+          "both survivors' records burned",
+          120_000,
+        );
+        const landers = final.filter((r) => r.landed_by === "self");
+        expect(landers).toHaveLength(1);
+        const lander = others[final.indexOf(landers[0]!)]!;
+        const bystander = final.find((r) => r !== landers[0])!;
+        expect(bystander.landed_by).toBe("other");
+        expect(bystander.transaction).toBeNull();
+
+        const txs = (await net.resultTransactions(workflow)).slice(txsBefore.length);
+        expect(txs).toEqual([
+          {
+            hash: landers[0]!.landed_tx_hash,
+            from: lander.sender,
+            status: "success",
+            block: expect.any(BigInt),
+          },
+        ]);
+        expect(landers[0]!.transaction).toMatchObject({
+          status: "mined",
+          receipt_status: "success",
+        });
+        // the designated submitter's broadcasts never reached the chain
+        expect(refusedSince(designated)).toBeGreaterThan(0);
+        expect(designated.proxy!.forwardedSends()).toBe(0);
+      } finally {
+        for (const op of net.ops) op.proxy!.unblockSends();
+      }
+
+      // The killed submitter comes back: it finds the result landed and sends nothing.
+      await net.start(victim!.index);
+      const back = await waitUntil(
+        async () => {
+          const r = await newRecord(victim!.index, known[victim!.index]!, workflow);
+          return r?.status === "burned" ? r : undefined;
+        },
+        "the restarted submitter's record burned",
+        120_000,
+      );
+      expect(back.landed_by).toBe("other");
+      expect(back.transaction?.status).toBe("failed");
+      expect(await net.resultTransactions(workflow)).toHaveLength(txsBefore.length + 1);
+      expect(net.ops.every(isRunning)).toBe(true);
+    },
+    400_000,
+  );
 });

@@ -17,6 +17,8 @@ import {
   deployContract,
   deployServiceSet,
   registerOperator,
+  replayAcceptingSubmitAbi,
+  replayAcceptingSubmitBytecode,
   setServiceURI,
   simpleSubmitAbi,
   simpleSubmitBytecode,
@@ -62,6 +64,11 @@ export interface OperatorNetworkOptions {
   quorum?: { numerator: bigint; denominator: bigint };
   /** Put a JSON-RPC proxy in front of anvil for each node. */
   rpcProxies?: boolean;
+  /**
+   * Workflow id -> its handler: `simple` (SimpleSubmit, refuses a replayed event; default) or
+   * `replay-accepting` (shaped like WAVS's example handler, lands every valid call).
+   */
+  handlers?: Record<string, "simple" | "replay-accepting">;
 }
 
 /** A result transaction mined on a workflow's submit contract. */
@@ -121,9 +128,12 @@ export async function startOperatorNetwork(
   };
   try {
     const admin = anvil.clients(0);
+    const handlerOf = (workflowId: string) => options.handlers?.[workflowId] ?? "simple";
+    const firstWorkflow = Object.keys(workflowFixtures)[0]!;
     const set = await deployServiceSet(admin, {
       quorumNumerator: options.quorum?.numerator ?? 2n,
       quorumDenominator: options.quorum?.denominator ?? 3n,
+      handler: handlerOf(firstWorkflow),
     });
     const contracts = new Map<string, { trigger: Address; submit: Address }>();
     for (const [i, workflowId] of Object.keys(workflowFixtures).entries()) {
@@ -133,9 +143,17 @@ export async function startOperatorNetwork(
           ? { trigger: set.trigger, submit: set.submit }
           : {
               trigger: await deployContract(admin, simpleTriggerAbi, simpleTriggerBytecode, []),
-              submit: await deployContract(admin, simpleSubmitAbi, simpleSubmitBytecode, [
-                set.serviceManager,
-              ]),
+              submit:
+                handlerOf(workflowId) === "replay-accepting"
+                  ? await deployContract(
+                      admin,
+                      replayAcceptingSubmitAbi,
+                      replayAcceptingSubmitBytecode,
+                      [set.serviceManager],
+                    )
+                  : await deployContract(admin, simpleSubmitAbi, simpleSubmitBytecode, [
+                      set.serviceManager,
+                    ]),
             },
       );
     }

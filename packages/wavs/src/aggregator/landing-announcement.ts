@@ -1,0 +1,68 @@
+/**
+ * A landing announcement: "I broadcast transaction `tx_hash` carrying the result of `event_id`
+ * to `handler` on `chain`", signed by the sender's signing key for the service (EIP-191 over a
+ * fixed text). Shared with the service's peers so they stand down without a takeover. It is a
+ * claim, never proof: every receiver checks the transaction on-chain (landing-proof.ts) before
+ * it believes it; the signature only keeps strangers from making nodes spend RPC calls.
+ */
+import { recoverDigestSigner, signDigestAs } from "@wavs-ts/contracts";
+import { type Address, getAddress, type Hex, hashMessage, type LocalAccount } from "viem";
+
+/** The announcement as it travels (plain JSON, hex strings). */
+export interface LandingAnnouncement {
+  /** 64 lowercase hex characters, no 0x. */
+  service_id: string;
+  /** 0x + 20 bytes. */
+  event_id: string;
+  /** Chain key of the handler, e.g. `evm:31337`. */
+  chain: string;
+  /** The handler contract (0x + 20 bytes). */
+  handler: string;
+  /** The broadcast transaction (0x + 32 bytes). */
+  tx_hash: string;
+  /** The sender's signing key for the service (0x + 20 bytes). */
+  signer: string;
+  /** 0x + 65 bytes `r || s || v` over {@link landingDigest}. */
+  signature: string;
+}
+
+/** The fields a landing signature covers. */
+export type LandingFields = Omit<LandingAnnouncement, "signature">;
+
+/** The EIP-191 digest a landing announcement is signed over. */
+export function landingDigest(a: LandingFields): Hex {
+  const text = [
+    "wavs landing v1",
+    `service ${a.service_id.toLowerCase()}`,
+    `event ${a.event_id.toLowerCase()}`,
+    `chain ${a.chain}`,
+    `handler ${a.handler.toLowerCase()}`,
+    `tx ${a.tx_hash.toLowerCase()}`,
+    `signer ${a.signer.toLowerCase()}`,
+  ].join("\n");
+  return hashMessage(text);
+}
+
+/** Sign an announcement with the service's signing account. */
+export async function signLanding(
+  account: LocalAccount,
+  fields: Omit<LandingFields, "signer">,
+): Promise<LandingAnnouncement> {
+  const unsigned: LandingFields = { ...fields, signer: account.address };
+  return { ...unsigned, signature: await signDigestAs(account, landingDigest(unsigned)) };
+}
+
+/** Whether the signature recovers to the claimed signer (false on any malformed part). */
+export async function landingSignedBySigner(a: LandingAnnouncement): Promise<boolean> {
+  try {
+    const recovered = await recoverDigestSigner(landingDigest(a), a.signature as Hex);
+    return recovered === getAddress(a.signer as Address);
+  } catch {
+    return false;
+  }
+}
+
+/** The key of the queue an announcement is about: (event id, chain, handler). */
+export function landingKey(eventId: string, chain: string, handler: string): string {
+  return `${eventId.toLowerCase()}|${chain}|${handler.toLowerCase()}`;
+}

@@ -1,0 +1,68 @@
+/**
+ * What this node heard about landings, by queue key (event id, chain, handler): the hashes
+ * peers announced, and the proof once one of them was checked on-chain. In memory and bounded:
+ * a node that restarts has heard nothing and falls back to scanning blocks (landing-proof.ts).
+ */
+import type { LandingProof } from "./landing-proof.js";
+
+interface Claim {
+  hashes: Set<string>;
+  proof: LandingProof | undefined;
+  at: number;
+}
+
+/** Hashes announced per key and the proofs found; oldest keys are forgotten past `maxKeys`. */
+export class LandingClaims {
+  private readonly claims = new Map<string, Claim>();
+
+  constructor(
+    private readonly maxKeys = 10_000,
+    private readonly ttlMs = 3600_000,
+  ) {}
+
+  /** Remember an announced hash; false when it was known already. */
+  add(key: string, hash: string): boolean {
+    const claim = this.entry(key);
+    const h = hash.toLowerCase();
+    if (claim.hashes.has(h)) return false;
+    claim.hashes.add(h);
+    return true;
+  }
+
+  /** Record the on-chain proof of a landing. */
+  prove(key: string, proof: LandingProof): void {
+    this.entry(key).proof = proof;
+  }
+
+  /** The proof found for a key, if any. */
+  proof(key: string): LandingProof | undefined {
+    return this.live(key)?.proof;
+  }
+
+  /** Announced hashes of a key not proven yet. */
+  hashes(key: string): string[] {
+    return [...(this.live(key)?.hashes ?? [])];
+  }
+
+  private live(key: string): Claim | undefined {
+    const claim = this.claims.get(key);
+    if (claim && Date.now() - claim.at > this.ttlMs) {
+      this.claims.delete(key);
+      return undefined;
+    }
+    return claim;
+  }
+
+  private entry(key: string): Claim {
+    let claim = this.live(key);
+    if (!claim) {
+      claim = { hashes: new Set(), proof: undefined, at: Date.now() };
+      this.claims.set(key, claim);
+      if (this.claims.size > this.maxKeys) {
+        const oldest = this.claims.keys().next().value;
+        if (oldest !== undefined) this.claims.delete(oldest);
+      }
+    }
+    return claim;
+  }
+}

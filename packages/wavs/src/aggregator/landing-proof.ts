@@ -1,0 +1,153 @@
+/**
+ * Has a result landed? Decided from the chain only, never from a revert's name: a handler
+ * written for WAVS need not refuse a replayed event (WAVS's example handler accepts every
+ * valid call), so "the dry run reverted with EventAlreadyHandled" proves nothing in general.
+ *
+ * A result has landed when a transaction succeeded whose `to` is the handler and whose
+ * calldata is `handleSignedEnvelope` of an envelope with the event id. Two ways to find one:
+ * - a hash a peer announced (landing-announcement.ts): one receipt and one transaction lookup;
+ * - a node that heard nothing scans the blocks since quorum for calls to the handler
+ *   (`LandingScanner`), newest first, each block fetched once per node and kept while final.
+ */
+import { iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
+import {
+  type Address,
+  decodeFunctionData,
+  getAbiItem,
+  getAddress,
+  type Hex,
+  type PublicClient,
+  toFunctionSelector,
+} from "viem";
+
+/** A transaction that landed the result. */
+export interface LandingProof {
+  txHash: Hex;
+  block: bigint;
+  from: Address;
+}
+
+/** What a look at one announced transaction says. */
+export type LandingCheck =
+  | ({ kind: "landed" } & LandingProof)
+  /** Known to the node, not mined yet: it may still land. */
+  | { kind: "pending" }
+  /** Not a landing of this result (reverted, another call, unknown to the node). */
+  | { kind: "no"; reason: string };
+
+const HANDLE_SELECTOR = toFunctionSelector(
+  getAbiItem({ abi: iWavsServiceHandlerAbi, name: "handleSignedEnvelope" }),
+);
+
+/** The event id of `handleSignedEnvelope` calldata, or undefined for any other call. */
+export function handledEventId(input: Hex): Hex | undefined {
+  if (!input.toLowerCase().startsWith(HANDLE_SELECTOR)) return undefined;
+  try {
+    const call = decodeFunctionData({ abi: iWavsServiceHandlerAbi, data: input });
+    if (call.functionName !== "handleSignedEnvelope") return undefined;
+    return (call.args[0] as { eventId: Hex }).eventId.toLowerCase() as Hex;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameAddress(a: string | null | undefined, b: string): boolean {
+  return typeof a === "string" && a.toLowerCase() === b.toLowerCase();
+}
+
+/** Check one transaction: did it land `eventId` on `handler`? */
+export async function checkLandingTx(
+  client: PublicClient,
+  args: { hash: Hex; handler: string; eventId: string },
+): Promise<LandingCheck> {
+  const tx = await client.getTransaction({ hash: args.hash }).catch(() => undefined);
+  if (!tx) return { kind: "no", reason: `transaction ${args.hash} is unknown to the node` };
+  if (!sameAddress(tx.to, args.handler))
+    return { kind: "no", reason: `transaction ${args.hash} is not sent to the handler` };
+  if (handledEventId(tx.input) !== args.eventId.toLowerCase())
+    return { kind: "no", reason: `transaction ${args.hash} does not carry this event` };
+  if (tx.blockNumber === null) return { kind: "pending" };
+  const receipt = await client.getTransactionReceipt({ hash: args.hash }).catch(() => undefined);
+  if (!receipt) return { kind: "pending" };
+  if (receipt.status !== "success")
+    return { kind: "no", reason: `transaction ${args.hash} reverted` };
+  return {
+    kind: "landed",
+    txHash: receipt.transactionHash,
+    block: receipt.blockNumber,
+    from: getAddress(receipt.from),
+  };
+}
+
+/** A handleSignedEnvelope call found in a block. */
+interface HandlerCall {
+  to: string;
+  eventId: Hex;
+  hash: Hex;
+}
+
+/** Blocks scanned at most per search (newest first); older landings are not looked for. */
+export const MAX_SCAN_BLOCKS = 2048;
+/** Blocks kept in memory once scanned. */
+const CACHE_BLOCKS = 8192;
+/** Blocks this far below the head are kept; newer ones may still be reorged and are refetched. */
+const CACHE_DEPTH = 3n;
+/** Blocks fetched at once. */
+const SCAN_CONCURRENCY = 8;
+
+/** Scans the blocks of one chain for landings; see the module comment. */
+export class LandingScanner {
+  private readonly blocks = new Map<bigint, HandlerCall[]>();
+
+  constructor(private readonly client: PublicClient) {}
+
+  /**
+   * The successful landing of `eventId` on `handler` in blocks `fromBlock`..head (at most
+   * {@link MAX_SCAN_BLOCKS}, newest first), or undefined when there is none.
+   */
+  async find(args: {
+    handler: string;
+    eventId: string;
+    fromBlock: bigint;
+  }): Promise<LandingProof | undefined> {
+    const head = await this.client.getBlockNumber({ cacheTime: 250 });
+    const lowest = head - BigInt(MAX_SCAN_BLOCKS) + 1n;
+    const from = args.fromBlock > lowest ? args.fromBlock : lowest > 0n ? lowest : 0n;
+    const eventId = args.eventId.toLowerCase();
+    for (let top = head; top >= from; top -= BigInt(SCAN_CONCURRENCY)) {
+      const numbers: bigint[] = [];
+      for (let n = top; n >= from && n > top - BigInt(SCAN_CONCURRENCY); n--) numbers.push(n);
+      const calls = await Promise.all(numbers.map((n) => this.callsIn(n, head)));
+      for (const call of calls.flat()) {
+        if (call.eventId !== eventId || !sameAddress(call.to, args.handler)) continue;
+        const check = await checkLandingTx(this.client, {
+          hash: call.hash,
+          handler: args.handler,
+          eventId,
+        });
+        if (check.kind === "landed") return check;
+      }
+    }
+    return undefined;
+  }
+
+  private async callsIn(number: bigint, head: bigint): Promise<HandlerCall[]> {
+    const cached = this.blocks.get(number);
+    if (cached) return cached;
+    const block = await this.client.getBlock({ blockNumber: number, includeTransactions: true });
+    const calls: HandlerCall[] = [];
+    for (const tx of block.transactions) {
+      if (!tx.to) continue;
+      const eventId = handledEventId(tx.input);
+      if (eventId) calls.push({ to: tx.to, eventId, hash: tx.hash });
+    }
+    if (head - number >= CACHE_DEPTH) {
+      this.blocks.set(number, calls);
+      if (this.blocks.size > CACHE_BLOCKS) {
+        const oldest = this.blocks.keys().next().value;
+        if (oldest !== undefined) this.blocks.delete(oldest);
+      }
+    }
+    return calls;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The gossip wire format of a landing announcement (aggregator/landing-announcement.ts): UTF-8
+ * JSON `{"version": 1, "landing": {...}}` on the topic `wavs/landings/<service_id>`. A topic of
+ * its own, so nodes that only know submissions are not subscribed to it and never judge (or
+ * penalise) these messages. Decoding never throws: it says why bytes were refused.
+ */
+import { z } from "zod";
+import { isChainKey } from "../service/chain-key.js";
+import { isServiceId, type ServiceId } from "../service/service-id.js";
+import { WIRE_VERSION } from "./wire.js";
+
+/** Prefix of the gossipsub topic of a service's landings. */
+export const LANDING_TOPIC_PREFIX = "wavs/landings/";
+
+/** Largest encoded landing message; they are a few hundred bytes. */
+export const MAX_LANDING_BYTES = 4096;
+
+/** A landing announcement as it travels (checked shape; still a claim). */
+export interface GossipLanding {
+  service_id: ServiceId;
+  event_id: string;
+  chain: string;
+  handler: string;
+  tx_hash: string;
+  signer: string;
+  signature: string;
+}
+
+const hexOfBytes = (n: number) =>
+  z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${2 * n}}$`), `expected 0x and ${n} bytes of hex`);
+
+const LandingSchema = z.object({
+  service_id: z.string().refine(isServiceId, "expected 64 lowercase hex characters"),
+  event_id: hexOfBytes(20),
+  chain: z.string().refine(isChainKey, "expected a chain key (namespace:id)"),
+  handler: hexOfBytes(20),
+  tx_hash: hexOfBytes(32),
+  signer: hexOfBytes(20),
+  signature: hexOfBytes(65),
+});
+
+const WireSchema = z.object({ version: z.number(), landing: z.unknown() });
+
+/** Result of decoding a landing message from a peer. */
+export type LandingDecodeResult =
+  | { ok: true; landing: GossipLanding }
+  | { ok: false; reason: "oversized" | "malformed" | "unknown_version"; detail: string };
+
+/** Encode a landing announcement for the wire. */
+export function encodeLanding(landing: GossipLanding): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ version: WIRE_VERSION, landing }));
+}
+
+/** Decode and check a landing message; never throws. */
+export function decodeLanding(bytes: Uint8Array): LandingDecodeResult {
+  if (bytes.length > MAX_LANDING_BYTES) {
+    return { ok: false, reason: "oversized", detail: `${bytes.length} bytes` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    return { ok: false, reason: "malformed", detail: "not UTF-8 JSON" };
+  }
+  const wire = WireSchema.safeParse(json);
+  if (!wire.success) return { ok: false, reason: "malformed", detail: "no version/landing" };
+  if (wire.data.version !== WIRE_VERSION) {
+    return { ok: false, reason: "unknown_version", detail: `version ${wire.data.version}` };
+  }
+  const parsed = LandingSchema.safeParse(wire.data.landing);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      reason: "malformed",
+      detail: issue === undefined ? "" : `${issue.path.join(".")}: ${issue.message}`,
+    };
+  }
+  return { ok: true, landing: parsed.data as GossipLanding };
+}
+
+/** The landings topic of a service. */
+export function landingTopicForService(serviceId: ServiceId): string {
+  return `${LANDING_TOPIC_PREFIX}${serviceId}`;
+}
+
+/** The service id of a landings topic, or undefined for any other topic. */
+export function serviceIdOfLandingTopic(topic: string): ServiceId | undefined {
+  if (!topic.startsWith(LANDING_TOPIC_PREFIX)) return undefined;
+  const id = topic.slice(LANDING_TOPIC_PREFIX.length);
+  return isServiceId(id) ? id : undefined;
+}
