@@ -19,7 +19,8 @@
  *
  * Operators agree as soon as they have seen the same signatures of the operators ahead; a
  * disagreement (a signature that took longer than the settle window) costs a duplicate attempt
- * that the handler refuses (`already handled`), never a second result.
+ * that the landing checks (landing-proof.ts) stop unless both transactions are in flight at
+ * the same moment.
  */
 import { type Address, concat, getAddress, type Hex, keccak256 } from "viem";
 

@@ -158,6 +158,39 @@ describe.concurrent("wavs exec", () => {
     expect(out.responses.map((r) => r.payload_utf8)).toEqual(["hi"]);
   });
 
+  it("--simulates-trigger takes an EvmContractEvent as WAVS writes it (log fields at the top level)", async () => {
+    const event = {
+      EvmContractEvent: {
+        chain: "evm:31337",
+        contract_address: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        log_data: {
+          topics: ["0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68"],
+          data: "0x6869",
+        },
+        tx_hash: `0x${"ab".repeat(32)}`,
+        block_number: 100,
+        log_index: 4,
+        block_hash: `0x${"cd".repeat(32)}`,
+        block_timestamp: 1700000000,
+        tx_index: 2,
+      },
+    };
+    const out = success(
+      await wavs(
+        "exec",
+        "--component",
+        wasm["host-probe"],
+        "--simulates-trigger",
+        JSON.stringify(event),
+        "--json",
+      ),
+    );
+    const probe = JSON.parse(out.responses[0]?.payload_utf8 as string);
+    expect(probe.action.data.tag).toBe("evm-contract-event");
+    expect(JSON.stringify(probe.action.data.val)).toContain('"blockNumber":"100"');
+    expect(JSON.stringify(probe.action.data.val)).toContain('"logIndex":"4"');
+  });
+
   it("delivers a Cron trigger; component stdout and stderr land in logs, not on stdout", async () => {
     const r = await wavs(
       "exec",

@@ -28,7 +28,9 @@ describe("engine limits with TypeScript components", () => {
       serviceRunRequest(digests["infinite-loop"]!, { timeLimitSeconds: 3600 }),
     );
     expect(out.ok ? undefined : out.error.code).toBe("WAVS_ERR_EXEC_TIMEOUT");
-    expect(out.ok ? undefined : out.error.message).toMatch(/time limit of 2000 ms/);
+    expect(out.ok ? undefined : out.error.message).toMatch(
+      /^Time limit exceeded: .*time limit of 2000 ms/,
+    );
     await echoStillWorks();
   });
 

@@ -50,7 +50,8 @@ export function validateResponses(value: unknown, maxPayloadBytes: number): Wasm
     const missing = responses.flatMap((r, i) => (r.eventIdSalt === undefined ? [i] : []));
     if (missing.length > 0) {
       bad(
-        `component returned ${responses.length} responses but response(s) ${missing.join(", ")} carry no event-id-salt; every response needs one when more than one is returned`,
+        // WAVS's words first: builders grep for them
+        `When returning multiple responses, they must all have an event id salt: the component returned ${responses.length} responses and response(s) ${missing.join(", ")} carry no event-id-salt`,
       );
     }
   }

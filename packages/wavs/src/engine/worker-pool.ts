@@ -163,7 +163,8 @@ export class WorkerPool {
           pw,
           failure(
             "WAVS_ERR_EXEC_TIMEOUT",
-            `component exceeded its time limit of ${job.timeLimitMs} ms and was stopped`,
+            // WAVS's words first: builders grep for them
+            `Time limit exceeded: the component ran past its time limit of ${job.timeLimitMs} ms and was stopped`,
           ),
         );
       }, job.timeLimitMs);

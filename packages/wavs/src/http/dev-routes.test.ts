@@ -116,6 +116,34 @@ describe("dev routes", () => {
       expect(fired.data).toEqual({ type: "raw", data: new Uint8Array([104, 105]) });
     });
 
+    it("accepts an EvmContractEvent as WAVS writes it", async () => {
+      const t = await startTestServer();
+      const id = await registerManualService(t);
+      const data = {
+        EvmContractEvent: {
+          chain: "evm:31337",
+          contract_address: `0x${"ab".repeat(20)}`,
+          log_data: { topics: [`0x${"11".repeat(32)}`], data: "0x6869" },
+          tx_hash: `0x${"22".repeat(32)}`,
+          block_number: 7,
+          log_index: 1,
+          block_hash: `0x${"33".repeat(32)}`,
+          block_timestamp: null,
+          tx_index: 0,
+        },
+      };
+      const res = await t.request("/dev/triggers", {
+        method: "POST",
+        json: { service_id: id, workflow_id: "wf1", trigger: "manual", data },
+      });
+      expect(res.status).toBe(200);
+      expect(t.node.fired[0]?.data).toMatchObject({
+        type: "evm_contract_event",
+        chain: "evm:31337",
+        log: { block_number: 7n, log_index: 1n, data: { data: Uint8Array.of(104, 105) } },
+      });
+    });
+
     it("accepts PascalCase cron data and passes count and wait_for_completion", async () => {
       const t = await startTestServer();
       const id = await registerManualService(t);

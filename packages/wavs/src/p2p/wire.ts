@@ -45,7 +45,7 @@ export interface GossipSubmission {
   signature: HexString;
   /** The address that signed (0x + 20 bytes). */
   signer: HexString;
-  /** Trigger data JSON, snake_case, as `triggerDataToJson` produces. */
+  /** Trigger data JSON in WAVS's form, as `triggerDataToJson` produces (either form is read). */
   trigger_data: JsonObject;
   /** What the operator component returned. */
   operator_response: {

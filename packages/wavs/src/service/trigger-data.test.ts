@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { eventIdForTriggerData } from "./event-id.js";
 import { COSMOS_ADDRESS, EVENT_HASH, thrown, triggerDataSamples } from "./fixtures.test-helpers.js";
 import { hexToBytes } from "./hex.js";
 import { parseTriggerDataJson, type TriggerData, triggerDataToJson } from "./trigger-data.js";
@@ -81,37 +82,165 @@ describe("parseTriggerDataJson", () => {
     }
   });
 
-  test("triggerDataToJson is snake_case with bytes as 0x-hex", () => {
+  test("triggerDataToJson writes WAVS's form: PascalCase variants, its field names in its order", () => {
     const json = triggerDataToJson(parseTriggerDataJson(triggerDataSamples().evm_contract_event));
-    expect(json).toMatchInlineSnapshot(`
-      {
-        "evm_contract_event": {
-          "chain": "evm:31337",
-          "log": {
-            "address": "0x5fbdb2315678afecb367f032d93f642f64180aa3",
-            "block_hash": "0x2222222222222222222222222222222222222222222222222222222222222222",
-            "block_number": 12,
-            "block_timestamp": 1700000000,
-            "data": {
-              "data": "0xdeadbeef",
-              "topics": [
-                "0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68",
-                "0x0000000000000000000000000000000000000000000000000000000000000001",
-              ],
-            },
-            "log_index": 3,
-            "tx_hash": "0x1111111111111111111111111111111111111111111111111111111111111111",
-            "tx_index": 0,
-          },
+    expect(json).toEqual({
+      EvmContractEvent: {
+        chain: "evm:31337",
+        contract_address: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        log_data: {
+          topics: [
+            "0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68",
+            "0x0000000000000000000000000000000000000000000000000000000000000001",
+          ],
+          data: "0xdeadbeef",
         },
+        tx_hash: "0x1111111111111111111111111111111111111111111111111111111111111111",
+        block_number: 12,
+        log_index: 3,
+        block_hash: "0x2222222222222222222222222222222222222222222222222222222222222222",
+        block_timestamp: 1700000000,
+        tx_index: 0,
+      },
+    });
+    // field order as declared in WAVS's types (spec: trigger-data.md)
+    const order: Record<string, string[]> = {
+      EvmContractEvent: [
+        "chain",
+        "contract_address",
+        "log_data",
+        "tx_hash",
+        "block_number",
+        "log_index",
+        "block_hash",
+        "block_timestamp",
+        "tx_index",
+      ],
+      CosmosContractEvent: ["contract_address", "chain", "event", "block_height", "event_index"],
+      BlockInterval: ["chain", "block_height"],
+      Cron: ["trigger_time"],
+      AtProtoEvent: [
+        "sequence",
+        "timestamp",
+        "repo",
+        "collection",
+        "rkey",
+        "action",
+        "cid",
+        "record",
+        "rev",
+        "op_index",
+      ],
+      HypercoreAppend: ["feed_key", "index", "data"],
+    };
+    for (const sample of Object.values(triggerDataSamples())) {
+      const out = triggerDataToJson(parseTriggerDataJson(sample));
+      const [variant, fields] = Object.entries(out)[0]!;
+      if (variant === "Raw") {
+        expect(fields).toEqual([104, 105]);
+        continue;
       }
-    `);
+      expect(Object.keys(fields as object), variant).toEqual(order[variant]);
+    }
     expect(triggerDataToJson({ type: "raw", data: Uint8Array.of(104, 105) })).toEqual({
-      raw: "0x6869",
+      Raw: [104, 105],
     });
     expect(triggerDataToJson({ type: "cron", trigger_time: 2n ** 60n })).toEqual({
-      cron: { trigger_time: "1152921504606846976" },
+      Cron: { trigger_time: "1152921504606846976" },
     });
+  });
+
+  test("WAVS's JSON of every variant (spec examples) parses, and the same trigger in either form has one event id", () => {
+    const wavs = {
+      EvmContractEvent: {
+        chain: "evm:31337",
+        contract_address: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        log_data: {
+          topics: ["0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68"],
+          data: "0x00",
+        },
+        tx_hash: `0x${"ab".repeat(32)}`,
+        block_number: 100,
+        log_index: 0,
+        block_hash: `0x${"cd".repeat(32)}`,
+        block_timestamp: 1700000000,
+        tx_index: 0,
+      },
+    };
+    const ours = {
+      evm_contract_event: {
+        chain: "evm:31337",
+        log: {
+          address: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+          data: {
+            topics: ["0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68"],
+            data: "0x00",
+          },
+          tx_hash: `0x${"ab".repeat(32)}`,
+          block_number: 100,
+          log_index: 0,
+          block_hash: `0x${"cd".repeat(32)}`,
+          block_timestamp: 1700000000,
+          tx_index: 0,
+        },
+      },
+    };
+    const a = parseTriggerDataJson(wavs);
+    expect(a).toEqual(parseTriggerDataJson(ours));
+    const service = "ab".repeat(32);
+    expect(eventIdForTriggerData(service, "default", a)).toEqual(
+      eventIdForTriggerData(service, "default", parseTriggerDataJson(ours)),
+    );
+    // a null timestamp, as WAVS writes an unknown one
+    expect(
+      parseTriggerDataJson({
+        EvmContractEvent: { ...wavs.EvmContractEvent, block_timestamp: null },
+      }),
+    ).toMatchObject({ log: { block_timestamp: undefined } });
+    const others = [
+      {
+        CosmosContractEvent: {
+          contract_address: COSMOS_ADDRESS,
+          chain: "cosmos:wasmd",
+          event: {
+            type: "wasm-push-message",
+            attributes: [{ key: "trigger-id", value: "42" }],
+          },
+          block_height: 1234,
+          event_index: 3,
+        },
+      },
+      { Cron: { trigger_time: 1700000000000000000n.toString() } },
+      { BlockInterval: { chain: "evm:31337", block_height: 10 } },
+      { HypercoreAppend: { feed_key: "aa".repeat(32), index: 5, data: [104, 105] } },
+      { Raw: [104, 105] },
+      {
+        AtProtoEvent: {
+          sequence: 1,
+          timestamp: 2,
+          repo: "did:plc:abc",
+          collection: "app.bsky.feed.post",
+          rkey: "k",
+          action: "create",
+          cid: null,
+          record: { text: "hi" },
+          rev: null,
+          op_index: null,
+        },
+      },
+    ];
+    // each reads, and what we write back reads to the same trigger data
+    for (const json of [wavs, ...others]) {
+      const parsed = parseTriggerDataJson(json);
+      expect(triggerDataToJson(parsed)).toEqual(json);
+      expect(parseTriggerDataJson(triggerDataToJson(parsed))).toEqual(parsed);
+    }
+    // what went wrong is named by its path
+    const missing = { ...wavs.EvmContractEvent } as Record<string, unknown>;
+    delete missing.tx_hash;
+    expect(thrown(() => parseTriggerDataJson({ EvmContractEvent: missing })).message).toContain(
+      "tx_hash",
+    );
   });
 
   test("byte fields accept hex or arrays; trigger_time accepts number, string or {nanos}", () => {
@@ -262,7 +391,7 @@ describe("parseTriggerDataJson", () => {
   test("the model can be written by hand (types are usable by trigger sources)", () => {
     const data: TriggerData = { type: "block_interval", chain: "evm:1", block_height: 5n };
     expect(triggerDataToJson(data)).toEqual({
-      block_interval: { chain: "evm:1", block_height: 5 },
+      BlockInterval: { chain: "evm:1", block_height: 5 },
     });
   });
 });

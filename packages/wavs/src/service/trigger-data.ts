@@ -1,9 +1,12 @@
 /**
- * Trigger data: what a trigger saw (a log, a block height, a cron tick, raw bytes). The JSON
- * forms are those accepted by `wavs exec --simulates-trigger` and POST /dev/triggers: the
- * reference's PascalCase variant names (`{"Raw": [104, 105]}`) and snake_case ones
- * (`{"raw": "0x6869"}`).
+ * Trigger data: what a trigger saw (a log, a block height, a cron tick, raw bytes). Read from
+ * JSON by `wavs exec --simulates-trigger`, POST /dev/triggers and every record: WAVS's own form
+ * (PascalCase variants with its field names, e.g. `{"Raw": [104, 105]}` or an
+ * `EvmContractEvent` with `contract_address`, `log_data`, `tx_hash`... at its top level), and
+ * our earlier snake_case form (`{"raw": "0x6869"}`, `evm_contract_event` with a nested `log`).
+ * Written back in WAVS's form (`triggerDataToJson`), so what we print a WAVS tool reads.
  */
+import { getAddress } from "viem";
 import { z } from "zod";
 import { tryDecodeBech32 } from "./bech32.js";
 import { bytesSchema } from "./bytes-field.js";
@@ -109,6 +112,39 @@ const EvmEventLogSchema = strictRecord({
   tx_index: u64Schema(),
 });
 
+/** WAVS's `EvmContractEvent`: the log's fields at the top level, its topics and data in `log_data`. */
+const EvmContractEventFlatSchema = strictRecord({
+  chain: ChainKeySchema,
+  contract_address: bytesSchema(20),
+  log_data: strictRecord({ topics: z.array(bytesSchema(32)), data: bytesSchema() }),
+  tx_hash: bytesSchema(32),
+  block_number: u64Schema(),
+  log_index: u64Schema(),
+  block_hash: bytesSchema(32),
+  block_timestamp: optional(u64Schema()),
+  tx_index: u64Schema(),
+}).transform(({ chain, contract_address, log_data, ...rest }) => ({
+  chain,
+  log: { address: contract_address, data: log_data, ...rest },
+}));
+
+const EvmContractEventNestedSchema = strictRecord({
+  chain: ChainKeySchema,
+  log: EvmEventLogSchema,
+});
+
+/** An EVM contract event in WAVS's flat form, or ours with a nested `log`. */
+const EvmContractEventSchema = z.unknown().transform((input, ctx) => {
+  const schema =
+    isJsonObject(input) && Object.hasOwn(input, "log")
+      ? EvmContractEventNestedSchema
+      : EvmContractEventFlatSchema;
+  const parsed = schema.safeParse(input, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+  return z.NEVER;
+});
+
 /** `trigger_time`: nanoseconds as a number or string, or `{"nanos": n}`. */
 const NanosSchema = z.unknown().transform((input, ctx): bigint => {
   const inner = isJsonObject(input) && Object.keys(input).length === 1 ? input.nanos : input;
@@ -185,7 +221,7 @@ const PASCAL_ALIASES = {
 /** Trigger data in any accepted JSON form, parsed to the model (bytes as Uint8Array, u64 as bigint). */
 export const TriggerDataSchema = taggedEnum(
   {
-    evm_contract_event: strictRecord({ chain: ChainKeySchema, log: EvmEventLogSchema }),
+    evm_contract_event: EvmContractEventSchema,
     cosmos_contract_event: strictRecord({
       contract_address: CosmosAddressValueSchema,
       chain: ChainKeySchema,
@@ -232,52 +268,65 @@ function optionalToJson<T>(value: T | undefined, map: (v: T) => JsonValue): Json
   return value === undefined ? null : map(value);
 }
 
-/** JSON of trigger data for records: snake_case variant names, bytes as 0x-hex, u64 as numbers. */
+/** The record of an atproto event as WAVS writes it: JSON, or our text when it is not JSON. */
+function atprotoRecord(data: string | undefined): { record: JsonValue } | { record_data: string } {
+  if (data === undefined) return { record: null };
+  try {
+    return { record: JSON.parse(data) as JsonValue };
+  } catch {
+    return { record_data: data };
+  }
+}
+
+/**
+ * JSON of trigger data in WAVS's form (`TriggerData` of its types: PascalCase variants, field
+ * names and order as WAVS writes them); u64 as numbers (decimal strings past 2^53). Parsing it
+ * back gives the same trigger data, so the same event id.
+ */
 export function triggerDataToJson(data: TriggerData): JsonObject {
   switch (data.type) {
     case "evm_contract_event": {
       const log = data.log;
       return {
-        evm_contract_event: {
+        EvmContractEvent: {
           chain: data.chain,
-          log: {
-            address: bytesToHex(log.address),
-            data: {
-              topics: log.data.topics.map((t) => bytesToHex(t)),
-              data: bytesToHex(log.data.data),
-            },
-            tx_hash: bytesToHex(log.tx_hash),
-            block_number: bigintToJson(log.block_number),
-            log_index: bigintToJson(log.log_index),
-            block_hash: bytesToHex(log.block_hash),
-            block_timestamp: optionalToJson(log.block_timestamp, bigintToJson),
-            tx_index: bigintToJson(log.tx_index),
+          // checksummed, as WAVS writes an address
+          contract_address: getAddress(bytesToHex(log.address)),
+          log_data: {
+            topics: log.data.topics.map((t) => bytesToHex(t)),
+            data: bytesToHex(log.data.data),
           },
+          tx_hash: bytesToHex(log.tx_hash),
+          block_number: bigintToJson(log.block_number),
+          log_index: bigintToJson(log.log_index),
+          block_hash: bytesToHex(log.block_hash),
+          block_timestamp: optionalToJson(log.block_timestamp, bigintToJson),
+          tx_index: bigintToJson(log.tx_index),
         },
       };
     }
     case "cosmos_contract_event":
       return {
-        cosmos_contract_event: {
+        CosmosContractEvent: {
           contract_address: data.contract_address.bech32_addr,
           chain: data.chain,
           event: {
             type: data.event.ty,
             attributes: data.event.attributes.map(([key, value]) => ({ key, value })),
           },
-          event_index: bigintToJson(data.event_index),
           block_height: bigintToJson(data.block_height),
+          event_index: bigintToJson(data.event_index),
         },
       };
     case "block_interval":
       return {
-        block_interval: { chain: data.chain, block_height: bigintToJson(data.block_height) },
+        BlockInterval: { chain: data.chain, block_height: bigintToJson(data.block_height) },
       };
     case "cron":
-      return { cron: { trigger_time: bigintToJson(data.trigger_time) } };
+      return { Cron: { trigger_time: bigintToJson(data.trigger_time) } };
     case "atproto_event":
       return {
-        atproto_event: {
+        AtProtoEvent: {
           sequence: bigintToJson(data.sequence),
           timestamp: bigintToJson(data.timestamp),
           repo: data.repo,
@@ -285,20 +334,20 @@ export function triggerDataToJson(data: TriggerData): JsonObject {
           rkey: data.rkey,
           action: data.action,
           cid: optionalToJson(data.cid, (v) => v),
-          record_data: optionalToJson(data.record_data, (v) => v),
+          ...atprotoRecord(data.record_data),
           rev: optionalToJson(data.rev, (v) => v),
           op_index: optionalToJson(data.op_index, (v) => v),
         },
       };
     case "hypercore_append":
       return {
-        hypercore_append: {
+        HypercoreAppend: {
           feed_key: data.feed_key,
           index: bigintToJson(data.index),
-          data: bytesToHex(data.data),
+          data: [...data.data],
         },
       };
     case "raw":
-      return { raw: bytesToHex(data.data) };
+      return { Raw: [...data.data] };
   }
 }

@@ -44,9 +44,20 @@ describe("KvStore", () => {
     for (const k of [...keys].reverse()) kv.set("s", "b", k, bytes("v"));
     const first = kv.listKeys("s", "b", undefined);
     expect(first.keys).toEqual(keys.slice(0, KV_LIST_PAGE));
-    expect(first.cursor).toBe(keys[KV_LIST_PAGE - 1]);
+    // the cursor is the next page's first key: a cursor starts at the first key >= it
+    expect(first.cursor).toBe(keys[KV_LIST_PAGE]);
     const second = kv.listKeys("s", "b", first.cursor);
     expect(second).toEqual({ keys: keys.slice(KV_LIST_PAGE), cursor: undefined });
+  });
+
+  it("a cursor starts at the first key >= it, in byte order", () => {
+    // byte order: "B" (0x42) < "a" (0x61) < "é" (0xc3 0xa9); a locale order would differ
+    for (const k of ["a", "é", "B", "ab", "b"]) kv.set("c", "b", k, bytes("v"));
+    expect(kv.listKeys("c", "b", undefined).keys).toEqual(["B", "a", "ab", "b", "é"]);
+    expect(kv.listKeys("c", "b", "ab").keys).toEqual(["ab", "b", "é"]);
+    expect(kv.listKeys("c", "b", "aa").keys).toEqual(["ab", "b", "é"]);
+    expect(kv.listKeys("c", "b", "z").keys).toEqual(["é"]);
+    expect(kv.listKeys("c", "b", "\u{10ffff}")).toEqual({ keys: [], cursor: undefined });
   });
 
   it("keeps counters apart from values and increments atomically", () => {

@@ -20,7 +20,7 @@ export class KvStore {
       ),
       del: db.prepare("DELETE FROM kv_values WHERE service_id = ? AND bucket = ? AND key = ?"),
       list: db.prepare<[string, string, string, number], { key: string }>(
-        "SELECT key FROM kv_values WHERE service_id = ? AND bucket = ? AND key > ? ORDER BY key LIMIT ?",
+        "SELECT key FROM kv_values WHERE service_id = ? AND bucket = ? AND key >= ? ORDER BY key LIMIT ?",
       ),
       counter: db.prepare<[string, string, string], { value: number | bigint }>(
         "SELECT value FROM kv_counters WHERE service_id = ? AND bucket = ? AND key = ?",
@@ -48,7 +48,11 @@ export class KvStore {
     this.stmts.del.run(service, bucket, key);
   }
 
-  /** Keys after `cursor` in sorted order, one page at a time; `cursor` is the last key seen. */
+  /**
+   * Keys from the first one `>=` `cursor`, in byte order (SQLite's BINARY collation compares
+   * the UTF-8 bytes), one page at a time, as WAVS does; the cursor returned is the first key of
+   * the next page, undefined after the last page.
+   */
   listKeys(
     service: string,
     bucket: string,
@@ -56,7 +60,7 @@ export class KvStore {
   ): { keys: string[]; cursor: string | undefined } {
     const rows = this.stmts.list.all(service, bucket, cursor ?? "", KV_LIST_PAGE + 1);
     const keys = rows.slice(0, KV_LIST_PAGE).map((r) => r.key);
-    return { keys, cursor: rows.length > KV_LIST_PAGE ? keys[keys.length - 1] : undefined };
+    return { keys, cursor: rows[KV_LIST_PAGE]?.key };
   }
 
   /** Add `delta` to a counter (starting at 0) atomically and return the new value. */
