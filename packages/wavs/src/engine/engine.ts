@@ -30,6 +30,8 @@ export interface EngineOptions {
   defaultTimeLimitSeconds?: number;
   /** Largest response body a component may fetch over HTTP, bytes; default 16 MiB. */
   maxHttpResponseBytes?: number;
+  /** Deadline of one outgoing HTTP request (all its redirects), ms; default 30 000. */
+  httpTimeoutMs?: number;
   /** Largest log output kept per execution, bytes; default 256 KiB. */
   maxLogBytes?: number;
   /** Host environment to take WAVS_ENV* variables from; default process.env. */
@@ -96,6 +98,7 @@ export class Engine {
       queueLimit: 1024,
       maxMemoryMb: 512,
       maxExecutionSeconds: 300,
+      httpTimeoutMs: 30_000,
       defaultTimeLimitSeconds: 30,
       maxHttpResponseBytes: 16 << 20,
       maxLogBytes: 256 << 10,
@@ -113,7 +116,7 @@ export class Engine {
       maxLoadedPerWorker: 16,
       io: {
         maxResponseBytes: this.options.maxHttpResponseBytes,
-        requestTimeoutMs: 30_000,
+        requestTimeoutMs: this.options.httpTimeoutMs,
         maxRedirects: 5,
       },
       logger: options.logger.child({ subsystem: "engine" }),

@@ -1,6 +1,7 @@
 import { lookup } from "node:dns/promises";
 import type { HttpPolicy } from "./exec-types.js";
-import type { BrokerHttpRequest, BrokerHttpResponse } from "./host/http.js";
+import type { BrokerHttpOutcome, BrokerHttpRequest, BrokerHttpResponse } from "./host/http.js";
+import { HttpHostError, httpErrorCode, innermostMessage } from "./host/http-error-code.js";
 import { httpAllowed } from "./host/http-policy.js";
 import type { BrokerRequest } from "./host/sync-broker.js";
 
@@ -17,7 +18,12 @@ async function readCapped(res: Response, max: number): Promise<Uint8Array> {
   let total = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     total += chunk.length;
-    if (total > max) throw new Error(`response body over ${max} bytes`);
+    if (total > max) {
+      throw new HttpHostError(
+        { tag: "HTTP-response-body-size", val: BigInt(total) },
+        `response body over ${max} bytes`,
+      );
+    }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -37,8 +43,12 @@ export async function performHttp(
   let method = request.method;
   let body = request.body;
   for (let hop = 0; ; hop++) {
-    if (!httpAllowed(policy, url))
-      throw new Error(`denied: ${url.host} is not in allowed_http_hosts`);
+    if (!httpAllowed(policy, url)) {
+      throw new HttpHostError(
+        { tag: "HTTP-request-denied" },
+        `denied: ${url.host} is not in allowed_http_hosts`,
+      );
+    }
     const res = await fetch(url, {
       method,
       headers: request.headers,
@@ -49,7 +59,12 @@ export async function performHttp(
     const location = res.headers.get("location");
     if (res.status >= 300 && res.status < 400 && location) {
       await res.body?.cancel();
-      if (hop >= limits.maxRedirects) throw new Error(`more than ${limits.maxRedirects} redirects`);
+      if (hop >= limits.maxRedirects) {
+        throw new HttpHostError(
+          { tag: "loop-detected" },
+          `more than ${limits.maxRedirects} redirects`,
+        );
+      }
       url = new URL(location, url);
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
         method = "GET";
@@ -70,8 +85,15 @@ export async function handleBrokerRequest(
   req: BrokerRequest,
   limits: HostIoLimits,
 ): Promise<unknown> {
-  if (req.kind === "http")
-    return performHttp(req.request as BrokerHttpRequest, req.policy as HttpPolicy, limits);
+  if (req.kind === "http") {
+    // a failed request is an answer too: its wasi:http error code goes back to the component
+    return performHttp(req.request as BrokerHttpRequest, req.policy as HttpPolicy, limits).then(
+      (response): BrokerHttpOutcome => ({ response }),
+      (err: unknown): BrokerHttpOutcome => ({
+        failed: { code: httpErrorCode(err), message: innermostMessage(err) },
+      }),
+    );
+  }
   if (req.kind === "dns") return lookup(String(req.name), { all: true });
   throw new Error(`unknown broker request ${req.kind}`);
 }

@@ -1,5 +1,6 @@
 import type { ExecState } from "./exec-state.js";
 import { fail } from "./host-error.js";
+import type { HttpErrorCode } from "./http-error-code.js";
 import { httpAllowed } from "./http-policy.js";
 import { bufferSource, InputStream, OutputStream, Pollable } from "./io.js";
 
@@ -17,6 +18,11 @@ export interface BrokerHttpResponse {
   headers: [string, string][];
   body: Uint8Array;
 }
+
+/** What the main thread answers: the response, or why there is none (its wasi:http error code). */
+export type BrokerHttpOutcome =
+  | { response: BrokerHttpResponse }
+  | { failed: { code: HttpErrorCode; message: string } };
 
 type HeaderEntry = [string, Uint8Array];
 const enc = new TextEncoder();
@@ -91,19 +97,36 @@ class IncomingRequest {}
 class OutgoingResponse {}
 class ResponseOutparam {}
 
-/** wasi:http/types and wasi:http/outgoing-handler, with the allow-list enforced per request. */
+/**
+ * wasi:http/types and wasi:http/outgoing-handler, with the allow-list enforced per request.
+ *
+ * The request goes out when its body is complete, not at `handle`: Rust clients (wstd, which
+ * WAVS's components use) call `handle` first and write the body afterwards, in several
+ * `write` / `blocking-write-and-flush` calls, then `outgoing-body.finish`. So the request is
+ * sent at `finish`, or when the response is first asked for (a body never written is empty).
+ * Trailers given to `finish` are accepted and not sent: the host's HTTP client has no way to.
+ */
 export function httpImports(state: ExecState) {
   class OutgoingBody {
     chunks: Uint8Array[] = [];
     finished = false;
     taken = false;
+    /** Set by `handle` when the request waits for this body. */
+    onFinish: (() => void) | undefined;
     write(): OutputStream {
       if (this.taken) fail(undefined);
       this.taken = true;
-      return new OutputStream(state, { write: (b) => this.chunks.push(b.slice()) });
+      return new OutputStream(state, {
+        write: (b) => {
+          if (this.finished) throw new Error("the body is finished");
+          this.chunks.push(b.slice());
+        },
+      });
     }
-    static finish(body: OutgoingBody): void {
+    static finish(body: OutgoingBody, _trailers?: Fields): void {
+      if (body.finished) fail({ tag: "internal-error", val: "the body is already finished" });
       body.finished = true;
+      body.onFinish?.();
     }
     bytes(): Uint8Array {
       return Buffer.concat(this.chunks);
@@ -194,18 +217,24 @@ export function httpImports(state: ExecState) {
     }
   }
 
+  type Outcome = { tag: "ok"; val: IncomingResponse } | { tag: "err"; val: HttpErrorCode };
+
   class FutureIncomingResponse {
     delivered = false;
-    constructor(
-      readonly outcome: { tag: "ok"; val: IncomingResponse } | { tag: "err"; val: unknown },
-    ) {}
+    outcome: Outcome | undefined;
+    constructor(readonly send: () => Outcome) {}
+    /** Send the request now (once); its body is as complete as it will get. */
+    settle(): Outcome {
+      this.outcome ??= this.send();
+      return this.outcome;
+    }
     subscribe() {
       return new Pollable(state, undefined);
     }
     get() {
       if (this.delivered) return { tag: "err", val: undefined };
       this.delivered = true;
-      return { tag: "ok", val: this.outcome };
+      return { tag: "ok", val: this.settle() };
     }
   }
 
@@ -232,33 +261,40 @@ export function httpImports(state: ExecState) {
       });
       fail({ tag: "HTTP-request-denied" });
     }
-    const body = request.bodyValue.bytes();
-    const reply = state.broker.call({
-      kind: "http",
-      policy: ctx.http,
-      request: {
-        method: methodName(request.methodValue),
-        url: url.toString(),
-        headers: request.headersValue.entriesList.map(([k, v]) => [k, dec.decode(v)]),
-        body: body.length > 0 ? body : undefined,
-      } satisfies BrokerHttpRequest,
-    });
-    if (!reply.ok) {
+    const method = methodName(request.methodValue);
+    const headers = request.headersValue.entriesList.map(([k, v]): [string, string] => [
+      k,
+      dec.decode(v),
+    ]);
+    const bodyValue = request.bodyValue;
+    const send = (): Outcome => {
+      const body = bodyValue.bytes();
+      const reply = state.broker.call({
+        kind: "http",
+        policy: ctx.http,
+        request: {
+          method,
+          url: url.toString(),
+          headers,
+          body: body.length > 0 ? body : undefined,
+        } satisfies BrokerHttpRequest,
+      });
+      const outcome: BrokerHttpOutcome | undefined = reply.ok
+        ? (reply.value as BrokerHttpOutcome)
+        : { failed: { code: { tag: "internal-error", val: reply.error }, message: reply.error } };
+      if ("response" in outcome) return { tag: "ok", val: new IncomingResponse(outcome.response) };
       state.log({
         level: "warn",
         source: "engine",
-        message: `outgoing HTTP request to ${url.host} failed: ${reply.error}`,
+        message: `outgoing HTTP request to ${url.host} failed (${outcome.failed.code.tag}): ${outcome.failed.message}`,
       });
-      const denied = reply.error.startsWith("denied");
-      return new FutureIncomingResponse({
-        tag: "err",
-        val: denied ? { tag: "HTTP-request-denied" } : { tag: "internal-error", val: reply.error },
-      });
-    }
-    return new FutureIncomingResponse({
-      tag: "ok",
-      val: new IncomingResponse(reply.value as BrokerHttpResponse),
-    });
+      return { tag: "err", val: outcome.failed.code };
+    };
+    const future = new FutureIncomingResponse(send);
+    // a body still being written (or not yet taken) sends the request when it is finished
+    if (bodyValue.finished) future.settle();
+    else bodyValue.onFinish = () => future.settle();
+    return future;
   }
 
   return {
