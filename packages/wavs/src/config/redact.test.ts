@@ -117,6 +117,7 @@ describe("redactConfig", () => {
         },
         "port": 8000,
         "prometheus": "https://[redacted]@prom.example.com",
+        "registration_timeout_ms": 120000,
         "signing_mnemonic": "[redacted]",
         "wavs_endpoint": "http://127.0.0.1:8000",
       }

@@ -23,6 +23,7 @@ describe("WavsConfigSchema", () => {
       cors_allowed_origins: [],
       ipfs_gateway: "https://gateway.pinata.cloud/ipfs/",
       max_memory_mb: 512,
+      registration_timeout_ms: 120_000,
       engine_pool_size: 4,
       p2p: { type: "disabled" },
       aggregator: {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ErrorCode } from "../internal/error-codes.js";
 import { WavsError } from "../internal/errors.js";
@@ -149,6 +149,16 @@ export class Engine {
   componentBytes(digest: string): Uint8Array | undefined {
     const file = join(this.cacheDir, digest, "component.wasm");
     return existsSync(file) ? readFileSync(file) : undefined;
+  }
+
+  /**
+   * Drop a prepared component from the cache: a registration that prepared it failed, and
+   * nothing else uses it (the caller decides that).
+   */
+  forget(digest: string): void {
+    if (!/^[0-9a-f]{64}$/.test(digest)) return;
+    this.prepared.delete(digest);
+    rmSync(join(this.cacheDir, digest), { recursive: true, force: true });
   }
 
   /** Jobs waiting and running, for metrics and backpressure. */

@@ -55,6 +55,11 @@ export const ERROR_CODES = {
     retryable: true,
     doc: "The service JSON could not be fetched: connection failed, timed out or answered non-2xx.",
   },
+  WAVS_ERR_SERVICE_REGISTRATION_TIMEOUT: {
+    status: 504,
+    retryable: true,
+    doc: "Registering the service (chain reads, service JSON, component downloads and preparation) took longer than its one deadline; nothing was stored.",
+  },
   WAVS_ERR_TRIGGER_DATA_INVALID: {
     status: 400,
     retryable: false,

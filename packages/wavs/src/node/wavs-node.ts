@@ -101,6 +101,7 @@ export function createWavsNode(options: {
     logger,
     config,
     mnemonic: config.signing_mnemonic,
+    registrationTimeoutMs: config.registration_timeout_ms,
   });
   const executions = new ExecutionStore(db);
   const submissions = new SubmissionStore(db);

@@ -1,6 +1,7 @@
 /** Fetching a service definition from its URI (http, https, ipfs via gateway) and parsing it. */
 import { redactUrl } from "../config/redact.js";
 import { WavsError } from "../internal/errors.js";
+import { jsonNestingDepth, MAX_JSON_DEPTH } from "../service/json.js";
 import { parseService, type Service } from "../service/service.js";
 import { fetchBytes, resolveUri } from "./fetch-bytes.js";
 
@@ -52,8 +53,20 @@ export async function fetchServiceJson(
   const shown = redactUrl(uri);
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    if (jsonNestingDepth(text) > MAX_JSON_DEPTH) {
+      throw new WavsError(
+        "WAVS_ERR_SERVICE_INVALID",
+        `service JSON at ${shown} nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+        {
+          details: { uri: shown, max_depth: MAX_JSON_DEPTH },
+          hint: "A service JSON nests about ten levels; this document is not one.",
+        },
+      );
+    }
+    json = JSON.parse(text);
   } catch (err) {
+    if (err instanceof WavsError) throw err;
     throw new WavsError(
       "WAVS_ERR_SERVICE_INVALID",
       `service JSON at ${shown} is not JSON: ${err instanceof Error ? err.message : String(err)}`,

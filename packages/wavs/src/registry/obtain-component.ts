@@ -19,14 +19,12 @@ export interface ObtainOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Obtain the component of one use; returns the row to record in the components table. */
-export async function obtainComponent(
-  engine: Engine,
-  use: ComponentUse,
-  options: ObtainOptions,
-): Promise<StoredComponent> {
+/**
+ * What obtaining a use's component needs: nothing (the engine holds it) or a download. Throws
+ * when it cannot be had (`registry` sources; a `digest` that was never uploaded).
+ */
+export function componentNeeds(engine: Engine, use: ComponentUse): "known" | "download" {
   const { source } = use.component;
-  const firstSource = componentSourceToJson(source);
   if (source.type === "registry") {
     throw new WavsError(
       "WAVS_ERR_COMPONENT_SOURCE_UNSUPPORTED",
@@ -37,14 +35,9 @@ export async function obtainComponent(
       },
     );
   }
-  const known = engine.lookup(source.digest);
-  let world: ComponentWorld;
-  let size: number;
-  if (known !== undefined) {
-    // The engine holds bytes with this sha256 already: nothing to download or verify.
-    world = known.world;
-    size = engine.componentBytes(source.digest)?.length ?? 0;
-  } else if (source.type === "digest") {
+  // The engine holds bytes with this sha256 already: nothing to download or verify.
+  if (engine.lookup(source.digest) !== undefined) return "known";
+  if (source.type === "digest") {
     throw new WavsError(
       "WAVS_ERR_COMPONENT_NOT_UPLOADED",
       `${use.label}: component ${source.digest} is not uploaded to this node`,
@@ -53,13 +46,61 @@ export async function obtainComponent(
         hint: "Upload it first (wavs upload-component or POST /dev/components), or name it with {download: {uri, digest}}.",
       },
     );
+  }
+  return "download";
+}
+
+/** Download (and verify) the bytes of a use's component. */
+export function downloadComponent(use: ComponentUse, options: ObtainOptions): Promise<Uint8Array> {
+  const { source } = use.component;
+  if (source.type !== "download") throw new Error(`${use.label} is not a download`);
+  return fetchComponent(source, { ...options, what: use.label });
+}
+
+/**
+ * Register downloaded bytes (when given) and check the world; returns the row to record in the
+ * components table and whether the engine prepared it just now (it was not in its cache).
+ */
+export async function completeComponent(
+  engine: Engine,
+  use: ComponentUse,
+  bytes: Uint8Array | undefined,
+): Promise<{ component: StoredComponent; prepared: boolean }> {
+  const { source } = use.component;
+  let world: ComponentWorld;
+  let size: number;
+  let prepared = false;
+  const known = engine.lookup(source.digest);
+  if (known !== undefined || bytes === undefined) {
+    if (known === undefined) throw new Error(`${use.label}: component ${source.digest} is gone`);
+    world = known.world;
+    size = engine.componentBytes(source.digest)?.length ?? 0;
   } else {
-    const bytes = await fetchComponent(source, { ...options, what: use.label });
-    world = (await engine.register(bytes)).world;
+    const registered = await engine.register(bytes);
+    world = registered.world;
+    prepared = !registered.cached;
     size = bytes.length;
   }
   checkWorld(use, source.digest, world);
-  return { digest: source.digest, world, size, firstSource, registeredAt: Date.now() };
+  const component = {
+    digest: source.digest,
+    world,
+    size,
+    firstSource: componentSourceToJson(source),
+    registeredAt: Date.now(),
+  };
+  return { component, prepared };
+}
+
+/** Obtain the component of one use; returns the row to record in the components table. */
+export async function obtainComponent(
+  engine: Engine,
+  use: ComponentUse,
+  options: ObtainOptions,
+): Promise<StoredComponent> {
+  const bytes =
+    componentNeeds(engine, use) === "download" ? await downloadComponent(use, options) : undefined;
+  return (await completeComponent(engine, use, bytes)).component;
 }
 
 function checkWorld(use: ComponentUse, digest: string, world: ComponentWorld): void {

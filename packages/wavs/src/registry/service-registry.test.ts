@@ -1,7 +1,7 @@
 // The service registry against real parts: anvil with the real WavsServiceManager, an HTTP
 // server on 127.0.0.1 (also playing the IPFS gateway), a real engine and a real database.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -88,7 +88,10 @@ function uniqueEcho(label: string): Uint8Array {
 }
 
 /** A fresh database with a started registry on it; `reopen` starts another on the same file. */
-async function openRegistry(engine: Engine = harness.engine) {
+async function openRegistry(
+  engine: Engine = harness.engine,
+  options: { registrationTimeoutMs?: number } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "wavs-registry-"));
   const dbs: Db[] = [];
   const registries: ServiceRegistry[] = [];
@@ -110,6 +113,7 @@ async function openRegistry(engine: Engine = harness.engine) {
       logger,
       config,
       mnemonic: MNEMONIC,
+      ...options,
     });
     for (const event of ["added", "updated", "removed"] as const) {
       registry.on(event, (id) => events.push(`${event} ${id}`));
@@ -544,6 +548,68 @@ describe("ServiceRegistry", () => {
     expect(err.message).toMatch(/the registry is stopping/);
     expect(count(db, "services")).toBe(0);
     expect((await failure(registry.add(slow))).message).toBe("the service registry is stopped");
+  });
+
+  it("refuses a service URI serving millions of nested arrays before parsing them, and keeps nothing", async () => {
+    const { registry, db } = await openRegistry();
+    // 10 MB of valid JSON, within the size cap: 5 million arrays deep
+    const deep = `${"[".repeat(5_000_000)}${"]".repeat(5_000_000)}`;
+    const m = await deployManager(server.serve("/deep.json", deep));
+    const err = await failure(registry.add(m));
+    expect(err.code).toBe("WAVS_ERR_SERVICE_INVALID");
+    expect(err.message).toBe(
+      `service JSON at ${server.url}/deep.json nests arrays and objects deeper than 64 levels`,
+    );
+    expect(registry.list()).toEqual([]);
+    expect(count(db, "services")).toBe(0);
+  });
+
+  it("one deadline for the whole registration; components download in parallel", async () => {
+    const { registry, db } = await openRegistry(harness.engine, { registrationTimeoutMs: 1500 });
+    // three components whose servers never answer in time (each within its own 30 s)
+    const slow = ["wf-a", "wf-b", "wf-c"].map((label) => {
+      const bytes = uniqueEcho(`slow-${label}`);
+      const uri = server.serve(`/slow-${label}.wasm`, { body: bytes, delayMs: 20_000 });
+      return { label, uri, digest: sha256(bytes) };
+    });
+    const m = await publish((m) =>
+      serviceJson(
+        m,
+        Object.fromEntries(slow.map((c) => [c.label, { component: download(c.uri, c.digest) }])),
+      ),
+    );
+    const err = await failure(registry.add(m));
+    expect(err.code).toBe("WAVS_ERR_SERVICE_REGISTRATION_TIMEOUT");
+    expect(err.httpStatus).toBe(504);
+    expect(err.message).toMatch(/took longer than its deadline of 1\.5 s; nothing was stored$/);
+    // all three were asked for at once (one after another, only the first would have been)
+    for (const c of slow) expect(server.hits(`/slow-${c.label}.wasm`)).toBe(1);
+    expect(count(db, "services") + count(db, "components")).toBe(0);
+  });
+
+  it("a registration that fails after preparing a component removes it again; an uploaded one stays", async () => {
+    const { registry, db } = await openRegistry();
+    const fresh = uniqueEcho("prepared-then-dropped");
+    const freshDigest = sha256(fresh);
+    const uploaded = uniqueEcho("uploaded-before");
+    const uploadedDigest = (await harness.engine.register(uploaded)).digest;
+    // the second workflow's bytes match their digest but are no component: it fails after the
+    // first one was prepared
+    const garbage = new TextEncoder().encode("not a component at all");
+    const m = await publish((m) =>
+      serviceJson(m, {
+        "wf-a": { component: download(server.serve("/fresh.wasm", fresh), freshDigest) },
+        "wf-b": { component: component({ digest: uploadedDigest }) },
+        "wf-c": { component: download(server.serve("/garbage.wasm", garbage), sha256(garbage)) },
+      }),
+    );
+    const err = await failure(registry.add(m));
+    expect(err.code).toBe("WAVS_ERR_COMPONENT_INVALID");
+    expect(server.hits("/fresh.wasm")).toBe(1);
+    expect(harness.engine.lookup(freshDigest)).toBeUndefined();
+    expect(existsSync(join(harness.engine.cacheDir, freshDigest))).toBe(false);
+    expect(harness.engine.lookup(uploadedDigest)).toBeDefined();
+    expect(count(db, "services") + count(db, "components")).toBe(0);
   });
 
   it("never writes the mnemonic to a log line", () => {

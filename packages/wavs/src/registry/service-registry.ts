@@ -24,7 +24,12 @@ import { KeyStore } from "../store/key-store.js";
 import { ServiceStore, type StoredService } from "../store/service-store.js";
 import { fetchServiceJson } from "./fetch-service-json.js";
 import { KeyedLock } from "./keyed-lock.js";
-import { obtainComponent } from "./obtain-component.js";
+import {
+  completeComponent,
+  componentNeeds,
+  downloadComponent,
+  obtainComponent,
+} from "./obtain-component.js";
 import { ServiceUriReader } from "./read-service-uri.js";
 import { serviceComponents } from "./service-components.js";
 
@@ -38,6 +43,8 @@ export interface ServiceRegistryOptions {
   mnemonic?: string | undefined;
   /** Deadline of one chain read or download; default 30 s. */
   fetchTimeoutMs?: number;
+  /** One deadline for a whole registration or update; default 120 s. */
+  registrationTimeoutMs?: number;
   /** Largest service JSON; default 15 MB. */
   maxServiceJsonBytes?: number;
   /** Largest component download; default 64 MiB. */
@@ -71,6 +78,18 @@ export interface ServiceSigner {
 }
 
 const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
+const DEFAULT_REGISTRATION_TIMEOUT_MS = 120_000;
+/** Component downloads of one registration at once. */
+const DOWNLOAD_CONCURRENCY = 4;
+
+/** One registration in progress: its deadline and the components it uses and prepared. */
+interface Registration {
+  signal: AbortSignal;
+  /** Digests the engine prepared for it (dropped again when it fails). */
+  prepared: Set<string>;
+  /** Mark a digest as used by it, so no failing registration drops it meanwhile. */
+  pin(digest: string): void;
+}
 
 /** Registered services, their components and signing keys; see the module comment. */
 export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
@@ -80,6 +99,9 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
   private readonly config: WavsConfig;
   private readonly keys: HdKeys | undefined;
   private readonly timeoutMs: number;
+  private readonly registrationTimeoutMs: number;
+  /** Digests used by registrations in progress, with how many use each. */
+  private readonly inUse = new Map<string, number>();
   private readonly maxServiceJsonBytes: number | undefined;
   private readonly maxComponentBytes: number | undefined;
   private readonly serviceStore: ServiceStore;
@@ -101,6 +123,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     const mnemonic = options.mnemonic ?? options.config.signing_mnemonic;
     this.keys = mnemonic === undefined ? undefined : new HdKeys(mnemonic);
     this.timeoutMs = options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+    this.registrationTimeoutMs = options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS;
     this.maxServiceJsonBytes = options.maxServiceJsonBytes;
     this.maxComponentBytes = options.maxComponentBytes;
     this.serviceStore = new ServiceStore(this.db);
@@ -140,33 +163,38 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
   async add(manager: ServiceManager): Promise<RegisteredService> {
     this.assertStarted();
     const id = serviceId(manager);
-    return this.lock.run(id, async () => {
-      this.refuseDuplicate(id, manager);
-      const uri = await this.reader().read(manager);
-      const service = await this.fetch(uri);
-      const found = serviceId(service.manager);
-      if (found !== id) {
-        throw new WavsError(
-          "WAVS_ERR_SERVICE_MANAGER_MISMATCH",
-          `the service JSON at ${uri} names manager ${describeManager(service.manager)}, not ${describeManager(manager)}`,
-          {
-            details: { requested: id, found, uri },
-            hint: "The manager's service URI must point at this service's own JSON; its 'manager' field must be this manager.",
-          },
-        );
-      }
-      return this.insert(id, service, uri);
-    });
+    return this.lock.run(id, () =>
+      this.underDeadline(id, async (reg) => {
+        this.refuseDuplicate(id, manager);
+        const uri = await this.reader().read(manager);
+        reg.signal.throwIfAborted();
+        const service = await this.fetch(uri, reg.signal);
+        const found = serviceId(service.manager);
+        if (found !== id) {
+          throw new WavsError(
+            "WAVS_ERR_SERVICE_MANAGER_MISMATCH",
+            `the service JSON at ${uri} names manager ${describeManager(service.manager)}, not ${describeManager(manager)}`,
+            {
+              details: { requested: id, found, uri },
+              hint: "The manager's service URI must point at this service's own JSON; its 'manager' field must be this manager.",
+            },
+          );
+        }
+        return this.insert(id, service, uri, reg);
+      }),
+    );
   }
 
   /** Register a service definition as is, without reading any chain (dev routes). */
   async addDirect(service: Service, sourceUri?: string): Promise<RegisteredService> {
     this.assertStarted();
     const id = serviceId(service.manager);
-    return this.lock.run(id, async () => {
-      this.refuseDuplicate(id, service.manager);
-      return this.insert(id, service, sourceUri ?? null);
-    });
+    return this.lock.run(id, () =>
+      this.underDeadline(id, async (reg) => {
+        this.refuseDuplicate(id, service.manager);
+        return this.insert(id, service, sourceUri ?? null, reg);
+      }),
+    );
   }
 
   /**
@@ -176,44 +204,48 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
    */
   async update(id: ServiceId): Promise<RegisteredService> {
     this.assertStarted();
-    return this.lock.run(id, async () => {
-      const current = this.require(id);
-      const uri = await this.reader().read(current.service.manager);
-      const service = await this.fetch(uri);
-      const found = serviceId(service.manager);
-      if (found !== id) {
-        throw new WavsError(
-          "WAVS_ERR_SERVICE_MANAGER_MISMATCH",
-          `the updated service JSON at ${uri} names manager ${describeManager(service.manager)}; a service cannot move to another manager (its ServiceId would change from ${id} to ${found})`,
-          {
-            details: { service_id: id, found, uri },
-            hint: "Publish the update with the same manager, or register the new manager as a new service.",
-          },
-        );
-      }
-      const json = JSON.stringify(serviceToJson(service));
-      if (json === JSON.stringify(serviceToJson(current.service)) && uri === current.sourceUri) {
-        return current;
-      }
-      const components = await this.obtainAll(service);
-      const now = Date.now();
-      this.db
-        .transaction(() => {
-          this.serviceStore.replace(id, {
-            json,
-            sourceUri: uri,
-            status: service.status,
-            updatedAt: now,
-          });
-          for (const component of components) this.componentStore.record(component);
-        })
-        .immediate();
-      const updated: RegisteredService = { ...current, service, sourceUri: uri, updatedAt: now };
-      this.services.set(id, updated);
-      this.log.info({ service_id: id, uri, workflows: service.workflows.size }, "service updated");
-      this.notify("updated", id);
-      return updated;
-    });
+    return this.lock.run(id, () => this.underDeadline(id, (reg) => this.doUpdate(id, reg)));
+  }
+
+  private async doUpdate(id: ServiceId, reg: Registration): Promise<RegisteredService> {
+    const current = this.require(id);
+    const uri = await this.reader().read(current.service.manager);
+    reg.signal.throwIfAborted();
+    const service = await this.fetch(uri, reg.signal);
+    const found = serviceId(service.manager);
+    if (found !== id) {
+      throw new WavsError(
+        "WAVS_ERR_SERVICE_MANAGER_MISMATCH",
+        `the updated service JSON at ${uri} names manager ${describeManager(service.manager)}; a service cannot move to another manager (its ServiceId would change from ${id} to ${found})`,
+        {
+          details: { service_id: id, found, uri },
+          hint: "Publish the update with the same manager, or register the new manager as a new service.",
+        },
+      );
+    }
+    const json = JSON.stringify(serviceToJson(service));
+    if (json === JSON.stringify(serviceToJson(current.service)) && uri === current.sourceUri) {
+      return current;
+    }
+    const components = await this.obtainAll(service, reg);
+    reg.signal.throwIfAborted();
+    const now = Date.now();
+    this.db
+      .transaction(() => {
+        this.serviceStore.replace(id, {
+          json,
+          sourceUri: uri,
+          status: service.status,
+          updatedAt: now,
+        });
+        for (const component of components) this.componentStore.record(component);
+      })
+      .immediate();
+    const updated: RegisteredService = { ...current, service, sourceUri: uri, updatedAt: now };
+    this.services.set(id, updated);
+    this.log.info({ service_id: id, uri, workflows: service.workflows.size }, "service updated");
+    this.notify("updated", id);
+    return updated;
   }
 
   /** Opt out: forget the service (its signing key assignment is kept for a re-add). */
@@ -314,8 +346,11 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     id: ServiceId,
     service: Service,
     sourceUri: string | null,
+    reg: Registration,
   ): Promise<RegisteredService> {
-    const components = await this.obtainAll(service);
+    const components = await this.obtainAll(service, reg);
+    // past the deadline nothing is stored, even with everything in hand
+    reg.signal.throwIfAborted();
     const now = Date.now();
     const key = this.db
       .transaction(() => {
@@ -350,13 +385,101 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     return entry;
   }
 
-  /** Obtain every component of a service, each distinct source once. */
-  private async obtainAll(service: Service): Promise<StoredComponent[]> {
+  /**
+   * Run a registration (or update) under one deadline for all of it. When it fails, the
+   * components it prepared are dropped again, unless a registered service or another
+   * registration in progress uses them: nothing of a failed registration stays.
+   */
+  private async underDeadline<T>(id: ServiceId, work: (reg: Registration) => Promise<T>) {
+    const deadline = AbortSignal.timeout(this.registrationTimeoutMs);
+    const pinned: string[] = [];
+    const reg: Registration = {
+      signal: AbortSignal.any([this.aborter.signal, deadline]),
+      prepared: new Set(),
+      pin: (digest) => {
+        pinned.push(digest);
+        this.inUse.set(digest, (this.inUse.get(digest) ?? 0) + 1);
+      },
+    };
+    try {
+      return await work(reg);
+    } catch (err) {
+      this.dropPrepared(reg.prepared);
+      if (deadline.aborted && !this.aborter.signal.aborted) {
+        const seconds = this.registrationTimeoutMs / 1000;
+        throw new WavsError(
+          "WAVS_ERR_SERVICE_REGISTRATION_TIMEOUT",
+          `registering service ${id} took longer than its deadline of ${seconds} s; nothing was stored`,
+          {
+            details: { service_id: id, deadline_ms: this.registrationTimeoutMs },
+            hint: "A component download or the service URI is slow: try again, or raise registration_timeout_ms.",
+            cause: err,
+          },
+        );
+      }
+      throw err;
+    } finally {
+      for (const digest of pinned) {
+        const n = (this.inUse.get(digest) ?? 1) - 1;
+        if (n <= 0) this.inUse.delete(digest);
+        else this.inUse.set(digest, n);
+      }
+    }
+  }
+
+  /** Remove components a failed registration prepared that nothing else uses. */
+  private dropPrepared(digests: Set<string>): void {
+    if (digests.size === 0) return;
+    const used = new Set(this.componentDigests());
+    for (const digest of digests) {
+      if (used.has(digest) || (this.inUse.get(digest) ?? 0) > 1) continue;
+      this.engine.forget(digest);
+      this.log.info({ digest }, "component of a failed registration removed");
+    }
+  }
+
+  /**
+   * Obtain every component of a service: sources checked first, downloads in parallel (at most
+   * four at once, under the registration's deadline), then each prepared in turn (preparing
+   * transpiles, which is CPU-heavy).
+   */
+  private async obtainAll(service: Service, reg: Registration): Promise<StoredComponent[]> {
+    const uses = serviceComponents(service);
+    const downloads = new Map<string, (typeof uses)[number]>();
+    for (const use of uses) {
+      const digest = use.component.source.digest;
+      reg.pin(digest);
+      if (componentNeeds(this.engine, use) === "download" && !downloads.has(digest))
+        downloads.set(digest, use);
+    }
+    const stop = new AbortController();
+    const options = {
+      ...this.downloadOptions(),
+      signal: AbortSignal.any([reg.signal, stop.signal]),
+    };
+    const bytes = new Map<string, Uint8Array>();
+    const queue = [...downloads.entries()];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [digest, use] = next;
+        bytes.set(digest, await downloadComponent(use, options));
+      }
+    };
+    try {
+      await Promise.all(
+        Array.from({ length: Math.min(DOWNLOAD_CONCURRENCY, queue.length) }, worker),
+      );
+    } catch (err) {
+      stop.abort(err);
+      throw err;
+    }
     const obtained = new Map<string, StoredComponent>();
-    for (const use of serviceComponents(service)) {
-      // Sequential on purpose: registering a component transpiles it, which is CPU-heavy.
-      const component = await obtainComponent(this.engine, use, this.downloadOptions());
-      if (!obtained.has(component.digest)) obtained.set(component.digest, component);
+    for (const use of uses) {
+      reg.signal.throwIfAborted();
+      const digest = use.component.source.digest;
+      const done = await completeComponent(this.engine, use, bytes.get(digest));
+      if (done.prepared) reg.prepared.add(digest);
+      if (!obtained.has(digest)) obtained.set(digest, done.component);
     }
     return [...obtained.values()];
   }
@@ -386,12 +509,12 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     };
   }
 
-  private fetch(uri: string): Promise<Service> {
+  private fetch(uri: string, signal: AbortSignal): Promise<Service> {
     return fetchServiceJson(uri, {
       ipfsGateway: this.config.ipfs_gateway,
       timeoutMs: this.timeoutMs,
       maxBytes: this.maxServiceJsonBytes,
-      signal: this.aborter.signal,
+      signal,
     });
   }
 
