@@ -44,54 +44,10 @@ interface TriggerBody {
 
 /** Register the dev routes. */
 export function devRoutes(app: FastifyInstance, api: NodeApi): void {
-  // Raw bytes are buffered whole (bounded by bodyLimit) so they can be hashed and validated.
-  app.addContentTypeParser(BINARY_CONTENT_TYPES, { parseAs: "buffer" }, (_request, body, done) =>
-    done(null, body),
-  );
-
-  app.post<{ Body: unknown }>(
-    "/dev/components",
-    {
-      schema: documented({
-        tags: TAGS,
-        summary: "Upload a component's wasm bytes; returns its digest",
-        security: bearerSecurity,
-        consumes: BINARY_CONTENT_TYPES,
-        body: { type: "string", format: "binary", description: "the component's wasm bytes" },
-        response: {
-          200: { type: "object", properties: { digest: { type: "string" } } },
-          400: errors[400],
-          401: errors[401],
-          413: errors[413],
-          415: errors[415],
-        },
-      }),
-      // componentize-js output alone is ~18 MB, past the JSON body limit; this is the
-      // registry's own cap on component size
-      bodyLimit: MAX_COMPONENT_BYTES,
-      // The body schema above only documents the route: the bytes arrive as a Buffer, which a
-      // JSON-schema validator would reject, and are checked by the handler and the engine.
-      validatorCompiler: () => () => true,
-    },
-    async (request) => {
-      const body = request.body;
-      if (!Buffer.isBuffer(body)) {
-        throw new WavsError(
-          "WAVS_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE",
-          "send the component as raw bytes",
-          { hint: `Use Content-Type ${BINARY_CONTENT_TYPES.join(" or ")}.` },
-        );
-      }
-      if (body.length === 0) {
-        throw new WavsError(
-          "WAVS_ERR_INPUT_INVALID",
-          "request body: empty (expected the component's wasm bytes)",
-        );
-      }
-      const bytes = new Uint8Array(body.buffer, body.byteOffset, body.length);
-      return { digest: (await api.uploadComponent(bytes)).digest };
-    },
-  );
+  // The one route that takes bytes, in a context of its own: only it parses byte bodies, and
+  // every JSON route answers 415 to them. Raw bytes are buffered whole (bounded by bodyLimit)
+  // so they can be hashed and validated.
+  app.register(async (bytes) => componentUploadRoute(bytes, api));
 
   app.post<{ Body: unknown }>(
     "/dev/services",
@@ -274,6 +230,56 @@ export function devRoutes(app: FastifyInstance, api: NodeApi): void {
       }
       await api.addChain(chain, config);
       return {};
+    },
+  );
+}
+
+/** POST /dev/components: a component's bytes, as application/wasm or application/octet-stream. */
+function componentUploadRoute(app: FastifyInstance, api: NodeApi): void {
+  app.addContentTypeParser(BINARY_CONTENT_TYPES, { parseAs: "buffer" }, (_request, body, done) =>
+    done(null, body),
+  );
+  app.post<{ Body: unknown }>(
+    "/dev/components",
+    {
+      schema: documented({
+        tags: TAGS,
+        summary: "Upload a component's wasm bytes; returns its digest",
+        security: bearerSecurity,
+        consumes: BINARY_CONTENT_TYPES,
+        body: { type: "string", format: "binary", description: "the component's wasm bytes" },
+        response: {
+          200: { type: "object", properties: { digest: { type: "string" } } },
+          400: errors[400],
+          401: errors[401],
+          413: errors[413],
+          415: errors[415],
+        },
+      }),
+      // componentize-js output alone is ~18 MB, past the JSON body limit; this is the
+      // registry's own cap on component size
+      bodyLimit: MAX_COMPONENT_BYTES,
+      // The body schema above only documents the route: the bytes arrive as a Buffer, which a
+      // JSON-schema validator would reject, and are checked by the handler and the engine.
+      validatorCompiler: () => () => true,
+    },
+    async (request) => {
+      const body = request.body;
+      if (!Buffer.isBuffer(body)) {
+        throw new WavsError(
+          "WAVS_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE",
+          "send the component as raw bytes",
+          { hint: `Use Content-Type ${BINARY_CONTENT_TYPES.join(" or ")}.` },
+        );
+      }
+      if (body.length === 0) {
+        throw new WavsError(
+          "WAVS_ERR_INPUT_INVALID",
+          "request body: empty (expected the component's wasm bytes)",
+        );
+      }
+      const bytes = new Uint8Array(body.buffer, body.byteOffset, body.length);
+      return { digest: (await api.uploadComponent(bytes)).digest };
     },
   );
 }

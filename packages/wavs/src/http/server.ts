@@ -15,6 +15,7 @@ import { registerDocsRoutes, registerOpenApi } from "./docs-routes.js";
 import { installErrorHandlers } from "./errors.js";
 import { historyRoutes } from "./history-routes.js";
 import type { NodeApi } from "./node-api.js";
+import { clientErrorHandler, frameworkErrorHandler } from "./protocol-errors.js";
 import { servicesRoutes } from "./services-routes.js";
 import { statusRoutes } from "./status-routes.js";
 
@@ -82,6 +83,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     // Request lines are logged at debug by our own hook; fastify's would log each at info.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: Math.floor(bodyLimitMb * 1024 * 1024),
+    // errors below the routes answer in our shape too (protocol-errors.ts)
+    frameworkErrors: frameworkErrorHandler(logger),
+    clientErrorHandler: clientErrorHandler(logger),
     ajv: {
       customOptions: {
         // JSON bodies stay strict: no "5" -> 5 or "true" -> true, and unknown fields are
@@ -98,6 +102,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // Response schemas document the routes; JSON.stringify serialises, so no field a schema does
   // not list is ever dropped from a Service JSON or a node answer.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // JSON routes take JSON only: fastify would otherwise hand them text/plain bodies as strings
+  // (a misleading 400 instead of 415). The routes that take bytes add their own parser.
+  app.removeContentTypeParser("text/plain");
   installErrorHandlers(app, {
     logger,
     metrics,

@@ -170,6 +170,26 @@ export const ERROR_CODES = {
     retryable: false,
     doc: "The request's Content-Type is not one the route accepts.",
   },
+  WAVS_ERR_HTTP_MALFORMED_REQUEST: {
+    status: 400,
+    retryable: false,
+    doc: "The request is not valid HTTP/1.1 (request line, header syntax, a URL that is not percent-encoded, or both Content-Length and Transfer-Encoding); the connection is closed.",
+  },
+  WAVS_ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    retryable: true,
+    doc: "The request's headers or body did not arrive in time; the connection is closed.",
+  },
+  WAVS_ERR_HTTP_URI_TOO_LONG: {
+    status: 414,
+    retryable: false,
+    doc: "A path parameter of the URL is longer than any the API takes.",
+  },
+  WAVS_ERR_HTTP_HEADERS_TOO_LARGE: {
+    status: 431,
+    retryable: false,
+    doc: "The request's headers are larger than the server accepts (16 KiB); the connection is closed.",
+  },
   WAVS_ERR_SIGNING_NO_MNEMONIC: {
     status: 503,
     retryable: false,
