@@ -18,6 +18,7 @@ import { type Address, encodeAbiParameters, type Hex, type LocalAccount } from "
 import { waitUntil } from "../../test/helpers/wait-until.js";
 import { WavsConfigSchema } from "../config/schema.js";
 import { componentJson } from "../devnet/dev-services.js";
+import type { LogBuffer } from "../internal/log-buffer.js";
 import { createLogger, silentLogger } from "../internal/logger.js";
 import { createWavsNode, type WavsNode } from "../node/wavs-node.js";
 import {
@@ -54,6 +55,8 @@ export async function startTestNode(options: {
   credential?: string | undefined;
   aggregator?: Partial<AggregatorOptions>;
   dataDir?: string;
+  /** Keep the node's log lines here (GET /dev/logs). */
+  logs?: LogBuffer;
 }): Promise<TestNode> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "wavs-agg-"));
   const config = WavsConfigSchema.parse({
@@ -67,14 +70,17 @@ export async function startTestNode(options: {
       evm: { "31337": { http_endpoint: options.anvil.rpcUrl, poll_interval_ms: 100 } },
     },
   });
-  const logger = process.env.WAVS_TEST_LOG
-    ? createLogger({ level: "debug", name: "test-node" })
-    : silentLogger();
+  const logger = options.logs
+    ? createLogger({ level: "debug", name: "test-node", buffer: options.logs, stderr: false })
+    : process.env.WAVS_TEST_LOG
+      ? createLogger({ level: "debug", name: "test-node" })
+      : silentLogger();
   const make = () =>
     createWavsNode({
       config,
       logger,
       version: "test",
+      ...(options.logs ? { logs: options.logs } : {}),
       aggregator: {
         gracePeriodMs: 500,
         ...options.aggregator,

@@ -16,7 +16,12 @@
 import { EventEmitter } from "node:events";
 import { type Envelope, type EnvelopeSignature, iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
 import { type Address, encodeFunctionData, getAddress, type Hex, type LocalAccount } from "viem";
-import { type AggregatorConfig, toWitChainConfigs, type WavsConfig } from "../config/index.js";
+import {
+  type AggregatorConfig,
+  toWitChainConfigs,
+  type WavsConfig,
+  type WitChainConfigs,
+} from "../config/index.js";
 import type { Engine } from "../engine/engine.js";
 import type { AggregatorAction } from "../engine/responses.js";
 import { WavsError } from "../internal/errors.js";
@@ -173,6 +178,8 @@ export interface AggregatorDeps {
   };
   config: WavsConfig;
   logger: Logger;
+  /** The chains as components see them (shared with the dispatcher); default from `config`. */
+  witChains?: WitChainConfigs;
 }
 
 /** Events for the P2P layer and tests. */
@@ -250,7 +257,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     });
     this.driver = new AggregatorComponentDriver({
       engine: deps.engine,
-      chains: toWitChainConfigs(deps.config),
+      chains: deps.witChains ?? toWitChainConfigs(deps.config),
       logger: deps.logger,
     });
     this.registration = new SignerRegistration(this.chains);

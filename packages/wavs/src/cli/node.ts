@@ -44,10 +44,13 @@ export function registerNode(program: Command): void {
         process.exitCode = reportError(err, false);
         return;
       }
-      const logger = createLogger({ level: config.log_level as LogLevel });
+      // recent lines are kept for GET /dev/logs (after redaction, like stderr's)
+      const { LogBuffer } = await import("../internal/log-buffer.js");
+      const logs = new LogBuffer();
+      const logger = createLogger({ level: config.log_level as LogLevel, buffer: logs });
       // loaded here, not at the top: the other commands start faster without the node
       const { createWavsNode } = await import("../node/wavs-node.js");
-      const node = createWavsNode({ config, logger, version: wavsVersion(), hostEnv: env });
+      const node = createWavsNode({ config, logger, logs, version: wavsVersion(), hostEnv: env });
       let address: Awaited<ReturnType<typeof node.start>>;
       try {
         address = await node.start();

@@ -1,7 +1,18 @@
 /** Chain lookups on a loaded config, by chain key (`evm:31337`, `cosmos:wasmd-1`). */
+
+import { WavsError } from "../internal/errors.js";
 import { cosmosChainConfigToWit, evmChainConfigToWit } from "../service/chain-config-to-wit.js";
+import { parseChainKey } from "../service/chain-key.js";
+import { isJsonObject } from "../service/json.js";
+import { describeValue, parseOrThrow } from "../service/validation-error.js";
 import type { WitCosmosChainConfig, WitEvmChainConfig } from "../service/wit-types.js";
-import type { CosmosChainConfig, EvmChainConfig, WavsConfig } from "./schema.js";
+import {
+  type CosmosChainConfig,
+  CosmosChainConfigSchema,
+  type EvmChainConfig,
+  EvmChainConfigSchema,
+  type WavsConfig,
+} from "./schema.js";
 
 /** Chain keys of every configured EVM chain, e.g. `["evm:31337"]`. */
 export function evmChainKeys(config: WavsConfig): string[] {
@@ -62,4 +73,71 @@ export function toWitChainConfigs(config: WavsConfig): WitChainConfigs {
     cosmos[`cosmos:${id}`] = cosmosChainConfigToWit({ ...chain, chain_id: chain.chain_id ?? id });
   }
   return { evm, cosmos };
+}
+
+/**
+ * Add a chain to a running node's config (POST /dev/chains): `body` is `{"type": "evm",
+ * chain_id?, ws_endpoints, http_endpoint, ...}` or `{"type": "cosmos", ...}` with the fields of
+ * the wavs.toml table. Mutates `config.chains` and `wit` (the parts read them on use). Returns
+ * false when the same chain is configured already with the same settings; a chain configured
+ * with other settings is refused (409), never replaced under running watchers.
+ */
+export function addChain(
+  config: WavsConfig,
+  wit: WitChainConfigs,
+  key: string,
+  body: unknown,
+): boolean {
+  const { namespace, id } = parseChainKey(key);
+  if (!isJsonObject(body) || (body.type !== "evm" && body.type !== "cosmos")) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `config.type: expected "evm" or "cosmos", found ${describeValue(isJsonObject(body) ? body.type : body)}`,
+    );
+  }
+  if (body.type !== namespace) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `config.type: ${describeValue(body.type)} does not match the chain key ${describeValue(key)}`,
+    );
+  }
+  const { type: _type, chain_id: chainId, ...table } = body;
+  if (namespace === "evm" && chainId !== undefined && String(chainId) !== id) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `config.chain_id: ${describeValue(chainId)} differs from the chain key's id ${describeValue(id)}`,
+    );
+  }
+  const options = {
+    subject: "chain config",
+    hint: "Give the fields of a [default.chains.<namespace>.<id>] table of wavs.toml.",
+  };
+  const parsed =
+    namespace === "evm"
+      ? parseOrThrow(EvmChainConfigSchema, table, "WAVS_ERR_INPUT_INVALID", options)
+      : parseOrThrow(
+          CosmosChainConfigSchema,
+          chainId === undefined ? table : { ...table, chain_id: chainId },
+          "WAVS_ERR_INPUT_INVALID",
+          options,
+        );
+  const existing = chainConfig(config, key);
+  if (existing !== undefined) {
+    if (JSON.stringify(existing) === JSON.stringify(parsed)) return false;
+    throw new WavsError(
+      "WAVS_ERR_CHAIN_ALREADY_CONFIGURED",
+      `chain ${key} is configured already, with other settings`,
+      { hint: "Change a configured chain in wavs.toml and restart the node." },
+    );
+  }
+  if (namespace === "evm") {
+    const evm = parsed as EvmChainConfig;
+    config.chains.evm[id] = evm;
+    wit.evm[key] = evmChainConfigToWit({ chain_id: id, ...evm });
+  } else if (namespace === "cosmos") {
+    const cosmos = parsed as CosmosChainConfig;
+    config.chains.cosmos[id] = cosmos;
+    wit.cosmos[key] = cosmosChainConfigToWit({ ...cosmos, chain_id: cosmos.chain_id ?? id });
+  }
+  return true;
 }

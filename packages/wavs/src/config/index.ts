@@ -1,7 +1,13 @@
 /** Node and CLI configuration: wavs.toml + .env + WAVS_* env vars + flags, one schema. */
 
 export type { WitChainConfigs } from "./chains.js";
-export { chainConfig, cosmosChainKeys, evmChainKeys, toWitChainConfigs } from "./chains.js";
+export {
+  addChain,
+  chainConfig,
+  cosmosChainKeys,
+  evmChainKeys,
+  toWitChainConfigs,
+} from "./chains.js";
 export { parseDotenv } from "./dotenv.js";
 export {
   CONFIG_FILE_NAME,

@@ -213,7 +213,15 @@ export function devRoutes(app: FastifyInstance, api: NodeApi): void {
           },
         },
         response: {
-          200: { type: "object" },
+          200: {
+            type: "object",
+            properties: {
+              added: {
+                type: "boolean",
+                description: "false when the chain was configured already, the same",
+              },
+            },
+          },
           400: errors[400],
           401: errors[401],
           409: errors[409],
@@ -228,8 +236,7 @@ export function devRoutes(app: FastifyInstance, api: NodeApi): void {
           `chain: ${describeValue(chain)} is not a chain key (namespace:id, e.g. evm:31337)`,
         );
       }
-      await api.addChain(chain, config);
-      return {};
+      return { added: await api.addChain(chain, config) };
     },
   );
 }

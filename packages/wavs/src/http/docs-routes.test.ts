@@ -23,6 +23,13 @@ const ROUTES: [string, string][] = [
   ["post", "/dev/triggers"],
   ["get", "/dev/kv/{service_id}/{bucket}/{key}"],
   ["post", "/dev/chains"],
+  ["post", "/services/{service_id}/status"],
+  ["get", "/dev/trigger-streams"],
+  ["get", "/dev/kv/{service_id}"],
+  ["get", "/dev/fs/{service_id}"],
+  ["get", "/dev/fs/{service_id}/{*}"],
+  ["get", "/dev/logs"],
+  ["get", "/dev/logs/stream"],
 ];
 
 interface OpenApiDoc {

@@ -31,9 +31,16 @@ export function registerOpenApi(app: FastifyInstance, version: string): void {
   });
 }
 
-/** Register GET /openapi.json and the Swagger UI under /docs. */
+/** Register GET /openapi.json and the Swagger UI under /docs (and WAVS's paths for both). */
 export function registerDocsRoutes(app: FastifyInstance): void {
   app.get("/openapi.json", { schema: documented({ hide: true }) }, async () => app.swagger());
+  // WAVS's paths for the same document and page
+  app.get("/api-docs/openapi.json", { schema: documented({ hide: true }) }, async () =>
+    app.swagger(),
+  );
+  app.get("/swagger-ui", { schema: documented({ hide: true }) }, (_request, reply) =>
+    reply.redirect("/docs", 302),
+  );
   // No staticCSP: its policy carries upgrade-insecure-requests, which breaks the page on the
   // plain-http localhost address the node listens on by default.
   app.register(swaggerUi, { routePrefix: "/docs" });

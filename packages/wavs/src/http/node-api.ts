@@ -4,6 +4,8 @@
  * throwing a WavsError (unknown service -> a 404 code, already registered -> a 409 code, chain
  * or download failure -> a 502/504 code); the server maps the code to the HTTP status.
  */
+import type { LogEntry, LogFilter } from "../internal/log-buffer.js";
+import type { ServiceFile } from "../node/service-files.js";
 import type { Service, ServiceManager, TriggerData } from "../service/index.js";
 
 /** One execution of a workflow, as listed by GET /services/{service_id}/executions. */
@@ -125,6 +127,21 @@ export interface FireTriggerRequest {
   waitForCompletion: boolean;
 }
 
+/** One trigger stream: a chain the node watches for triggers. */
+export interface TriggerStreamInfo {
+  chain: string;
+  /** How heads arrive: a WebSocket subscription or HTTP polling. */
+  mode: string;
+  healthy: boolean;
+  error: string | null;
+  /** Latest head seen. */
+  head: number | null;
+  /** Last block fully processed. */
+  cursor: number | null;
+  /** Blocks between the head and the cursor. */
+  lag: number | null;
+}
+
 /** The operations of the node that the HTTP API exposes. */
 export interface NodeApi {
   listServices(): Promise<{
@@ -152,7 +169,23 @@ export interface NodeApi {
   fireTrigger(req: FireTriggerRequest): Promise<unknown>;
   /** The value, or undefined when the key is not set. */
   getKv(serviceId: string, bucket: string, key: string): Promise<Uint8Array | undefined>;
-  addChain(chain: string, config: unknown): Promise<void>;
+  /** Add a chain to the running node; false when it was configured already, the same. */
+  addChain(chain: string, config: unknown): Promise<boolean>;
+  /** Pause or resume a registered service; WavsError with a 404 code when unknown. */
+  setServiceStatus(serviceId: string, status: "active" | "paused"): Promise<void>;
+  /** Keys a service stored, in (bucket, key) byte order, a page at a time. */
+  listKv(
+    serviceId: string,
+    opts: { cursor?: string | undefined; limit: number },
+  ): Promise<{ keys: { bucket: string; key: string }[]; cursor: string | null }>;
+  /** A file, or a directory's entries, under a service's file-system root. */
+  readServiceFile(serviceId: string, path: string): Promise<ServiceFile>;
+  /** Recent log lines passing `filter`, oldest first; undefined when logs are not captured. */
+  logs(filter: LogFilter, limit: number): Promise<LogEntry[] | undefined>;
+  /** Follow new log lines; returns the unsubscribe function, undefined when not captured. */
+  followLogs(listener: (entry: LogEntry) => void): (() => void) | undefined;
+  /** What each trigger stream (chain watcher) is doing. */
+  triggerStreams(): Promise<TriggerStreamInfo[]>;
   /** Newest first; only ids below `before` when given. */
   listExecutions(
     serviceId: string,

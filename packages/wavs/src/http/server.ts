@@ -10,6 +10,7 @@ import type { Logger } from "../internal/logger.js";
 import type { Metrics } from "../internal/metrics.js";
 import { installBearerAuth } from "./auth.js";
 import { installCors } from "./cors.js";
+import { devInspectRoutes } from "./dev-inspect-routes.js";
 import { devRoutes } from "./dev-routes.js";
 import { registerDocsRoutes, registerOpenApi } from "./docs-routes.js";
 import { installErrorHandlers } from "./errors.js";
@@ -134,7 +135,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     servicesRoutes(scope, api);
     historyRoutes(scope, api);
     statusRoutes(scope, { api, metrics, redactedConfig: options.redactedConfig });
-    if (config.devEndpointsEnabled) devRoutes(scope, api);
+    if (config.devEndpointsEnabled) {
+      devRoutes(scope, api);
+      devInspectRoutes(scope, api);
+    }
     registerDocsRoutes(scope);
   });
 

@@ -15,6 +15,7 @@ import {
   documented,
   errors,
   noContent,
+  serviceIdSchema,
   serviceManagerSchema,
   serviceSchema,
 } from "./schemas.js";
@@ -182,6 +183,43 @@ export function servicesRoutes(app: FastifyInstance, api: NodeApi): void {
       );
       const { hdIndex, evmAddress } = await api.signer(manager);
       return { secp256k1: { hd_index: hdIndex, evm_address: evmAddress } };
+    },
+  );
+
+  app.post<{ Params: { service_id: string }; Body: { status: "active" | "paused" } }>(
+    "/services/:service_id/status",
+    {
+      schema: documented({
+        tags: TAGS,
+        summary:
+          "Pause or resume a service: paused, its triggers fire nothing (cron restarts from the resume)",
+        security: bearerSecurity,
+        params: {
+          type: "object",
+          required: ["service_id"],
+          properties: { service_id: serviceIdSchema },
+        },
+        body: {
+          type: "object",
+          required: ["status"],
+          additionalProperties: false,
+          properties: { status: { type: "string", enum: ["active", "paused"] } },
+        },
+        response: {
+          200: {
+            type: "object",
+            properties: { service_id: { type: "string" }, status: { type: "string" } },
+          },
+          400: errors[400],
+          401: errors[401],
+          404: errors[404],
+        },
+      }),
+    },
+    async (request) => {
+      const { service_id } = request.params;
+      await api.setServiceStatus(service_id, request.body.status);
+      return { service_id, status: request.body.status };
     },
   );
 }

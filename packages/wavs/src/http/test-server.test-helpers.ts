@@ -205,7 +205,47 @@ export class FakeNode implements NodeApi {
 
   async addChain(chain: string, config: unknown) {
     this.check();
+    const added = !this.chains.has(chain);
     this.chains.set(chain, config);
+    return added;
+  }
+
+  async setServiceStatus(id: string, status: "active" | "paused") {
+    this.check();
+    const service = this.services.get(id);
+    if (!service)
+      throw new WavsError("WAVS_ERR_SERVICE_NOT_FOUND", `service ${id} is not registered`);
+    this.services.set(id, { ...service, status });
+  }
+
+  async listKv(id: string) {
+    this.check();
+    const keys = [...this.kv.keys()]
+      .filter((k) => k.startsWith(`${id}/`))
+      .map((k) => {
+        const [, bucket = "", ...key] = k.split("/");
+        return { bucket, key: key.join("/") };
+      });
+    return { keys, cursor: null };
+  }
+
+  async readServiceFile(): Promise<{ kind: "directory"; entries: [] }> {
+    this.check();
+    return { kind: "directory", entries: [] };
+  }
+
+  async logs() {
+    this.check();
+    return undefined;
+  }
+
+  followLogs() {
+    return undefined;
+  }
+
+  async triggerStreams() {
+    this.check();
+    return [];
   }
 
   async listExecutions(id: string, opts: { limit: number; before?: number }) {

@@ -145,6 +145,11 @@ export const ERROR_CODES = {
     retryable: false,
     doc: "The chain key is not configured.",
   },
+  WAVS_ERR_CHAIN_ALREADY_CONFIGURED: {
+    status: 409,
+    retryable: false,
+    doc: "POST /dev/chains named a chain the node has configured already, with other settings.",
+  },
   WAVS_ERR_CHAIN_RPC: {
     status: 502,
     retryable: true,

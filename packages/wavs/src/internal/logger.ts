@@ -1,4 +1,5 @@
 import { type Logger as PinoLogger, pino } from "pino";
+import type { LogBuffer } from "./log-buffer.js";
 
 /** The one logger type used across WAVS-TS: pino, with a child per subsystem and per service. */
 export type Logger = PinoLogger;
@@ -21,15 +22,27 @@ const REDACTED_PATHS = [
   "*.authorization",
 ];
 
-/** Create the root logger. Writes JSON lines to stderr so stdout stays free for command output. */
-export function createLogger(options: { level?: LogLevel; name?: string } = {}): Logger {
+/**
+ * Create the root logger. Writes JSON lines to stderr so stdout stays free for command output;
+ * with `buffer`, also to the node's in-memory log (GET /dev/logs), after redaction; with
+ * `stderr: false` only there.
+ */
+export function createLogger(
+  options: { level?: LogLevel; name?: string; buffer?: LogBuffer; stderr?: boolean } = {},
+): Logger {
+  const level = options.level ?? "info";
+  if (level === "silent") return silentLogger();
+  const streams: { level: LogLevel; stream: pino.DestinationStream }[] = [];
+  if (options.stderr !== false)
+    streams.push({ level, stream: pino.destination({ fd: 2, sync: false }) });
+  if (options.buffer) streams.push({ level, stream: options.buffer.stream() });
   return pino(
     {
-      level: options.level ?? "info",
+      level,
       name: options.name ?? "wavs",
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     },
-    pino.destination({ fd: 2, sync: false }),
+    pino.multistream(streams),
   );
 }
 

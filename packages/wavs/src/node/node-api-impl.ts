@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import type { AggregationRecord as StoredAggregation } from "../aggregator/index.js";
+import { addChain } from "../config/index.js";
 import { redactUrlsInText } from "../config/redact.js";
 import type {
   AggregationRecord,
@@ -14,6 +16,7 @@ import type { Trigger } from "../service/index.js";
 import { AggregationInputStore, type OtherEnvelopeRow } from "../store/aggregation-input-store.js";
 import { ComponentStore } from "../store/component-store.js";
 import type { ExecutionRow } from "../store/execution-store.js";
+import { readServiceFile } from "./service-files.js";
 import type { NodeParts } from "./wavs-node.js";
 
 function executionRecord(row: ExecutionRow): ExecutionRecord {
@@ -244,14 +247,46 @@ export function createNodeApi(parts: NodeParts): NodeApi {
     async getKv(serviceId, bucket, key) {
       return kv.get(serviceId, bucket, key);
     },
-    async addChain(chain) {
-      throw new WavsError(
-        "WAVS_ERR_INPUT_INVALID",
-        `chain ${chain} cannot be added to a running node`,
-        {
-          hint: `add [default.chains.${chain.replace(":", ".")}] to wavs.toml and restart the node; its cursor and services are kept`,
-        },
-      );
+    async addChain(chain, body) {
+      const added = addChain(parts.config, parts.witChains, chain, body);
+      if (added) {
+        triggers.addChain(chain);
+        parts.logger.info({ chain }, "chain added (POST /dev/chains)");
+      }
+      return added;
+    },
+    async setServiceStatus(serviceId, status) {
+      serviceOrThrow(serviceId);
+      await registry.setStatus(serviceId, status);
+    },
+    async listKv(serviceId, opts) {
+      serviceOrThrow(serviceId);
+      const page = kv.listAll(serviceId, decodeKvCursor(opts.cursor), opts.limit);
+      return {
+        keys: page.keys,
+        cursor: page.next === undefined ? null : encodeKvCursor(page.next),
+      };
+    },
+    async readServiceFile(serviceId, path) {
+      serviceOrThrow(serviceId);
+      return readServiceFile(join(parts.config.data, "files", serviceId), path);
+    },
+    async logs(filter, limit) {
+      return parts.logs?.recent(filter, limit);
+    },
+    followLogs(listener) {
+      return parts.logs?.subscribe(listener);
+    },
+    async triggerStreams() {
+      return Object.values(triggers.chainStatus()).map((s) => ({
+        chain: s.chain,
+        mode: s.mode,
+        healthy: s.healthy,
+        error: s.error === undefined ? null : redactUrlsInText(s.error),
+        head: s.head === undefined ? null : Number(s.head),
+        cursor: s.cursor === undefined ? null : Number(s.cursor),
+        lag: s.head === undefined || s.cursor === undefined ? null : Number(s.head - s.cursor),
+      }));
     },
     async listExecutions(serviceId, opts) {
       return history(serviceId, opts, executions.list(serviceId, opts.limit, opts.before)).map(
@@ -297,4 +332,27 @@ export function createNodeApi(parts: NodeParts): NodeApi {
       return parts.p2p.status();
     },
   };
+}
+
+/** The opaque cursor of GET /dev/kv/{service_id}: where the next page starts. */
+function encodeKvCursor(at: { bucket: string; key: string }): string {
+  return Buffer.from(JSON.stringify([at.bucket, at.key])).toString("base64url");
+}
+
+function decodeKvCursor(cursor: string | undefined): { bucket: string; key: string } | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const at = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown;
+    if (Array.isArray(at) && typeof at[0] === "string" && typeof at[1] === "string")
+      return { bucket: at[0], key: at[1] };
+  } catch {
+    // reported below
+  }
+  throw new WavsError(
+    "WAVS_ERR_INPUT_INVALID",
+    "query parameter cursor: not a cursor this route gave",
+    {
+      hint: "Pass the cursor of the previous page as it is, or none for the first page.",
+    },
+  );
 }

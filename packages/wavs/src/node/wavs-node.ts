@@ -5,7 +5,12 @@ import {
   aggregatorOptionsFromConfig,
   localSubmission,
 } from "../aggregator/index.js";
-import { redactConfig, toWitChainConfigs, type WavsConfig } from "../config/index.js";
+import {
+  redactConfig,
+  toWitChainConfigs,
+  type WavsConfig,
+  type WitChainConfigs,
+} from "../config/index.js";
 import { Engine } from "../engine/engine.js";
 import {
   createHttpServer,
@@ -14,6 +19,7 @@ import {
   httpServerConfig,
 } from "../http/server.js";
 import { ERROR_CODES, type ErrorCode } from "../internal/error-codes.js";
+import type { LogBuffer } from "../internal/log-buffer.js";
 import type { Logger } from "../internal/logger.js";
 import { Metrics } from "../internal/metrics.js";
 import type { P2pNode, P2pTuning } from "../p2p/index.js";
@@ -33,6 +39,10 @@ import { bridgeP2p } from "./p2p-bridge.js";
 export interface NodeParts {
   config: WavsConfig;
   logger: Logger;
+  /** The node's recent log lines (GET /dev/logs), when its logger writes to one. */
+  logs: LogBuffer | undefined;
+  /** The chains as components see them; POST /dev/chains adds to it. */
+  witChains: WitChainConfigs;
   version: string;
   db: Db;
   engine: Engine;
@@ -73,6 +83,8 @@ export function createWavsNode(options: {
   logger: Logger;
   version: string;
   hostEnv?: Record<string, string | undefined>;
+  /** Where `logger` also writes, for GET /dev/logs (see internal/log-buffer.ts). */
+  logs?: LogBuffer;
   limits?: Partial<DispatcherLimits>;
   /** P2P tuning (listen host, timers); defaults suit production. */
   p2pTuning?: Partial<P2pTuning>;
@@ -113,8 +125,10 @@ export function createWavsNode(options: {
     ...options.limits,
   };
   const configured = aggregatorOptionsFromConfig(config.aggregator);
+  // one object: POST /dev/chains adds a chain for the dispatcher and the aggregator at once
+  const witChains = toWitChainConfigs(config);
   const aggregator = new Aggregator(
-    { db, engine, registry, config, logger },
+    { db, engine, registry, config, logger, witChains },
     {
       maxPayloadBytes: limits.maxPayloadBytes,
       ...configured,
@@ -127,7 +141,7 @@ export function createWavsNode(options: {
       engine,
       executions,
       logger: logger.child({ subsystem: "dispatcher" }),
-      chains: toWitChainConfigs(config),
+      chains: witChains,
       resolve(serviceId, workflowId) {
         const service = registry.get(serviceId)?.service;
         const workflow = service?.workflows.get(workflowId);
@@ -205,6 +219,8 @@ export function createWavsNode(options: {
   const parts: NodeParts = {
     config,
     logger,
+    logs: options.logs,
+    witChains,
     version,
     db,
     engine,

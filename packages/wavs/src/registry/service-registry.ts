@@ -13,7 +13,12 @@ import type { Engine } from "../engine/engine.js";
 import { WavsError } from "../internal/errors.js";
 import type { Logger } from "../internal/logger.js";
 import type { JsonValue } from "../service/json.js";
-import { parseService, type Service, serviceToJson } from "../service/service.js";
+import {
+  parseService,
+  type Service,
+  type ServiceStatus,
+  serviceToJson,
+} from "../service/service.js";
 import { type ServiceId, serviceId } from "../service/service-id.js";
 import type { ServiceManager } from "../service/service-manager.js";
 import { HdKeys, OPERATOR_HD_INDEX } from "../signing/hd-keys.js";
@@ -246,6 +251,35 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     this.log.info({ service_id: id, uri, workflows: service.workflows.size }, "service updated");
     this.notify("updated", id);
     return updated;
+  }
+
+  /**
+   * Pause or resume a service (`paused`: its triggers fire nothing; cron schedules restart
+   * from the time it is resumed). Persisted; emits `updated` when the status changed. A later
+   * update from the service's URI brings the status of its JSON again.
+   */
+  async setStatus(id: ServiceId, status: ServiceStatus): Promise<RegisteredService> {
+    this.assertStarted();
+    return this.lock.run(id, async () => {
+      const current = this.require(id);
+      if (current.service.status === status) return current;
+      const service: Service = { ...current.service, status };
+      const now = Date.now();
+      this.serviceStore.replace(id, {
+        json: JSON.stringify(serviceToJson(service)),
+        sourceUri: current.sourceUri,
+        status,
+        updatedAt: now,
+      });
+      const updated: RegisteredService = { ...current, service, updatedAt: now };
+      this.services.set(id, updated);
+      this.log.info(
+        { service_id: id, status },
+        status === "paused" ? "service paused" : "service resumed",
+      );
+      this.notify("updated", id);
+      return updated;
+    });
   }
 
   /** Opt out: forget the service (its signing key assignment is kept for a re-add). */

@@ -22,6 +22,13 @@ export class KvStore {
       list: db.prepare<[string, string, string, number], { key: string }>(
         "SELECT key FROM kv_values WHERE service_id = ? AND bucket = ? AND key >= ? ORDER BY key LIMIT ?",
       ),
+      listAll: db.prepare<
+        [string, string, string, string, number],
+        { bucket: string; key: string }
+      >(
+        `SELECT bucket, key FROM kv_values WHERE service_id = ? AND (bucket > ? OR (bucket = ? AND key >= ?))
+           ORDER BY bucket, key LIMIT ?`,
+      ),
       counter: db.prepare<[string, string, string], { value: number | bigint }>(
         "SELECT value FROM kv_counters WHERE service_id = ? AND bucket = ? AND key = ?",
       ),
@@ -61,6 +68,23 @@ export class KvStore {
     const rows = this.stmts.list.all(service, bucket, cursor ?? "", KV_LIST_PAGE + 1);
     const keys = rows.slice(0, KV_LIST_PAGE).map((r) => r.key);
     return { keys, cursor: rows[KV_LIST_PAGE]?.key };
+  }
+
+  /**
+   * Keys of every bucket of a service in (bucket, key) byte order, from the first at or after
+   * `from`; `next` is where the following page starts (GET /dev/kv/{service_id}).
+   */
+  listAll(
+    service: string,
+    from: { bucket: string; key: string } | undefined,
+    limit: number,
+  ): {
+    keys: { bucket: string; key: string }[];
+    next: { bucket: string; key: string } | undefined;
+  } {
+    const start = from ?? { bucket: "", key: "" };
+    const rows = this.stmts.listAll.all(service, start.bucket, start.bucket, start.key, limit + 1);
+    return { keys: rows.slice(0, limit), next: rows[limit] };
   }
 
   /** Add `delta` to a counter (starting at 0) atomically and return the new value. */

@@ -70,6 +70,8 @@ export interface TriggerManager {
    * includes them.
    */
   setWorkflows(serviceId: string, workflows: ReadonlyMap<string, Trigger>, active: boolean): void;
+  /** Watch a chain added to the config while running (no-op before start: start watches it). */
+  addChain(chain: string): void;
   /** Forget a service: its triggers, manager watch, anchors and cron ticks. */
   removeService(serviceId: string): void;
   /** Watch a service's manager for `ServiceURIUpdated(string)` (EVM managers only). */
@@ -164,35 +166,43 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
     }
   };
 
+  /** Start the watcher of a configured EVM chain. */
+  const watch = (chain: string) => {
+    const chainCfg = evmChain(config, chain, "chains");
+    const endpoints = [
+      ...(chainCfg.http_endpoint === undefined ? [] : [chainCfg.http_endpoint]),
+      ...chainCfg.ws_endpoints,
+    ];
+    const rpc = createEvmRpc({ chain, endpoints, logger, ...options.rpc });
+    rpcs.push(rpc);
+    const watcher = new EvmChainWatcher({
+      chain,
+      config: chainCfg,
+      rpc,
+      store,
+      index,
+      anchors,
+      logger,
+      onEvent: deliver,
+      onServiceUriUpdated: options.onServiceUriUpdated,
+      // an explicit option (tests) wins over the chain's configured range
+      maxLogRange: options.maxLogRange ?? chainCfg.max_log_range ?? DEFAULT_MAX_LOG_RANGE,
+    });
+    watchers.set(chain, watcher);
+    watcher.start();
+  };
+
   return {
     async start() {
       if (started) return;
       started = true;
-      for (const chain of evmChainKeys(config)) {
-        const chainCfg = evmChain(config, chain, "chains");
-        const endpoints = [
-          ...(chainCfg.http_endpoint === undefined ? [] : [chainCfg.http_endpoint]),
-          ...chainCfg.ws_endpoints,
-        ];
-        const rpc = createEvmRpc({ chain, endpoints, logger, ...options.rpc });
-        rpcs.push(rpc);
-        const watcher = new EvmChainWatcher({
-          chain,
-          config: chainCfg,
-          rpc,
-          store,
-          index,
-          anchors,
-          logger,
-          onEvent: deliver,
-          onServiceUriUpdated: options.onServiceUriUpdated,
-          // an explicit option (tests) wins over the chain's configured range
-          maxLogRange: options.maxLogRange ?? chainCfg.max_log_range ?? DEFAULT_MAX_LOG_RANGE,
-        });
-        watchers.set(chain, watcher);
-        watcher.start();
-      }
+      for (const chain of evmChainKeys(config)) watch(chain);
       cron.start();
+    },
+
+    addChain(chain) {
+      // a chain added to the config of a running node (POST /dev/chains)
+      if (started && chain.startsWith("evm:") && !watchers.has(chain)) watch(chain);
     },
 
     async stop() {
