@@ -35,7 +35,8 @@ function wasiWitDir(): string {
 
 /**
  * Assemble a self-contained WIT directory for one world: its own package at the top and every
- * dependency (wavs:types, wasi:keyvalue, standard WASI, and wavs:operator for the aggregator)
+ * dependency (wavs:types, wasi:keyvalue, wasi:tls, standard WASI, and wavs:operator for the
+ * aggregator)
  * under `deps/`. Returns the directory.
  */
 export function assembleWitDir(world: WorldName, outDir: string): string {
@@ -43,7 +44,7 @@ export function assembleWitDir(world: WorldName, outDir: string): string {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, "deps"), { recursive: true });
   cpSync(join(src, world), outDir, { recursive: true });
-  const deps = ["types", "keyvalue", ...(world === "aggregator" ? ["operator"] : [])];
+  const deps = ["types", "keyvalue", "tls", ...(world === "aggregator" ? ["operator"] : [])];
   for (const dep of deps) cpSync(join(src, dep), join(outDir, "deps", dep), { recursive: true });
   const wasi = wasiWitDir();
   for (const pkg of readdirSync(wasi))
@@ -74,7 +75,7 @@ export function witSource(world: WorldName): string {
   const src = witSourceDir();
   const [main, ...rest] = readWitFiles(join(src, world));
   if (main === undefined || rest.length > 0) throw new Error(`expected one WIT file for ${world}`);
-  const deps = ["types", "keyvalue", ...(world === "aggregator" ? ["operator"] : [])];
+  const deps = ["types", "keyvalue", "tls", ...(world === "aggregator" ? ["operator"] : [])];
   const nested = deps.flatMap((d) => readWitFiles(join(src, d)).map(nestPackage));
   const wasi = wasiWitDir();
   for (const pkg of readdirSync(wasi).sort())

@@ -1,6 +1,6 @@
 // End-to-end tests of `wavs exec` and `wavs exec-aggregator`: each test spawns the real binary
 // (bin/wavs.js over dist/, so run `npx tsc -b` first) and checks what it prints and its exit code.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Anvil, deployServiceSet, simpleTriggerAbi, startAnvil } from "@wavs-ts/contracts";
@@ -189,6 +189,15 @@ describe.concurrent("wavs exec", () => {
     expect(probe.action.data.tag).toBe("evm-contract-event");
     expect(JSON.stringify(probe.action.data.val)).toContain('"blockNumber":"100"');
     expect(JSON.stringify(probe.action.data.val)).toContain('"logIndex":"4"');
+  });
+
+  it("wavs --version prints the package's version", async () => {
+    const pkg = JSON.parse(
+      readFileSync(join(REPO_ROOT, "packages", "wavs", "package.json"), "utf8"),
+    );
+    const r = await wavs("--version");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
   });
 
   it("delivers a Cron trigger; component stdout and stderr land in logs, not on stdout", async () => {

@@ -4,7 +4,7 @@ import { registerComponentBuild } from "./component-build.js";
 import { registerDeployService } from "./deploy-service.js";
 import { registerDev } from "./dev.js";
 import { registerExec, registerExecAggregator } from "./exec.js";
-import { registerNode } from "./node.js";
+import { registerNode, wavsVersion } from "./node.js";
 import { reportError } from "./output.js";
 import { registerResult } from "./result.js";
 import { registerService } from "./service.js";
@@ -15,6 +15,7 @@ import { registerUploadComponent } from "./upload-component.js";
 export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command("wavs")
     .description("WAVS-TS: operator node, component engine and builder tools")
+    .version(wavsVersion(), "-V, --version", "print the version")
     .exitOverride();
   if (options.json) {
     // --json promises one JSON object on stdout, also for a usage error: main prints it

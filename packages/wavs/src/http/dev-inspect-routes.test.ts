@@ -151,9 +151,9 @@ describe("dev inspection routes (real node, real anvil)", () => {
     expect(await file.text()).toBe("ok from fs-escape\n");
     // escapes, sent as they are (fetch would resolve the dots before sending)
     for (const path of ["../../wavs.db", "%2e%2e/%2e%2e/wavs.db", "sub/../../x"]) {
-      const escape = await rawGet(`/dev/fs/${serviceId}/${path}`);
-      expect(escape.status, path).toBe(400);
-      expect((JSON.parse(escape.body) as { error: { code: string } }).error.code).toBe(
+      const refused = await rawGet(`/dev/fs/${serviceId}/${path}`);
+      expect(refused.status, path).toBe(400);
+      expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe(
         "WAVS_ERR_INPUT_INVALID",
       );
     }

@@ -6,6 +6,7 @@ import { httpImports } from "./http.js";
 import { ioImports } from "./io.js";
 import { keyvalueImports } from "./keyvalue.js";
 import { socketsImports } from "./sockets.js";
+import { tlsImports } from "./tls.js";
 import { wavsHostImports } from "./wavs-host.js";
 
 /**
@@ -28,6 +29,7 @@ export function createHostImports(state: ExecState): {
       ...httpImports(state),
       ...keyvalueImports(state),
       ...socketsImports(state),
+      ...tlsImports(state),
     },
     flushOutput: cli.flushOutput,
   };
