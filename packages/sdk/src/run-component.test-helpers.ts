@@ -52,6 +52,12 @@ export async function loadComponent(
     "wasi:keyvalue/store": { Bucket: class Bucket {}, open: unsupported },
     "wasi:keyvalue/atomics": { Cas: class Cas {}, increment: unsupported, swap: unsupported },
     "wasi:keyvalue/batch": { getMany: unsupported, setMany: unsupported, deleteMany: unsupported },
+    // the worlds import wasi:tls; no test component uses it
+    "wasi:tls/types": {
+      ClientConnection: class ClientConnection {},
+      ClientHandshake: class ClientHandshake {},
+      FutureClientStreams: class FutureClientStreams {},
+    },
   };
   // preview2-shim groups interfaces by package: shim.cli.terminalInput -> wasi:cli/terminal-input.
   for (const [pkg, ifaces] of Object.entries(shim as Record<string, Record<string, unknown>>)) {
