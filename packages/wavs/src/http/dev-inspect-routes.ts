@@ -42,6 +42,18 @@ const logQuery = {
 /** Log lines kept before the stream's live part starts. */
 const STREAM_BACKLOG = 100;
 
+/** The `limit` query parameter (digits, checked by the schema): 1 to 1000. */
+function limitOf(text: string | undefined, fallback: number): number {
+  const limit = Number(text ?? fallback);
+  if (limit < 1 || limit > 1000) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `query parameter limit: ${describeValue(text)} is not an integer from 1 to 1000`,
+    );
+  }
+  return limit;
+}
+
 function logFilter(query: { level?: string; service_id?: string }): LogFilter {
   return {
     minLevel: LOG_LEVEL_NUMBERS[query.level ?? "info"],
@@ -117,13 +129,7 @@ export function devInspectRoutes(app: FastifyInstance, api: NodeApi): void {
       }),
     },
     async (request) => {
-      const limit = Number(request.query.limit ?? 1000);
-      if (limit < 1 || limit > 1000) {
-        throw new WavsError(
-          "WAVS_ERR_INPUT_INVALID",
-          `query parameter limit: ${describeValue(request.query.limit)} is not an integer from 1 to 1000`,
-        );
-      }
+      const limit = limitOf(request.query.limit, 1000);
       return api.listKv(request.params.service_id, { cursor: request.query.cursor, limit });
     },
   );
@@ -192,13 +198,7 @@ export function devInspectRoutes(app: FastifyInstance, api: NodeApi): void {
       }),
     },
     async (request) => {
-      const limit = Number(request.query.limit ?? 200);
-      if (limit < 1 || limit > 1000) {
-        throw new WavsError(
-          "WAVS_ERR_INPUT_INVALID",
-          `query parameter limit: ${describeValue(request.query.limit)} is not an integer from 1 to 1000`,
-        );
-      }
+      const limit = limitOf(request.query.limit, 200);
       const entries = await api.logs(logFilter(request.query), limit);
       if (entries === undefined) throw notCaptured();
       return { logs: entries.map(served) };

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { isChainKey } from "../service/chain-key.js";
 import { isServiceId, type ServiceId } from "../service/service-id.js";
-import { WIRE_VERSION } from "./wire.js";
+import { type DecodeFailure, decodeVersioned, WIRE_VERSION } from "./wire.js";
 
 /** Prefix of the gossipsub topic of a service's landings. */
 export const LANDING_TOPIC_PREFIX = "wavs/landings/";
@@ -39,12 +39,10 @@ const LandingSchema = z.object({
   signature: hexOfBytes(65),
 });
 
-const WireSchema = z.object({ version: z.number(), landing: z.unknown() });
-
 /** Result of decoding a landing message from a peer. */
 export type LandingDecodeResult =
   | { ok: true; landing: GossipLanding }
-  | { ok: false; reason: "oversized" | "malformed" | "unknown_version"; detail: string };
+  | { ok: false; reason: DecodeFailure; detail: string };
 
 /** Encode a landing announcement for the wire. */
 export function encodeLanding(landing: GossipLanding): Uint8Array {
@@ -53,30 +51,8 @@ export function encodeLanding(landing: GossipLanding): Uint8Array {
 
 /** Decode and check a landing message; never throws. */
 export function decodeLanding(bytes: Uint8Array): LandingDecodeResult {
-  if (bytes.length > MAX_LANDING_BYTES) {
-    return { ok: false, reason: "oversized", detail: `${bytes.length} bytes` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  } catch {
-    return { ok: false, reason: "malformed", detail: "not UTF-8 JSON" };
-  }
-  const wire = WireSchema.safeParse(json);
-  if (!wire.success) return { ok: false, reason: "malformed", detail: "no version/landing" };
-  if (wire.data.version !== WIRE_VERSION) {
-    return { ok: false, reason: "unknown_version", detail: `version ${wire.data.version}` };
-  }
-  const parsed = LandingSchema.safeParse(wire.data.landing);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      reason: "malformed",
-      detail: issue === undefined ? "" : `${issue.path.join(".")}: ${issue.message}`,
-    };
-  }
-  return { ok: true, landing: parsed.data as GossipLanding };
+  const decoded = decodeVersioned(bytes, MAX_LANDING_BYTES, "landing", LandingSchema);
+  return decoded.ok ? { ok: true, landing: decoded.value as GossipLanding } : decoded;
 }
 
 /** The landings topic of a service. */

@@ -90,8 +90,6 @@ const SubmissionSchema = z.object({
   }),
 });
 
-const WireSchema = z.object({ version: z.number(), submission: z.unknown() });
-
 /** Why bytes from a peer were refused. */
 export type DecodeFailure = "oversized" | "malformed" | "unknown_version";
 
@@ -113,11 +111,16 @@ export function encodeSubmission(
   return bytes;
 }
 
-/** Decode and check bytes received from a peer; never throws. */
-export function decodeSubmission(
+/**
+ * Decode `{"version": 1, "<key>": {...}}` from a peer and check the body with `schema`; never
+ * throws. Shared by every gossip message kind (submissions, landings).
+ */
+export function decodeVersioned<T>(
   bytes: Uint8Array,
-  maxBytes = DEFAULT_MAX_MESSAGE_BYTES,
-): DecodeResult {
+  maxBytes: number,
+  key: string,
+  schema: z.ZodType<T>,
+): { ok: true; value: T } | { ok: false; reason: DecodeFailure; detail: string } {
   if (bytes.length > maxBytes) {
     return { ok: false, reason: "oversized", detail: `${bytes.length} bytes > ${maxBytes}` };
   }
@@ -127,18 +130,28 @@ export function decodeSubmission(
   } catch {
     return { ok: false, reason: "malformed", detail: "not UTF-8 JSON" };
   }
-  const wire = WireSchema.safeParse(json);
-  if (!wire.success) return { ok: false, reason: "malformed", detail: "no version/submission" };
-  if (wire.data.version !== WIRE_VERSION) {
-    return { ok: false, reason: "unknown_version", detail: `version ${wire.data.version}` };
+  if (!isJsonObject(json) || typeof json.version !== "number" || !Object.hasOwn(json, key)) {
+    return { ok: false, reason: "malformed", detail: `no version/${key}` };
   }
-  const parsed = SubmissionSchema.safeParse(wire.data.submission);
+  if (json.version !== WIRE_VERSION) {
+    return { ok: false, reason: "unknown_version", detail: `version ${json.version}` };
+  }
+  const parsed = schema.safeParse(json[key]);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue === undefined ? "" : `${issue.path.join(".")}: ${issue.message}`;
     return { ok: false, reason: "malformed", detail: where };
   }
-  return { ok: true, submission: parsed.data };
+  return { ok: true, value: parsed.data };
+}
+
+/** Decode and check bytes received from a peer; never throws. */
+export function decodeSubmission(
+  bytes: Uint8Array,
+  maxBytes = DEFAULT_MAX_MESSAGE_BYTES,
+): DecodeResult {
+  const decoded = decodeVersioned(bytes, maxBytes, "submission", SubmissionSchema);
+  return decoded.ok ? { ok: true, submission: decoded.value as GossipSubmission } : decoded;
 }
 
 /** The gossipsub topic of a service. */

@@ -171,9 +171,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     return this.lock.run(id, () =>
       this.underDeadline(id, async (reg) => {
         this.refuseDuplicate(id, manager);
-        const uri = await this.reader().read(manager);
-        reg.signal.throwIfAborted();
-        const service = await this.fetch(uri, reg.signal);
+        const { uri, service } = await this.readAndFetch(manager, reg);
         const found = serviceId(service.manager);
         if (found !== id) {
           throw new WavsError(
@@ -214,9 +212,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
 
   private async doUpdate(id: ServiceId, reg: Registration): Promise<RegisteredService> {
     const current = this.require(id);
-    const uri = await this.reader().read(current.service.manager);
-    reg.signal.throwIfAborted();
-    const service = await this.fetch(uri, reg.signal);
+    const { uri, service } = await this.readAndFetch(current.service.manager, reg);
     const found = serviceId(service.manager);
     if (found !== id) {
       throw new WavsError(
@@ -541,6 +537,16 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
       maxBytes: this.maxComponentBytes,
       signal: this.aborter.signal,
     };
+  }
+
+  /** The manager's service URI, read on chain, and the service JSON fetched from it. */
+  private async readAndFetch(
+    manager: ServiceManager,
+    reg: Registration,
+  ): Promise<{ uri: string; service: Service }> {
+    const uri = await this.reader().read(manager);
+    reg.signal.throwIfAborted();
+    return { uri, service: await this.fetch(uri, reg.signal) };
   }
 
   private fetch(uri: string, signal: AbortSignal): Promise<Service> {

@@ -101,28 +101,31 @@ const CosmosEventSchema = strictRecord({
   return { ty, attributes: event.attributes };
 });
 
-const EvmEventLogSchema = strictRecord({
-  address: bytesSchema(20),
-  data: strictRecord({ topics: z.array(bytesSchema(32)), data: bytesSchema() }),
+/** Where a log is: the fields WAVS's form and ours share. */
+const LOG_POSITION = {
   tx_hash: bytesSchema(32),
   block_number: u64Schema(),
   log_index: u64Schema(),
   block_hash: bytesSchema(32),
   block_timestamp: optional(u64Schema()),
   tx_index: u64Schema(),
+};
+
+/** A log's topics and data. */
+const LogDataSchema = strictRecord({ topics: z.array(bytesSchema(32)), data: bytesSchema() });
+
+const EvmEventLogSchema = strictRecord({
+  address: bytesSchema(20),
+  data: LogDataSchema,
+  ...LOG_POSITION,
 });
 
 /** WAVS's `EvmContractEvent`: the log's fields at the top level, its topics and data in `log_data`. */
 const EvmContractEventFlatSchema = strictRecord({
   chain: ChainKeySchema,
   contract_address: bytesSchema(20),
-  log_data: strictRecord({ topics: z.array(bytesSchema(32)), data: bytesSchema() }),
-  tx_hash: bytesSchema(32),
-  block_number: u64Schema(),
-  log_index: u64Schema(),
-  block_hash: bytesSchema(32),
-  block_timestamp: optional(u64Schema()),
-  tx_index: u64Schema(),
+  log_data: LogDataSchema,
+  ...LOG_POSITION,
 }).transform(({ chain, contract_address, log_data, ...rest }) => ({
   chain,
   log: { address: contract_address, data: log_data, ...rest },

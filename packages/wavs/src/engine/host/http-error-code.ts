@@ -58,27 +58,16 @@ const CERTIFICATE_CODES = new Set([
   "HOSTNAME_MISMATCH",
 ]);
 
-/** The `code`s of an error and its causes, outermost first. */
-function codesOf(err: unknown): string[] {
-  const codes: string[] = [];
+/** The string values of `field` along an error and its causes, outermost first. */
+function alongCauses(err: unknown, field: "code" | "name"): string[] {
+  const values: string[] = [];
   let e: unknown = err;
   for (let i = 0; i < 8 && e && typeof e === "object"; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") codes.push(code);
+    const value = (e as Record<string, unknown>)[field];
+    if (typeof value === "string") values.push(value);
     e = (e as { cause?: unknown }).cause;
   }
-  return codes;
-}
-
-function namesOf(err: unknown): string[] {
-  const names: string[] = [];
-  let e: unknown = err;
-  for (let i = 0; i < 8 && e && typeof e === "object"; i++) {
-    const name = (e as { name?: unknown }).name;
-    if (typeof name === "string") names.push(name);
-    e = (e as { cause?: unknown }).cause;
-  }
-  return names;
+  return values;
 }
 
 /** The innermost message of an error chain (Node's own words, not fetch's "fetch failed"). */
@@ -96,7 +85,7 @@ export function innermostMessage(err: unknown): string {
 /** The wasi:http error code of a failed request. */
 export function httpErrorCode(err: unknown): HttpErrorCode {
   if (err instanceof HttpHostError) return err.code;
-  const codes = codesOf(err);
+  const codes = alongCauses(err, "code");
   for (const code of codes) {
     switch (code) {
       case "ECONNREFUSED":
@@ -140,6 +129,6 @@ export function httpErrorCode(err: unknown): HttpErrorCode {
       return { tag: "TLS-protocol-error" };
   }
   // the request's own deadline (AbortSignal.timeout) ran out before a response came
-  if (namesOf(err).includes("TimeoutError")) return { tag: "HTTP-response-timeout" };
+  if (alongCauses(err, "name").includes("TimeoutError")) return { tag: "HTTP-response-timeout" };
   return { tag: "internal-error", val: innermostMessage(err) };
 }
