@@ -55,14 +55,9 @@ import {
 import { planSubmission, type SubmitterPlan, settleExtends } from "./designated-submitter.js";
 import { aggregatorCallKey, IdenticalInputs } from "./identical-inputs.js";
 import { KnownOperators } from "./known-operators.js";
-import {
-  type LandingAnnouncement,
-  landingKey,
-  landingSignedBySigner,
-  signLanding,
-} from "./landing-announcement.js";
-import { LandingClaims } from "./landing-claims.js";
-import { checkLandingTx, type LandingProof, LandingScanner } from "./landing-proof.js";
+import { type LandingAnnouncement, signLanding } from "./landing-announcement.js";
+import type { LandingProof } from "./landing-proof.js";
+import { LandingWatch } from "./landing-watch.js";
 import { checkQuorum, currentSignatureData, errorLine, ManagerCache } from "./quorum-check.js";
 import { triggerLogPresence } from "./reorg-check.js";
 import {
@@ -195,12 +190,8 @@ export interface AggregatorEvents {
 }
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-/** Blocks before the quorum block where a search for a landing starts (this node may lag). */
-const LANDING_LOOKBACK_BLOCKS = 256n;
 /** Times a takeover waits another grace period for an announced transaction still pending. */
 const MAX_PENDING_POSTPONES = 4;
-/** Re-checks of an announced transaction not mined yet (1 s, doubling). */
-const MAX_CLAIM_CHECKS = 8;
 
 /** See the module comment. */
 export class Aggregator extends EventEmitter<AggregatorEvents> {
@@ -228,9 +219,8 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly identical = new IdenticalInputs<DriverOutcome>(10 * 60_000);
   /** Wakes an evaluation gathering signatures when another joins its queue. */
   private readonly joinWaiters = new Map<number, () => void>();
-  /** Landings peers announced, and proofs found on-chain. */
-  private readonly claims = new LandingClaims();
-  private readonly scanners = new Map<string, LandingScanner>();
+  /** Whether results have landed: peers' announcements and searches of the chain. */
+  private readonly landings: LandingWatch;
   /** Takeovers postponed for an announced transaction still pending, per queue. */
   private readonly postponed = new Map<number, number>();
   /** When this process started aggregating: work older than this may have been landed since. */
@@ -261,6 +251,17 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       logger: deps.logger,
     });
     this.registration = new SignerRegistration(this.chains);
+    this.landings = new LandingWatch({
+      chains: this.chains,
+      inputs: this.inputs,
+      registration: this.registration,
+      log: this.log,
+      service: (serviceId) => this.deps.registry.get(serviceId)?.service,
+      schedule: (key, due, fn) => this.schedule(key, due, fn),
+      track: (step) => void this.track(step),
+      running: () => this.state === "started",
+      landed: (a, proof) => this.announcedLanded(a, proof),
+    });
     this.account = aggregatorAccount(deps.config.aggregator_evm_credential);
     this.operators = new KnownOperators(this.options.operatorMemoryMs, (serviceId, sinceMs) => {
       // the window's first submissions and its last minute's: who signed long ago and lately
@@ -833,7 +834,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private async takeOver(queueId: number): Promise<void> {
     const q = this.queues.get(queueId);
     if (q?.status !== "quorum" || q.tx_id !== null || this.state !== "started") return;
-    const found = await this.landing(q, { scan: true });
+    const found = await this.landings.find(q, { scan: true });
     if (this.queues.get(queueId)?.status !== "quorum") return;
     if (found.kind === "landed") {
       this.burn(q, { by: "other", txHash: found.txHash, block: Number(found.block) });
@@ -860,124 +861,22 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     await this.send(q.id);
   }
 
-  /**
-   * Whether a queue's result is on-chain: a proof already found, the transactions peers
-   * announced, then (`scan`) the blocks since quorum. `pending`: an announced transaction is
-   * in the pool, not mined yet.
-   */
-  private async landing(
-    q: QuorumQueueRow,
-    opts: { scan: boolean },
-  ): Promise<({ kind: "landed" } & LandingProof) | { kind: "pending" } | { kind: "none" }> {
-    const key = landingKey(q.event_id, q.chain, q.handler);
-    const known = this.claims.proof(key);
-    if (known) return { kind: "landed", ...known };
-    if (!this.chains.has(q.chain)) return { kind: "none" };
-    const client = this.chains.get(q.chain);
-    let pending = false;
-    for (const hash of this.claims.hashes(key)) {
-      const check = await checkLandingTx(client, {
-        hash: hash as Hex,
-        handler: q.handler,
-        eventId: q.event_id,
-      });
-      if (check.kind === "landed") {
-        this.claims.prove(key, check);
-        return check;
-      }
-      if (check.kind === "pending") pending = true;
-    }
-    if (!opts.scan) return pending ? { kind: "pending" } : { kind: "none" };
-    const proof = await this.scanner(q.chain).find({
-      handler: q.handler,
-      eventId: q.event_id,
-      fromBlock: this.searchFrom(q),
+  /** A landing announced by a peer (the P2P layer's validator); see landing-watch.ts. */
+  receiveLanding(a: LandingAnnouncement, from: string): Promise<"accept" | "reject" | "ignore"> {
+    return this.landings.receive(a, from);
+  }
+
+  /** An announced transaction landed: burn the queue unless our own transaction is in flight. */
+  private async announcedLanded(a: LandingAnnouncement, proof: LandingProof): Promise<void> {
+    const q = this.queues.find(a.event_id.toLowerCase(), a.chain, a.handler.toLowerCase());
+    if (!q || q.status === "burned") return;
+    await this.lock.run(`queue:${q.id}`, async () => {
+      const now = this.queues.get(q.id);
+      // our own transaction in flight is settled by the transaction manager
+      if (!now || now.status === "burned" || now.tx_id !== null) return;
+      this.unschedule(`submit:${q.id}`);
+      this.burn(now, { by: "other", txHash: proof.txHash, block: Number(proof.block) });
     });
-    if (proof) {
-      this.claims.prove(key, proof);
-      return { kind: "landed", ...proof };
-    }
-    return pending ? { kind: "pending" } : { kind: "none" };
-  }
-
-  /** The first block a landing of this queue's result can be in, as far as this node knows. */
-  private searchFrom(q: QuorumQueueRow): bigint {
-    const quorum = q.quorum_block === null ? undefined : BigInt(q.quorum_block);
-    let from = quorum === undefined ? 0n : quorum - LANDING_LOOKBACK_BLOCKS;
-    // a result never lands before its trigger on the same chain
-    const input = q.quorum_input_id === null ? undefined : this.inputs.get(q.quorum_input_id);
-    if (input) {
-      const data = parseTriggerDataJson(JSON.parse(input.trigger_data));
-      if (data.type === "evm_contract_event" && data.chain === q.chain) {
-        if (data.log.block_number > from) from = data.log.block_number;
-      }
-    }
-    return from > 0n ? from : 0n;
-  }
-
-  private scanner(chain: string): LandingScanner {
-    let scanner = this.scanners.get(chain);
-    if (!scanner) {
-      scanner = new LandingScanner(this.chains.get(chain));
-      this.scanners.set(chain, scanner);
-    }
-    return scanner;
-  }
-
-  /**
-   * A landing announced by a peer. Checked before anything is believed: the service known, the
-   * signature recovering to the signer, the signer registered with the service's manager;
-   * then the transaction itself is looked at on-chain (again later while it is pending).
-   */
-  async receiveLanding(
-    a: LandingAnnouncement,
-    from: string,
-  ): Promise<"accept" | "reject" | "ignore"> {
-    if (this.state !== "started") return "ignore";
-    const service = this.deps.registry.get(a.service_id)?.service;
-    if (!service) return "ignore";
-    if (!(await landingSignedBySigner(a))) return "reject";
-    const reg = await this.registration.check(service, a.signer as Address);
-    if (!reg.registered) return reg.known ? "reject" : "ignore";
-    const key = landingKey(a.event_id, a.chain, a.handler);
-    if (!this.claims.add(key, a.tx_hash)) return "accept";
-    this.log.debug(
-      { event_id: a.event_id, tx_hash: a.tx_hash, signer: a.signer, peer: from },
-      "landing announced",
-    );
-    void this.track(this.checkClaim(a, 0));
-    return "accept";
-  }
-
-  /** Look at an announced transaction; burn the queue once it landed; again while pending. */
-  private async checkClaim(a: LandingAnnouncement, attempt: number): Promise<void> {
-    if (this.state !== "started" || !this.chains.has(a.chain)) return;
-    const key = landingKey(a.event_id, a.chain, a.handler);
-    if (this.claims.proof(key)) return;
-    const check = await checkLandingTx(this.chains.get(a.chain), {
-      hash: a.tx_hash as Hex,
-      handler: a.handler,
-      eventId: a.event_id,
-    });
-    if (check.kind === "landed") {
-      this.claims.prove(key, check);
-      const q = this.queues.find(a.event_id.toLowerCase(), a.chain, a.handler.toLowerCase());
-      if (q && q.status !== "burned") {
-        await this.lock.run(`queue:${q.id}`, async () => {
-          const now = this.queues.get(q.id);
-          // our own transaction in flight is settled by the transaction manager
-          if (!now || now.status === "burned" || now.tx_id !== null) return;
-          this.unschedule(`submit:${q.id}`);
-          this.burn(now, { by: "other", txHash: check.txHash, block: Number(check.block) });
-        });
-      }
-      return;
-    }
-    if (check.kind === "pending" && attempt < MAX_CLAIM_CHECKS) {
-      this.schedule(`claim:${key}:${a.tx_hash}`, Date.now() + 1000 * 2 ** attempt, () =>
-        this.checkClaim(a, attempt + 1),
-      );
-    }
   }
 
   /** Announce this node's broadcast of a queue's transaction to the service's peers. */
@@ -1015,7 +914,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       row.attempts > 0 ||
       row.created_at < this.startedAt ||
       (q.quorum_reached_at !== null && q.quorum_reached_at < this.startedAt);
-    const found = await this.landing(q, { scan: stale });
+    const found = await this.landings.find(q, { scan: stale });
     return found.kind === "landed" ? found : undefined;
   }
 
@@ -1053,7 +952,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     const q = this.queues.get(queueId);
     if (q?.status !== "quorum" || q.tx_id !== null || this.state !== "started") return;
     // a peer announced it and the chain confirmed: nothing to send
-    const known = this.claims.proof(landingKey(q.event_id, q.chain, q.handler));
+    const known = this.landings.known(q);
     if (known) {
       this.burn(q, { by: "other", txHash: known.txHash, block: Number(known.block) });
       return;
@@ -1103,7 +1002,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     // a revert is most often another operator landing it first: the chain says
     let proof = outcome.kind === "failed" ? outcome.landed : undefined;
     if (!proof && this.state === "started") {
-      const found = await this.landing(q, { scan: true }).catch(() => undefined);
+      const found = await this.landings.find(q, { scan: true }).catch(() => undefined);
       if (found?.kind === "landed") proof = found;
     }
     if (proof) this.burn(q, { by: "other", txHash: proof.txHash, block: Number(proof.block) });

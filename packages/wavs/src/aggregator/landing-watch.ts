@@ -1,0 +1,164 @@
+/**
+ * Whether a queue's result has landed, decided from the chain (landing-proof.ts): what peers
+ * announced (landing-announcement.ts), checked by receipt and re-checked while pending, and a
+ * search of the blocks since quorum for a node that heard nothing. The aggregator asks it
+ * before a takeover, a retried or resumed send, and after its own transaction failed; it tells
+ * the aggregator when an announced transaction is seen landed.
+ */
+import type { Address, Hex } from "viem";
+import type { Logger } from "../internal/logger.js";
+import { parseTriggerDataJson, type Service } from "../service/index.js";
+import type { AggregationInputStore } from "../store/aggregation-input-store.js";
+import type { QuorumQueueRow } from "../store/quorum-queue-store.js";
+import type { ChainClients } from "./chain-clients.js";
+import {
+  type LandingAnnouncement,
+  landingKey,
+  landingSignedBySigner,
+} from "./landing-announcement.js";
+import { LandingClaims } from "./landing-claims.js";
+import { checkLandingTx, type LandingProof, LandingScanner } from "./landing-proof.js";
+import type { SignerRegistration } from "./signer-registration.js";
+
+/** Blocks before the quorum block where a search for a landing starts (this node may lag). */
+const LOOKBACK_BLOCKS = 256n;
+/** Re-checks of an announced transaction not mined yet (1 s, doubling). */
+const MAX_CLAIM_CHECKS = 8;
+
+/** What a look for a queue's result found. */
+export type LandingState =
+  | ({ kind: "landed" } & LandingProof)
+  /** A transaction a peer announced is in the pool, not mined yet. */
+  | { kind: "pending" }
+  | { kind: "none" };
+
+/** See the module comment. */
+export class LandingWatch {
+  private readonly claims = new LandingClaims();
+  private readonly scanners = new Map<string, LandingScanner>();
+
+  constructor(
+    private readonly deps: {
+      chains: ChainClients;
+      inputs: AggregationInputStore;
+      registration: SignerRegistration;
+      log: Logger;
+      /** The registered service, if any. */
+      service(serviceId: string): Service | undefined;
+      /** Run `fn` at `due` (cancelled when the aggregator stops). */
+      schedule(key: string, due: number, fn: () => Promise<void>): void;
+      /** Keep a background step in the aggregator's in-flight set. */
+      track(step: Promise<void>): void;
+      running(): boolean;
+      /** An announced transaction landed the result of (event id, chain, handler). */
+      landed(a: LandingAnnouncement, proof: LandingProof): Promise<void>;
+    },
+  ) {}
+
+  /** The proof already in hand for a queue (no RPC). */
+  known(q: QuorumQueueRow): LandingProof | undefined {
+    return this.claims.proof(landingKey(q.event_id, q.chain, q.handler));
+  }
+
+  /**
+   * Whether a queue's result is on-chain: a proof already found, the transactions peers
+   * announced, then (`scan`) the blocks since quorum.
+   */
+  async find(q: QuorumQueueRow, opts: { scan: boolean }): Promise<LandingState> {
+    const key = landingKey(q.event_id, q.chain, q.handler);
+    const known = this.claims.proof(key);
+    if (known) return { kind: "landed", ...known };
+    if (!this.deps.chains.has(q.chain)) return { kind: "none" };
+    const client = this.deps.chains.get(q.chain);
+    let pending = false;
+    for (const hash of this.claims.hashes(key)) {
+      const check = await checkLandingTx(client, {
+        hash: hash as Hex,
+        handler: q.handler,
+        eventId: q.event_id,
+      });
+      if (check.kind === "landed") {
+        this.claims.prove(key, check);
+        return check;
+      }
+      if (check.kind === "pending") pending = true;
+    }
+    if (opts.scan) {
+      const proof = await this.scanner(q.chain).find({
+        handler: q.handler,
+        eventId: q.event_id,
+        fromBlock: this.searchFrom(q),
+      });
+      if (proof) {
+        this.claims.prove(key, proof);
+        return { kind: "landed", ...proof };
+      }
+    }
+    return pending ? { kind: "pending" } : { kind: "none" };
+  }
+
+  /**
+   * A landing announced by a peer. Checked before anything is believed: the service known, the
+   * signature recovering to the signer, the signer registered with the service's manager;
+   * then the transaction itself is looked at on-chain (again later while it is pending).
+   */
+  async receive(a: LandingAnnouncement, from: string): Promise<"accept" | "reject" | "ignore"> {
+    if (!this.deps.running()) return "ignore";
+    const service = this.deps.service(a.service_id);
+    if (!service) return "ignore";
+    if (!(await landingSignedBySigner(a))) return "reject";
+    const reg = await this.deps.registration.check(service, a.signer as Address);
+    if (!reg.registered) return reg.known ? "reject" : "ignore";
+    const key = landingKey(a.event_id, a.chain, a.handler);
+    if (!this.claims.add(key, a.tx_hash)) return "accept";
+    this.deps.log.debug(
+      { event_id: a.event_id, tx_hash: a.tx_hash, signer: a.signer, peer: from },
+      "landing announced",
+    );
+    this.deps.track(this.check(a, 0));
+    return "accept";
+  }
+
+  /** Look at an announced transaction; report it once it landed; again while pending. */
+  private async check(a: LandingAnnouncement, attempt: number): Promise<void> {
+    if (!this.deps.running() || !this.deps.chains.has(a.chain)) return;
+    const key = landingKey(a.event_id, a.chain, a.handler);
+    if (this.claims.proof(key)) return;
+    const check = await checkLandingTx(this.deps.chains.get(a.chain), {
+      hash: a.tx_hash as Hex,
+      handler: a.handler,
+      eventId: a.event_id,
+    });
+    if (check.kind === "landed") {
+      this.claims.prove(key, check);
+      await this.deps.landed(a, check);
+    } else if (check.kind === "pending" && attempt < MAX_CLAIM_CHECKS) {
+      this.deps.schedule(`claim:${key}:${a.tx_hash}`, Date.now() + 1000 * 2 ** attempt, () =>
+        this.check(a, attempt + 1),
+      );
+    }
+  }
+
+  /** The first block a landing of this queue's result can be in, as far as this node knows. */
+  private searchFrom(q: QuorumQueueRow): bigint {
+    let from = q.quorum_block === null ? 0n : BigInt(q.quorum_block) - LOOKBACK_BLOCKS;
+    // a result never lands before its trigger on the same chain
+    const input = q.quorum_input_id === null ? undefined : this.deps.inputs.get(q.quorum_input_id);
+    if (input) {
+      const data = parseTriggerDataJson(JSON.parse(input.trigger_data));
+      if (data.type === "evm_contract_event" && data.chain === q.chain) {
+        if (data.log.block_number > from) from = data.log.block_number;
+      }
+    }
+    return from > 0n ? from : 0n;
+  }
+
+  private scanner(chain: string): LandingScanner {
+    let scanner = this.scanners.get(chain);
+    if (!scanner) {
+      scanner = new LandingScanner(this.deps.chains.get(chain));
+      this.scanners.set(chain, scanner);
+    }
+    return scanner;
+  }
+}
