@@ -2,7 +2,8 @@
  * `npm run bench:engine`: isolated executions per second and latency percentiles of the
  * component engine, for (a) a minimal hand-written echo component (a few KB, standing in for a
  * compiled Rust or C component), (b) the TypeScript echo (componentize-js, ~18 MB), and
- * (c) the TypeScript square on a large input; plus component preparation times.
+ * (c) the TypeScript square on a large input; plus component preparation times, and what fuel
+ * metering costs (the same runs with it off).
  * Every execution gets fresh component state. Ends with one JSON line of headline figures.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -125,6 +126,29 @@ async function main(): Promise<void> {
   line("(c) TypeScript square, 1 MiB input, full pool", sqPar);
 
   await engine.stop();
+
+  // the same runs without fuel metering: what metering costs
+  const unmetered = new Engine({
+    dataDir,
+    logger: silentLogger(),
+    poolSize: cores,
+    meterFuel: false,
+  });
+  await unmetered.register(readFileSync(watPath));
+  await unmetered.register(readFileSync(tsEchoPath));
+  await measure(unmetered, rawRunRequest(wat.digest, small), 200, cores * 4);
+  await measure(unmetered, rawRunRequest(tsEcho.digest, small), cores * 4, cores * 4);
+  const watOff = await measure(unmetered, rawRunRequest(wat.digest, small), 5000, cores * 8);
+  line("(a) minimal echo, full pool, fuel not metered", watOff);
+  const tsOff = await measure(unmetered, rawRunRequest(tsEcho.digest, small), 400, cores * 4);
+  line("(b) TypeScript echo, full pool, fuel not metered", tsOff);
+  await unmetered.stop();
+  // overhead: how much slower the metered runs are (negative: within noise, faster)
+  const overhead = (on: Figures, off: Figures) => (off.execPerS / on.execPerS - 1) * 100;
+  console.log(
+    `fuel metering overhead: minimal echo ${overhead(watPar, watOff).toFixed(1)} %, TypeScript echo ${overhead(tsPar, tsOff).toFixed(1)} %`,
+  );
+
   rmSync(dataDir, { recursive: true, force: true });
   const r = (n: number, d = 2) => Number(n.toFixed(d));
   console.log(
@@ -134,6 +158,8 @@ async function main(): Promise<void> {
       p50_ms: r(watPar.p50),
       p99_ms: r(watPar.p99),
       ts_exec_per_s: r(tsPar.execPerS, 1),
+      fuel_overhead_pct: r(overhead(watPar, watOff), 1),
+      ts_fuel_overhead_pct: r(overhead(tsPar, tsOff), 1),
     }),
   );
 }

@@ -84,6 +84,7 @@ interface ExecJson {
     event_id_salt: string | null;
   }[];
   duration_ms: number;
+  fuel_used: number | null;
   logs: { level: string; source: string; message: string }[];
 }
 
@@ -132,7 +133,7 @@ describe.concurrent("wavs exec", () => {
   it("prints a readable summary without --json", async () => {
     const r = await wavs("exec", "--component", wasm.square, "--input", '{"x":4}');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^1 response\(s\) in [\d.]+ ms$/m);
+    expect(r.stdout).toMatch(/^1 response\(s\) in [\d.]+ ms, \d+ fuel$/m);
     expect(r.stdout).toContain(`payload (hex): ${toHex('{"y":16}')}`);
     expect(r.stdout).toContain('payload (utf8): {"y":16}');
     expect(() => JSON.parse(r.stdout)).toThrow();
@@ -189,6 +190,26 @@ describe.concurrent("wavs exec", () => {
     expect(probe.action.data.tag).toBe("evm-contract-event");
     expect(JSON.stringify(probe.action.data.val)).toContain('"blockNumber":"100"');
     expect(JSON.stringify(probe.action.data.val)).toContain('"logIndex":"4"');
+  });
+
+  it("reports the fuel a run used, and --fuel-limit stops a run past it with WAVS_ERR_EXEC_FUEL", async () => {
+    const run = success(await wavs("exec", "--component", wasm.echo, "--input", "hi", "--json"));
+    const used = run.fuel_used;
+    expect(used).toBeGreaterThan(0);
+    failure(
+      await wavs(
+        "exec",
+        "--component",
+        wasm.echo,
+        "--input",
+        "hi",
+        "--fuel-limit",
+        "1000",
+        "--json",
+      ),
+      "WAVS_ERR_EXEC_FUEL",
+      /^Out of fuel: the component used its fuel limit of 1000/,
+    );
   });
 
   it("wavs --version prints the package's version", async () => {

@@ -45,7 +45,7 @@ function addCommonFlags(cmd: Command): Command {
     .requiredOption("--component <file>", "component .wasm file")
     .option("--config <key=value>", "component config entry (repeatable)", collect, [])
     .option("--time-limit <seconds>", "wall-clock limit for the execution")
-    .option("--fuel-limit <n>", "fuel limit (recorded; see docs/engine.md on fuel)")
+    .option("--fuel-limit <n>", "fuel limit: the run stops with WAVS_ERR_EXEC_FUEL past it")
     .option("--data <dir>", "directory where KV and the component's files persist between runs")
     .option("--service <service.json>", "run with this service's workflow settings and permissions")
     .option("--workflow <id>", "workflow of --service to use (default: the first)")
@@ -204,14 +204,16 @@ export function registerExec(program: Command): void {
           printJson({
             responses,
             duration_ms: roundMs(report.durationMs),
+            fuel_used: report.fuelUsed ?? null,
             logs: logsJson(report.logs),
           });
         } else {
           if (triggerData?.type === "evm_contract_event") {
             process.stdout.write(`trigger: ${describeTrigger(triggerData)}\n`);
           }
+          const fuel = report.fuelUsed === undefined ? "" : `, ${report.fuelUsed} fuel`;
           process.stdout.write(
-            `${responses.length} response(s) in ${report.durationMs.toFixed(2)} ms\n`,
+            `${responses.length} response(s) in ${report.durationMs.toFixed(2)} ms${fuel}\n`,
           );
           responses.forEach((r, i) => {
             process.stdout.write(`response ${i}:\n  payload (hex): ${r.payload}\n`);

@@ -4,13 +4,22 @@
  *   fails inside the sandbox instead of exhausting the host;
  * - export every mutable global and defined memory under reserved names, so the engine can
  *   snapshot an instance right after instantiation and restore it between executions.
- * Only the memory, global and export sections are touched; code is copied as is.
+ * - with `meterFuel`, add a fuel global (exported as `__wavs_fuel`) and charge it in every
+ *   function and loop body (fuel-meter.ts).
+ * Only the memory, global, export and (for fuel) code sections are touched.
  */
+import { encodeS64, meterCodeSection, UnmeterableCode } from "./fuel-meter.js";
 
 const SECTION_IMPORT = 2;
 const SECTION_MEMORY = 5;
 const SECTION_GLOBAL = 6;
 const SECTION_EXPORT = 7;
+const SECTION_CODE = 10;
+
+/** Name of the fuel global's export. */
+export const FUEL_EXPORT = "__wavs_fuel";
+/** The fuel global's value before the engine sets it: as good as unlimited. */
+export const FUEL_UNLIMITED = 2n ** 63n - 1n;
 
 /** Name prefix of the exports this rewrite adds. */
 export const SNAPSHOT_EXPORT_PREFIX = "__wavs_snapshot_";
@@ -20,6 +29,8 @@ export interface RewriteOptions {
   maxMemoryPages?: number | undefined;
   /** Export mutable globals and defined memories for snapshot and restore. */
   exportState?: boolean;
+  /** Meter fuel (see fuel-meter.ts). */
+  meterFuel?: boolean;
 }
 
 export interface RewriteResult {
@@ -28,6 +39,10 @@ export interface RewriteResult {
   stateExports: { name: string; kind: "global" | "memory" }[];
   /** Largest initial memory size in pages among defined memories. */
   initialPages: number;
+  /** Whether the code is metered (false when not asked, or its code could not be decoded). */
+  metered: boolean;
+  /** Why the code is not metered though it was asked. */
+  unmeteredReason?: string;
 }
 
 class Reader {
@@ -150,11 +165,19 @@ export function rewriteCoreModule(input: Uint8Array, options: RewriteOptions): R
   let definedMemories = 0;
   let initialPages = 0;
   let sawExport = false;
+  let sawGlobal = false;
+  let definedGlobals = 0;
+  let metered = false;
+  let unmeteredReason: string | undefined;
   const r = new Reader(input, 8);
+  const fuelGlobal = () => importedGlobals + definedGlobals;
+  /** The fuel global's definition: (mut i64) = i64.const max. */
+  const fuelGlobalBytes = [0x7e, 0x01, 0x42, ...encodeS64(FUEL_UNLIMITED), 0x0b];
 
   const extraExports = (): number[][] => {
-    if (!options.exportState) return [];
     const out: number[][] = [];
+    if (options.meterFuel) out.push([...encodeName(FUEL_EXPORT), 0x03, ...encodeU32(fuelGlobal())]);
+    if (!options.exportState) return out;
     for (const idx of mutableGlobals) {
       const name = `${SNAPSHOT_EXPORT_PREFIX}g${idx}`;
       stateExports.push({ name, kind: "global" });
@@ -221,15 +244,30 @@ export function rewriteCoreModule(input: Uint8Array, options: RewriteOptions): R
       definedMemories = count;
       parts.push(section(SECTION_MEMORY, body));
     } else if (id === SECTION_GLOBAL) {
+      sawGlobal = true;
       const count = r.u32();
+      const first = r.pos;
       for (let i = 0; i < count; i++) {
         skipValType(r);
         const mutable = r.byte();
         skipConstExpr(r);
         if (mutable === 1) mutableGlobals.push(importedGlobals + i);
       }
-      parts.push(input.subarray(start, end));
+      definedGlobals = count;
+      if (options.meterFuel) {
+        // the fuel global goes last: no existing index moves
+        const existing = input.subarray(first, end);
+        parts.push(
+          section(SECTION_GLOBAL, [...encodeU32(count + 1), ...existing, ...fuelGlobalBytes]),
+        );
+      } else {
+        parts.push(input.subarray(start, end));
+      }
     } else if (id === SECTION_EXPORT) {
+      if (options.meterFuel && !sawGlobal) {
+        sawGlobal = true;
+        parts.push(section(SECTION_GLOBAL, [1, ...fuelGlobalBytes]));
+      }
       sawExport = true;
       const count = r.u32();
       const extra = extraExports();
@@ -242,13 +280,31 @@ export function rewriteCoreModule(input: Uint8Array, options: RewriteOptions): R
       parts.push(section(SECTION_EXPORT, out));
     } else {
       // sections after the export section (start, element, code, data, custom) keep their order;
-      // a module without an export section gets one inserted before the first later section
-      if (!sawExport && options.exportState && id !== 0 && id > SECTION_EXPORT) {
+      // a module without a global or export section gets them before the first later section
+      const later = id !== 0 && id !== 13 && id > SECTION_EXPORT;
+      if (options.meterFuel && !sawGlobal && later) {
+        sawGlobal = true;
+        parts.push(section(SECTION_GLOBAL, [1, ...fuelGlobalBytes]));
+      }
+      if (!sawExport && (options.exportState || options.meterFuel) && later) {
         sawExport = true;
         const extra = extraExports();
         parts.push(section(SECTION_EXPORT, [...encodeU32(extra.length), ...extra.flat()]));
       }
-      parts.push(input.subarray(start, end));
+      if (id === SECTION_CODE && options.meterFuel) {
+        try {
+          parts.push(
+            section(SECTION_CODE, meterCodeSection(input.subarray(bodyStart, end), fuelGlobal())),
+          );
+          metered = true;
+        } catch (err) {
+          if (!(err instanceof UnmeterableCode)) throw err;
+          unmeteredReason = err.message;
+          parts.push(input.subarray(start, end));
+        }
+      } else {
+        parts.push(input.subarray(start, end));
+      }
     }
     r.pos = end;
   }
@@ -259,5 +315,13 @@ export function rewriteCoreModule(input: Uint8Array, options: RewriteOptions): R
     bytes.set(p, off);
     off += p.length;
   }
-  return { bytes, stateExports, initialPages };
+  // a module with no code at all has nothing to meter
+  if (options.meterFuel && !metered && unmeteredReason === undefined) metered = true;
+  return {
+    bytes,
+    stateExports,
+    initialPages,
+    metered,
+    ...(unmeteredReason === undefined ? {} : { unmeteredReason }),
+  };
 }

@@ -46,6 +46,52 @@ describe("engine with small hand-written components", () => {
     });
   });
 
+  it("meters fuel: the same run uses the same fuel; past the limit the run stops with WAVS_ERR_EXEC_FUEL", async () => {
+    const echo = await h.register(paths.echo!);
+    const runs = await Promise.all(
+      [1, 2, 3].map(() => h.engine.execute(rawRunRequest(echo.digest, "same input"))),
+    );
+    const used = runs.map((r) => r.fuelUsed);
+    expect(used[0]).toBeGreaterThan(0);
+    expect(new Set(used).size).toBe(1);
+    // a limit just under what it needs stops it; its own size lets it through
+    const short = await h.engine.execute(
+      rawRunRequest(echo.digest, "same input", { fuelLimit: BigInt(used[0]! - 1) }),
+    );
+    expect(short.ok).toBe(false);
+    if (!short.ok) {
+      expect(short.error.code).toBe("WAVS_ERR_EXEC_FUEL");
+      expect(short.error.message).toMatch(/^Out of fuel/);
+    }
+    const exact = await h.engine.execute(
+      rawRunRequest(echo.digest, "same input", { fuelLimit: BigInt(used[0]!) }),
+    );
+    expect(exact.ok).toBe(true);
+    // a loop that never ends stops on fuel long before its time limit, and the pool serves on
+    const loop = await h.register(paths.loop!);
+    const spun = await h.engine.execute(
+      rawRunRequest(loop.digest, "x", { fuelLimit: 1_000_000n, timeLimitSeconds: 300 }),
+    );
+    expect(spun.ok ? undefined : spun.error.code).toBe("WAVS_ERR_EXEC_FUEL");
+    expect(spun.fuelUsed).toBeGreaterThan(1_000_000);
+    expect((await h.engine.execute(rawRunRequest(echo.digest, "after"))).ok).toBe(true);
+  });
+
+  it("the operator's max_wasm_fuel caps what a component asks for", async () => {
+    const capped = await startEngine({ maxFuel: 1_000n });
+    try {
+      const loop = await capped.register(paths.loop!);
+      const out = await capped.engine.execute(
+        rawRunRequest(loop.digest, "x", { fuelLimit: 10n ** 12n, timeLimitSeconds: 300 }),
+      );
+      expect(out.ok ? undefined : out.error.message).toBe(
+        "Out of fuel: the component used its fuel limit of 1000 and was stopped",
+      );
+    } finally {
+      await capped.close();
+    }
+  });
+
   it("stops a tight loop at the time limit and the pool recovers", async () => {
     const loop = await h.register(paths.loop!);
     const echo = await h.register(paths.echo!);

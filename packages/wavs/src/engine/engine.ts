@@ -30,6 +30,10 @@ export interface EngineOptions {
   defaultTimeLimitSeconds?: number;
   /** Largest response body a component may fetch over HTTP, bytes; default 16 MiB. */
   maxHttpResponseBytes?: number;
+  /** Meter fuel (fuel-meter.ts); default true. */
+  meterFuel?: boolean;
+  /** Operator cap on any execution's fuel (`max_wasm_fuel`); none by default. */
+  maxFuel?: bigint | undefined;
   /** Deadline of one outgoing HTTP request (all its redirects), ms; default 30 000. */
   httpTimeoutMs?: number;
   /** Largest log output kept per execution, bytes; default 256 KiB. */
@@ -60,6 +64,8 @@ export interface ExecRequest {
   envKeys: string[];
   permissions: ExecPermissions;
   timeLimitSeconds?: number | bigint | null | undefined;
+  /** The component's fuel limit (`fuel_limit`); capped by `maxFuel`. */
+  fuelLimit?: number | bigint | null | undefined;
   evmChains?: Record<string, unknown>;
   cosmosChains?: Record<string, unknown>;
   defaultEventIdSalt?: Uint8Array;
@@ -68,8 +74,8 @@ export interface ExecRequest {
 
 /** What an execution produced. */
 export type ExecOutcome =
-  | { ok: true; value: unknown; logs: ExecLog[]; durationMs: number }
-  | { ok: false; error: WavsError; logs: ExecLog[]; durationMs: number };
+  | { ok: true; value: unknown; logs: ExecLog[]; durationMs: number; fuelUsed?: number }
+  | { ok: false; error: WavsError; logs: ExecLog[]; durationMs: number; fuelUsed?: number };
 
 /** A component known to the engine. */
 export interface RegisteredComponent {
@@ -87,7 +93,10 @@ export class Engine {
   readonly cacheDir: string;
   private readonly prepared = new Map<string, PreparedMeta>();
   private readonly pool: WorkerPool;
-  private readonly options: Required<Omit<EngineOptions, "dbPath" | "hostEnv" | "cacheDir">> & {
+  private readonly options: Required<
+    Omit<EngineOptions, "dbPath" | "hostEnv" | "cacheDir" | "maxFuel">
+  > & {
+    maxFuel: bigint | undefined;
     hostEnv: Record<string, string | undefined>;
   };
   private nextExecId = 1;
@@ -99,11 +108,13 @@ export class Engine {
       maxMemoryMb: 512,
       maxExecutionSeconds: 300,
       httpTimeoutMs: 30_000,
+      meterFuel: true,
       defaultTimeLimitSeconds: 30,
       maxHttpResponseBytes: 16 << 20,
       maxLogBytes: 256 << 10,
       hostEnv: process.env,
       ...options,
+      maxFuel: options.maxFuel,
     };
     this.cacheDir = options.cacheDir ?? join(options.dataDir, "components");
     this.pool = new WorkerPool({
@@ -113,6 +124,7 @@ export class Engine {
       cacheDir: this.cacheDir,
       maxMemoryPages: Math.floor((this.options.maxMemoryMb * 1024 * 1024) / 65536),
       snapshotThresholdMs: 2,
+      meterFuel: this.options.meterFuel,
       maxLoadedPerWorker: 16,
       io: {
         maxResponseBytes: this.options.maxHttpResponseBytes,
@@ -192,17 +204,33 @@ export class Engine {
         : Number(req.timeLimitSeconds);
     const timeLimitMs = Math.max(1, Math.min(requested, this.options.maxExecutionSeconds) * 1000);
     const result = await this.pool.run(ctx, timeLimitMs);
-    if (result.ok)
-      return { ok: true, value: result.value, logs: result.logs, durationMs: result.durationMs };
+    const fuel = result.fuelUsed === undefined ? {} : { fuelUsed: result.fuelUsed };
+    if (result.ok) {
+      return {
+        ok: true,
+        value: result.value,
+        logs: result.logs,
+        durationMs: result.durationMs,
+        ...fuel,
+      };
+    }
     const error = new WavsError(result.error.code as ErrorCode, result.error.message, {
       details: { digest: req.digest, service_id: req.serviceId, workflow_id: req.workflowId },
     });
-    return { ok: false, error, logs: result.logs, durationMs: result.durationMs };
+    return { ok: false, error, logs: result.logs, durationMs: result.durationMs, ...fuel };
   }
 
   /** Stop all workers. */
   async stop(): Promise<void> {
     await this.pool.stop();
+  }
+
+  /** The component's fuel limit capped by the operator's; undefined when neither is set. */
+  private fuelLimit(requested: number | bigint | null | undefined): bigint | undefined {
+    const own = requested == null ? undefined : BigInt(requested);
+    const cap = this.options.maxFuel;
+    if (own === undefined) return cap;
+    return cap !== undefined && cap < own ? cap : own;
   }
 
   private context(req: ExecRequest): ExecContext {
@@ -215,6 +243,7 @@ export class Engine {
     return {
       execId: this.nextExecId++,
       digest: req.digest,
+      fuelLimit: this.fuelLimit(req.fuelLimit),
       world: req.fn === "run" ? "operator" : "aggregator",
       fn: req.fn,
       args: req.args,

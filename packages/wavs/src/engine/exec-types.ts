@@ -28,6 +28,8 @@ export interface ExecLog {
 export interface ExecContext {
   execId: number;
   digest: string;
+  /** Fuel for this run (each metered core module gets this much); unlimited when absent. */
+  fuelLimit?: bigint | undefined;
   world: ComponentWorld;
   fn: ExportName;
   /** Arguments in jco's JS representation of the WIT values. */
@@ -63,10 +65,19 @@ export interface ExecContext {
 
 /** Outcome of one execution as reported by a worker. */
 export type WorkerExecResult =
-  | { ok: true; value: unknown; logs: ExecLog[]; durationMs: number; instantiateMs: number }
+  | {
+      ok: true;
+      value: unknown;
+      logs: ExecLog[];
+      durationMs: number;
+      instantiateMs: number;
+      /** Fuel the run used, or undefined when the component's code is not metered. */
+      fuelUsed?: number | undefined;
+    }
   | {
       ok: false;
       error: { code: string; message: string };
       logs: ExecLog[];
       durationMs: number;
+      fuelUsed?: number | undefined;
     };

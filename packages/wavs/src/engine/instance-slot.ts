@@ -1,5 +1,5 @@
 import type { KvStore } from "../store/kv-store.js";
-import { SNAPSHOT_EXPORT_PREFIX } from "./core-module-rewrite.js";
+import { FUEL_EXPORT, SNAPSHOT_EXPORT_PREFIX } from "./core-module-rewrite.js";
 import { ExecState } from "./host/exec-state.js";
 import { createHostImports } from "./host/index.js";
 import type { SyncBroker } from "./host/sync-broker.js";
@@ -17,6 +17,8 @@ export interface LoadedComponent {
   ) => Record<string, (...args: unknown[]) => unknown>;
   modules: Map<string, WebAssembly.Module>;
   maxMemoryBytes: number;
+  /** Whether every core module is fuel-metered. */
+  metered: boolean;
 }
 
 interface Snapshot {
@@ -62,6 +64,33 @@ export class InstanceSlot {
       },
     );
     this.instantiateMs = performance.now() - t0;
+  }
+
+  /** The fuel globals of the metered core instances. */
+  private fuelGlobals(): WebAssembly.Global[] {
+    const out: WebAssembly.Global[] = [];
+    for (const core of this.cores) {
+      const g = core.exports[FUEL_EXPORT];
+      if (g instanceof WebAssembly.Global) out.push(g);
+    }
+    return out;
+  }
+
+  /** Give every metered core instance `limit` fuel for the next run. */
+  setFuel(limit: bigint): void {
+    for (const g of this.fuelGlobals()) g.value = limit;
+  }
+
+  /** Fuel used since `setFuel(limit)`, and whether a core instance ran out. */
+  fuelUsed(limit: bigint): { used: bigint; exhausted: boolean } {
+    let used = 0n;
+    let exhausted = false;
+    for (const g of this.fuelGlobals()) {
+      const left = g.value as bigint;
+      used += limit - left;
+      if (left < 0n) exhausted = true;
+    }
+    return { used, exhausted };
   }
 
   /** Copy the instance's state so that `restore` can bring it back. */

@@ -41,6 +41,7 @@ export function serviceRequestFields(
   | "envKeys"
   | "permissions"
   | "timeLimitSeconds"
+  | "fuelLimit"
 > {
   const workflow = ctx.service.workflows.get(ctx.workflowId);
   if (!workflow) throw new Error(`workflow ${ctx.workflowId} is not in the service`);
@@ -53,5 +54,6 @@ export function serviceRequestFields(
     envKeys: ctx.component.env_keys,
     permissions: execPermissions(ctx.component),
     timeLimitSeconds: ctx.component.time_limit_seconds,
+    fuelLimit: ctx.component.fuel_limit,
   };
 }

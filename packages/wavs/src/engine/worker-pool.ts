@@ -14,6 +14,8 @@ export interface WorkerPoolOptions {
   cacheDir: string;
   maxMemoryPages: number;
   snapshotThresholdMs: number;
+  /** Meter fuel in the core modules. */
+  meterFuel: boolean;
   maxLoadedPerWorker: number;
   io: HostIoLimits;
   logger: Logger;
@@ -103,6 +105,7 @@ export class WorkerPool {
       brokerPort: port2,
       brokerShared: shared,
       snapshotThresholdMs: this.options.snapshotThresholdMs,
+      meterFuel: this.options.meterFuel,
       maxLoaded: this.options.maxLoadedPerWorker,
     };
     const worker = new Worker(engineWorkerPath("worker"), {

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../store/database.js";
 import { KvStore } from "../store/kv-store.js";
-import { rewriteCoreModule } from "./core-module-rewrite.js";
+import { FUEL_UNLIMITED, rewriteCoreModule } from "./core-module-rewrite.js";
 import type { ExecContext, ExportName, WorkerExecResult } from "./exec-types.js";
 import { ComponentExit } from "./host/host-error.js";
 import { SyncBroker } from "./host/sync-broker.js";
@@ -26,6 +26,8 @@ export interface WorkerInit {
   maxLoaded: number;
   /** Instantiations slower than this (ms) switch the component to snapshot and restore. */
   snapshotThresholdMs: number;
+  /** Meter fuel in the core modules (fuel-meter.ts). */
+  meterFuel: boolean;
 }
 
 export type WorkerRequest = { type: "exec"; ctx: ExecContext } | { type: "warm"; digest: string };
@@ -60,18 +62,22 @@ async function load(digest: string): Promise<ComponentState> {
     instantiate: LoadedComponent["instantiate"];
   };
   const modules = new Map<string, WebAssembly.Module>();
+  let metered = init.meterFuel;
   for (const file of meta.coreFiles) {
-    const { bytes } = rewriteCoreModule(readFileSync(join(dir, file)), {
+    const rewritten = rewriteCoreModule(readFileSync(join(dir, file)), {
       maxMemoryPages: init.maxMemoryPages,
       exportState: true,
+      meterFuel: init.meterFuel,
     });
-    modules.set(file, new WebAssembly.Module(bytes));
+    if (!rewritten.metered) metered = false;
+    modules.set(file, new WebAssembly.Module(rewritten.bytes));
   }
   const loaded: LoadedComponent = {
     digest,
     instantiate: glue.instantiate,
     modules,
     maxMemoryBytes: init.maxMemoryPages * 65536,
+    metered,
   };
   const first = new InstanceSlot(loaded, kv, broker);
   const snapshotMode = first.instantiateMs > init.snapshotThresholdMs;
@@ -169,6 +175,9 @@ async function execute(ctx: ExecContext): Promise<void> {
   c.ready = undefined;
   const instantiateMs = performance.now() - t0;
   const fn = slot.api[EXPORT_FUNCTIONS[ctx.fn]];
+  const fuel = ctx.fuelLimit ?? FUEL_UNLIMITED;
+  slot.setFuel(fuel);
+  const fuelUsed = () => (c.loaded.metered ? Number(slot.fuelUsed(fuel).used) : undefined);
   const start = performance.now();
   slot.state.begin(ctx);
   let result: WorkerExecResult;
@@ -183,12 +192,25 @@ async function execute(ctx: ExecContext): Promise<void> {
       logs: slot.state.end(),
       durationMs: performance.now() - start,
       instantiateMs,
+      fuelUsed: fuelUsed(),
     };
   } catch (err) {
     healthy = false;
-    const error = classify(err, slot);
+    const error =
+      c.loaded.metered && slot.fuelUsed(fuel).exhausted
+        ? {
+            code: "WAVS_ERR_EXEC_FUEL",
+            message: `Out of fuel: the component used its fuel limit of ${fuel} and was stopped`,
+          }
+        : classify(err, slot);
     slot.flushOutput();
-    result = { ok: false, error, logs: slot.state.end(), durationMs: performance.now() - start };
+    result = {
+      ok: false,
+      error,
+      logs: slot.state.end(),
+      durationMs: performance.now() - start,
+      fuelUsed: fuelUsed(),
+    };
   }
   // post before restoring: the reply is copied now, so values never alias restored memory
   reply(ctx.execId, result);

@@ -46,6 +46,8 @@ export interface OperatorExecReport {
   responses: WasmResponse[];
   durationMs: number;
   logs: ExecLog[];
+  /** Fuel the run used (undefined when the component's code is not metered). */
+  fuelUsed?: number | undefined;
 }
 
 /** What `wavs exec-aggregator` reports. */
@@ -139,7 +141,7 @@ export async function execOperator(
       if (!out.ok) throw new LocalExecError(out.error, out.logs);
       try {
         const responses = validateResponses(out.value, opts.maxPayloadBytes ?? 16 << 20);
-        return { responses, durationMs: out.durationMs, logs: out.logs };
+        return { responses, durationMs: out.durationMs, logs: out.logs, fuelUsed: out.fuelUsed };
       } catch (err) {
         throw new LocalExecError(err as WavsError, out.logs);
       }

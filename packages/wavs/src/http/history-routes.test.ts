@@ -13,6 +13,7 @@ function execution(id: number, serviceId: string): ExecutionRecord {
     status: id % 2 === 0 ? "succeeded" : "failed",
     error_code: id % 2 === 0 ? null : "WAVS_ERR_EXEC_TRAP",
     error_message: id % 2 === 0 ? null : "unreachable",
+    fuel_used: 1234,
     duration_ms: 12.5,
     started_at: 1_700_000_000_000 + id,
     finished_at: 1_700_000_000_013 + id,

@@ -28,6 +28,7 @@ const executionSchema = {
     error_code: { type: ["string", "null"] },
     error_message: { type: ["string", "null"] },
     duration_ms: { type: ["number", "null"] },
+    fuel_used: { type: ["integer", "null"], description: "fuel the run used (metered code)" },
     started_at: { type: ["integer", "null"], description: "ms since the Unix epoch" },
     finished_at: { type: ["integer", "null"], description: "ms since the Unix epoch" },
     logs: {

@@ -23,6 +23,8 @@ export interface ExecutionRecord {
   error_code: string | null;
   error_message: string | null;
   duration_ms: number | null;
+  /** Fuel the run used; null when the component's code is not metered or it did not run. */
+  fuel_used: number | null;
   /** Milliseconds since the Unix epoch. */
   started_at: number | null;
   /** Milliseconds since the Unix epoch. */

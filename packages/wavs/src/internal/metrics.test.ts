@@ -5,8 +5,8 @@ describe("Metrics", () => {
   it("counts executions, durations, triggers, errors, queues and submissions", async () => {
     const m = new Metrics({ defaultMetrics: false });
     const labels = { serviceId: "s1", workflowId: "w1" };
-    m.executionFinished({ ...labels, status: "succeeded", durationSeconds: 0.004 });
-    m.executionFinished({ ...labels, status: "succeeded", durationSeconds: 2 });
+    m.executionFinished({ ...labels, status: "succeeded", durationSeconds: 0.004, fuelUsed: 231 });
+    m.executionFinished({ ...labels, status: "succeeded", durationSeconds: 2, fuelUsed: 1000 });
     m.executionFinished({ ...labels, status: "failed", durationSeconds: 0.5 });
     m.triggerFired({ ...labels, triggerType: "evm_contract_event" });
     m.error("WAVS_ERR_EXEC_TRAP");
@@ -15,6 +15,7 @@ describe("Metrics", () => {
     m.submission(labels);
 
     const text = await m.text();
+    expect(text).toContain('wavs_execution_fuel_total{service_id="s1",workflow_id="w1"} 1231');
     expect(text).toContain(
       'wavs_executions_total{service_id="s1",workflow_id="w1",status="succeeded"} 2',
     );

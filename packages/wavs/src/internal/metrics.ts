@@ -30,6 +30,8 @@ export class Metrics {
   readonly executionsTotal: Counter<WorkflowLabels | "status">;
   /** Wall time of component runs. */
   readonly executionDuration: Histogram<WorkflowLabels>;
+  /** Fuel used by finished executions (metered components only). */
+  readonly executionFuelTotal: Counter<WorkflowLabels>;
   /** Trigger firings handed to the dispatcher. */
   readonly triggersFiredTotal: Counter<WorkflowLabels | "trigger_type">;
   /** Errors the node reported, by stable code. */
@@ -54,6 +56,12 @@ export class Metrics {
       help: "Duration of component executions in seconds.",
       labelNames: ["service_id", "workflow_id"],
       buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.executionFuelTotal = new Counter({
+      name: `${METRIC_PREFIX}execution_fuel_total`,
+      help: "Fuel used by finished component executions, by service and workflow.",
+      labelNames: ["service_id", "workflow_id"],
       registers,
     });
     this.triggersFiredTotal = new Counter({
@@ -95,10 +103,12 @@ export class Metrics {
     workflowId: string;
     status: ExecutionOutcome;
     durationSeconds: number;
+    fuelUsed?: number | undefined;
   }): void {
     const labels = { service_id: e.serviceId, workflow_id: e.workflowId };
     this.executionsTotal.inc({ ...labels, status: e.status });
     this.executionDuration.observe(labels, e.durationSeconds);
+    if (e.fuelUsed !== undefined) this.executionFuelTotal.inc(labels, e.fuelUsed);
   }
 
   /** Record one trigger firing for a workflow. */

@@ -94,6 +94,8 @@ describe("Dispatcher", () => {
     const row = await d.waitFor(first!);
     expect(row.status).toBe("succeeded");
     expect(row.responses[0]?.payload_hex).toBe(bytesToHex(new TextEncoder().encode("one")));
+    // the fuel the run used is kept with the execution
+    expect(row.fuel_used).toBeGreaterThan(0);
     expect(submitted).toHaveLength(0);
 
     const signed = await d.enqueue(event("signed", "two"));

@@ -45,6 +45,7 @@ export interface DispatcherDeps {
     workflowId: string;
     status: string;
     durationMs: number;
+    fuelUsed?: number | undefined;
     errorCode?: string;
   }): void;
 }
@@ -203,6 +204,7 @@ export class Dispatcher {
         workflowId: job.workflowId,
         status: outcome.status,
         durationMs: outcome.durationMs,
+        fuelUsed: outcome.fuelUsed,
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
       });
       const row = executions.get(job.id);
@@ -262,6 +264,7 @@ export class Dispatcher {
           errorCode: outcome.error.code,
           errorMessage: outcome.error.message,
           durationMs: outcome.durationMs,
+          fuelUsed: outcome.fuelUsed,
           logs: outcome.logs,
         });
         return;
@@ -288,6 +291,7 @@ export class Dispatcher {
       finish({
         status: "succeeded",
         durationMs: outcome.durationMs,
+        fuelUsed: outcome.fuelUsed,
         logs: outcome.logs,
         responses: responses.map((r) => ({
           payload_hex: bytesToHex(r.payload),

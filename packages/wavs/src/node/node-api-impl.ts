@@ -30,6 +30,7 @@ function executionRecord(row: ExecutionRow): ExecutionRecord {
     error_code: row.error_code,
     error_message: row.error_message,
     duration_ms: row.duration_ms,
+    fuel_used: row.fuel_used,
     started_at: row.started_at,
     finished_at: row.finished_at,
     logs: row.logs,

@@ -101,6 +101,7 @@ export function createWavsNode(options: {
     logger,
     poolSize: config.engine_pool_size,
     maxMemoryMb: config.max_memory_mb,
+    maxFuel: config.max_wasm_fuel,
     ...(config.max_execution_seconds === undefined
       ? {}
       : { maxExecutionSeconds: config.max_execution_seconds }),
@@ -186,6 +187,7 @@ export function createWavsNode(options: {
           workflowId: e.workflowId,
           status: e.status === "succeeded" ? "succeeded" : "failed",
           durationSeconds: e.durationMs / 1000,
+          fuelUsed: e.fuelUsed,
         });
         if (e.errorCode && e.errorCode in ERROR_CODES) metrics.error(e.errorCode as ErrorCode);
         metrics.setQueueDepth("executions", dispatcher.depth.queued + dispatcher.depth.running);

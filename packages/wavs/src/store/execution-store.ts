@@ -17,6 +17,8 @@ export interface ExecutionRow {
   error_code: string | null;
   error_message: string | null;
   duration_ms: number | null;
+  /** Fuel used; null when the component's code is not metered (or it never ran). */
+  fuel_used: number | null;
   queued_at: number;
   started_at: number | null;
   finished_at: number | null;
@@ -54,7 +56,7 @@ export class ExecutionStore {
       ),
       finish: db.prepare(
         `UPDATE executions SET status = ?, error_code = ?, error_message = ?, duration_ms = ?, finished_at = ?,
-         logs = ?, responses = ? WHERE id = ?`,
+         logs = ?, responses = ?, fuel_used = ? WHERE id = ?`,
       ),
       pending: db.prepare<[], RawRow>(
         "SELECT * FROM executions WHERE status IN ('queued', 'running') ORDER BY id",
@@ -98,6 +100,7 @@ export class ExecutionStore {
       errorCode?: string | undefined;
       errorMessage?: string | undefined;
       durationMs: number;
+      fuelUsed?: number | undefined;
       logs: ExecLog[];
       responses?: ExecutionRow["responses"];
     },
@@ -110,6 +113,7 @@ export class ExecutionStore {
       Date.now(),
       JSON.stringify(outcome.logs),
       JSON.stringify(outcome.responses ?? []),
+      outcome.fuelUsed ?? null,
       id,
     );
   }

@@ -4,6 +4,7 @@ import { sql as triggers } from "./migrations/003-triggers.js";
 import { sql as pipeline } from "./migrations/004-pipeline.js";
 import { sql as aggregation } from "./migrations/005-aggregation.js";
 import { sql as quorumBlock } from "./migrations/006-quorum-block.js";
+import { sql as executionFuel } from "./migrations/007-execution-fuel.js";
 
 /**
  * Schema migrations, applied in order. A released migration is never edited: add a new file
@@ -16,4 +17,5 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
   { version: 4, sql: pipeline },
   { version: 5, sql: aggregation },
   { version: 6, sql: quorumBlock },
+  { version: 7, sql: executionFuel },
 ];
