@@ -123,7 +123,11 @@ export class Engine {
       dbPath: options.dbPath ?? join(options.dataDir, "wavs.db"),
       cacheDir: this.cacheDir,
       maxMemoryPages: Math.floor((this.options.maxMemoryMb * 1024 * 1024) / 65536),
-      snapshotThresholdMs: 2,
+      // always snapshot and restore: a restore is a memory copy (microseconds for a small
+      // component), a fresh instance costs its instantiation (~1.5 ms for the minimal echo);
+      // deciding by the first instantiation's time flipped small components between the two
+      // at random (bench:engine: 1,300 or 12,800 executions/s from one run to the next)
+      snapshotThresholdMs: 0,
       meterFuel: this.options.meterFuel,
       maxLoadedPerWorker: 16,
       io: {
