@@ -8,7 +8,8 @@
  *   function and loop body (fuel-meter.ts).
  * Only the memory, global, export and (for fuel) code sections are touched.
  */
-import { encodeS64, meterCodeSection, UnmeterableCode } from "./fuel-meter.js";
+import { meterCodeSection, UnmeterableCode } from "./fuel-meter.js";
+import { encodeS64, encodeU32, WasmReader } from "./wasm-bytes.js";
 
 const SECTION_IMPORT = 2;
 const SECTION_MEMORY = 5;
@@ -45,39 +46,7 @@ export interface RewriteResult {
   unmeteredReason?: string;
 }
 
-class Reader {
-  pos: number;
-  constructor(
-    readonly buf: Uint8Array,
-    start = 0,
-  ) {
-    this.pos = start;
-  }
-  byte(): number {
-    const b = this.buf[this.pos++];
-    if (b === undefined) throw new Error("unexpected end of module");
-    return b;
-  }
-  u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7;
-    }
-  }
-  u64(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    for (;;) {
-      const b = this.byte();
-      result |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7n;
-    }
-  }
+class Reader extends WasmReader {
   name(): string {
     const len = this.u32();
     const s = new TextDecoder().decode(this.buf.subarray(this.pos, this.pos + len));
@@ -94,17 +63,6 @@ class Reader {
       else this.u32();
     }
   }
-}
-
-function encodeU32(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
 }
 
 function encodeName(s: string): number[] {

@@ -13,63 +13,17 @@
  * unmetered, and the caller says so.
  */
 
+import { encodeS64, encodeU32, WasmReader } from "./wasm-bytes.js";
+
 /** Code the meter cannot decode. */
 export class UnmeterableCode extends Error {
   override readonly name = "UnmeterableCode";
 }
 
-class Cursor {
-  constructor(
-    readonly buf: Uint8Array,
-    public pos: number,
-  ) {}
-  byte(): number {
-    const b = this.buf[this.pos++];
-    if (b === undefined) throw new UnmeterableCode("unexpected end of code");
-    return b;
-  }
-  u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7;
-    }
-  }
-  /** Skip a LEB128 number of any width and sign. */
-  leb(): void {
-    while (this.byte() & 0x80) {
-      // continuation bytes
-    }
-  }
-  skip(n: number): void {
-    this.pos += n;
-  }
-}
-
-function encodeU32(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 of an i64. */
-export function encodeS64(value: bigint): number[] {
-  const out: number[] = [];
-  let v = BigInt.asIntN(64, value);
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    const done = (v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0);
-    out.push(done ? b : b | 0x80);
-    if (done) return out;
+/** A reader of function bodies: the end of input means undecodable code. */
+class Cursor extends WasmReader {
+  constructor(buf: Uint8Array, pos: number) {
+    super(buf, pos, () => new UnmeterableCode("unexpected end of code"));
   }
 }
 
