@@ -557,6 +557,9 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
         origin: row.origin,
         added_at: Date.now(),
       });
+      // past quorum, a signature can change who is first: the record says so at once, in the
+      // same transaction, so no reader sees every signature with the earlier submitter
+      if (q.status === "quorum") this.followDesignated(q, this.planFor(q));
       return { kind: "joined" as const, q };
     })();
     if (joined.kind === "mismatch") {
@@ -747,6 +750,19 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     });
   }
 
+  /**
+   * Record the plan's designated submitter, unless this node's own transaction is in flight:
+   * then it is the one sending, whatever a later signature says.
+   */
+  private followDesignated(q: QuorumQueueRow, plan: SubmitterPlan): void {
+    if (plan.designated === undefined || plan.designated === q.designated) return;
+    if (q.tx_id !== null) {
+      const tx = this.txs.get(q.tx_id);
+      if (tx && (tx.status === "queued" || tx.status === "sent")) return;
+    }
+    this.queues.setDesignated(q.id, plan.designated);
+  }
+
   /** Who submits this queue's result, from every operator known for the service. */
   private planFor(q: QuorumQueueRow): SubmitterPlan {
     return planSubmission({
@@ -776,10 +792,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     const key = `submit:${q.id}`;
     const plan = this.planFor(q);
-    // a signature that joined after quorum can change who is first: the record follows
-    if (plan.designated !== undefined && plan.designated !== q.designated) {
-      this.queues.setDesignated(q.id, plan.designated);
-    }
+    this.followDesignated(q, plan);
     const due = this.dueOf(q, plan);
     const now = Date.now();
     if (plan.kind === "settle" && now >= due) {

@@ -149,6 +149,14 @@ export class Engine {
   }
 
   /**
+   * Load a registered component in every worker ahead of its first execution (a node restarted
+   * with its cache would otherwise compile it while the first event waits). No-op when unknown.
+   */
+  warm(digest: string): void {
+    if (this.lookup(digest) !== undefined) this.pool.warm(digest);
+  }
+
+  /**
    * The prepared form of a registered component, or undefined. Prepared components are
    * content-addressed and never change, so a found one is kept in memory: every execution looks
    * its component up, and reading meta.json each time cost a disk read and a parse per run.

@@ -18,7 +18,7 @@ import {
 } from "@wavs-ts/contracts";
 import { pino } from "pino";
 import type { Address } from "viem";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEngine } from "../../test/helpers/engine-harness.js";
 import { watFixture } from "../../test/helpers/wat-fixture.js";
 import { type WavsConfig, WavsConfigSchema } from "../config/schema.js";
@@ -246,6 +246,17 @@ describe("ServiceRegistry", () => {
     expect(restarted.signer(m2)).toEqual({ hd_index: 2, evm_address: ANVIL_ACCOUNT[2] });
     expect(restarted.signerAccount(serviceId(m2)).address).toBe(ANVIL_ACCOUNT[2]);
     expect(emptyCache.lookup(echoDigest)?.world).toBe("operator");
+    expect(server.hits("/echo.wasm")).toBe(hitsBefore + 1);
+
+    // A restart on a full cache downloads nothing and loads the components into the workers
+    // before the first event needs them.
+    const warm = vi.spyOn(harness.engine, "warm");
+    try {
+      await reopen(harness.engine);
+      expect(warm).toHaveBeenCalledWith(echoDigest);
+    } finally {
+      warm.mockRestore();
+    }
     expect(server.hits("/echo.wasm")).toBe(hitsBefore + 1);
   });
 

@@ -517,7 +517,10 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
   private async restoreComponents(entry: RegisteredService): Promise<void> {
     for (const use of serviceComponents(entry.service)) {
       const { source } = use.component;
-      if (this.engine.lookup(source.digest) !== undefined) continue;
+      if (this.engine.lookup(source.digest) !== undefined) {
+        this.engine.warm(source.digest);
+        continue;
+      }
       try {
         await obtainComponent(this.engine, use, this.downloadOptions());
         this.log.info({ service_id: entry.serviceId, digest: source.digest }, "component restored");

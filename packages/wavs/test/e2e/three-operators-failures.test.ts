@@ -51,6 +51,11 @@ describe("three operators, failures (real anvil, real node processes, an RPC pro
       workflows: { default: "square", disagree: "disagree", replay: "square" },
       // shaped like WAVS's example handler: a second valid call lands and overwrites
       handlers: { replay: "replay-accepting" },
+      // The killing tests need one designated submitter everywhere. With the default 1 s, a
+      // loaded machine can hold back the first-ranked operator's signature past the window:
+      // the next operator then sends too (the case the landing checks exist for), and "the"
+      // designated submitter is not one node. Waiting longer costs nothing when it signs.
+      aggregator: { settle_ms: 5_000 },
     });
   }, 600_000);
 

@@ -69,6 +69,8 @@ export interface OperatorNetworkOptions {
    * `replay-accepting` (shaped like WAVS's example handler, lands every valid call).
    */
   handlers?: Record<string, "simple" | "replay-accepting">;
+  /** Keys of every node's `aggregator` config table (e.g. `settle_ms`); defaults otherwise. */
+  aggregator?: Record<string, number>;
 }
 
 /** A result transaction mined on a workflow's submit contract. */
@@ -164,6 +166,11 @@ export async function startOperatorNetwork(
     };
 
     const p2pPorts = [await freePort(), await freePort(), await freePort()];
+    const aggregatorKeys = Object.entries(options.aggregator ?? {});
+    const aggregatorToml =
+      aggregatorKeys.length === 0
+        ? ""
+        : `aggregator = { ${aggregatorKeys.map(([k, v]) => `${k} = ${v}`).join(", ")} }`;
     for (let i = 0; i < 3; i++) {
       const home = mkdtempSync(join(tmpdir(), `wavs-op${i}-`));
       homes.push(home);
@@ -186,6 +193,7 @@ aggregator_evm_credential = "${credential}"
 dev_endpoints_enabled = true
 bearer_token = "${TOKEN}"
 p2p = { remote = { listen_port = ${p2pPorts[i]}, bootstrap_nodes = [${bootstrap}] } }
+${aggregatorToml}
 
 [default.chains.evm.31337]
 ${endpoints}
