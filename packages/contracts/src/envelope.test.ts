@@ -9,6 +9,7 @@ import {
   stringToHex,
 } from "viem";
 import { describe, expect, it } from "vitest";
+import { testKey } from "../test/helpers/fixtures.js";
 import {
   buildSignatureData,
   type Envelope,
@@ -23,7 +24,6 @@ import {
   signEnvelope,
   ZERO_ORDERING,
 } from "./envelope.js";
-import { testKey } from "./fixtures.test-helpers.js";
 
 const envelope: Envelope = {
   eventId: "0x0102030405060708090a0b0c0d0e0f1011121314",

@@ -1,6 +1,16 @@
 // WavsServiceManager.validate against a real anvil, with signatures from envelope.ts.
 import { type Address, concat, type Hex, hexToBigInt, numberToHex, slice } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  expectRevert,
+  referenceBlock,
+  setupService,
+  signAll,
+  type TestService,
+  testEnvelope,
+  testKey,
+  validate,
+} from "../test/helpers/fixtures.js";
 import { type Anvil, startAnvil } from "./anvil.js";
 import {
   deregisterOperator,
@@ -12,16 +22,6 @@ import {
 } from "./deploy.js";
 import { buildSignatureData, type SignatureData, signEnvelope } from "./envelope.js";
 import { decodeRevert, isQuorumPending } from "./errors.js";
-import {
-  expectRevert,
-  referenceBlock,
-  setupService,
-  signAll,
-  type TestService,
-  testEnvelope,
-  testKey,
-  validate,
-} from "./fixtures.test-helpers.js";
 import { wavsServiceManagerAbi } from "./generated/WavsServiceManager.js";
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;

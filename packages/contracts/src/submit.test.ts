@@ -1,9 +1,6 @@
 // SimpleSubmit (a handler), SimpleTrigger and LogSpam against a real anvil.
 import { type Address, decodeAbiParameters, type Hex, stringToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Anvil, startAnvil } from "./anvil.js";
-import { type ContractClients, deployLogSpam, deployServiceSet, waitForSuccess } from "./deploy.js";
-import type { Envelope, SignatureData } from "./envelope.js";
 import {
   expectRevert,
   referenceBlock,
@@ -11,7 +8,10 @@ import {
   signAll,
   type TestService,
   testEnvelope,
-} from "./fixtures.test-helpers.js";
+} from "../test/helpers/fixtures.js";
+import { type Anvil, startAnvil } from "./anvil.js";
+import { type ContractClients, deployLogSpam, deployServiceSet, waitForSuccess } from "./deploy.js";
+import type { Envelope, SignatureData } from "./envelope.js";
 import { logSpamAbi } from "./generated/LogSpam.js";
 import { simpleSubmitAbi } from "./generated/SimpleSubmit.js";
 import { simpleTriggerAbi } from "./generated/SimpleTrigger.js";

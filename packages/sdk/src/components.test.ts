@@ -2,9 +2,9 @@
 // output behaves: JSON in/out, the ABI path for EVM triggers, and how failures surface.
 import { decodeAbiParameters, encodeAbiParameters, toHex } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
+import { type LoadedComponent, loadComponent, rawAction } from "../test/helpers/run-component.js";
 import { buildFixture } from "./fixtures.js";
 import { bytesToHex, hexToBytes } from "./guest/bytes.js";
-import { type LoadedComponent, loadComponent, rawAction } from "./run-component.test-helpers.js";
 
 const BUILD_TIMEOUT = 240_000;
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -28,7 +28,7 @@ import {
   type TestNode,
   transactionsTo,
   uploadComponents,
-} from "./aggregator.test-helpers.js";
+} from "../../test/helpers/aggregator-harness.js";
 import { ALIVE_WINDOWS, submissionOrder } from "./designated-submitter.js";
 import { signLanding } from "./landing-announcement.js";
 

@@ -33,6 +33,7 @@ import {
   type Service,
   triggerDataToJson,
 } from "../service/index.js";
+import { aggregatorAccount } from "../signing/aggregator-account.js";
 import {
   type AggregationInputRow,
   AggregationInputStore,
@@ -44,7 +45,6 @@ import type { Db } from "../store/database.js";
 import { type QuorumQueueRow, QuorumQueueStore } from "../store/quorum-queue-store.js";
 import { QuorumSignatureStore } from "../store/quorum-signature-store.js";
 import { type AggregationRecord, listAggregations } from "./aggregation-records.js";
-import { aggregatorAccount } from "./aggregator-account.js";
 import { ChainClients } from "./chain-clients.js";
 import {
   AggregatorComponentDriver,

@@ -1,5 +1,6 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
+import { dataWithId, signedSubmission } from "../../test/helpers/aggregator-harness.js";
 import { WavsError } from "../internal/errors.js";
 import {
   defaultExecService,
@@ -8,7 +9,6 @@ import {
   type Workflow,
 } from "../service/index.js";
 import { signResponse } from "../signing/index.js";
-import { dataWithId, signedSubmission } from "./aggregator.test-helpers.js";
 import { gossipVerdict, localSubmission, type SignedSubmission } from "./signed-submission.js";
 import { refusalPenalises, verifySubmission } from "./verify-submission.js";
 

@@ -14,9 +14,9 @@ import {
   type WalletClient,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { aggregatorAccount } from "../aggregator/aggregator-account.js";
 import { chainConfig, redactUrl, type WavsConfig } from "../config/index.js";
 import { WavsError } from "../internal/errors.js";
+import { aggregatorAccount } from "../signing/aggregator-account.js";
 import type { DevState } from "./dev-state.js";
 
 /** Anvil's well-known dev mnemonic: public, funded only on a local dev chain. */

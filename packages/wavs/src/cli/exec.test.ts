@@ -7,8 +7,8 @@ import { type Anvil, deployServiceSet, simpleTriggerAbi, startAnvil } from "@wav
 import { buildFixture } from "@wavs-ts/sdk";
 import { decodeAbiParameters, type Hex, stringToHex, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serviceJsonWith } from "../../test/helpers/service-fixtures.js";
 import { type CliRun, REPO_ROOT, runWavs } from "../../test/helpers/wavs-cli.js";
-import { serviceJsonWith } from "../service/fixtures.test-helpers.js";
 
 const FIXTURES = [
   "square",

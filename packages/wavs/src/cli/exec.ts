@@ -12,8 +12,9 @@ import {
 import { replayEvmLog } from "../exec/replay-log.js";
 import { WavsError } from "../internal/errors.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../internal/logger.js";
+import { printableUtf8 } from "../internal/printable-utf8.js";
 import { parseTriggerDataJson, type TriggerData } from "../service/index.js";
-import { hex, printableUtf8, printJson, reportError } from "./output.js";
+import { hex, printJson, reportError } from "./output.js";
 
 interface CommonFlags {
   component: string;

@@ -3,7 +3,8 @@ import { hexToBytes } from "viem";
 import { builderContext, exampleContractTarget } from "../builder/context.js";
 import { readResultWaiting } from "../builder/example-contracts.js";
 import { WavsError } from "../internal/errors.js";
-import { printableUtf8, printJson } from "./output.js";
+import { printableUtf8 } from "../internal/printable-utf8.js";
+import { printJson } from "./output.js";
 
 /** `wavs result <trigger-id>`: read what the example handler stored for a trigger. */
 export function registerResult(program: Command): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { TEST_MNEMONIC } from "../../test/helpers/test-config.js";
 import { mnemonicProblem, normalizeMnemonic } from "./bip39.js";
-import { TEST_MNEMONIC } from "./config.test-helpers.js";
 
 describe("mnemonicProblem", () => {
   it("accepts valid 12 and 24 word mnemonics", () => {

@@ -1,5 +1,5 @@
 /** How config messages show a value that was found: quoted, shortened, never a secret. */
-import { redactUrlsInText } from "./redact.js";
+import { redactUrlsInText } from "./redact-url.js";
 
 const MAX_SHOWN = 80;
 

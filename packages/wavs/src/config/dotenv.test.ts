@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorOf } from "./config.test-helpers.js";
+import { errorOf } from "../../test/helpers/test-config.js";
 import { parseDotenv } from "./dotenv.js";
 
 describe("parseDotenv", () => {

@@ -17,7 +17,8 @@ export {
   type LoadedConfig,
   loadConfig,
 } from "./load.js";
-export { REDACTED, redactConfig, redactUrl, redactUrlsInText } from "./redact.js";
+export { redactConfig } from "./redact.js";
+export { REDACTED, redactUrl, redactUrlsInText } from "./redact-url.js";
 export {
   type AggregatorConfig,
   AggregatorConfigSchema,

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { errorOf, makeTree, TEST_MNEMONIC } from "./config.test-helpers.js";
+import { errorOf, makeTree, TEST_MNEMONIC } from "../../test/helpers/test-config.js";
 import { configSearchPaths, type LoadConfigOptions, loadConfig } from "./load.js";
 
 type Tree = ReturnType<typeof makeTree>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { TEST_MNEMONIC } from "./config.test-helpers.js";
-import { REDACTED, redactConfig, redactUrl, redactUrlsInText } from "./redact.js";
+import { TEST_MNEMONIC } from "../../test/helpers/test-config.js";
+import { redactConfig } from "./redact.js";
+import { REDACTED, redactUrl, redactUrlsInText } from "./redact-url.js";
 import { WavsConfigSchema } from "./schema.js";
 
 describe("redactUrl", () => {

@@ -3,8 +3,10 @@
  * structured-cloneable: plain objects, strings, bigints, Uint8Arrays.
  */
 
-/** World of a component, decided from its exports. */
-export type ComponentWorld = "operator" | "aggregator";
+import type { ComponentWorld } from "../service/component-world.js";
+import type { ExecLog } from "../service/exec-log.js";
+
+export type { ComponentWorld, ExecLog };
 
 /** Export functions the engine can call. */
 export type ExportName =
@@ -15,14 +17,6 @@ export type ExportName =
 
 /** Which outgoing HTTP hosts a component may reach. */
 export type HttpPolicy = { kind: "all" } | { kind: "none" } | { kind: "only"; hosts: string[] };
-
-/** One captured log line of an execution (host.log, stdout, stderr, engine notes). */
-export interface ExecLog {
-  level: "error" | "warn" | "info" | "debug" | "trace";
-  message: string;
-  /** Where the line came from. */
-  source: "host" | "stdout" | "stderr" | "engine";
-}
 
 /** Everything a worker needs to run one export of one component, besides its code. */
 export interface ExecContext {

@@ -12,7 +12,7 @@ import {
   webSocket,
 } from "viem";
 import { chainConfig, evmChainKeys } from "../config/chains.js";
-import { redactUrl, redactUrlsInText } from "../config/redact.js";
+import { redactUrl, redactUrlsInText } from "../config/redact-url.js";
 import type { WavsConfig } from "../config/schema.js";
 import { WavsError } from "../internal/errors.js";
 import { chainKeyProblem } from "../service/chain-key.js";

@@ -7,7 +7,6 @@ import { buildFixture } from "@wavs-ts/sdk";
 import { type Address, getAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitUntil } from "../../test/helpers/wait-until.js";
 import {
   dataWithId,
   manualWorkflow,
@@ -18,7 +17,8 @@ import {
   type TestNode,
   transactionsTo,
   uploadComponents,
-} from "../aggregator/aggregator.test-helpers.js";
+} from "../../test/helpers/aggregator-harness.js";
+import { waitUntil } from "../../test/helpers/wait-until.js";
 import type { AggregationRecord } from "./node-api.js";
 
 interface Page {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { EVM_ADDRESS, specExampleJson } from "../service/fixtures.test-helpers.js";
+import { EVM_ADDRESS, specExampleJson } from "../../test/helpers/service-fixtures.js";
+import { errorOf, startTestServer } from "../../test/helpers/test-server.js";
 import { bearerMatches } from "./auth.js";
-import { errorOf, startTestServer } from "./test-server.test-helpers.js";
 
 const TOKEN = "s3cret-token-value";
 const MANAGER = { evm: { chain: "evm:31337", address: EVM_ADDRESS } };

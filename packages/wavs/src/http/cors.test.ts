@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { startTestServer } from "../../test/helpers/test-server.js";
 import { allowedOrigin } from "./cors.js";
-import { startTestServer } from "./test-server.test-helpers.js";
 
 describe("CORS", () => {
   it("allows only the configured origins", () => {

@@ -12,15 +12,15 @@ import {
 import { buildFixture } from "@wavs-ts/sdk";
 import { type Address, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_MNEMONIC } from "../../test/helpers/node-network.js";
-import { NEW_TRIGGER_TOPIC } from "../../test/helpers/operator-network.js";
-import { waitUntil } from "../../test/helpers/wait-until.js";
 import {
   registerService,
   startTestNode,
   type TestNode,
   uploadComponents,
-} from "../aggregator/aggregator.test-helpers.js";
+} from "../../test/helpers/aggregator-harness.js";
+import { TEST_MNEMONIC } from "../../test/helpers/node-network.js";
+import { NEW_TRIGGER_TOPIC } from "../../test/helpers/operator-network.js";
+import { waitUntil } from "../../test/helpers/wait-until.js";
 import { componentJson } from "../devnet/dev-services.js";
 import { LogBuffer } from "../internal/log-buffer.js";
 

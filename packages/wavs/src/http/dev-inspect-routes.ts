@@ -5,7 +5,7 @@
  * credentials again before they are served).
  */
 import type { FastifyInstance } from "fastify";
-import { redactUrlsInText } from "../config/redact.js";
+import { redactUrlsInText } from "../config/redact-url.js";
 import { WavsError } from "../internal/errors.js";
 import {
   LOG_LEVEL_NUMBERS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { startTestServer } from "./test-server.test-helpers.js";
+import { startTestServer } from "../../test/helpers/test-server.js";
 
 /** Every route of docs/http-api.md, in OpenAPI path syntax. */
 const ROUTES: [string, string][] = [

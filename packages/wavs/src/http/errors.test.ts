@@ -1,8 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
+import { errorOf, startTestServer } from "../../test/helpers/test-server.js";
 import { WavsError } from "../internal/errors.js";
 import { errorBody, joinPath, schemaValidationError, toHttpError } from "./errors.js";
-import { errorOf, startTestServer } from "./test-server.test-helpers.js";
 
 /** POST raw bytes with node:http, which reports the answer even when the server stops reading. */
 function postBytes(

@@ -4,7 +4,7 @@
  * (internal/error-codes.ts); real bugs become a generic 500 and are only logged.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { redactUrlsInText } from "../config/redact.js";
+import { redactUrlsInText } from "../config/redact-url.js";
 import type { ErrorCode } from "../internal/error-codes.js";
 import { WavsError } from "../internal/errors.js";
 import type { Logger } from "../internal/logger.js";

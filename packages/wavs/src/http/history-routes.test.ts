@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { specExampleJson } from "../service/fixtures.test-helpers.js";
+import { specExampleJson } from "../../test/helpers/service-fixtures.js";
+import { errorOf, startTestServer, type TestServer } from "../../test/helpers/test-server.js";
 import type { ExecutionRecord, SubmissionRecord } from "./node-api.js";
-import { errorOf, startTestServer, type TestServer } from "./test-server.test-helpers.js";
 
 function execution(id: number, serviceId: string): ExecutionRecord {
   return {

@@ -5,8 +5,8 @@
  * or download failure -> a 502/504 code); the server maps the code to the HTTP status.
  */
 import type { LogEntry, LogFilter } from "../internal/log-buffer.js";
-import type { ServiceFile } from "../node/service-files.js";
 import type { Service, ServiceManager, TriggerData } from "../service/index.js";
+import type { ServiceFile } from "../store/service-files.js";
 
 /** One execution of a workflow, as listed by GET /services/{service_id}/executions. */
 export interface ExecutionRecord {

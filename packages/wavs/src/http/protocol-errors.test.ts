@@ -2,8 +2,8 @@
 // answer has our JSON error shape and a documented code, and the node keeps serving.
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
+import { startTestServer } from "../../test/helpers/test-server.js";
 import { ERROR_CODES } from "../internal/error-codes.js";
-import { startTestServer } from "./test-server.test-helpers.js";
 
 /** Send raw bytes; resolve with the status and JSON body of the answer. */
 function raw(url: string, request: string): Promise<{ status: number; body: unknown }> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { specExampleJson } from "../../test/helpers/service-fixtures.js";
+import { startTestServer } from "../../test/helpers/test-server.js";
 import { REDACTED } from "../config/index.js";
-import { specExampleJson } from "../service/fixtures.test-helpers.js";
 import { healthJson } from "./status-routes.js";
-import { startTestServer } from "./test-server.test-helpers.js";
 
 describe("status routes", () => {
   it("GET /health reports every chain healthy with a timestamp", async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { AggregationRecord as StoredAggregation } from "../aggregator/index.js";
 import { addChain } from "../config/index.js";
-import { redactUrlsInText } from "../config/redact.js";
+import { redactUrlsInText } from "../config/redact-url.js";
 import type {
   AggregationRecord,
   ExecutionRecord,
@@ -16,7 +16,7 @@ import type { Trigger } from "../service/index.js";
 import { AggregationInputStore, type OtherEnvelopeRow } from "../store/aggregation-input-store.js";
 import { ComponentStore } from "../store/component-store.js";
 import type { ExecutionRow } from "../store/execution-store.js";
-import { readServiceFile } from "./service-files.js";
+import { readServiceFile } from "../store/service-files.js";
 import type { NodeParts } from "./wavs-node.js";
 
 function executionRecord(row: ExecutionRow): ExecutionRecord {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SERVICE_A } from "../../test/helpers/p2p-harness.js";
 import {
   decodeCatchupRequest,
   encodeCatchupRequest,
@@ -6,7 +7,6 @@ import {
   frame,
   readFrames,
 } from "./catchup.js";
-import { SERVICE_A } from "./p2p.test-helpers.js";
 import { PeerRateLimiter, TokenBucket } from "./rate-limit.js";
 import { RecentMessages, VerdictCache } from "./recent.js";
 

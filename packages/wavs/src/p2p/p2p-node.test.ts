@@ -6,8 +6,6 @@ import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../internal/logger.js";
-import { Metrics } from "../internal/metrics.js";
 import {
   makeSubmission,
   SERVICE_A,
@@ -20,7 +18,9 @@ import {
   type TestNode,
   topicPeers,
   waitFor,
-} from "./p2p.test-helpers.js";
+} from "../../test/helpers/p2p-harness.js";
+import { silentLogger } from "../internal/logger.js";
+import { Metrics } from "../internal/metrics.js";
 import { createP2pNode, type P2pNode } from "./p2p-node.js";
 import { encodeSubmission, topicForService } from "./wire.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeSubmission, SERVICE_A } from "./p2p.test-helpers.js";
+import { makeSubmission, SERVICE_A } from "../../test/helpers/p2p-harness.js";
 import {
   decodeSubmission,
   encodeSubmission,

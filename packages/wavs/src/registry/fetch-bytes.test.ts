@@ -1,9 +1,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../../test/helpers/http-server.js";
 import { WavsError } from "../internal/errors.js";
 import { type FetchBytesOptions, fetchBytes, resolveUri } from "./fetch-bytes.js";
-import { startTestServer, type TestServer } from "./http-server.test-helpers.js";
 
 let server: TestServer;
 beforeAll(async () => {

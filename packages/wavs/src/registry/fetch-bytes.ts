@@ -3,7 +3,7 @@
  * configured gateway; a deadline over the whole transfer and a size cap enforced while the
  * body streams in, so a hostile or broken server cannot hang the node or fill its memory.
  */
-import { redactUrl, redactUrlsInText } from "../config/redact.js";
+import { redactUrl, redactUrlsInText } from "../config/redact-url.js";
 import type { ErrorCode } from "../internal/error-codes.js";
 import { WavsError } from "../internal/errors.js";
 

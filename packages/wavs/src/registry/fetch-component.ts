@@ -1,5 +1,5 @@
 /** Downloading a component named by `{download: {uri, digest}}` and verifying its digest. */
-import { redactUrl } from "../config/redact.js";
+import { redactUrl } from "../config/redact-url.js";
 import { WavsError } from "../internal/errors.js";
 import { componentDigest } from "../service/digest.js";
 import { fetchBytes } from "./fetch-bytes.js";

@@ -1,5 +1,5 @@
 /** Fetching a service definition from its URI (http, https, ipfs via gateway) and parsing it. */
-import { redactUrl } from "../config/redact.js";
+import { redactUrl } from "../config/redact-url.js";
 import { WavsError } from "../internal/errors.js";
 import { jsonNestingDepth, MAX_JSON_DEPTH } from "../service/json.js";
 import { parseService, type Service } from "../service/service.js";

@@ -15,7 +15,7 @@ import {
   webSocket,
 } from "viem";
 import { chainConfig } from "../config/chains.js";
-import { redactUrl, redactUrlsInText } from "../config/redact.js";
+import { redactUrl, redactUrlsInText } from "../config/redact-url.js";
 import type { WavsConfig } from "../config/schema.js";
 import { WavsError } from "../internal/errors.js";
 import type { ServiceManager } from "../service/service-manager.js";

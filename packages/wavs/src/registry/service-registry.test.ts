@@ -20,6 +20,7 @@ import { pino } from "pino";
 import type { Address } from "viem";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEngine } from "../../test/helpers/engine-harness.js";
+import { startTestServer, type TestServer } from "../../test/helpers/http-server.js";
 import { watFixture } from "../../test/helpers/wat-fixture.js";
 import { type WavsConfig, WavsConfigSchema } from "../config/schema.js";
 import { Engine } from "../engine/engine.js";
@@ -31,7 +32,6 @@ import type { ServiceManager } from "../service/service-manager.js";
 import { deriveAccount } from "../signing/hd-keys.js";
 import { signResponse } from "../signing/sign-response.js";
 import { type Db, openDatabase } from "../store/database.js";
-import { startTestServer, type TestServer } from "./http-server.test-helpers.js";
 import { ServiceRegistry } from "./service-registry.js";
 
 // Anvil's mnemonic: service keys 1, 2, 3 are its dev accounts 1, 2, 3.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
+import { WAVS_WIT, witMismatches } from "../../test/helpers/wit-conformance.js";
 import { cosmosChainConfigToWit, evmChainConfigToWit } from "./chain-config-to-wit.js";
-import { WAVS_WIT, witMismatches } from "./wit-conformance.test-helpers.js";
 
 describe("chain configs to WIT", () => {
   test("EVM: camelCase fields, missing http endpoint as undefined", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
+import { thrown } from "../../test/helpers/service-fixtures.js";
 import { isChainKey, parseChainKey } from "./chain-key.js";
-import { thrown } from "./fixtures.test-helpers.js";
 
 describe("chain keys", () => {
   test("parse into namespace and id", () => {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { ripemd160 as viemRipemd160 } from "viem";
 import { describe, expect, test } from "vitest";
+import { thrown, triggerDataSamples } from "../../test/helpers/service-fixtures.js";
 import { eventId, eventIdForTriggerData, ripemd160 } from "./event-id.js";
-import { thrown, triggerDataSamples } from "./fixtures.test-helpers.js";
 import { bytesToHex } from "./hex.js";
 import { parseTriggerDataJson, type TriggerData } from "./trigger-data.js";
 

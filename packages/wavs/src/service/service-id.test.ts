@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { COSMOS_ADDRESS, EVM_ADDRESS, thrown } from "./fixtures.test-helpers.js";
+import { COSMOS_ADDRESS, EVM_ADDRESS, thrown } from "../../test/helpers/service-fixtures.js";
 import { bytesToHex } from "./hex.js";
 import { isServiceId, managerAddressBytes, serviceId } from "./service-id.js";
 

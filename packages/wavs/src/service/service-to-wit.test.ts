@@ -9,7 +9,8 @@ import {
   serviceJsonWith,
   serviceVariantSamples,
   specExampleJson,
-} from "./fixtures.test-helpers.js";
+} from "../../test/helpers/service-fixtures.js";
+import { WAVS_WIT, witMismatches } from "../../test/helpers/wit-conformance.js";
 import { hexToBytes } from "./hex.js";
 import { parseService } from "./service.js";
 import {
@@ -19,7 +20,6 @@ import {
   workflowAndWorkflowIdToWit,
   workflowToWit,
 } from "./service-to-wit.js";
-import { WAVS_WIT, witMismatches } from "./wit-conformance.test-helpers.js";
 
 const workflowOf = (json: Parameters<typeof parseService>[0]) => {
   const workflow = parseService(json).workflows.get("default");

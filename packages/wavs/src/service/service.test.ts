@@ -9,7 +9,7 @@ import {
   serviceVariantSamples,
   specExampleJson,
   thrown,
-} from "./fixtures.test-helpers.js";
+} from "../../test/helpers/service-fixtures.js";
 import { U64_MAX } from "./integers.js";
 import type { JsonObject } from "./json.js";
 import { parseService, parseServiceManager, parseTrigger, serviceToJson } from "./service.js";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { triggerDataSamples } from "./fixtures.test-helpers.js";
+import { triggerDataSamples } from "../../test/helpers/service-fixtures.js";
 import { bytesToHex } from "./hex.js";
 import { parseTriggerDataJson, type TriggerData } from "./trigger-data.js";
 import { encodeTriggerDataForEventId } from "./trigger-data-encoding.js";

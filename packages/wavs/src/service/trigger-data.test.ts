@@ -1,6 +1,11 @@
 import { describe, expect, test } from "vitest";
+import {
+  COSMOS_ADDRESS,
+  EVENT_HASH,
+  thrown,
+  triggerDataSamples,
+} from "../../test/helpers/service-fixtures.js";
 import { eventIdForTriggerData } from "./event-id.js";
-import { COSMOS_ADDRESS, EVENT_HASH, thrown, triggerDataSamples } from "./fixtures.test-helpers.js";
 import { hexToBytes } from "./hex.js";
 import { parseTriggerDataJson, type TriggerData, triggerDataToJson } from "./trigger-data.js";
 

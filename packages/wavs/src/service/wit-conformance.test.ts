@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { camel, loadWitDefs, WAVS_WIT, witMismatches } from "./wit-conformance.test-helpers.js";
+import { camel, loadWitDefs, WAVS_WIT, witMismatches } from "../../test/helpers/wit-conformance.js";
 
 // The checker guards every *-to-wit test, so it must itself be able to say no.
 describe("WIT conformance checker", () => {

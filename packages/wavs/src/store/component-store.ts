@@ -1,4 +1,4 @@
-import type { ComponentWorld } from "../engine/exec-types.js";
+import type { ComponentWorld } from "../service/component-world.js";
 import type { JsonValue } from "../service/json.js";
 import type { Db } from "./database.js";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sleep, tempDb } from "../../test/helpers/triggers-harness.js";
 import { silentLogger } from "../internal/logger.js";
 import type { TriggerOf } from "../service/trigger.js";
 import { CursorStore } from "../store/cursor-store.js";
@@ -9,7 +10,6 @@ import {
   nextCronTick,
 } from "./cron-trigger.js";
 import type { CronSubscriber } from "./trigger-index.js";
-import { sleep, tempDb } from "./triggers.test-helpers.js";
 
 const MS = 1_000_000n;
 const cronTrigger = (over: Partial<TriggerOf<"cron">> = {}): TriggerOf<"cron"> => ({

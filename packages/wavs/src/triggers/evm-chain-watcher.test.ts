@@ -1,11 +1,6 @@
 import { type Anvil, deployLogSpam, startAnvil } from "@wavs-ts/contracts";
 import { type Address, toEventSelector } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../internal/logger.js";
-import { bytesToHex } from "../service/hex.js";
-import type { Trigger } from "../service/trigger.js";
-import { CursorStore } from "../store/cursor-store.js";
-import { createTriggerManager } from "./trigger-manager.js";
 import {
   chainConfig,
   collector,
@@ -15,7 +10,12 @@ import {
   spamIds,
   tempDb,
   waitUntil,
-} from "./triggers.test-helpers.js";
+} from "../../test/helpers/triggers-harness.js";
+import { silentLogger } from "../internal/logger.js";
+import { bytesToHex } from "../service/hex.js";
+import type { Trigger } from "../service/trigger.js";
+import { CursorStore } from "../store/cursor-store.js";
+import { createTriggerManager } from "./trigger-manager.js";
 
 const CHAIN = "evm:31337";
 const SERVICE = "bb".repeat(32);

@@ -1,8 +1,13 @@
 import { type Anvil, deployLogSpam, startAnvil } from "@wavs-ts/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  closedPort,
+  emitSpam,
+  onCleanup,
+  startRpcProxy,
+} from "../../test/helpers/triggers-harness.js";
 import { WavsError } from "../internal/errors.js";
 import { createEvmRpc } from "./evm-rpc.js";
-import { closedPort, emitSpam, onCleanup, startRpcProxy } from "./triggers.test-helpers.js";
 
 let anvil: Anvil;
 beforeAll(async () => {

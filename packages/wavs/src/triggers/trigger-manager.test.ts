@@ -7,15 +7,6 @@ import {
 } from "@wavs-ts/contracts";
 import { type Address, toEventSelector } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WavsConfig } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
-import { silentLogger } from "../internal/logger.js";
-import { bytesToHex } from "../service/hex.js";
-import type { Trigger } from "../service/trigger.js";
-import { CursorStore } from "../store/cursor-store.js";
-import type { Db } from "../store/database.js";
-import type { TriggerEvent } from "./trigger-event.js";
-import { createTriggerManager, type TriggerManagerOptions } from "./trigger-manager.js";
 import {
   chainConfig,
   closedPort,
@@ -27,7 +18,16 @@ import {
   startTcpProxy,
   tempDb,
   waitUntil,
-} from "./triggers.test-helpers.js";
+} from "../../test/helpers/triggers-harness.js";
+import type { WavsConfig } from "../config/index.js";
+import { WavsError } from "../internal/errors.js";
+import { silentLogger } from "../internal/logger.js";
+import { bytesToHex } from "../service/hex.js";
+import type { Trigger } from "../service/trigger.js";
+import { CursorStore } from "../store/cursor-store.js";
+import type { Db } from "../store/database.js";
+import type { TriggerEvent } from "./trigger-event.js";
+import { createTriggerManager, type TriggerManagerOptions } from "./trigger-manager.js";
 
 const CHAIN = "evm:31337";
 const SPAM_TOPIC = toEventSelector("Spam(uint256)");

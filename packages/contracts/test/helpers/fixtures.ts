@@ -10,17 +10,17 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { expect } from "vitest";
-import type { Anvil } from "./anvil.js";
-import { deployServiceSet, registerOperators, type ServiceSet } from "./deploy.js";
+import type { Anvil } from "../../src/anvil.js";
+import { deployServiceSet, registerOperators, type ServiceSet } from "../../src/deploy.js";
 import {
   buildSignatureData,
   type Envelope,
   type SignatureData,
   signEnvelope,
   ZERO_ORDERING,
-} from "./envelope.js";
-import { decodeRevert } from "./errors.js";
-import { wavsServiceManagerAbi } from "./generated/WavsServiceManager.js";
+} from "../../src/envelope.js";
+import { decodeRevert } from "../../src/errors.js";
+import { wavsServiceManagerAbi } from "../../src/generated/WavsServiceManager.js";
 
 /** A deterministic signing key, distinct per label. */
 export function testKey(label: string): LocalAccount {

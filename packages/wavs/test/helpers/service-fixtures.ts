@@ -1,6 +1,6 @@
 /** Shared test data: a digest, addresses, the spec's example service and trigger data samples. */
-import { WavsError } from "../internal/errors.js";
-import type { JsonObject } from "./json.js";
+import { WavsError } from "../../src/internal/errors.js";
+import type { JsonObject } from "../../src/service/json.js";
 
 export const DIGEST_A = "a".repeat(64);
 export const DIGEST_B = "0123456789abcdef".repeat(4);

@@ -5,24 +5,24 @@
  */
 import { createHash } from "node:crypto";
 import { afterEach, expect } from "vitest";
-import { WavsError } from "../internal/errors.js";
-import { silentLogger } from "../internal/logger.js";
-import { Metrics } from "../internal/metrics.js";
-import {
-  parseService,
-  type Service,
-  type ServiceManager,
-  serviceId,
-  serviceManagerToJson,
-} from "../service/index.js";
 import type {
   AggregationRecord,
   ExecutionRecord,
   FireTriggerRequest,
   NodeApi,
   SubmissionRecord,
-} from "./node-api.js";
-import { createHttpServer, type HttpServerConfig } from "./server.js";
+} from "../../src/http/node-api.js";
+import { createHttpServer, type HttpServerConfig } from "../../src/http/server.js";
+import { WavsError } from "../../src/internal/errors.js";
+import { silentLogger } from "../../src/internal/logger.js";
+import { Metrics } from "../../src/internal/metrics.js";
+import {
+  parseService,
+  type Service,
+  type ServiceManager,
+  serviceId,
+  serviceManagerToJson,
+} from "../../src/service/index.js";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 

@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { type Anvil, logSpamAbi } from "@wavs-ts/contracts";
 import type { Address } from "viem";
 import { afterEach } from "vitest";
-import { type WavsConfig, WavsConfigSchema } from "../config/index.js";
-import { type Db, openDatabase } from "../store/database.js";
-import type { TriggerEvent } from "./trigger-event.js";
+import { type WavsConfig, WavsConfigSchema } from "../../src/config/index.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
+import type { TriggerEvent } from "../../src/triggers/trigger-event.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

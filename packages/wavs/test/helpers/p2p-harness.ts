@@ -1,6 +1,6 @@
 /** Helpers of the p2p tests: submissions, nodes on 127.0.0.1, a raw gossipsub peer, waiting. */
 // Must come first: libp2p needs Promise.withResolvers, missing on Node 20.
-import "./node20-compat.js";
+import "../../src/p2p/node20-compat.js";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,16 +13,16 @@ import type { Libp2p } from "@libp2p/interface";
 import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
-import { createLogger, silentLogger } from "../internal/logger.js";
-import type { Metrics } from "../internal/metrics.js";
+import { createLogger, silentLogger } from "../../src/internal/logger.js";
+import type { Metrics } from "../../src/internal/metrics.js";
 import {
   createP2pNode,
   type P2pNode,
   type P2pTuning,
   type PeerIdString,
   type SubmissionVerdict,
-} from "./p2p-node.js";
-import type { GossipSubmission, HexString } from "./wire.js";
+} from "../../src/p2p/p2p-node.js";
+import type { GossipSubmission, HexString } from "../../src/p2p/wire.js";
 
 /** A service id used by the tests. */
 export const SERVICE_A = "a".repeat(64);

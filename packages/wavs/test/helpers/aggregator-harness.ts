@@ -15,21 +15,21 @@ import {
   simpleTriggerBytecode,
 } from "@wavs-ts/contracts";
 import { type Address, encodeAbiParameters, type Hex, type LocalAccount } from "viem";
-import { waitUntil } from "../../test/helpers/wait-until.js";
-import { WavsConfigSchema } from "../config/schema.js";
-import { componentJson } from "../devnet/dev-services.js";
-import type { LogBuffer } from "../internal/log-buffer.js";
-import { createLogger, silentLogger } from "../internal/logger.js";
-import { createWavsNode, type WavsNode } from "../node/wavs-node.js";
+import type { AggregatorOptions } from "../../src/aggregator/aggregator.js";
+import { localSubmission, type SignedSubmission } from "../../src/aggregator/signed-submission.js";
+import { WavsConfigSchema } from "../../src/config/schema.js";
+import { componentJson } from "../../src/devnet/dev-services.js";
+import type { LogBuffer } from "../../src/internal/log-buffer.js";
+import { createLogger, silentLogger } from "../../src/internal/logger.js";
+import { createWavsNode, type WavsNode } from "../../src/node/wavs-node.js";
 import {
   bytesToHex,
   encodeTriggerDataForEventId,
   eventId,
   type TriggerData,
-} from "../service/index.js";
-import { signResponse } from "../signing/index.js";
-import type { AggregatorOptions } from "./aggregator.js";
-import { localSubmission, type SignedSubmission } from "./signed-submission.js";
+} from "../../src/service/index.js";
+import { signResponse } from "../../src/signing/index.js";
+import { waitUntil } from "./wait-until.js";
 
 /** Anvil's well-known test mnemonic. */
 export const TEST_MNEMONIC = "test test test test test test test test test test test junk";

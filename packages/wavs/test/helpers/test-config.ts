@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach } from "vitest";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../../src/internal/errors.js";
 
 /** Anvil's well-known test mnemonic (valid checksum). */
 export const TEST_MNEMONIC = "test test test test test test test test test test test junk";

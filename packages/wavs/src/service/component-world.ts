@@ -1,0 +1,2 @@
+/** World of a component, decided from its exports. */
+export type ComponentWorld = "operator" | "aggregator";
