@@ -3,9 +3,7 @@
  * (and whether locally or from which peer), when quorum was reached and who was designated to
  * submit, and which transaction landed it (hash, status, gas used, block).
  */
-import type { AggregatorTxStore } from "../store/aggregator-tx-store.js";
-import type { QuorumQueueStore } from "../store/quorum-queue-store.js";
-import type { QuorumSignatureStore } from "../store/quorum-signature-store.js";
+import type { AggregatorTxStore, QuorumQueueStore, QuorumSignatureStore } from "../store/index.js";
 
 /** One event's aggregation towards one handler. */
 export interface AggregationRecord {

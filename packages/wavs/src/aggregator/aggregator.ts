@@ -22,28 +22,29 @@ import {
   type WavsConfig,
   type WitChainConfigs,
 } from "../config/index.js";
-import type { Engine } from "../engine/engine.js";
-import type { AggregatorAction } from "../engine/responses.js";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
-import { KeyedLock } from "../registry/keyed-lock.js";
+import type { AggregatorAction, Engine } from "../engine/index.js";
+import type { Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
+import { KeyedLock } from "../registry/index.js";
 import {
   bytesToHex,
   parseTriggerDataJson,
   type Service,
   triggerDataToJson,
 } from "../service/index.js";
-import { aggregatorAccount } from "../signing/aggregator-account.js";
+import { aggregatorAccount } from "../signing/index.js";
+import type { Db } from "../store/index.js";
 import {
   type AggregationInputRow,
   AggregationInputStore,
-} from "../store/aggregation-input-store.js";
-import { AggregationTimerStore } from "../store/aggregation-timer-store.js";
-import { AggregatorNonceStore } from "../store/aggregator-nonce-store.js";
-import { type AggregatorTxRow, AggregatorTxStore } from "../store/aggregator-tx-store.js";
-import type { Db } from "../store/database.js";
-import { type QuorumQueueRow, QuorumQueueStore } from "../store/quorum-queue-store.js";
-import { QuorumSignatureStore } from "../store/quorum-signature-store.js";
+  AggregationTimerStore,
+  AggregatorNonceStore,
+  type AggregatorTxRow,
+  AggregatorTxStore,
+  type QuorumQueueRow,
+  QuorumQueueStore,
+  QuorumSignatureStore,
+} from "../store/index.js";
 import { type AggregationRecord, listAggregations } from "./aggregation-records.js";
 import { ChainClients } from "./chain-clients.js";
 import {

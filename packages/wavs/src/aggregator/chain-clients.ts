@@ -13,7 +13,7 @@ import {
   webSocket,
 } from "viem";
 import { chainConfig, type WavsConfig } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 /** Clients per chain key (`evm:31337`). */
 export class ChainClients {

@@ -6,12 +6,14 @@
  */
 
 import type { WitChainConfigs } from "../config/index.js";
-import type { Engine } from "../engine/engine.js";
-import type { ExecLog } from "../engine/exec-types.js";
-import { type AggregatorAction, validateAggregatorActions } from "../engine/responses.js";
-import { serviceRequestFields } from "../engine/service-run-request.js";
-import { toWavsError, type WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
+import type { Engine, ExecLog } from "../engine/index.js";
+import {
+  type AggregatorAction,
+  serviceRequestFields,
+  validateAggregatorActions,
+} from "../engine/index.js";
+import type { Logger } from "../internal/index.js";
+import { toWavsError, type WavsError } from "../internal/index.js";
 import {
   hexToBytes,
   type Service,

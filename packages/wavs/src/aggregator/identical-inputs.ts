@@ -8,7 +8,7 @@
  * Failed runs are not reused. Off for components whose answer depends on state (KV) or time.
  */
 import { createHash } from "node:crypto";
-import type { AggregationInputRow } from "../store/aggregation-input-store.js";
+import type { AggregationInputRow } from "../store/index.js";
 
 /**
  * The identity of an aggregator call: same key, same input to the same component (`component`:

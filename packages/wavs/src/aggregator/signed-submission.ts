@@ -6,7 +6,7 @@
  * `verify-submission.ts` has checked it.
  */
 import { orderingFromU64 } from "@wavs-ts/contracts";
-import type { WasmResponse } from "../engine/responses.js";
+import type { WasmResponse } from "../engine/index.js";
 import { bytesToHex, type TriggerData, triggerDataToJson } from "../service/index.js";
 import type { SignedResponse } from "../signing/index.js";
 

@@ -19,10 +19,13 @@
  * - an estimate that reverts settles the transaction as failed without spending a nonce.
  */
 import { type Address, type Hex, keccak256, type LocalAccount, type PublicClient } from "viem";
-import type { Logger } from "../internal/logger.js";
-import type { AggregatorNonceStore } from "../store/aggregator-nonce-store.js";
-import type { AggregatorTxRow, AggregatorTxStore } from "../store/aggregator-tx-store.js";
-import type { Db } from "../store/database.js";
+import type { Logger } from "../internal/index.js";
+import type {
+  AggregatorNonceStore,
+  AggregatorTxRow,
+  AggregatorTxStore,
+  Db,
+} from "../store/index.js";
 import type { LandingProof } from "./landing-proof.js";
 import { errorLine, revertReason } from "./quorum-check.js";
 

@@ -16,20 +16,20 @@ import {
   recoverEnvelopeSigner,
 } from "@wavs-ts/contracts";
 import { type Address, getAddress, type Hex, isAddress } from "viem";
-import { WavsError } from "../internal/errors.js";
-import { isHexBytes } from "../service/hex.js";
+import { WavsError } from "../internal/index.js";
 import {
   bytesToHex,
   encodeTriggerDataForEventId,
   eventId,
   hexToBytes,
+  isHexBytes,
   isServiceId,
   parseTriggerDataJson,
   type Service,
   type TriggerData,
+  U64_MAX,
   type Workflow,
 } from "../service/index.js";
-import { U64_MAX } from "../service/integers.js";
 import { buildEnvelope, signaturePrefix } from "../signing/index.js";
 import { envelopeOrdering, type SignedSubmission } from "./signed-submission.js";
 

@@ -35,7 +35,7 @@ import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
 import { type Address, createPublicClient, type Hex, hexToBytes, webSocket } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 
-import { devServiceJson, NEW_TRIGGER_TOPIC } from "../devnet/dev-services.js";
+import { devServiceJson, NEW_TRIGGER_TOPIC } from "../devnet/index.js";
 import { anvilCeiling } from "./anvil-ceiling.js";
 import { cpuSeconds } from "./process-cpu.js";
 import { signAddTrigger } from "./trigger-tx.js";

@@ -11,9 +11,8 @@ import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildFixture, buildWatComponent } from "@wavs-ts/sdk";
-import { Engine, type ExecRequest } from "../engine/engine.js";
-import { rawRunRequest } from "../engine/raw-run-request.js";
-import { silentLogger } from "../internal/logger.js";
+import { Engine, type ExecRequest, rawRunRequest } from "../engine/index.js";
+import { silentLogger } from "../internal/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "..", "..", "..", "..");

@@ -17,8 +17,8 @@ import {
 import { buildFixture, buildWatComponent } from "@wavs-ts/sdk";
 import { keccak256, toHex } from "viem";
 import { loadConfig } from "../config/index.js";
-import { silentLogger } from "../internal/logger.js";
-import { createWavsNode } from "../node/wavs-node.js";
+import { silentLogger } from "../internal/index.js";
+import { createWavsNode } from "../node/index.js";
 import { benchTriggerLookup } from "../triggers/index.js";
 
 const repoRoot = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..", "..");

@@ -1,7 +1,7 @@
 /** What builder commands share: the CLI config, the `wavs dev` state, the node and the chain. */
 import type { Address } from "viem";
 import { DEFAULT_WAVS_ENDPOINT, type LoadedConfig, loadConfig } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { isEvmAddress } from "../service/index.js";
 import { type DevService, type DevState, readDevState } from "./dev-state.js";
 import { type ChainEndpoint, chainEndpoint } from "./evm-chain.js";

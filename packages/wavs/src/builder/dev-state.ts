@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 const HEX_ADDRESS = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 

@@ -15,8 +15,8 @@ import {
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { chainConfig, redactUrl, type WavsConfig } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
-import { aggregatorAccount } from "../signing/aggregator-account.js";
+import { WavsError } from "../internal/index.js";
+import { aggregatorAccount } from "../signing/index.js";
 import type { DevState } from "./dev-state.js";
 
 /** Anvil's well-known dev mnemonic: public, funded only on a local dev chain. */

@@ -14,7 +14,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { publicClientFor, rpcCall, walletClientFor } from "./evm-chain.js";
 
 const TRIGGER_INFO = [

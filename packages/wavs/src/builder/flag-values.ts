@@ -1,6 +1,6 @@
 /** Parsing the flag values of `wavs service` into service JSON values, with errors naming the flag. */
 import { keccak256, toHex } from "viem";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 function invalid(flag: string, value: string, expected: string): WavsError {
   return new WavsError(

@@ -1,8 +1,7 @@
 /** The few node HTTP API calls the builder commands make, with the bearer token when configured. */
 import { readFileSync } from "node:fs";
 import { redactUrl } from "../config/index.js";
-import { ERROR_CODES, type ErrorCode } from "../internal/error-codes.js";
-import { WavsError } from "../internal/errors.js";
+import { ERROR_CODES, type ErrorCode, WavsError } from "../internal/index.js";
 
 /** Where the node is and the token for its mutating routes. */
 export interface NodeEndpoint {

@@ -1,7 +1,7 @@
 /** One step of `wavs service`: read the file, apply an edit, check the result, write it atomically. */
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
+import type { ValidationProblem } from "../service/index.js";
 import { parseService, serviceToJson } from "../service/index.js";
-import type { ValidationProblem } from "../service/validation-error.js";
 import { checkServiceDocument } from "./service-check.js";
 import { readServiceFile, type ServiceDocument, writeServiceFile } from "./service-file.js";
 

@@ -3,8 +3,7 @@
  * parts a builder has not set yet. Every problem names its JSON path and what was expected.
  */
 import { Cron } from "croner";
-import { ServiceSchema } from "../service/index.js";
-import { problemsOf, type ValidationProblem } from "../service/validation-error.js";
+import { problemsOf, ServiceSchema, type ValidationProblem } from "../service/index.js";
 import { isObject, type ServiceDocument } from "./service-file.js";
 
 /** The outcome of checking a document: errors, and parts still to be set (not errors mid-build). */

@@ -2,7 +2,7 @@
  * The edits of `wavs service`: each changes the service document in place. They do not
  * validate; `applyEdit` (service-builder.ts) checks the whole result before it is written.
  */
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { isObject, type ServiceDocument } from "./service-file.js";
 import { newWorkflowId } from "./workflow-id.js";
 

@@ -1,7 +1,7 @@
 /** Reading and atomically writing the service JSON file that `wavs service` builds step by step. */
 import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 /** A service JSON document as stored in the file; it may still lack parts (a component). */
 export type ServiceDocument = Record<string, unknown>;

@@ -6,9 +6,8 @@
 import { wavsServiceManagerAbi } from "@wavs-ts/contracts";
 import type { Address } from "viem";
 import { chainConfig, type LoadedConfig } from "../config/index.js";
-import type { Service } from "../service/index.js";
+import type { Service, ValidationProblem } from "../service/index.js";
 import { parseService } from "../service/index.js";
-import type { ValidationProblem } from "../service/validation-error.js";
 import type { DevState } from "./dev-state.js";
 import { chainEndpoint, publicClientFor } from "./evm-chain.js";
 import { checkServiceDocument } from "./service-check.js";

@@ -1,6 +1,6 @@
 /** Choosing the id of a new workflow: `default` when free, else a short random id. */
 import { randomBytes } from "node:crypto";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { DEFAULT_WORKFLOW_ID, isWorkflowId } from "../service/index.js";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";

@@ -1,7 +1,6 @@
 import { buildComponent, ComponentBuildError } from "@wavs-ts/sdk";
 import type { Command } from "commander";
-import { WavsError } from "../internal/errors.js";
-import { createProgress } from "../internal/progress.js";
+import { createProgress, WavsError } from "../internal/index.js";
 import { printJson, reportError } from "./output.js";
 
 /** `wavs component build`: build a TypeScript component with componentize-js. */

@@ -1,16 +1,18 @@
 import type { Command } from "commander";
-import { builderContext, chainOf, contractAddress } from "../builder/context.js";
-import { cliAccount } from "../builder/evm-chain.js";
-import { setServiceUri } from "../builder/example-contracts.js";
 import {
+  builderContext,
+  chainOf,
+  cliAccount,
+  contractAddress,
   devServiceUri,
   type NodeEndpoint,
+  readServiceFile,
   registerService,
+  setServiceUri,
   storeService,
-} from "../builder/node-client.js";
-import { readServiceFile } from "../builder/service-file.js";
+} from "../builder/index.js";
 import { redactUrl } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { parseService, type Service, serviceId, serviceToJson } from "../service/index.js";
 import { printJson } from "./output.js";
 import { targetNodes } from "./upload-component.js";

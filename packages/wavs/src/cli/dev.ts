@@ -1,10 +1,8 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
-import type { DemoResult } from "../devnet/demo.js";
-import type { Devnet } from "../devnet/devnet.js";
-import { devQuorumSize, MAX_DEV_OPERATORS } from "../devnet/limits.js";
-import { WavsError } from "../internal/errors.js";
-import { createProgress } from "../internal/progress.js";
+import type { DemoResult, Devnet } from "../devnet/index.js";
+import { devQuorumSize, MAX_DEV_OPERATORS } from "../devnet/index.js";
+import { createProgress, WavsError } from "../internal/index.js";
 import { printJson } from "./output.js";
 
 interface DevFlags {
@@ -76,7 +74,7 @@ export function registerDev(program: Command): void {
       const progress = createProgress(flags.json ? undefined : process.stderr);
       const started = Date.now();
       // loaded here, not at the top: the other commands start faster without it
-      const { startDevnet } = await import("../devnet/devnet.js");
+      const { startDevnet } = await import("../devnet/index.js");
       const devnet = await startDevnet({
         home,
         operators,
@@ -91,7 +89,7 @@ export function registerDev(program: Command): void {
       if (flags.demo) {
         try {
           progress.update("demo: firing a trigger and waiting for the result on-chain");
-          const { runDemo } = await import("../devnet/demo.js");
+          const { runDemo } = await import("../devnet/index.js");
           const result = await runDemo(devnet, {
             ...(flags.service === undefined ? {} : { service: flags.service }),
             ...(flags.input === undefined ? {} : { input: flags.input }),

@@ -1,18 +1,24 @@
 import type { Command } from "commander";
 import { type LoadedConfig, loadConfig, toWitChainConfigs } from "../config/index.js";
-import type { ExecLog } from "../engine/exec-types.js";
-import { parseConfigPairs, parseInputBytes, parseJsonArg } from "../exec/input-arg.js";
+import type { ExecLog } from "../engine/index.js";
 import {
   AGGREGATOR_FUNCTIONS,
   execAggregator,
   execOperator,
   LocalExecError,
   type LocalExecOptions,
-} from "../exec/local-exec.js";
-import { replayEvmLog } from "../exec/replay-log.js";
-import { WavsError } from "../internal/errors.js";
-import { createLogger, LOG_LEVELS, type LogLevel } from "../internal/logger.js";
-import { printableUtf8 } from "../internal/printable-utf8.js";
+  parseConfigPairs,
+  parseInputBytes,
+  parseJsonArg,
+  replayEvmLog,
+} from "../exec/index.js";
+import {
+  createLogger,
+  LOG_LEVELS,
+  type LogLevel,
+  printableUtf8,
+  WavsError,
+} from "../internal/index.js";
 import { parseTriggerDataJson, type TriggerData } from "../service/index.js";
 import { hex, printJson, reportError } from "./output.js";
 

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { registerComponentBuild } from "./component-build.js";
 import { registerDeployService } from "./deploy-service.js";
 import { registerDev } from "./dev.js";

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
-import { createLogger, type LogLevel } from "../internal/logger.js";
+import { createLogger, type LogLevel, WavsError } from "../internal/index.js";
 import { reportError } from "./output.js";
 
 /** The version of the wavs package. */
@@ -45,11 +44,11 @@ export function registerNode(program: Command): void {
         return;
       }
       // recent lines are kept for GET /dev/logs (after redaction, like stderr's)
-      const { LogBuffer } = await import("../internal/log-buffer.js");
+      const { LogBuffer } = await import("../internal/index.js");
       const logs = new LogBuffer();
       const logger = createLogger({ level: config.log_level as LogLevel, buffer: logs });
       // loaded here, not at the top: the other commands start faster without the node
-      const { createWavsNode } = await import("../node/wavs-node.js");
+      const { createWavsNode } = await import("../node/index.js");
       const node = createWavsNode({ config, logger, logs, version: wavsVersion(), hostEnv: env });
       let address: Awaited<ReturnType<typeof node.start>>;
       try {

@@ -1,9 +1,7 @@
 import type { Command } from "commander";
 import { hexToBytes } from "viem";
-import { builderContext, exampleContractTarget } from "../builder/context.js";
-import { readResultWaiting } from "../builder/example-contracts.js";
-import { WavsError } from "../internal/errors.js";
-import { printableUtf8 } from "../internal/printable-utf8.js";
+import { builderContext, exampleContractTarget, readResultWaiting } from "../builder/index.js";
+import { printableUtf8, WavsError } from "../internal/index.js";
 import { printJson } from "./output.js";
 
 /** `wavs result <trigger-id>`: read what the example handler stored for a trigger. */

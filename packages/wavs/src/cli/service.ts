@@ -1,19 +1,21 @@
 import type { Command } from "commander";
-import { readDevState } from "../builder/dev-state.js";
 import {
+  addWorkflow,
+  checkAndWrite,
+  componentOf,
+  deleteWorkflow,
+  type EditResult,
+  editServiceFile,
   eventHash,
+  initService,
   parseBool,
   parseHttpHosts,
   parseKeyValues,
   parseTimeNanos,
   parseUint,
-} from "../builder/flag-values.js";
-import { checkAndWrite, type EditResult, editServiceFile } from "../builder/service-builder.js";
-import {
-  addWorkflow,
-  componentOf,
-  deleteWorkflow,
-  initService,
+  readDevState,
+  readServiceFile,
+  type ServiceDocument,
   setComponentField,
   setComponentSource,
   setManager,
@@ -21,11 +23,10 @@ import {
   setSubmitAggregator,
   setSubmitNone,
   setTrigger,
-} from "../builder/service-edit.js";
-import { readServiceFile, type ServiceDocument } from "../builder/service-file.js";
-import { validateServiceDocument } from "../builder/service-validate.js";
+  validateServiceDocument,
+} from "../builder/index.js";
 import { loadConfig } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { printJson } from "./output.js";
 
 interface ServiceFlags {

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
-import { builderContext, exampleContractTarget } from "../builder/context.js";
-import { cliAccount } from "../builder/evm-chain.js";
-import { addTrigger } from "../builder/example-contracts.js";
-import { parseInputBytes } from "../exec/input-arg.js";
+import { addTrigger, builderContext, cliAccount, exampleContractTarget } from "../builder/index.js";
+import { parseInputBytes } from "../exec/index.js";
 import { printJson } from "./output.js";
 
 /** `wavs trigger --input <...>`: call addTrigger on the example trigger contract; print the id. */

@@ -1,7 +1,12 @@
 import type { Command } from "commander";
-import { type BuilderContext, builderContext, nodeEndpoint } from "../builder/context.js";
-import { type NodeEndpoint, uploadComponent } from "../builder/node-client.js";
-import { WavsError } from "../internal/errors.js";
+import {
+  type BuilderContext,
+  builderContext,
+  type NodeEndpoint,
+  nodeEndpoint,
+  uploadComponent,
+} from "../builder/index.js";
+import { WavsError } from "../internal/index.js";
 import { printJson } from "./output.js";
 
 function sameUrl(a: string, b: string): boolean {

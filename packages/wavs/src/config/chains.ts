@@ -1,11 +1,15 @@
 /** Chain lookups on a loaded config, by chain key (`evm:31337`, `cosmos:wasmd-1`). */
 
-import { WavsError } from "../internal/errors.js";
-import { cosmosChainConfigToWit, evmChainConfigToWit } from "../service/chain-config-to-wit.js";
-import { parseChainKey } from "../service/chain-key.js";
-import { isJsonObject } from "../service/json.js";
-import { describeValue, parseOrThrow } from "../service/validation-error.js";
-import type { WitCosmosChainConfig, WitEvmChainConfig } from "../service/wit-types.js";
+import { WavsError } from "../internal/index.js";
+import type { WitCosmosChainConfig, WitEvmChainConfig } from "../service/index.js";
+import {
+  cosmosChainConfigToWit,
+  describeValue,
+  evmChainConfigToWit,
+  isJsonObject,
+  parseChainKey,
+  parseOrThrow,
+} from "../service/index.js";
 import {
   type CosmosChainConfig,
   CosmosChainConfigSchema,

@@ -4,7 +4,7 @@
  * secret fields are never quoted, and credentials in URLs are removed from quoted values.
  */
 import type { z } from "zod";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { describeFound, describeSecret } from "./describe.js";
 import { didYouMean } from "./did-you-mean.js";
 import { describeLocation, type Origin, type OriginMap } from "./origin.js";

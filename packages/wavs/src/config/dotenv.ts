@@ -5,7 +5,7 @@
  * usually holds secrets).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 const KEY_RE = /[A-Za-z_][A-Za-z0-9_.]*/y;
 const ESCAPES: Readonly<Record<string, string>> = {

@@ -1,5 +1,6 @@
 /** Node and CLI configuration: wavs.toml + .env + WAVS_* env vars + flags, one schema. */
 
+export { mnemonicProblem, normalizeMnemonic } from "./bip39.js";
 export type { WitChainConfigs } from "./chains.js";
 export {
   addChain,
@@ -22,7 +23,6 @@ export { REDACTED, redactUrl, redactUrlsInText } from "./redact-url.js";
 export {
   type AggregatorConfig,
   AggregatorConfigSchema,
-  type ChainsConfig,
   CONFIG_FIELDS,
   type ConfigField,
   type CosmosChainConfig,
@@ -32,7 +32,6 @@ export {
   DEFAULT_WAVS_ENDPOINT,
   type EvmChainConfig,
   EvmChainConfigSchema,
-  type P2pConfig,
   SECRET_FIELDS,
   type WavsConfig,
   WavsConfigSchema,

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { configError, configProblems } from "./config-error.js";
 import { didYouMean } from "./did-you-mean.js";
 import { readDotenvFile } from "./dotenv.js";

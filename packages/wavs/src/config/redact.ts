@@ -2,7 +2,7 @@
  * Secrets out of everything the node shows: GET /config, logs and error messages. The
  * reference returns the mnemonic, credentials and token from GET /config; we never do.
  */
-import type { JsonObject, JsonValue } from "../service/json.js";
+import type { JsonObject, JsonValue } from "../service/index.js";
 import { REDACTED, redactUrl } from "./redact-url.js";
 import { SECRET_FIELDS, type WavsConfig } from "./schema.js";
 

@@ -3,9 +3,8 @@
  * its default, and the chain tables. Loading (sections, env, flags) lives in `load.ts`.
  */
 import { z } from "zod";
-import { LOG_LEVELS, type LogLevel } from "../internal/logger.js";
-import { CHAIN_ID_RE } from "../service/chain-key.js";
-import { taggedEnum } from "../service/schema-helpers.js";
+import { LOG_LEVELS, type LogLevel } from "../internal/index.js";
+import { CHAIN_ID_RE, taggedEnum } from "../service/index.js";
 import { describeFound } from "./describe.js";
 import {
   credential,
@@ -133,8 +132,6 @@ export const ChainsConfigSchema = z.strictObject({
   evm: z.record(ChainIdKeySchema, EvmChainConfigSchema).default(() => ({})),
   cosmos: z.record(ChainIdKeySchema, CosmosChainConfigSchema).default(() => ({})),
 });
-/** All configured chains. */
-export type ChainsConfig = z.output<typeof ChainsConfigSchema>;
 
 const multiaddr = z.string().superRefine((s, ctx) => {
   if (!s.startsWith("/")) {
@@ -157,8 +154,6 @@ export const P2P_MODES = {
 
 /** `p2p`: `"disabled"`, `{local = {listen_port}}` (mDNS) or `{remote = {listen_port, bootstrap_nodes}}`. */
 export const P2pConfigSchema = taggedEnum(P2P_MODES);
-/** Parsed p2p mode, tagged by `type`. */
-export type P2pConfig = z.output<typeof P2pConfigSchema>;
 
 /**
  * `aggregator`: tuning of aggregation (designated submitter, component runs, quorum re-checks)

@@ -6,10 +6,9 @@
 import { simpleSubmitAbi } from "@wavs-ts/contracts";
 import { type Address, type Hash, hexToBytes, parseEventLogs, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import type { DevService } from "../builder/dev-state.js";
-import { addTrigger, readResultWaiting } from "../builder/example-contracts.js";
-import { WavsError } from "../internal/errors.js";
-import { printableUtf8 } from "../internal/printable-utf8.js";
+import type { DevService } from "../builder/index.js";
+import { addTrigger, readResultWaiting } from "../builder/index.js";
+import { printableUtf8, WavsError } from "../internal/index.js";
 import type { Devnet } from "./devnet.js";
 
 /** What the demo saw. */

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { buildComponent, buildFixture } from "@wavs-ts/sdk";
 import type { Address } from "viem";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 /** keccak256("NewTrigger(bytes)"), the example trigger contract's event. */
 export const NEW_TRIGGER_TOPIC =

@@ -24,19 +24,21 @@ import {
 } from "@wavs-ts/contracts";
 import { type Address, getAddress, type Hex, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type DevService, type DevState, readDevState } from "../builder/dev-state.js";
 import {
   connectedPeers,
+  type DevService,
+  type DevState,
   devServiceUri,
   listServiceIds,
   type NodeEndpoint,
+  readDevState,
   registerService,
   requestSigner,
   storeService,
   uploadComponent,
-} from "../builder/node-client.js";
-import { WavsError } from "../internal/errors.js";
-import type { Progress } from "../internal/progress.js";
+} from "../builder/index.js";
+import type { Progress } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
 import { serviceId } from "../service/index.js";
 import {
   type DevComponents,

@@ -4,7 +4,7 @@
  * built components, and one directory per operator (its wavs.toml, data and log).
  */
 import { join } from "node:path";
-import { devDir, devStatePath } from "../builder/dev-state.js";
+import { devDir, devStatePath } from "../builder/index.js";
 
 /** The paths of one dev network. */
 export interface DevnetLayout {

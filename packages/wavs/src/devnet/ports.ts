@@ -1,6 +1,6 @@
 /** The ports of a dev network: fixed ones checked up front with a clear error, or free ones. */
 import { createServer } from "node:net";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 /** Listen on 127.0.0.1:`port` (0: any free port) and give the bound port back. */
 function probe(port: number): Promise<number> {

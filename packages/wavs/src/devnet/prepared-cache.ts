@@ -8,7 +8,7 @@
 import { cpSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { defaultCacheDir } from "@wavs-ts/sdk";
-import { preparedDir, readPrepared } from "../engine/prepare-component.js";
+import { preparedDir, readPrepared } from "../engine/index.js";
 import { componentDigest } from "../service/index.js";
 
 /** The digest WAVS gives a component file. */

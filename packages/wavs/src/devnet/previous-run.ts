@@ -4,7 +4,7 @@
  * state) are stopped before starting again.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 /** The processes of a dev network. */
 export interface DevnetPids {

@@ -1,4 +1,4 @@
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { ErrorCode } from "../internal/error-codes.js";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
+import type { ErrorCode, Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
 import type { ComponentWorld, ExecContext, ExecLog, ExportName, HttpPolicy } from "./exec-types.js";
 import { prepareComponent, readPrepared } from "./prepare-component.js";
 import type { PreparedMeta } from "./prepared-component.js";

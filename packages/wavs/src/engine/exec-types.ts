@@ -3,8 +3,7 @@
  * structured-cloneable: plain objects, strings, bigints, Uint8Arrays.
  */
 
-import type { ComponentWorld } from "../service/component-world.js";
-import type { ExecLog } from "../service/exec-log.js";
+import type { ComponentWorld, ExecLog } from "../service/index.js";
 
 export type { ComponentWorld, ExecLog };
 

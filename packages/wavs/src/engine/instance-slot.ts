@@ -1,4 +1,4 @@
-import type { KvStore } from "../store/kv-store.js";
+import type { KvStore } from "../store/index.js";
 import { FUEL_EXPORT, SNAPSHOT_EXPORT_PREFIX } from "./core-module-rewrite.js";
 import { ExecState } from "./host/exec-state.js";
 import { createHostImports } from "./host/index.js";

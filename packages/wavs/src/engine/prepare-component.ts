@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { assertComponentBytes } from "./component-bytes.js";
 import type { ComponentWorld } from "./exec-types.js";
 import { PREPARED_FORMAT_VERSION, type PreparedMeta } from "./prepared-component.js";

@@ -1,4 +1,4 @@
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 /** A response of the operator world's `run`, as the node uses it. */
 export interface WasmResponse {

@@ -1,6 +1,6 @@
 import { MessageChannel, Worker } from "node:worker_threads";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
+import type { Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
 import type { ExecContext, WorkerExecResult } from "./exec-types.js";
 import { serveBroker } from "./host/sync-broker.js";
 import { type HostIoLimits, handleBrokerRequest } from "./host-io-broker.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { ServiceRunContext } from "../engine/service-run-request.js";
-import { WavsError } from "../internal/errors.js";
+import type { ServiceRunContext } from "../engine/index.js";
+import { WavsError } from "../internal/index.js";
 import {
   defaultExecService,
   parseService,

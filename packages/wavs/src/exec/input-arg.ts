@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 /** Read an `@file` argument, or return the text as given. */
 export function readArgText(value: string, flag: string): string {

@@ -1,18 +1,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Engine } from "../engine/engine.js";
-import type { ExecLog } from "../engine/exec-types.js";
+import type { ExecLog } from "../engine/index.js";
 import {
   type AggregatorAction,
+  Engine,
+  serviceRequestFields,
   validateAggregatorActions,
   validateResponses,
   type WasmResponse,
-} from "../engine/responses.js";
-import { serviceRequestFields } from "../engine/service-run-request.js";
-import type { ErrorCode } from "../internal/error-codes.js";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
+} from "../engine/index.js";
+import type { ErrorCode, Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
 import {
   encodeTriggerDataForEventId,
   eventId,

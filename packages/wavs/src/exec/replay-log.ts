@@ -11,13 +11,11 @@ import {
   type TransactionReceipt,
   webSocket,
 } from "viem";
-import { chainConfig, evmChainKeys } from "../config/chains.js";
-import { redactUrl, redactUrlsInText } from "../config/redact-url.js";
-import type { WavsConfig } from "../config/schema.js";
-import { WavsError } from "../internal/errors.js";
-import { chainKeyProblem } from "../service/chain-key.js";
-import { hexToBytes } from "../service/hex.js";
-import type { TriggerDataOf } from "../service/trigger-data.js";
+import type { WavsConfig } from "../config/index.js";
+import { chainConfig, evmChainKeys, redactUrl, redactUrlsInText } from "../config/index.js";
+import { WavsError } from "../internal/index.js";
+import type { TriggerDataOf } from "../service/index.js";
+import { chainKeyProblem, hexToBytes } from "../service/index.js";
 
 /** What to replay: one log of one transaction on one configured chain. */
 export interface ReplayLogRequest {

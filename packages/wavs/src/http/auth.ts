@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 /** Methods that never change state and so need no token. */
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -5,15 +5,15 @@
  * credentials again before they are served).
  */
 import type { FastifyInstance } from "fastify";
-import { redactUrlsInText } from "../config/redact-url.js";
-import { WavsError } from "../internal/errors.js";
+import { redactUrlsInText } from "../config/index.js";
 import {
   LOG_LEVEL_NUMBERS,
   type LogEntry,
   type LogFilter,
   matchesLog,
-} from "../internal/log-buffer.js";
-import { describeValue } from "../service/validation-error.js";
+  WavsError,
+} from "../internal/index.js";
+import { describeValue } from "../service/index.js";
 import type { NodeApi } from "./node-api.js";
 import { documented, errors, serviceIdSchema } from "./schemas.js";
 

@@ -3,10 +3,15 @@
  * store and register service JSON without a chain, fire triggers by hand, read KV, add chains.
  */
 import type { FastifyInstance } from "fastify";
-import { WavsError } from "../internal/errors.js";
-import { MAX_COMPONENT_BYTES } from "../registry/fetch-component.js";
-import { isChainKey, parseService, parseTrigger, parseTriggerDataJson } from "../service/index.js";
-import { describeValue } from "../service/validation-error.js";
+import { WavsError } from "../internal/index.js";
+import { MAX_COMPONENT_BYTES } from "../registry/index.js";
+import {
+  describeValue,
+  isChainKey,
+  parseService,
+  parseTrigger,
+  parseTriggerDataJson,
+} from "../service/index.js";
 import { atField } from "./errors.js";
 import type { NodeApi } from "./node-api.js";
 import {

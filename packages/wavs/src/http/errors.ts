@@ -4,12 +4,10 @@
  * (internal/error-codes.ts); real bugs become a generic 500 and are only logged.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { redactUrlsInText } from "../config/redact-url.js";
-import type { ErrorCode } from "../internal/error-codes.js";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
-import type { Metrics } from "../internal/metrics.js";
-import { describeValue, type ValidationProblem } from "../service/validation-error.js";
+import { redactUrlsInText } from "../config/index.js";
+import type { ErrorCode, Logger, Metrics } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
+import { describeValue, type ValidationProblem } from "../service/index.js";
 import { WWW_AUTHENTICATE } from "./auth.js";
 
 /** Body of every error response. */

@@ -4,9 +4,9 @@
  * throwing a WavsError (unknown service -> a 404 code, already registered -> a 409 code, chain
  * or download failure -> a 502/504 code); the server maps the code to the HTTP status.
  */
-import type { LogEntry, LogFilter } from "../internal/log-buffer.js";
+import type { LogEntry, LogFilter } from "../internal/index.js";
 import type { Service, ServiceManager, TriggerData } from "../service/index.js";
-import type { ServiceFile } from "../store/service-files.js";
+import type { ServiceFile } from "../store/index.js";
 
 /** One execution of a workflow, as listed by GET /services/{service_id}/executions. */
 export interface ExecutionRecord {

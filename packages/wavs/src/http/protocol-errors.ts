@@ -8,8 +8,8 @@
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
+import type { Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
 import { errorBody } from "./errors.js";
 
 /** Why Node's HTTP parser refused a request, in words, by its error code. */

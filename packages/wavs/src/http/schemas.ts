@@ -4,8 +4,8 @@
  * service, trigger data) are checked by the service/ parsers, whose messages name the field.
  */
 import type { FastifySchema } from "fastify";
-import { WavsError } from "../internal/errors.js";
-import { describeValue } from "../service/validation-error.js";
+import { WavsError } from "../internal/index.js";
+import { describeValue } from "../service/index.js";
 import { errorBodySchema } from "./errors.js";
 
 /** A route schema with the OpenAPI fields @fastify/swagger reads. */

@@ -6,8 +6,7 @@
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { WavsConfig } from "../config/index.js";
-import type { Logger } from "../internal/logger.js";
-import type { Metrics } from "../internal/metrics.js";
+import type { Logger, Metrics } from "../internal/index.js";
 import { installBearerAuth } from "./auth.js";
 import { installCors } from "./cors.js";
 import { devInspectRoutes } from "./dev-inspect-routes.js";

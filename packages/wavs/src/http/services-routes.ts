@@ -1,13 +1,13 @@
 /** Routes for registered services: list, get, add, remove, signer. */
 import type { FastifyInstance } from "fastify";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import {
+  describeValue,
   isChainKey,
   parseServiceManager,
   type ServiceManager,
   serviceToJson,
 } from "../service/index.js";
-import { describeValue } from "../service/validation-error.js";
 import { atField } from "./errors.js";
 import type { NodeApi } from "./node-api.js";
 import {

@@ -1,6 +1,6 @@
 /** Public read-only status routes: health, info, config, p2p status, metrics. */
 import type { FastifyInstance } from "fastify";
-import type { Metrics } from "../internal/metrics.js";
+import type { Metrics } from "../internal/index.js";
 import type { NodeApi } from "./node-api.js";
 import { documented } from "./schemas.js";
 

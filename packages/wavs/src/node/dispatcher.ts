@@ -1,8 +1,7 @@
-import type { Engine } from "../engine/engine.js";
-import { validateResponses, type WasmResponse } from "../engine/responses.js";
-import { serviceRequestFields } from "../engine/service-run-request.js";
-import { toWavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
+import type { Engine } from "../engine/index.js";
+import { serviceRequestFields, validateResponses, type WasmResponse } from "../engine/index.js";
+import type { Logger } from "../internal/index.js";
+import { toWavsError } from "../internal/index.js";
 import {
   bytesToHex,
   encodeTriggerDataForEventId,
@@ -14,8 +13,8 @@ import {
   triggerDataToJson,
   type Workflow,
 } from "../service/index.js";
-import type { ExecutionRow, ExecutionStore } from "../store/execution-store.js";
-import type { TriggerEvent } from "../triggers/trigger-event.js";
+import type { ExecutionRow, ExecutionStore } from "../store/index.js";
+import type { TriggerEvent } from "../triggers/index.js";
 
 /** Hooks the dispatcher calls; the node wires them to the registry, signing and metrics. */
 export interface DispatcherDeps {

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { AggregationRecord as StoredAggregation } from "../aggregator/index.js";
-import { addChain } from "../config/index.js";
-import { redactUrlsInText } from "../config/redact-url.js";
+import { addChain, redactUrlsInText } from "../config/index.js";
 import type {
   AggregationRecord,
   ExecutionRecord,
@@ -10,13 +9,16 @@ import type {
   NodeApi,
   SignatureOrigin,
   SubmissionRecord,
-} from "../http/node-api.js";
-import { WavsError } from "../internal/errors.js";
+} from "../http/index.js";
+import { WavsError } from "../internal/index.js";
 import type { Trigger } from "../service/index.js";
-import { AggregationInputStore, type OtherEnvelopeRow } from "../store/aggregation-input-store.js";
-import { ComponentStore } from "../store/component-store.js";
-import type { ExecutionRow } from "../store/execution-store.js";
-import { readServiceFile } from "../store/service-files.js";
+import type { ExecutionRow } from "../store/index.js";
+import {
+  AggregationInputStore,
+  ComponentStore,
+  type OtherEnvelopeRow,
+  readServiceFile,
+} from "../store/index.js";
 import type { NodeParts } from "./wavs-node.js";
 
 function executionRecord(row: ExecutionRow): ExecutionRecord {

@@ -11,25 +11,20 @@ import {
   type WavsConfig,
   type WitChainConfigs,
 } from "../config/index.js";
-import { Engine } from "../engine/engine.js";
+import { Engine } from "../engine/index.js";
 import {
   createHttpServer,
   type HttpAddress,
   type HttpServer,
   httpServerConfig,
-} from "../http/server.js";
-import { ERROR_CODES, type ErrorCode } from "../internal/error-codes.js";
-import type { LogBuffer } from "../internal/log-buffer.js";
-import type { Logger } from "../internal/logger.js";
-import { Metrics } from "../internal/metrics.js";
+} from "../http/index.js";
+import type { LogBuffer, Logger } from "../internal/index.js";
+import { ERROR_CODES, type ErrorCode, Metrics } from "../internal/index.js";
 import type { P2pNode, P2pTuning } from "../p2p/index.js";
 import { ServiceRegistry } from "../registry/index.js";
 import type { Service } from "../service/index.js";
 import { signResponse } from "../signing/index.js";
-import { type Db, openDatabase } from "../store/database.js";
-import { ExecutionStore } from "../store/execution-store.js";
-import { KvStore } from "../store/kv-store.js";
-import { SubmissionStore } from "../store/submission-store.js";
+import { type Db, ExecutionStore, KvStore, openDatabase, SubmissionStore } from "../store/index.js";
 import { createTriggerManager, type TriggerManager } from "../triggers/index.js";
 import { Dispatcher, type DispatcherLimits } from "./dispatcher.js";
 import { createNodeApi } from "./node-api-impl.js";

@@ -5,8 +5,7 @@
  * penalise) these messages. Decoding never throws: it says why bytes were refused.
  */
 import { z } from "zod";
-import { isChainKey } from "../service/chain-key.js";
-import { isServiceId, type ServiceId } from "../service/service-id.js";
+import { isChainKey, isServiceId, type ServiceId } from "../service/index.js";
 import { type DecodeFailure, decodeVersioned, WIRE_VERSION } from "./wire.js";
 
 /** Prefix of the gossipsub topic of a service's landings. */

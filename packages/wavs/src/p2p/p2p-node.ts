@@ -25,11 +25,10 @@ import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
 import { CODE_P2P, type Multiaddr, multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
-import type { WavsConfig } from "../config/schema.js";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
-import type { Metrics } from "../internal/metrics.js";
-import { isServiceId } from "../service/service-id.js";
+import type { WavsConfig } from "../config/index.js";
+import type { Logger, Metrics } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
+import { isServiceId } from "../service/index.js";
 import {
   CATCHUP_PROTOCOL,
   decodeCatchupRequest,

@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import type { PrivateKey } from "@libp2p/interface";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 /** Load the key at `path`, or create an Ed25519 key there (mode 0600) when there is none. */
 export async function loadOrCreatePeerKey(path: string): Promise<PrivateKey> {

@@ -5,10 +5,14 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { U64_MAX } from "../service/integers.js";
-import { isJsonObject, type JsonObject } from "../service/json.js";
-import { isServiceId, type ServiceId } from "../service/service-id.js";
-import { isWorkflowId } from "../service/workflow-id.js";
+import {
+  isJsonObject,
+  isServiceId,
+  isWorkflowId,
+  type JsonObject,
+  type ServiceId,
+  U64_MAX,
+} from "../service/index.js";
 
 /** Version written in every message; a node refuses versions it does not know. */
 export const WIRE_VERSION = 1;

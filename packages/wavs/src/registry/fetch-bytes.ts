@@ -3,9 +3,9 @@
  * configured gateway; a deadline over the whole transfer and a size cap enforced while the
  * body streams in, so a hostile or broken server cannot hang the node or fill its memory.
  */
-import { redactUrl, redactUrlsInText } from "../config/redact-url.js";
-import type { ErrorCode } from "../internal/error-codes.js";
-import { WavsError } from "../internal/errors.js";
+import { redactUrl, redactUrlsInText } from "../config/index.js";
+import type { ErrorCode } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
 
 /** Limits and error codes of one download. */
 export interface FetchBytesOptions {

@@ -1,7 +1,7 @@
 /** Downloading a component named by `{download: {uri, digest}}` and verifying its digest. */
-import { redactUrl } from "../config/redact-url.js";
-import { WavsError } from "../internal/errors.js";
-import { componentDigest } from "../service/digest.js";
+import { redactUrl } from "../config/index.js";
+import { WavsError } from "../internal/index.js";
+import { componentDigest } from "../service/index.js";
 import { fetchBytes } from "./fetch-bytes.js";
 
 /**

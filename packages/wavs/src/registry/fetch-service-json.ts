@@ -1,8 +1,7 @@
 /** Fetching a service definition from its URI (http, https, ipfs via gateway) and parsing it. */
-import { redactUrl } from "../config/redact-url.js";
-import { WavsError } from "../internal/errors.js";
-import { jsonNestingDepth, MAX_JSON_DEPTH } from "../service/json.js";
-import { parseService, type Service } from "../service/service.js";
+import { redactUrl } from "../config/index.js";
+import { WavsError } from "../internal/index.js";
+import { jsonNestingDepth, MAX_JSON_DEPTH, parseService, type Service } from "../service/index.js";
 import { fetchBytes, resolveUri } from "./fetch-bytes.js";
 
 /** Largest service JSON accepted: the reference's HTTP body limit. */

@@ -2,6 +2,7 @@
 export { fetchBytes, resolveUri } from "./fetch-bytes.js";
 export { fetchComponent, MAX_COMPONENT_BYTES } from "./fetch-component.js";
 export { checkServiceUri, fetchServiceJson, MAX_SERVICE_JSON_BYTES } from "./fetch-service-json.js";
+export { KeyedLock } from "./keyed-lock.js";
 export { ServiceUriReader } from "./read-service-uri.js";
 export { type ComponentUse, serviceComponents } from "./service-components.js";
 export {

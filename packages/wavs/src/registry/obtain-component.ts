@@ -3,11 +3,10 @@
  * fetched and verified (unless the engine already holds those exact bytes), `digest` must have
  * been uploaded, `registry` is refused. The world must fit where the component is used.
  */
-import type { Engine } from "../engine/engine.js";
-import type { ComponentWorld } from "../engine/exec-types.js";
-import { WavsError } from "../internal/errors.js";
-import { componentSourceToJson } from "../service/component.js";
-import type { StoredComponent } from "../store/component-store.js";
+import type { ComponentWorld, Engine } from "../engine/index.js";
+import { WavsError } from "../internal/index.js";
+import { componentSourceToJson } from "../service/index.js";
+import type { StoredComponent } from "../store/index.js";
 import { fetchComponent } from "./fetch-component.js";
 import type { ComponentUse } from "./service-components.js";
 

@@ -14,11 +14,10 @@ import {
   type WebSocketTransport,
   webSocket,
 } from "viem";
-import { chainConfig } from "../config/chains.js";
-import { redactUrl, redactUrlsInText } from "../config/redact-url.js";
-import type { WavsConfig } from "../config/schema.js";
-import { WavsError } from "../internal/errors.js";
-import type { ServiceManager } from "../service/service-manager.js";
+import type { WavsConfig } from "../config/index.js";
+import { chainConfig, redactUrl, redactUrlsInText } from "../config/index.js";
+import { WavsError } from "../internal/index.js";
+import type { ServiceManager } from "../service/index.js";
 
 /** Reads service URIs from manager contracts. */
 export class ServiceUriReader {

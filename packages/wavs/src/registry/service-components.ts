@@ -1,7 +1,6 @@
 /** Every component a service needs: each workflow's component and its aggregator component. */
-import type { ComponentWorld } from "../engine/exec-types.js";
-import type { Component } from "../service/component.js";
-import type { Service } from "../service/service.js";
+import type { ComponentWorld } from "../engine/index.js";
+import type { Component, Service } from "../service/index.js";
 
 /** One place a service uses a component. */
 export interface ComponentUse {

@@ -8,25 +8,29 @@
 import { EventEmitter } from "node:events";
 import type { Address } from "viem";
 import type { HDAccount } from "viem/accounts";
-import type { WavsConfig } from "../config/schema.js";
-import type { Engine } from "../engine/engine.js";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
-import type { JsonValue } from "../service/json.js";
+import type { WavsConfig } from "../config/index.js";
+import type { Engine } from "../engine/index.js";
+import type { Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
+import type { JsonValue, ServiceManager } from "../service/index.js";
 import {
   parseService,
   type Service,
+  type ServiceId,
   type ServiceStatus,
+  serviceId,
   serviceToJson,
-} from "../service/service.js";
-import { type ServiceId, serviceId } from "../service/service-id.js";
-import type { ServiceManager } from "../service/service-manager.js";
-import { HdKeys, OPERATOR_HD_INDEX } from "../signing/hd-keys.js";
-import { ComponentStore, type StoredComponent } from "../store/component-store.js";
-import type { Db } from "../store/database.js";
-import { DevServiceStore } from "../store/dev-service-store.js";
-import { KeyStore } from "../store/key-store.js";
-import { ServiceStore, type StoredService } from "../store/service-store.js";
+} from "../service/index.js";
+import { HdKeys, OPERATOR_HD_INDEX } from "../signing/index.js";
+import type { Db } from "../store/index.js";
+import {
+  ComponentStore,
+  DevServiceStore,
+  KeyStore,
+  ServiceStore,
+  type StoredComponent,
+  type StoredService,
+} from "../store/index.js";
 import { fetchServiceJson } from "./fetch-service-json.js";
 import { KeyedLock } from "./keyed-lock.js";
 import {

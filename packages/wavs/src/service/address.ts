@@ -6,9 +6,6 @@ import { describeValue } from "./validation-error.js";
 /** An EVM address as written in the JSON: `0x` + 40 hex characters, case kept as given. */
 export type EvmAddress = `0x${string}`;
 
-/** A Cosmos address in bech32, as written in the JSON. */
-export type CosmosAddress = string;
-
 const EVM_ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
 const HASH32_RE = /^0x[0-9a-fA-F]{64}$/;
 

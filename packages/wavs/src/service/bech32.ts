@@ -2,7 +2,7 @@
  * Bech32 (BIP-173) encoding, as used by Cosmos addresses. Only the original bech32 checksum is
  * accepted (not bech32m): Cosmos SDK addresses use bech32.
  */
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 
 const CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 const GENERATOR = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3] as const;

@@ -1,5 +1,5 @@
 /** Chain keys (`namespace:id`, e.g. `evm:31337`, `cosmos:wasmd-1`). */
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { checkedString } from "./schema-helpers.js";
 import { describeValue } from "./validation-error.js";
 

@@ -1,5 +1,5 @@
 /** The service `wavs exec` runs a component in when no --service is given. */
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import type { Component } from "./component.js";
 import { digestProblem } from "./digest.js";
 import type { Service } from "./service.js";

@@ -5,7 +5,7 @@
  */
 import { createHash, getHashes } from "node:crypto";
 import { ripemd160 as ripemd160Js } from "viem";
-import { WavsError } from "../internal/errors.js";
+import { WavsError } from "../internal/index.js";
 import { hexToBytes } from "./hex.js";
 import type { TriggerData } from "./trigger-data.js";
 import { encodeTriggerDataForEventId } from "./trigger-data-encoding.js";

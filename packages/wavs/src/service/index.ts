@@ -1,6 +1,5 @@
 /** The service model: schemas, ids (service id, event id), JSON <-> model <-> WIT values. */
 export {
-  type CosmosAddress,
   CosmosAddressSchema,
   type EvmAddress,
   EvmAddressSchema,
@@ -21,6 +20,7 @@ export {
   CHAIN_NAMESPACE_RE,
   type ChainKey,
   ChainKeySchema,
+  chainKeyProblem,
   isChainKey,
   type ParsedChainKey,
   parseChainKey,
@@ -33,6 +33,7 @@ export {
   componentSourceToJson,
   componentToJson,
 } from "./component.js";
+export type { ComponentWorld } from "./component-world.js";
 export {
   defaultExecService,
   EXEC_MANAGER_ADDRESS,
@@ -40,9 +41,11 @@ export {
 } from "./default-exec-service.js";
 export { componentDigest, type Digest, DigestSchema, isDigest } from "./digest.js";
 export { EVENT_ID_LENGTH, eventId, eventIdForTriggerData, ripemd160 } from "./event-id.js";
-export { bytesToHex, hexToBytes } from "./hex.js";
+export type { ExecLog } from "./exec-log.js";
+export { bytesToHex, hexToBytes, isHexBytes } from "./hex.js";
 export { bigintToJson, toS64, toU64, U64_MAX } from "./integers.js";
 export type { JsonObject, JsonValue } from "./json.js";
+export { isJsonObject, jsonNestingDepth, MAX_JSON_DEPTH } from "./json.js";
 export {
   type AllowedHosts,
   AllowedHostsSchema,
@@ -52,6 +55,7 @@ export {
   type ResolvedPermissions,
   resolvePermissions,
 } from "./permissions.js";
+export { taggedEnum } from "./schema-helpers.js";
 export {
   parseService,
   parseServiceManager,
@@ -103,8 +107,6 @@ export {
 export {
   type AtProtoEventData,
   type CosmosAddressValue,
-  type CosmosEvent,
-  type EvmEventLog,
   parseTriggerDataJson,
   type TriggerData,
   type TriggerDataOf,
@@ -124,10 +126,13 @@ export {
 export {
   describeValue,
   formatPath,
+  parseOrThrow,
+  problemsOf,
   type ValidationProblem,
   validationError,
 } from "./validation-error.js";
 export type * from "./wit-types.js";
+export type { WitCosmosChainConfig, WitEvmChainConfig } from "./wit-types.js";
 export {
   DEFAULT_WORKFLOW_ID,
   isWorkflowId,

@@ -254,10 +254,6 @@ export type TriggerData = z.output<typeof TriggerDataSchema>;
 export type TriggerDataType = TriggerData["type"];
 /** One variant of TriggerData, e.g. `TriggerDataOf<"cron">`. */
 export type TriggerDataOf<T extends TriggerDataType> = Extract<TriggerData, { type: T }>;
-/** An EVM log as carried by `evm_contract_event` trigger data. */
-export type EvmEventLog = TriggerDataOf<"evm_contract_event">["log"];
-/** A Cosmos event as carried by `cosmos_contract_event` trigger data. */
-export type CosmosEvent = TriggerDataOf<"cosmos_contract_event">["event"];
 
 /** Parse trigger data JSON (PascalCase or snake_case forms); throws WAVS_ERR_TRIGGER_DATA_INVALID. */
 export function parseTriggerDataJson(json: unknown): TriggerData {

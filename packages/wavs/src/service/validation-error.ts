@@ -3,8 +3,8 @@
  * `workflows.w1.trigger`), what was found and what was expected.
  */
 import type { z } from "zod";
-import type { ErrorCode } from "../internal/error-codes.js";
-import { WavsError } from "../internal/errors.js";
+import type { ErrorCode } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
 
 /** One problem found while validating JSON. */
 export interface ValidationProblem {

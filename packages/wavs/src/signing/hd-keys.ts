@@ -5,8 +5,8 @@
 import { inspect } from "node:util";
 import type { Address } from "viem";
 import { type HDAccount, mnemonicToAccount } from "viem/accounts";
-import { mnemonicProblem, normalizeMnemonic } from "../config/bip39.js";
-import { WavsError } from "../internal/errors.js";
+import { mnemonicProblem, normalizeMnemonic } from "../config/index.js";
+import { WavsError } from "../internal/index.js";
 
 /** The operator's own key. */
 export const OPERATOR_HD_INDEX = 0;

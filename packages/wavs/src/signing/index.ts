@@ -1,4 +1,6 @@
 /** Signing: per-service HD keys and signed response envelopes. */
+
+export { aggregatorAccount } from "./aggregator-account.js";
 export { deriveAccount, HdKeys, hdPath, OPERATOR_HD_INDEX } from "./hd-keys.js";
 export {
   buildEnvelope,

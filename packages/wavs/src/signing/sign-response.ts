@@ -11,10 +11,9 @@ import {
   signEnvelope,
 } from "@wavs-ts/contracts";
 import { type Address, bytesToHex, type Hex, isHex, type LocalAccount, size } from "viem";
-import { WavsError } from "../internal/errors.js";
-import { EVENT_ID_LENGTH } from "../service/event-id.js";
-import { U64_MAX } from "../service/integers.js";
-import type { SignatureKind } from "../service/submit.js";
+import { WavsError } from "../internal/index.js";
+import type { SignatureKind } from "../service/index.js";
+import { EVENT_ID_LENGTH, U64_MAX } from "../service/index.js";
 
 /** A component response to sign. */
 export interface ResponseToSign {

@@ -1,5 +1,4 @@
-import type { ComponentWorld } from "../service/component-world.js";
-import type { JsonValue } from "../service/json.js";
+import type { ComponentWorld, JsonValue } from "../service/index.js";
 import type { Db } from "./database.js";
 
 /** One row of the components table. */

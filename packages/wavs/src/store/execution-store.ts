@@ -1,4 +1,4 @@
-import type { ExecLog } from "../service/exec-log.js";
+import type { ExecLog } from "../service/index.js";
 import type { Db } from "./database.js";
 
 /** Status of an execution. */

@@ -1,4 +1,4 @@
-import type { ServiceStatus } from "../service/service.js";
+import type { ServiceStatus } from "../service/index.js";
 import type { Db } from "./database.js";
 
 /** One row of the services table. */

@@ -5,8 +5,8 @@
  * restart keeps the same rhythm; heights come from the blocks the chain watcher processes, so
  * they are caught up after downtime like logs.
  */
-import { triggerToJson } from "../service/trigger.js";
-import type { CursorStore } from "../store/cursor-store.js";
+import { triggerToJson } from "../service/index.js";
+import type { CursorStore } from "../store/index.js";
 import type { BlockIntervalSubscriber } from "./trigger-index.js";
 
 /** Whether a trigger with this anchor, interval and end block fires at height `h`. */

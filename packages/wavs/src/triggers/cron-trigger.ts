@@ -5,10 +5,10 @@
  * downtime the missed ticks fire in order, at most `catchUpLimit` of them (the most recent).
  */
 import { Cron } from "croner";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
-import { type TriggerOf, triggerToJson } from "../service/trigger.js";
-import type { CursorStore } from "../store/cursor-store.js";
+import type { Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
+import { type TriggerOf, triggerToJson } from "../service/index.js";
+import type { CursorStore } from "../store/index.js";
 import type { CronSubscriber } from "./trigger-index.js";
 
 /** Default number of missed ticks fired after downtime, per workflow. */

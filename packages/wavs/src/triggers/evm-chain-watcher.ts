@@ -9,9 +9,9 @@
  * to the last stored block that is still canonical.
  */
 import type { EvmChainConfig } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
-import type { BlockRef, CursorStore } from "../store/cursor-store.js";
+import type { Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
+import type { BlockRef, CursorStore } from "../store/index.js";
 import type { BlockIntervalAnchors, BlockIntervalFire } from "./block-interval.js";
 import type { BlockHeader, EvmRpc, RpcLog } from "./evm-rpc.js";
 import {

@@ -4,8 +4,9 @@
  * viem's own retries and reconnects are off. Errors that reach callers are
  * WAVS_ERR_CHAIN_RPC with the endpoint redacted of credentials.
  */
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
+
+import type { Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
 import { type RpcEndpoint, RpcResponseError, rpcEndpoint } from "./rpc-endpoint.js";
 
 /** A block header, as far as the triggers need it. Hashes are lowercase 0x hex. */

@@ -4,7 +4,7 @@
  * Every error raised here has a message with credentials already removed from URLs.
  */
 import { getWebSocketRpcClient } from "viem/utils";
-import { redactUrl, redactUrlsInText } from "../config/redact-url.js";
+import { redactUrl, redactUrlsInText } from "../config/index.js";
 
 /** The endpoint could not be reached, timed out, closed, or answered something not JSON-RPC. */
 export class RpcTransportError extends Error {

@@ -1,8 +1,7 @@
 /** What the triggers hand to the node: a workflow to run with the data that fired it. */
 import { decodeAbiParameters, type Hex } from "viem";
-import { hexToBytes } from "../service/hex.js";
-import type { Trigger } from "../service/trigger.js";
-import type { TriggerData, TriggerDataOf } from "../service/trigger-data.js";
+import type { Trigger, TriggerData, TriggerDataOf } from "../service/index.js";
+import { hexToBytes } from "../service/index.js";
 import type { RpcLog } from "./evm-rpc.js";
 
 /** One workflow of one service fired by one trigger occurrence. */

@@ -4,7 +4,7 @@
  * are three hash-map reads, so matching a log costs the same with 10 or 10,000 services.
  */
 import { toEventSelector } from "viem";
-import type { Trigger, TriggerOf } from "../service/trigger.js";
+import type { Trigger, TriggerOf } from "../service/index.js";
 
 /** A workflow listening to something. */
 export interface WorkflowSubscriber {

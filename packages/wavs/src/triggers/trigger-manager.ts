@@ -10,12 +10,11 @@ import {
   evmChainKeys,
   type WavsConfig,
 } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
-import type { Logger } from "../internal/logger.js";
-import type { ServiceManager } from "../service/service-manager.js";
-import type { Trigger } from "../service/trigger.js";
-import { CursorStore } from "../store/cursor-store.js";
-import type { Db } from "../store/database.js";
+import type { Logger } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
+import type { ServiceManager, Trigger } from "../service/index.js";
+import type { Db } from "../store/index.js";
+import { CursorStore } from "../store/index.js";
 import { BlockIntervalAnchors } from "./block-interval.js";
 import { CronScheduler, compileCronSchedule } from "./cron-trigger.js";
 import {

@@ -1,4 +1,4 @@
-import type { KvStore } from "../../store/kv-store.js";
+import type { KvStore } from "../../store/index.js";
 import type { ExecContext, ExecLog } from "../exec-types.js";
 import type { SyncBroker } from "./sync-broker.js";
 

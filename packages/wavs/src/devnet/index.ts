@@ -1,0 +1,8 @@
+/** The devnet folder as the rest of the node sees it. */
+
+export type { DemoResult } from "./demo.js";
+export { runDemo } from "./demo.js";
+export { devServiceJson, NEW_TRIGGER_TOPIC } from "./dev-services.js";
+export type { Devnet } from "./devnet.js";
+export { startDevnet } from "./devnet.js";
+export { devQuorumSize, MAX_DEV_OPERATORS } from "./limits.js";

@@ -1,0 +1,13 @@
+/** The internal folder as the rest of the node sees it. */
+
+export type { ErrorCode } from "./error-codes.js";
+export { ERROR_CODES } from "./error-codes.js";
+export { toWavsError, WavsError } from "./errors.js";
+export type { LogEntry, LogFilter } from "./log-buffer.js";
+export { LOG_LEVEL_NUMBERS, LogBuffer, matchesLog } from "./log-buffer.js";
+export type { Logger, LogLevel } from "./logger.js";
+export { createLogger, LOG_LEVELS, silentLogger } from "./logger.js";
+export { METRIC_PREFIX, Metrics } from "./metrics.js";
+export { printableUtf8 } from "./printable-utf8.js";
+export type { Progress } from "./progress.js";
+export { createProgress } from "./progress.js";

@@ -1,0 +1,2 @@
+/** The node folder as the rest of the node sees it. */
+export { createWavsNode } from "./wavs-node.js";
