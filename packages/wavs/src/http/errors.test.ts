@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { errorOf, startTestServer } from "../../test/helpers/test-server.js";
 import { WavsError } from "../internal/errors.js";
@@ -68,6 +69,39 @@ describe("error handling", () => {
       "request body is larger than the limit of 64 MB",
     );
     expect(t.node.components.size).toBe(0);
+  });
+
+  it("a body over the limit, written after the 413 arrived, is read and discarded: the connection serves the next request", async () => {
+    const t = await startTestServer({ maxBodySizeMb: 1 });
+    const { hostname, port } = new URL(t.url);
+    const socket = connect(Number(port), hostname);
+    let text = "";
+    let failed: Error | undefined;
+    socket.on("data", (d) => {
+      text += d.toString("latin1");
+    });
+    socket.on("error", (err) => {
+      failed = err;
+    });
+    const until = async (cond: () => boolean, what: string) => {
+      for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+      if (!cond()) throw new Error(`no ${what}; received: ${text.slice(0, 300)}`);
+    };
+    const size = 1024 * 1024 + 4096;
+    socket.write(
+      `POST /dev/services HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`,
+    );
+    await until(() => text.includes("\r\n\r\n"), "answer to the oversized body");
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(text.toLowerCase()).not.toContain("connection: close");
+    // the client only now writes its body, as a slow uploader would
+    await new Promise<void>((r) => socket.write(Buffer.alloc(size, 0x20), () => r()));
+    text = "";
+    socket.write(`GET /health HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+    await until(() => /\r\n\r\n[\s\S]*\}/.test(text), "answer on the same connection");
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    expect(failed).toBeUndefined();
+    socket.destroy();
   });
 
   it("413 also for a chunked JSON body over the limit", async () => {

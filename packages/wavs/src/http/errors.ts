@@ -218,6 +218,12 @@ export function toHttpError(
   return { error: internalError(context.requestId), logLevel: "error" };
 }
 
+/** Whether a refused body is small enough to read and discard: declared, at most twice the limit. */
+function drainable(request: FastifyRequest, limit: number): boolean {
+  const declared = Number(request.headers["content-length"]);
+  return Number.isSafeInteger(declared) && declared <= 2 * limit;
+}
+
 function internalError(requestId: string): WavsError {
   return new WavsError(
     "WAVS_ERR_INTERNAL",
@@ -252,6 +258,16 @@ export function installErrorHandlers(
     }
     // RFC 6750: every 401 carries the challenge, whoever raised it.
     if (error.httpStatus === 401) reply.header("www-authenticate", WWW_AUTHENTICATE);
+    if (
+      error.code === "WAVS_ERR_HTTP_BODY_TOO_LARGE" &&
+      drainable(request, routeLimit ?? deps.bodyLimitMb * 1024 * 1024)
+    ) {
+      // fastify closes the connection after a refused body, and a client still writing it
+      // then fails with EPIPE before reading our answer; a declared body of moderate size is
+      // read and discarded instead (Node does that once the answer is sent), so the client
+      // gets its 413 and the connection stays usable
+      reply.removeHeader("connection");
+    }
     return reply.code(error.httpStatus).type("application/json").send(errorBody(error));
   });
 
