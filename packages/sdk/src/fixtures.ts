@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildComponentResult, buildComponent } from "./build-component.js";
@@ -35,9 +36,16 @@ export function fixtureEntry(name: string): string | undefined {
   return undefined;
 }
 
-/** Where built fixtures are cached (`$WAVS_COMPONENT_CACHE` or `<repo>/.cache/components`). */
+/**
+ * Where built fixtures are cached: `$WAVS_COMPONENT_CACHE`, else the user's cache directory
+ * (`$XDG_CACHE_HOME` or `~/.cache`, under `wavs-ts/components`). Outside the checkout, so a fresh
+ * clone reuses the builds of the last one: entries are keyed by everything a build reads
+ * (sources, WIT, componentize-js version) and written atomically, so clones never disagree.
+ */
 export function fixtureCacheDir(): string {
-  return process.env.WAVS_COMPONENT_CACHE ?? join(repoRoot(), ".cache", "components");
+  if (process.env.WAVS_COMPONENT_CACHE) return process.env.WAVS_COMPONENT_CACHE;
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(base, "wavs-ts", "components");
 }
 
 const inFlight = new Map<string, Promise<BuildComponentResult & { path: string }>>();
