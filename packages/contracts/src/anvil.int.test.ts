@@ -25,17 +25,18 @@ async function waitDead(pid: number, timeoutMs = 5_000): Promise<boolean> {
   return !isAlive(pid);
 }
 
-// Runs a child Node process that starts an anvil and then ends in the given way; returns
-// the anvil's pid so the test can check it did not outlive its parent.
+// Runs a child Node process that starts an anvil (the built package: `npm test` builds first)
+// and then ends in the given way; returns the anvil's pid so the test can check it did not
+// outlive its parent.
 async function anvilPidFromChild(ending: "exit" | "SIGTERM"): Promise<number> {
   const script = `
-    import { startAnvil } from ${JSON.stringify(join(here, "anvil.ts"))};
+    import { startAnvil } from ${JSON.stringify(join(here, "..", "dist", "anvil.js"))};
     const anvil = await startAnvil();
     process.stdout.write("pid " + anvil.pid + "\\n");
     if (${JSON.stringify(ending)} === "exit") process.exit(0);
     setInterval(() => {}, 1000);
   `;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const pid = await new Promise<number>((resolve, reject) => {

@@ -1,9 +1,11 @@
 // A real anvil (from the @foundry-rs/anvil npm package) for tests, benchmarks and `wavs dev`.
 // Every instance is killed when its owner stops it, and in any case when this process exits.
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { WavsError } from "@wavs-ts/errors";
 import {
   type Account,
   type Chain,
@@ -131,7 +133,8 @@ export function anvilBinaryPath(): string {
   const wrapper = require.resolve("@foundry-rs/anvil/package.json");
   const fallback = join(dirname(wrapper), "..", "dist", name);
   if (existsSync(fallback)) return fallback;
-  throw new Error(
+  throw new WavsError(
+    "WAVS_ERR_DEV_NETWORK",
     `anvil binary not found: install @foundry-rs/anvil-${process.platform}-${arch} or set ANVIL_BIN`,
   );
 }
@@ -187,7 +190,13 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   try {
     port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`anvil did not start within ${timeoutMs} ms:\n${tail}`)),
+        () =>
+          reject(
+            new WavsError(
+              "WAVS_ERR_DEV_NETWORK",
+              `anvil did not start within ${timeoutMs} ms:\n${tail}`,
+            ),
+          ),
         timeoutMs,
       );
       const check = () => {
@@ -206,7 +215,10 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
       child.once("exit", (code, signal) => {
         clearTimeout(timer);
         reject(
-          new Error(`anvil exited (code ${code}, signal ${signal}) before starting:\n${tail}`),
+          new WavsError(
+            "WAVS_ERR_DEV_NETWORK",
+            `anvil exited (code ${code}, signal ${signal}) before starting:\n${tail}`,
+          ),
         );
       });
     });
@@ -225,7 +237,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
       body: JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params }),
     });
     const body = (await response.json()) as { result?: T; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    if (body.error) throw new WavsError("WAVS_ERR_CHAIN_RPC", `${method}: ${body.error.message}`);
     return body.result as T;
   };
 
@@ -239,7 +251,10 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
       if (Date.now() > deadline || child.exitCode !== null) {
         child.kill("SIGKILL");
         await exited;
-        throw new Error(`anvil at ${rpcUrl} does not answer: ${String(error)}\n${tail}`);
+        throw new WavsError(
+          "WAVS_ERR_DEV_NETWORK",
+          `anvil at ${rpcUrl} does not answer: ${String(error)}\n${tail}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -289,7 +304,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
     },
     async revert(id) {
       const ok = await request<boolean>("evm_revert", [id]);
-      if (!ok) throw new Error(`evm_revert: unknown snapshot ${id}`);
+      if (!ok) throw new WavsError("WAVS_ERR_INPUT_INVALID", `evm_revert: unknown snapshot ${id}`);
     },
     async reorg(depth) {
       await request("anvil_reorg", [depth, []]);
@@ -316,6 +331,10 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
 
 function privateKeyAt(keys: readonly Hex[], index: number): Hex {
   const key = keys[index];
-  if (!key) throw new Error(`anvil has no dev account ${index} (it has ${keys.length})`);
+  if (!key)
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `anvil has no dev account ${index} (it has ${keys.length})`,
+    );
   return key;
 }

@@ -1,5 +1,6 @@
 // Deployment and administration of the service contracts with viem. Used by `wavs dev`, the
 // CLI and the tests; every helper waits for its transaction and throws if it reverted.
+import { WavsError } from "@wavs-ts/errors";
 import {
   type Abi,
   type Account,
@@ -64,7 +65,8 @@ export interface OperatorRegistration {
 /** Waits for a transaction and throws unless it succeeded. */
 export async function waitForSuccess(clients: ContractClients, hash: Hash) {
   const receipt = await clients.publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+  if (receipt.status !== "success")
+    throw new WavsError("WAVS_ERR_CHAIN_TX_REVERTED", `transaction ${hash} reverted`);
   return receipt;
 }
 
@@ -86,7 +88,8 @@ export async function deployContract<const abi extends Abi>(
     chain: walletClient.chain,
   } as Parameters<typeof walletClient.deployContract>[0]);
   const receipt = await waitForSuccess(clients, hash);
-  if (!receipt.contractAddress) throw new Error(`deployment ${hash} created no contract`);
+  if (!receipt.contractAddress)
+    throw new WavsError("WAVS_ERR_CHAIN_TX_REVERTED", `deployment ${hash} created no contract`);
   // Receipts carry lowercase addresses; checksum them so results compare equal everywhere.
   return getAddress(receipt.contractAddress);
 }

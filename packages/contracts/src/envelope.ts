@@ -1,6 +1,7 @@
 // The one implementation of WAVS envelope encoding and signing (spec: signing.md). The node's
 // signing module, the aggregator and the tests all use it, so what operators sign and what
 // `WavsServiceManager.validate` checks can never drift apart.
+import { WavsError } from "@wavs-ts/errors";
 import {
   type Address,
   concat,
@@ -86,7 +87,11 @@ export function envelopeHash(envelope: Envelope): Hex {
 
 /** `keccak256("\x19Ethereum Signed Message:\n32" || hash)` (OpenZeppelin toEthSignedMessageHash). */
 export function eip191Digest(hash: Hex): Hex {
-  if (size(hash) !== 32) throw new Error(`eip191Digest: expected a 32-byte hash, got ${hash}`);
+  if (size(hash) !== 32)
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `eip191Digest: expected a 32-byte hash, got ${hash}`,
+    );
   return hashMessage({ raw: hash });
 }
 
@@ -112,7 +117,11 @@ export async function signEnvelope(
       await account.signMessage({ message: { raw: envelopeHash(envelope) } }),
     );
   }
-  if (!account.sign) throw new Error("signEnvelope: this account cannot sign a raw digest");
+  if (!account.sign)
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      "signEnvelope: this account cannot sign a raw digest",
+    );
   return normalizeSignature(await account.sign({ hash: digest }));
 }
 
@@ -121,7 +130,11 @@ export async function signDigestAs(signer: LocalAccount | Hex, digest: Hex): Pro
   const key = typeof signer === "string" ? signer : hdPrivateKey(signer);
   if (key) return signDigest(digest, key);
   const account = signer as LocalAccount;
-  if (!account.sign) throw new Error("signDigestAs: this account cannot sign a raw digest");
+  if (!account.sign)
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      "signDigestAs: this account cannot sign a raw digest",
+    );
   return normalizeSignature(await account.sign({ hash: digest }));
 }
 
@@ -146,12 +159,15 @@ export async function recoverEnvelopeSigner(
  */
 export function normalizeSignature(signature: Hex): Hex {
   if (!isHex(signature) || size(signature) !== SIGNATURE_LENGTH) {
-    throw new Error(`expected a ${SIGNATURE_LENGTH}-byte signature, got ${signature}`);
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `expected a ${SIGNATURE_LENGTH}-byte signature, got ${signature}`,
+    );
   }
   const v = Number.parseInt(signature.slice(-2), 16);
   if (v === 27 || v === 28) return signature.toLowerCase() as Hex;
   if (v === 0 || v === 1) return concat([slice(signature, 0, 64), v === 0 ? "0x1b" : "0x1c"]);
-  throw new Error(`signature has invalid recovery byte ${v}`);
+  throw new WavsError("WAVS_ERR_INPUT_INVALID", `signature has invalid recovery byte ${v}`);
 }
 
 /**
@@ -164,7 +180,10 @@ export function buildSignatureData(
 ): SignatureData {
   const block = Number(referenceBlock);
   if (!Number.isInteger(block) || block < 0 || block > 0xffffffff) {
-    throw new Error(`referenceBlock ${referenceBlock} does not fit uint32`);
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `referenceBlock ${referenceBlock} does not fit uint32`,
+    );
   }
   const entries = signatures.map(({ signer, signature }) => ({
     signer: getAddress(signer),
@@ -174,7 +193,7 @@ export function buildSignatureData(
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (let i = 1; i < entries.length; i++) {
     if (entries[i]!.key === entries[i - 1]!.key) {
-      throw new Error(`duplicate signer ${entries[i]!.signer}`);
+      throw new WavsError("WAVS_ERR_INPUT_INVALID", `duplicate signer ${entries[i]!.signer}`);
     }
   }
   return {

@@ -3,7 +3,9 @@
 // addon of the `secp256k1` package) recovers a signer in 0.08 ms where the JavaScript
 // implementation takes 1.7 ms. Where the addon has no build for the platform, viem's @noble/curves does the same
 // work with the same results (checked by a differential test).
+
 import { createRequire } from "node:module";
+import { WavsError } from "@wavs-ts/errors";
 import {
   type Address,
   bytesToHex,
@@ -41,7 +43,8 @@ const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681
 
 function digestBytes(digest: Hex): Uint8Array {
   const bytes = hexToBytes(digest);
-  if (bytes.length !== 32) throw new Error(`expected a 32-byte digest, got ${digest}`);
+  if (bytes.length !== 32)
+    throw new WavsError("WAVS_ERR_INPUT_INVALID", `expected a 32-byte digest, got ${digest}`);
   return bytes;
 }
 
@@ -54,18 +57,29 @@ function digestBytes(digest: Hex): Uint8Array {
 export async function recoverDigestSigner(digest: Hex, signature: Hex): Promise<Address> {
   const msg = digestBytes(digest);
   const sig = hexToBytes(signature);
-  if (sig.length !== 65) throw new Error(`expected a 65-byte signature, got ${sig.length} bytes`);
+  if (sig.length !== 65)
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `expected a 65-byte signature, got ${sig.length} bytes`,
+    );
   const v = sig[64]!;
-  if (v !== 27 && v !== 28) throw new Error(`signature has invalid recovery byte ${v}`);
+  if (v !== 27 && v !== 28)
+    throw new WavsError("WAVS_ERR_INPUT_INVALID", `signature has invalid recovery byte ${v}`);
   if (BigInt(bytesToHex(sig.subarray(32, 64))) > HALF_ORDER) {
-    throw new Error("signature has a high s value (malleable); validate rejects it");
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      "signature has a high s value (malleable); validate rejects it",
+    );
   }
   if (!native) return getAddress(await recoverAddress({ hash: digest, signature }));
   let pub: Uint8Array;
   try {
     pub = native.ecdsaRecover(sig.subarray(0, 64), v - 27, msg, false);
   } catch (err) {
-    throw new Error(`signature does not recover a public key (${(err as Error).message})`);
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `signature does not recover a public key (${(err as Error).message})`,
+    );
   }
   return getAddress(`0x${keccak256(pub.subarray(1)).slice(-40)}`);
 }

@@ -95,7 +95,7 @@ describe("buildComponent", () => {
     }).catch((e: unknown) => e)) as ComponentBuildError;
     expect(err).toBeInstanceOf(ComponentBuildError);
     expect(err.message).toContain(`component ${entry} does not export run`);
-    expect(err.message).toContain("--world aggregator");
+    expect(err.hint).toContain("--world aggregator");
     expect(err.details.missingExports).toEqual(["run"]);
 
     const err2 = (await buildComponent({

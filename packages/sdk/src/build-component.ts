@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { WavsError } from "@wavs-ts/errors";
 import type { BuildOptions, Message, Plugin } from "esbuild";
 import {
   assembleWitDir,
@@ -66,7 +67,7 @@ export interface BuildComponentResult {
 }
 
 /** Details attached to a {@link ComponentBuildError}. */
-export interface ComponentBuildErrorDetails {
+export type ComponentBuildErrorDetails = {
   entry?: string;
   file?: string;
   line?: number;
@@ -74,25 +75,21 @@ export interface ComponentBuildErrorDetails {
   world?: WorldName;
   missingExports?: string[];
   bundlePath?: string;
-}
+};
 
-/** Raised when a component cannot be built; the message names the file and what to do. */
-export class ComponentBuildError extends Error {
+/**
+ * Raised when a component cannot be built (`WAVS_ERR_COMPONENT_BUILD`): the message names the
+ * file, the hint what to do, the details where.
+ */
+export class ComponentBuildError extends WavsError {
   override readonly name = "ComponentBuildError";
-  readonly code = "WAVS_ERR_COMPONENT_BUILD";
-  readonly hint: string | undefined;
-  readonly details: ComponentBuildErrorDetails;
+  declare readonly details: ComponentBuildErrorDetails;
 
   constructor(
     message: string,
     options: { hint?: string; details?: ComponentBuildErrorDetails; cause?: unknown } = {},
   ) {
-    super(
-      options.hint === undefined ? message : `${message}\n  hint: ${options.hint}`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.hint = options.hint;
-    this.details = options.details ?? {};
+    super("WAVS_ERR_COMPONENT_BUILD", message, { ...options, details: options.details ?? {} });
   }
 }
 

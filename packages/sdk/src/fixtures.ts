@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { WavsError } from "@wavs-ts/errors";
 import { type BuildComponentResult, buildComponent } from "./build-component.js";
 import type { WorldName } from "./wit-dir.js";
 
@@ -81,7 +82,8 @@ async function buildOne(
 ): Promise<BuildComponentResult & { path: string }> {
   const entry = fixtureEntry(name);
   if (entry === undefined) {
-    throw new Error(
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
       `no component fixture named "${name}" (looked in ${fixtureSourceDirs().join(" and ")})`,
     );
   }

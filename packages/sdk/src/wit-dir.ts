@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { WavsError } from "@wavs-ts/errors";
 
 /** The two WAVS worlds a component can target. */
 export type WorldName = "operator" | "aggregator";
@@ -26,8 +27,10 @@ function wasiWitDir(): string {
   const jcoRoot = join(dirname(require.resolve("@bytecodealliance/jco")), "..");
   const dir = join(jcoRoot, "lib", "wit", "builtin", WASI_WIT_VERSION);
   if (!existsSync(dir)) {
-    throw new Error(
+    throw new WavsError(
+      "WAVS_ERR_COMPONENT_BUILD",
       `WASI ${WASI_WIT_VERSION} WIT not found in ${dir}; the installed @bytecodealliance/jco does not ship it`,
+      { hint: "Reinstall the dependencies (npm install) so the pinned jco version is used." },
     );
   }
   return dir;
@@ -55,7 +58,7 @@ export function assembleWitDir(world: WorldName, outDir: string): string {
 /** Rewrite a single-package WIT file (`package x;` then items) as a nested `package x { ... }` block. */
 function nestPackage(source: string): string {
   const match = /^\s*package\s+([^;\s]+)\s*;/m.exec(source);
-  if (!match) throw new Error("WIT file without a package declaration");
+  if (!match) throw new WavsError("WAVS_ERR_INTERNAL", "WIT file without a package declaration");
   const body = source.slice(0, match.index) + source.slice(match.index + match[0].length);
   return `package ${match[1]} {\n${body}\n}\n`;
 }
@@ -74,7 +77,9 @@ function readWitFiles(dir: string): string[] {
 export function witSource(world: WorldName): string {
   const src = witSourceDir();
   const [main, ...rest] = readWitFiles(join(src, world));
-  if (main === undefined || rest.length > 0) throw new Error(`expected one WIT file for ${world}`);
+  if (main === undefined || rest.length > 0) {
+    throw new WavsError("WAVS_ERR_INTERNAL", `expected one WIT file for ${world}`);
+  }
   const deps = ["types", "keyvalue", "tls", ...(world === "aggregator" ? ["operator"] : [])];
   const nested = deps.flatMap((d) => readWitFiles(join(src, d)).map(nestPackage));
   const wasi = wasiWitDir();

@@ -1,7 +1,7 @@
+import { WavsError } from "@wavs-ts/errors";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dataWithId, signedSubmission } from "../../test/helpers/aggregator-harness.js";
-import { WavsError } from "../internal/errors.js";
 import {
   defaultExecService,
   type Service,

@@ -1,4 +1,4 @@
-import { buildComponent, ComponentBuildError } from "@wavs-ts/sdk";
+import { buildComponent } from "@wavs-ts/sdk";
 import type { Command } from "commander";
 import { createProgress, WavsError } from "../internal/index.js";
 import { printJson, reportError } from "./output.js";
@@ -44,11 +44,7 @@ export function registerComponentBuild(program: Command): void {
             );
         } catch (err) {
           progress.done();
-          const e =
-            err instanceof ComponentBuildError
-              ? new WavsError("WAVS_ERR_COMPONENT_BUILD", err.message, { cause: err })
-              : err;
-          process.exitCode = reportError(e, json);
+          process.exitCode = reportError(err, json);
         }
       },
     );

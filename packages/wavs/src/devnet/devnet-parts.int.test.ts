@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { WavsError } from "@wavs-ts/errors";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
 import { operatorMnemonic, writeOperatorConfig } from "./operator-config.js";
 import { pickPorts } from "./ports.js";
 import { clearPreviousRun, writePids } from "./previous-run.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
+import { WavsError } from "@wavs-ts/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawRunRequest, startEngine } from "../../test/helpers/engine-harness.js";
 import { watFixture } from "../../test/helpers/wat-fixture.js";
-import { WavsError } from "../internal/errors.js";
 import { validateResponses } from "./responses.js";
 
 describe("engine with small hand-written components", () => {

@@ -1,8 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
+import { WavsError } from "@wavs-ts/errors";
 import { describe, expect, it } from "vitest";
 import { errorOf, startTestServer } from "../../test/helpers/test-server.js";
-import { WavsError } from "../internal/errors.js";
 import { errorBody, joinPath, schemaValidationError, toHttpError } from "./errors.js";
 
 /** POST raw bytes with node:http, which reports the answer even when the server stops reading. */

@@ -1,9 +1,9 @@
 // Requests refused below the routes, sent as raw bytes over real TCP on 127.0.0.1: every
 // answer has our JSON error shape and a documented code, and the node keeps serving.
 import { connect } from "node:net";
+import { ERROR_CODES } from "@wavs-ts/errors";
 import { describe, expect, it } from "vitest";
 import { startTestServer } from "../../test/helpers/test-server.js";
-import { ERROR_CODES } from "../internal/error-codes.js";
 
 /** Send raw bytes; resolve with the status and JSON body of the answer. */
 function raw(url: string, request: string): Promise<{ status: number; body: unknown }> {

@@ -1,7 +1,7 @@
+import { WavsError } from "@wavs-ts/errors";
 import { describe, expect, it } from "vitest";
 import { DIGEST_A, EVM_ADDRESS, specExampleJson } from "../../test/helpers/service-fixtures.js";
 import { errorOf, startTestServer } from "../../test/helpers/test-server.js";
-import { WavsError } from "../internal/errors.js";
 import { serviceId } from "../service/index.js";
 
 const MANAGER = { evm: { chain: "evm:31337", address: EVM_ADDRESS } };

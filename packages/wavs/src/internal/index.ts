@@ -1,8 +1,7 @@
 /** The internal folder as the rest of the node sees it. */
 
-export type { ErrorCode } from "./error-codes.js";
-export { ERROR_CODES } from "./error-codes.js";
-export { toWavsError, WavsError } from "./errors.js";
+export type { ErrorCode } from "@wavs-ts/errors";
+export { ERROR_CODES, toWavsError, WavsError } from "@wavs-ts/errors";
 export type { LogEntry, LogFilter } from "./log-buffer.js";
 export { LOG_LEVEL_NUMBERS, LogBuffer, matchesLog } from "./log-buffer.js";
 export type { Logger, LogLevel } from "./logger.js";

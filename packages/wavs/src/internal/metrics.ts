@@ -3,8 +3,9 @@
  * owned by this class (never prom-client's global one), so several nodes in one process
  * (tests, `wavs dev`) keep separate counts.
  */
+
+import type { ErrorCode } from "@wavs-ts/errors";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { ErrorCode } from "./error-codes.js";
 
 /** Prefix of every metric WAVS-TS defines (the default process metrics keep their own names). */
 export const METRIC_PREFIX = "wavs_";

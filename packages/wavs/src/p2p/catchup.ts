@@ -8,6 +8,7 @@
  * responder answers with one frame per message (the gossip wire bytes, unchanged) and closes.
  */
 import { z } from "zod";
+import { WavsError } from "../internal/index.js";
 import { isServiceId } from "../service/index.js";
 
 /** Protocol id of catch-up. */
@@ -55,8 +56,11 @@ export function decodeCatchupRequest(bytes: Uint8Array): CatchupRequest | undefi
 }
 
 /** Thrown when a peer's frames break the limits; the peer is penalised. */
-export class FrameLimitError extends Error {
+export class FrameLimitError extends WavsError {
   override readonly name = "FrameLimitError";
+  constructor(message: string) {
+    super("WAVS_ERR_P2P_PEER_LIMITS", message);
+  }
 }
 
 /** Limits on what a peer may send us over one stream. */

@@ -1,8 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WavsError } from "@wavs-ts/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../test/helpers/http-server.js";
-import { WavsError } from "../internal/errors.js";
 import { type FetchBytesOptions, fetchBytes, resolveUri } from "./fetch-bytes.js";
 
 let server: TestServer;

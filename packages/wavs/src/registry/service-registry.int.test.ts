@@ -16,6 +16,7 @@ import {
   wavsServiceManagerAbi,
   wavsServiceManagerBytecode,
 } from "@wavs-ts/contracts";
+import { WavsError } from "@wavs-ts/errors";
 import { pino } from "pino";
 import type { Address } from "viem";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -24,7 +25,6 @@ import { startTestServer, type TestServer } from "../../test/helpers/http-server
 import { watFixture } from "../../test/helpers/wat-fixture.js";
 import { type WavsConfig, WavsConfigSchema } from "../config/schema.js";
 import { Engine } from "../engine/engine.js";
-import { WavsError } from "../internal/errors.js";
 import { silentLogger } from "../internal/logger.js";
 import { eventId } from "../service/event-id.js";
 import { serviceId } from "../service/service-id.js";

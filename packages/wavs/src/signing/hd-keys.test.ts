@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
+import { WavsError } from "@wavs-ts/errors";
 import { describe, expect, it } from "vitest";
-import { WavsError } from "../internal/errors.js";
 import { deriveAccount, HdKeys, hdPath, OPERATOR_HD_INDEX } from "./hd-keys.js";
 
 // Anvil's well-known mnemonic: its dev accounts are exactly m/44'/60'/0'/0/i.

@@ -1,4 +1,5 @@
 import { type Anvil, deployLogSpam, startAnvil } from "@wavs-ts/contracts";
+import { WavsError } from "@wavs-ts/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   closedPort,
@@ -6,7 +7,6 @@ import {
   onCleanup,
   startRpcProxy,
 } from "../../test/helpers/triggers-harness.js";
-import { WavsError } from "../internal/errors.js";
 import { createEvmRpc } from "./evm-rpc.js";
 
 let anvil: Anvil;

@@ -100,7 +100,7 @@ const toHex = (n: bigint) => `0x${n.toString(16)}`;
  */
 export function isLogRangeError(err: unknown): boolean {
   if (!(err instanceof RpcResponseError)) return false;
-  if (err.code === -32005) return true;
+  if (err.rpcCode === -32005) return true;
   return /more than \d+ (results|logs)|too many (results|logs)|response size|(block )?range.*(too (large|wide|big)|exceed|limit|max)|(exceed|limit).*(block )?range|limit exceeded|max(imum)? (block )?range/i.test(
     err.message,
   );
@@ -238,7 +238,7 @@ export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
           method,
           endpoint: lastEndpoint.display,
           attempts: maxAttempts,
-          ...(last instanceof RpcResponseError ? { rpc_code: last.code } : {}),
+          ...(last instanceof RpcResponseError ? { rpc_code: last.rpcCode } : {}),
         },
         hint: "Check that the chain's endpoints in wavs.toml are reachable and synced.",
         cause: last,

@@ -5,20 +5,24 @@
  */
 import { getWebSocketRpcClient } from "viem/utils";
 import { redactUrl, redactUrlsInText } from "../config/index.js";
+import { WavsError } from "../internal/index.js";
 
 /** The endpoint could not be reached, timed out, closed, or answered something not JSON-RPC. */
-export class RpcTransportError extends Error {
+export class RpcTransportError extends WavsError {
   override readonly name = "RpcTransportError";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super("WAVS_ERR_CHAIN_RPC", message, options);
+  }
 }
 
-/** The node answered with a JSON-RPC error object. */
-export class RpcResponseError extends Error {
+/** The node answered with a JSON-RPC error object (`rpcCode`: its JSON-RPC error code). */
+export class RpcResponseError extends WavsError {
   override readonly name = "RpcResponseError";
   constructor(
     message: string,
-    readonly code: number,
+    readonly rpcCode: number,
   ) {
-    super(message);
+    super("WAVS_ERR_CHAIN_RPC", message, { details: { rpc_code: rpcCode } });
   }
 }
 

@@ -5,6 +5,7 @@ import {
   setServiceURI,
   startAnvil,
 } from "@wavs-ts/contracts";
+import { WavsError } from "@wavs-ts/errors";
 import { type Address, toEventSelector } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -20,7 +21,6 @@ import {
   waitUntil,
 } from "../../test/helpers/triggers-harness.js";
 import type { WavsConfig } from "../config/index.js";
-import { WavsError } from "../internal/errors.js";
 import { silentLogger } from "../internal/logger.js";
 import { bytesToHex } from "../service/hex.js";
 import type { Trigger } from "../service/trigger.js";

@@ -1,5 +1,5 @@
 /** Shared test data: a digest, addresses, the spec's example service and trigger data samples. */
-import { WavsError } from "../../src/internal/errors.js";
+import { WavsError } from "@wavs-ts/errors";
 import type { JsonObject } from "../../src/service/json.js";
 
 export const DIGEST_A = "a".repeat(64);

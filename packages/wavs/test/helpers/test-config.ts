@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { WavsError } from "@wavs-ts/errors";
 import { afterEach } from "vitest";
-import { WavsError } from "../../src/internal/errors.js";
 
 /** Anvil's well-known test mnemonic (valid checksum). */
 export const TEST_MNEMONIC = "test test test test test test test test test test test junk";

@@ -4,6 +4,7 @@
  * 127.0.0.1 with a free port.
  */
 import { createHash } from "node:crypto";
+import { WavsError } from "@wavs-ts/errors";
 import { afterEach, expect } from "vitest";
 import type {
   AggregationRecord,
@@ -13,7 +14,6 @@ import type {
   SubmissionRecord,
 } from "../../src/http/node-api.js";
 import { createHttpServer, type HttpServerConfig } from "../../src/http/server.js";
-import { WavsError } from "../../src/internal/errors.js";
 import { silentLogger } from "../../src/internal/logger.js";
 import { Metrics } from "../../src/internal/metrics.js";
 import {

@@ -31,7 +31,10 @@ export type HttpErrorCode =
   | { tag: "loop-detected" }
   | { tag: "internal-error"; val: string | undefined };
 
-/** A failure the host itself decided (policy, limits), with its error code. */
+/**
+ * A failure the host itself decided (policy, limits), with its WIT error code. Not a WavsError:
+ * it never leaves the engine, it becomes the `error-code` variant the component receives.
+ */
 export class HttpHostError extends Error {
   constructor(
     readonly code: HttpErrorCode,

@@ -2,12 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "./error-codes.js";
-import { WavsError } from "./errors.js";
+import { WavsError } from "./wavs-error.js";
 
-const docs = readFileSync(
-  join(import.meta.dirname, "..", "..", "..", "..", "docs", "errors.md"),
-  "utf8",
-);
+const docs = readFileSync(join(import.meta.dirname, "..", "..", "..", "docs", "errors.md"), "utf8");
 
 describe("error codes", () => {
   it.each(Object.keys(ERROR_CODES))(

@@ -220,6 +220,11 @@ export const ERROR_CODES = {
     retryable: false,
     doc: "A submission encodes to more bytes than the gossip message cap, so it cannot be shared with peers.",
   },
+  WAVS_ERR_P2P_PEER_LIMITS: {
+    status: 502,
+    retryable: false,
+    doc: "A peer's catch-up stream broke the frame limits (too large, too many, cut inside a frame); the peer is penalised.",
+  },
   WAVS_ERR_AGGREGATOR_SUBMISSION_INVALID: {
     status: 400,
     retryable: false,
