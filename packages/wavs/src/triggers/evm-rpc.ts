@@ -212,7 +212,8 @@ export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
         return await endpoint.request(method, params, timeoutMs);
       } catch (err) {
         if (closer.signal.aborted) throw closedError(method);
-        if (giveUpOn?.(err)) throw err;
+        // the error family decides what a retry may fix; the caller may give up sooner
+        if (giveUpOn?.(err) || (err instanceof WavsError && !err.retryable)) throw err;
         last = err;
         if (endpoints.length > 1 && current === index) current = (index + 1) % endpoints.length;
         // Failover is worth a warning; retrying the only endpoint is the caller's to report.
