@@ -1,5 +1,5 @@
 /** One step of `wavs service`: read the file, apply an edit, check the result, write it atomically. */
-import { WavsError } from "../internal/index.js";
+import { problemsError } from "../internal/index.js";
 import type { ValidationProblem } from "../service/index.js";
 import { parseService, serviceToJson } from "../service/index.js";
 import { checkServiceDocument } from "./service-check.js";
@@ -13,13 +13,11 @@ export interface EditResult {
 
 /** Throw WAVS_ERR_SERVICE_INVALID for the first problem, listing all of them in details. */
 export function throwProblems(problems: ValidationProblem[], hint?: string): never {
-  const first = problems[0] ?? { path: "", message: "is invalid" };
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
-  throw new WavsError(
+  throw problemsError(
     "WAVS_ERR_SERVICE_INVALID",
-    `${first.path === "" ? "service" : first.path}: ${first.message}${more}`,
+    problems.map((p) => ({ where: p.path === "" ? "service" : p.path, message: p.message })),
     {
-      details: { path: first.path, problems },
+      details: { path: problems[0]?.path ?? "", problems },
       hint: hint ?? "the file was left unchanged; fix the value and run the command again",
     },
   );

@@ -4,7 +4,14 @@
  * secret fields are never quoted, and credentials in URLs are removed from quoted values.
  */
 import type { z } from "zod";
-import { WavsError } from "../internal/index.js";
+import {
+  expectedFound,
+  expectedType,
+  type LocatedProblem,
+  problemsMessage,
+  type Vocabulary,
+  WavsError,
+} from "../internal/index.js";
 import { describeFound, describeSecret } from "./describe.js";
 import { didYouMean } from "./did-you-mean.js";
 import { describeLocation, type Origin, type OriginMap } from "./origin.js";
@@ -13,24 +20,26 @@ import { isSecretField, P2P_MODES, P2pConfigSchema, WavsConfigSchema } from "./s
 /** Where the docs of every field are. */
 export const CONFIG_DOCS = "docs/configuration.md";
 
-/** One problem, located. */
-export interface ConfigProblem {
+/** One problem, located: `where` names the file and key, variable or flag; both safe to show. */
+export interface ConfigProblem extends LocatedProblem {
   origin: Origin | undefined;
   path: PropertyKey[];
-  /** `location: message`, safe to show. */
-  text: string;
 }
 
-const EXPECTED: Record<string, string> = {
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  bigint: "an integer",
-  boolean: "true or false",
-  object: "a table",
-  record: "a table",
-  map: "a table",
-  array: "a list",
+/** How config input is named in messages (TOML's words; secrets only by their kind). */
+const CONFIG_WORDS: Vocabulary = {
+  describe: describeFound,
+  types: {
+    string: "a string",
+    number: "a number",
+    int: "an integer",
+    bigint: "an integer",
+    boolean: "true or false",
+    object: "a table",
+    record: "a table",
+    map: "a table",
+    array: "a list",
+  },
 };
 
 type Def = { type: string; shape?: Record<string, z.ZodType>; [k: string]: unknown };
@@ -80,10 +89,8 @@ function quoteKey(key: string): string {
 function messageOf(issue: z.core.$ZodIssue): string {
   const secret = typeof issue.path[0] === "string" && isSecretField(issue.path[0]);
   if (issue.code === "invalid_type") {
-    const expected = EXPECTED[issue.expected] ?? issue.expected;
-    if (issue.input === undefined) return `missing (expected ${expected})`;
-    const found = secret ? describeSecret(issue.input) : describeFound(issue.input);
-    return `expected ${expected}, found ${found}`;
+    const expected = expectedType(CONFIG_WORDS, issue.expected);
+    return expectedFound(issue.input, expected, secret ? describeSecret : CONFIG_WORDS.describe);
   }
   if (issue.code === "invalid_key") {
     return issue.issues[0]?.message ?? `${describeFound(issue.input)} is not a valid key`;
@@ -112,7 +119,8 @@ export function configProblems(error: z.ZodError, origins: OriginMap): ConfigPro
         unknown.push({
           origin,
           path: [...issue.path, key],
-          text: `${where}: unknown key ${quoteKey(key)}${hint}`,
+          where,
+          message: `unknown key ${quoteKey(key)}${hint}`,
         });
       }
       continue;
@@ -121,7 +129,8 @@ export function configProblems(error: z.ZodError, origins: OriginMap): ConfigPro
     others.push({
       origin,
       path: [...issue.path],
-      text: `${describeLocation(origin, issue.path)}: ${messageOf(issue)}`,
+      where: describeLocation(origin, issue.path),
+      message: messageOf(issue),
     });
   }
   return [...unknown, ...others];
@@ -149,12 +158,10 @@ function sourceOf(origin: Origin | undefined): Record<string, string> {
 /** One WavsError for a list of problems: the first in the message, all of them in details. */
 export function configError(problems: readonly ConfigProblem[]): WavsError {
   const first = problems[0];
-  const count = problems.length - 1;
-  const more = count > 0 ? ` (and ${count} more problem${count > 1 ? "s" : ""})` : "";
-  return new WavsError("WAVS_ERR_CONFIG_INVALID", `${first?.text ?? "invalid config"}${more}`, {
+  return new WavsError("WAVS_ERR_CONFIG_INVALID", problemsMessage(problems, "invalid config"), {
     details: {
       ...sourceOf(first?.origin),
-      problems: problems.map((p) => p.text),
+      problems: problems.map((p) => `${p.where}: ${p.message}`),
     },
     hint: hintFor(first?.origin),
   });
@@ -166,7 +173,5 @@ export function configProblem(
   path: readonly PropertyKey[],
   message: string,
 ): WavsError {
-  return configError([
-    { origin, path: [...path], text: `${describeLocation(origin, path)}: ${message}` },
-  ]);
+  return configError([{ origin, path: [...path], where: describeLocation(origin, path), message }]);
 }

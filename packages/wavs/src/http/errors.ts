@@ -5,8 +5,8 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { redactUrlsInText } from "../config/index.js";
-import type { ErrorCode, Logger, Metrics } from "../internal/index.js";
-import { WavsError } from "../internal/index.js";
+import type { ErrorCode, Logger, Metrics, Vocabulary } from "../internal/index.js";
+import { expectedFound, expectedType, problemsError, WavsError } from "../internal/index.js";
 import { describeValue, type ValidationProblem } from "../service/index.js";
 import { WWW_AUTHENTICATE } from "./auth.js";
 
@@ -70,16 +70,15 @@ function rebaseValidationError(err: unknown, mapPath: (path: string) => string):
     path: mapPath(p.path),
     message: p.message,
   }));
-  const first = rebased[0]!;
-  const more =
-    rebased.length > 1
-      ? ` (and ${rebased.length - 1} more problem${rebased.length > 2 ? "s" : ""})`
-      : "";
-  return new WavsError(err.code, `${first.path}: ${first.message}${more}`, {
-    details: { ...err.details, path: first.path, problems: rebased },
-    hint: err.hint,
-    cause: err,
-  });
+  return problemsError(
+    err.code,
+    rebased.map((p) => ({ where: p.path, message: p.message })),
+    {
+      details: { ...err.details, path: rebased[0]!.path, problems: rebased },
+      hint: err.hint,
+      cause: err,
+    },
+  );
 }
 
 /** Where a fastify validation error was found, as we name it in messages. */
@@ -99,13 +98,17 @@ interface AjvError {
   parentSchema?: { description?: string };
 }
 
-const AJV_TYPES: Record<string, string> = {
-  object: "a JSON object",
-  array: "an array",
-  string: "a string",
-  integer: "an integer",
-  number: "a number",
-  boolean: "true or false",
+/** How request parts are named in messages (JSON's words; JSON schema's type names). */
+const REQUEST_WORDS: Vocabulary = {
+  describe: describeValue,
+  types: {
+    object: "a JSON object",
+    array: "an array",
+    string: "a string",
+    integer: "an integer",
+    number: "a number",
+    boolean: "true or false",
+  },
 };
 
 /** `/service_managers/0/evm` -> `service_managers[0].evm`. */
@@ -139,12 +142,10 @@ export function schemaValidationError(
       message = "unknown field";
       break;
     case "type": {
-      const expected = AJV_TYPES[String(e.params.type)] ?? String(e.params.type);
+      const expected = expectedType(REQUEST_WORDS, String(e.params.type));
       // fastify hands a request without a body to the validator as null (or undefined).
-      message =
-        e.data == null && field === ""
-          ? `missing (expected ${expected})`
-          : `expected ${expected}, found ${describeValue(e.data)}`;
+      const found = e.data == null && field === "" ? undefined : e.data;
+      message = expectedFound(found, expected, REQUEST_WORDS.describe);
       break;
     }
     case "pattern":

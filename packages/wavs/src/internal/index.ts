@@ -10,3 +10,10 @@ export { METRIC_PREFIX, Metrics } from "./metrics.js";
 export { printableUtf8 } from "./printable-utf8.js";
 export type { Progress } from "./progress.js";
 export { createProgress } from "./progress.js";
+export type { LocatedProblem, Vocabulary } from "./validation-problems.js";
+export {
+  expectedFound,
+  expectedType,
+  problemsError,
+  problemsMessage,
+} from "./validation-problems.js";

@@ -1,10 +1,17 @@
 /**
- * Turning zod issues into one clear WavsError: every problem says where (a JSON path such as
- * `workflows.w1.trigger`), what was found and what was expected.
+ * Turning zod issues of JSON input into one clear WavsError: every problem says where (a JSON
+ * path such as `workflows.w1.trigger`), what was found and what was expected. The wording and
+ * the error are the shared formatter's (internal/validation-problems.ts); this module gives it
+ * JSON's words and zod's paths.
  */
 import type { z } from "zod";
-import type { ErrorCode } from "../internal/index.js";
-import { WavsError } from "../internal/index.js";
+import type { ErrorCode, Vocabulary } from "../internal/index.js";
+import {
+  expectedFound as expectedFoundIn,
+  expectedType,
+  problemsError,
+  type WavsError,
+} from "../internal/index.js";
 
 /** One problem found while validating JSON. */
 export interface ValidationProblem {
@@ -50,29 +57,31 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const EXPECTED_TYPE: Record<string, string> = {
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  boolean: "true or false",
-  object: "an object",
-  map: "an object",
-  array: "an array",
-  tuple: "an array",
-  null: "null",
+/** How JSON input is named in messages. */
+export const JSON_WORDS: Vocabulary = {
+  describe: describeValue,
+  types: {
+    string: "a string",
+    number: "a number",
+    int: "an integer",
+    boolean: "true or false",
+    object: "an object",
+    map: "an object",
+    array: "an array",
+    tuple: "an array",
+    null: "null",
+  },
 };
 
-/** "missing (expected X)" or "expected X, found Y": the one wording of a wrong value. */
+/** "missing (expected X)" or "expected X, found Y", in JSON's words. */
 export function expectedFound(input: unknown, expected: string): string {
-  return input === undefined
-    ? `missing (expected ${expected})`
-    : `expected ${expected}, found ${describeValue(input)}`;
+  return expectedFoundIn(input, expected, describeValue);
 }
 
 /** The message for one issue, written by us for zod's built-in issue kinds. */
 export function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") {
-    return expectedFound(issue.input, EXPECTED_TYPE[issue.expected] ?? issue.expected);
+    return expectedFound(issue.input, expectedType(JSON_WORDS, issue.expected));
   }
   // Custom issues and unknown-key issues carry messages written where the rule is defined.
   return issue.message;
@@ -100,22 +109,23 @@ export function validationError(
   options: ValidationErrorOptions,
 ): WavsError {
   const problems = problemsOf(error);
-  const first = problems[0] ?? { path: "", message: "is invalid" };
-  const where = first.path === "" ? options.subject : first.path;
-  const more =
-    problems.length > 1
-      ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})`
-      : "";
+  const located =
+    problems.length === 0
+      ? [{ where: options.subject, message: "is invalid" }]
+      : problems.map((p) => ({
+          where: p.path === "" ? options.subject : p.path,
+          message: p.message,
+        }));
   const firstIssue = error.issues[0];
-  return new WavsError(code, `${where}: ${first.message}${more}`, {
+  return problemsError(code, located, {
     details: {
-      path: first.path,
+      path: problems[0]?.path ?? "",
       ...(firstIssue && "input" in firstIssue ? { found: describeValue(firstIssue.input) } : {}),
       ...(firstIssue?.code === "custom" && typeof firstIssue.params?.expected === "string"
         ? { expected: firstIssue.params.expected }
         : {}),
       ...(firstIssue?.code === "invalid_type"
-        ? { expected: EXPECTED_TYPE[firstIssue.expected] ?? firstIssue.expected }
+        ? { expected: expectedType(JSON_WORDS, firstIssue.expected) }
         : {}),
       problems,
     },
