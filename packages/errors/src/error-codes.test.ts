@@ -15,6 +15,21 @@ describe("error codes", () => {
     },
   );
 
+  it("documents no code that does not exist, with the status and retry column of the table", () => {
+    const rows = [
+      ...docs.matchAll(/^\|\s*`(WAVS_ERR_[A-Z0-9_]+)`\s*\|\s*(\d+)\s*\|\s*(yes|no)\s*\|/gm),
+    ];
+    expect(rows.length).toBe(Object.keys(ERROR_CODES).length);
+    for (const [, code, status, retry] of rows) {
+      expect(Object.hasOwn(ERROR_CODES, code!), `${code} is documented but does not exist`).toBe(
+        true,
+      );
+      const entry = ERROR_CODES[code as keyof typeof ERROR_CODES];
+      expect(Number(status), code).toBe(entry.status);
+      expect(retry === "yes", code).toBe(entry.retryable);
+    }
+  });
+
   it("follows the WAVS_ERR_<AREA>_<WHAT> pattern", () => {
     for (const code of Object.keys(ERROR_CODES))
       expect(code).toMatch(/^WAVS_ERR_[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
