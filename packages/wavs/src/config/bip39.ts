@@ -1,13 +1,14 @@
 /**
- * BIP-39 mnemonic checks (word count, English word list, checksum). A mistyped word that is
- * still in the list would otherwise derive a different key without any error, so the
- * checksum is verified too. Messages never repeat the words: they are secret.
+ * BIP-39 mnemonic checks (word count, English word list, checksum: @scure/bip39), each with its
+ * own reason. A mistyped word that is still in the list would otherwise derive a different key
+ * without any error, so the checksum is verified too. Messages never repeat the words: they
+ * are secret.
  */
-import { createHash } from "node:crypto";
-import { english } from "viem/accounts";
+import { validateMnemonic } from "@scure/bip39";
+import { wordlist as english } from "@scure/bip39/wordlists/english";
 
 const WORD_COUNTS = [12, 15, 18, 21, 24];
-const WORD_INDEX: ReadonlyMap<string, number> = new Map(english.map((word, i) => [word, i]));
+const WORDS: ReadonlySet<string> = new Set(english);
 
 /** Collapse runs of whitespace so a phrase pasted with line breaks reads as one. */
 export function normalizeMnemonic(phrase: string): string {
@@ -21,25 +22,11 @@ export function mnemonicProblem(phrase: string): string | undefined {
   if (!WORD_COUNTS.includes(words.length)) {
     return `has ${words.length} word${words.length === 1 ? "" : "s"} (expected 12, 15, 18, 21 or 24)`;
   }
-  let bits = "";
   for (const [i, word] of words.entries()) {
-    const index = WORD_INDEX.get(word);
-    if (index === undefined) return `word ${i + 1} is not in the BIP-39 English word list`;
-    bits += index.toString(2).padStart(11, "0");
+    if (!WORDS.has(word)) return `word ${i + 1} is not in the BIP-39 English word list`;
   }
-  // 11 bits per word: the entropy, then one checksum bit per 32 bits of entropy.
-  const checksumBits = bits.length / 33;
-  const entropyBits = bits.slice(0, bits.length - checksumBits);
-  const entropy = Buffer.alloc(entropyBits.length / 8);
-  for (let i = 0; i < entropy.length; i++) {
-    entropy[i] = Number.parseInt(entropyBits.slice(i * 8, i * 8 + 8), 2);
-  }
-  const hash = createHash("sha256").update(entropy).digest();
-  const expected = [...hash]
-    .map((byte) => byte.toString(2).padStart(8, "0"))
-    .join("")
-    .slice(0, checksumBits);
-  if (bits.slice(bits.length - checksumBits) !== expected) {
+  // count and words are right, so what is left to refuse is the checksum
+  if (!validateMnemonic(normalized, english)) {
     return "checksum does not match (a word is probably mistyped or out of order)";
   }
   return undefined;

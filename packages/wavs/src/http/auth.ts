@@ -4,6 +4,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import fastifyPlugin from "fastify-plugin";
 import { WavsError } from "../internal/index.js";
 
 /** Methods that never change state and so need no token. */
@@ -34,9 +35,16 @@ export function bearerMatches(header: string | undefined, token: string): boolea
  */
 export function installBearerAuth(app: FastifyInstance, token: string | undefined): void {
   if (token === undefined || token === "") return;
-  app.addHook("onRequest", async (request: FastifyRequest) => {
+  // a plugin (not a direct hook) so it runs after the CORS plugin registered before it
+  const expected = token;
+  app.register(
+    fastifyPlugin(async (root: FastifyInstance) => {
+      root.addHook("onRequest", check);
+    }),
+  );
+  async function check(request: FastifyRequest): Promise<void> {
     if (SAFE_METHODS.has(request.method)) return;
-    if (bearerMatches(request.headers.authorization, token)) return;
+    if (bearerMatches(request.headers.authorization, expected)) return;
     throw new WavsError(
       "WAVS_ERR_HTTP_UNAUTHORIZED",
       request.headers.authorization === undefined
@@ -44,5 +52,5 @@ export function installBearerAuth(app: FastifyInstance, token: string | undefine
         : "the bearer token is wrong",
       { hint: "Send the node's bearer_token as `Authorization: Bearer <token>`." },
     );
-  });
+  }
 }

@@ -28,6 +28,17 @@ describe("CORS", () => {
 
     const other = await t.request("/health", { headers: { origin: "https://evil.example" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    expect(preflight.headers.get("access-control-max-age")).toBe("600");
+    expect(preflight.headers.get("access-control-allow-methods")).toMatch(/POST/);
+
+    // a refused request still carries the headers, so the browser can read why
+    const refused = await t.request("/services", {
+      method: "POST",
+      headers: { origin: "https://dash.example", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("access-control-allow-origin")).toBe("https://dash.example");
   });
 
   it("sends no CORS headers when no origin is configured", async () => {

@@ -1,13 +1,11 @@
 /**
  * CORS for browser clients (dashboards) on the origins listed in `cors_allowed_origins`
- * (`*` allows any). With an empty list no CORS headers are sent, so browsers keep the
- * same-origin rule.
+ * (`*` allows any), with @fastify/cors. With an empty list no CORS headers are sent, so
+ * browsers keep the same-origin rule. Registered before the bearer-token check, so a refusal
+ * (401) still carries the headers a browser needs to read it.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-
-const ALLOWED_METHODS = "GET, HEAD, POST, DELETE, OPTIONS";
-const ALLOWED_HEADERS = "authorization, content-type";
-const PREFLIGHT_MAX_AGE_S = "600";
+import cors from "@fastify/cors";
+import type { FastifyInstance } from "fastify";
 
 /** The Access-Control-Allow-Origin value for `origin`, or undefined when it is not allowed. */
 export function allowedOrigin(
@@ -19,23 +17,15 @@ export function allowedOrigin(
   return allowed.includes(origin) ? origin : undefined;
 }
 
-/** Answer preflights and add CORS headers for allowed origins; runs before auth. */
+/** Answer preflights and add CORS headers for allowed origins. */
 export function installCors(app: FastifyInstance, allowed: readonly string[]): void {
   if (allowed.length === 0) return;
-  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-    const origin = allowedOrigin(request.headers.origin, allowed);
-    if (origin === undefined) return;
-    reply.header("access-control-allow-origin", origin);
-    if (origin !== "*") reply.header("vary", "Origin");
-    const isPreflight =
-      request.method === "OPTIONS" &&
-      request.headers["access-control-request-method"] !== undefined;
-    if (!isPreflight) return;
-    return reply
-      .code(204)
-      .header("access-control-allow-methods", ALLOWED_METHODS)
-      .header("access-control-allow-headers", ALLOWED_HEADERS)
-      .header("access-control-max-age", PREFLIGHT_MAX_AGE_S)
-      .send();
+  app.register(cors, {
+    origin: allowed.includes("*") ? "*" : [...allowed],
+    methods: ["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
+    allowedHeaders: ["authorization", "content-type"],
+    maxAge: 600,
+    // a preflight is answered here, whatever the route: it carries no token
+    strictPreflight: false,
   });
 }

@@ -1,11 +1,12 @@
 /**
- * Bech32 (BIP-173) encoding, as used by Cosmos addresses. Only the original bech32 checksum is
- * accepted (not bech32m): Cosmos SDK addresses use bech32.
+ * Bech32 (BIP-173) encoding, as used by Cosmos addresses, with @scure/base; this module adds
+ * a reason for every refusal and the Cosmos SDK's length limit. Only the original bech32
+ * checksum is accepted (not bech32m): Cosmos SDK addresses use bech32.
  */
+import { bech32 } from "@scure/base";
 import { WavsError } from "../internal/index.js";
 
 const CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-const GENERATOR = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3] as const;
 // BIP-173 caps strings at 90 characters; Cosmos contract addresses (32 bytes) with long prefixes
 // can exceed that, so we use the Cosmos SDK's own limit.
 const MAX_LENGTH = 1023;
@@ -14,54 +15,6 @@ const MAX_LENGTH = 1023;
 export interface Bech32Decoded {
   prefix: string;
   data: Uint8Array;
-}
-
-function polymod(values: readonly number[]): number {
-  let chk = 1;
-  for (const value of values) {
-    const top = chk >>> 25;
-    chk = ((chk & 0x1ffffff) << 5) ^ value;
-    for (let i = 0; i < 5; i++) {
-      if ((top >>> i) & 1) chk ^= GENERATOR[i] ?? 0;
-    }
-  }
-  return chk;
-}
-
-function expandPrefix(prefix: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < prefix.length; i++) out.push(prefix.charCodeAt(i) >> 5);
-  out.push(0);
-  for (let i = 0; i < prefix.length; i++) out.push(prefix.charCodeAt(i) & 31);
-  return out;
-}
-
-/** Regroup bits (8 -> 5 for encoding, 5 -> 8 for decoding); undefined on invalid padding. */
-function convertBits(
-  data: ArrayLike<number>,
-  from: number,
-  to: number,
-  pad: boolean,
-): number[] | undefined {
-  let acc = 0;
-  let bits = 0;
-  const out: number[] = [];
-  const maxv = (1 << to) - 1;
-  for (let i = 0; i < data.length; i++) {
-    acc = (acc << from) | (data[i] ?? 0);
-    bits += from;
-    while (bits >= to) {
-      bits -= to;
-      out.push((acc >> bits) & maxv);
-    }
-    acc &= (1 << bits) - 1;
-  }
-  if (pad) {
-    if (bits > 0) out.push((acc << (to - bits)) & maxv);
-  } else if (bits >= from || ((acc << (to - bits)) & maxv) !== 0) {
-    return undefined;
-  }
-  return out;
 }
 
 /** Decode a bech32 string, or return why it is not one. */
@@ -77,14 +30,13 @@ export function tryDecodeBech32(s: string): Bech32Decoded | string {
     const c = prefix.charCodeAt(i);
     if (c < 33 || c > 126) return "has an invalid character in its prefix";
   }
-  const words: number[] = [];
   for (const ch of lower.slice(sep + 1)) {
-    const value = CHARSET.indexOf(ch);
-    if (value < 0) return `has an invalid character '${ch}'`;
-    words.push(value);
+    if (!CHARSET.includes(ch)) return `has an invalid character '${ch}'`;
   }
-  if (polymod([...expandPrefix(prefix), ...words]) !== 1) return "has a bad checksum";
-  const bytes = convertBits(words.slice(0, -6), 5, 8, false);
+  // the shape is checked above, so what @scure/base still refuses is the checksum or padding
+  const decoded = bech32.decodeUnsafe(lower as `${string}1${string}`, MAX_LENGTH);
+  if (decoded === undefined) return "has a bad checksum";
+  const bytes = bech32.fromWordsUnsafe(decoded.words);
   if (bytes === undefined) return "has invalid padding";
   return { prefix, data: Uint8Array.from(bytes) };
 }
@@ -102,11 +54,5 @@ export function decodeBech32(s: string): Bech32Decoded {
 
 /** Encode bytes as bech32 with the given prefix (lowercase). */
 export function encodeBech32(prefix: string, data: Uint8Array): string {
-  const lowerPrefix = prefix.toLowerCase();
-  const words = convertBits(data, 8, 5, true) ?? [];
-  const mod = polymod([...expandPrefix(lowerPrefix), ...words, 0, 0, 0, 0, 0, 0]) ^ 1;
-  let out = `${lowerPrefix}1`;
-  for (const w of words) out += CHARSET[w];
-  for (let i = 0; i < 6; i++) out += CHARSET[(mod >>> (5 * (5 - i))) & 31];
-  return out;
+  return bech32.encode(prefix.toLowerCase(), bech32.toWords(data), MAX_LENGTH);
 }

@@ -1,7 +1,14 @@
+/**
+ * Hex as the service model writes it: viem's converters, plus the two forms our JSON allows
+ * (with or without `0x`, any case) checked in one place.
+ */
+import { bytesToHex as viemBytesToHex, hexToBytes as viemHexToBytes } from "viem";
+import { WavsError } from "../internal/index.js";
+
 /** Lowercase hex of some bytes, with a `0x` prefix unless `prefix` is false. */
 export function bytesToHex(bytes: Uint8Array, prefix = true): string {
-  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
-  return prefix ? `0x${hex}` : hex;
+  const hex = viemBytesToHex(bytes);
+  return prefix ? hex : hex.slice(2);
 }
 
 /** Whether `s` is hex digits (any case) of even length, with an optional `0x` prefix. */
@@ -15,12 +22,12 @@ export function isHexBytes(s: string, options: { prefix: "required" | "forbidden
 
 /**
  * Decode hex (any case, optional `0x`) into bytes. Callers validate first with `isHexBytes`;
- * this throws a plain Error on malformed input because reaching it with bad hex is a bug.
+ * reaching this with bad hex is a bug, hence WAVS_ERR_INTERNAL.
  */
 export function hexToBytes(hex: string): Uint8Array {
   const digits = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
   if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) {
-    throw new Error(`not hex: ${hex.slice(0, 80)}`);
+    throw new WavsError("WAVS_ERR_INTERNAL", `not hex: ${hex.slice(0, 80)}`);
   }
-  return new Uint8Array(Buffer.from(digits, "hex"));
+  return viemHexToBytes(`0x${digits}`);
 }
