@@ -55,10 +55,18 @@ import {
 } from "./component-driver.js";
 import { planSubmission, type SubmitterPlan, settleExtends } from "./designated-submitter.js";
 import { aggregatorCallKey, IdenticalInputs } from "./identical-inputs.js";
+import { KeyedScheduler, systemClock } from "./keyed-scheduler.js";
 import { KnownOperators } from "./known-operators.js";
 import { type LandingAnnouncement, signLanding } from "./landing-announcement.js";
 import type { LandingProof } from "./landing-proof.js";
 import { LandingWatch } from "./landing-watch.js";
+import {
+  envelopeOfInput,
+  envelopeOfQueue,
+  outcomeOfRow,
+  queueIdOfRef,
+  submissionOfInput,
+} from "./queue-rows.js";
 import { checkQuorum, currentSignatureData, errorLine, ManagerCache } from "./quorum-check.js";
 import { triggerLogPresence } from "./reorg-check.js";
 import {
@@ -69,6 +77,7 @@ import {
   type SubmissionVerdict,
 } from "./signed-submission.js";
 import { SignerRegistration } from "./signer-registration.js";
+import { submissionStep } from "./submission-timing.js";
 import {
   DEFAULT_TX_MANAGER_OPTIONS,
   TxManager,
@@ -190,7 +199,6 @@ export interface AggregatorEvents {
   ];
 }
 
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** Times a takeover waits another grace period for an announced transaction still pending. */
 const MAX_PENDING_POSTPONES = 4;
 
@@ -214,7 +222,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly work: number[] = [];
   private running = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly scheduled = new Map<string, NodeJS.Timeout>();
+  private readonly scheduler: KeyedScheduler;
   private readonly rechecks = new Map<number, number>();
   private readonly operators: KnownOperators;
   private readonly identical = new IdenticalInputs<DriverOutcome>(10 * 60_000);
@@ -236,6 +244,11 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     super();
     this.options = { ...DEFAULT_AGGREGATOR_OPTIONS, ...options };
     this.log = deps.logger.child({ subsystem: "aggregator" });
+    this.scheduler = new KeyedScheduler({
+      clock: systemClock,
+      run: (step) => void this.track(step),
+      active: () => this.state === "started",
+    });
     const { db } = deps;
     this.inputs = new AggregationInputStore(db);
     this.timers = new AggregationTimerStore(db);
@@ -258,7 +271,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       registration: this.registration,
       log: this.log,
       service: (serviceId) => this.deps.registry.get(serviceId)?.service,
-      schedule: (key, due, fn) => this.schedule(key, due, fn),
+      schedule: (key, due, fn) => this.scheduler.schedule(key, due, fn),
       track: (step) => void this.track(step),
       running: () => this.state === "started",
       landed: (a, proof) => this.announcedLanded(a, proof),
@@ -309,8 +322,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     if (this.state === "stopped") return;
     this.state = "stopped";
     if (this.sweeper) clearInterval(this.sweeper);
-    for (const t of this.scheduled.values()) clearTimeout(t);
-    this.scheduled.clear();
+    this.scheduler.clear();
     this.work.length = 0;
     // transaction managers first: their outcomes start aggregation steps, drained below
     await Promise.all([...this.txManagers.values()].map((m) => m.stop()));
@@ -619,19 +631,6 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   }
 
   /**
-   * When a plan's turn comes: at once for the first operator in the order, the settle window or
-   * `rank` grace periods after quorum for the others.
-   */
-  private dueOf(q: QuorumQueueRow, plan: SubmitterPlan): number {
-    if (plan.kind === "send") return 0;
-    const reached = q.quorum_reached_at ?? Date.now();
-    return (
-      reached +
-      (plan.kind === "settle" ? this.options.settleMs : plan.rank * this.options.gracePeriodMs)
-    );
-  }
-
-  /**
    * Check a queue's quorum on-chain. `trigger` is the submission that just joined: it gets the
    * `handle-submit-callback` when quorum must wait. Re-checks (no trigger) call nothing.
    */
@@ -708,7 +707,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     this.rechecks.set(queueId, attempt);
     const delay = Math.min(60_000, this.options.recheckMs * 2 ** attempt);
-    this.schedule(`recheck:${queueId}`, Date.now() + delay, () =>
+    this.scheduler.schedule(`recheck:${queueId}`, Date.now() + delay, () =>
       this.lock.run(`queue:${queueId}`, () => this.evaluate(queueId)),
     );
   }
@@ -791,57 +790,30 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
         return;
       }
     }
-    const key = `submit:${q.id}`;
     const plan = this.planFor(q);
     this.followDesignated(q, plan);
-    const due = this.dueOf(q, plan);
     const now = Date.now();
-    if (plan.kind === "settle" && now >= due) {
-      if (this.aheadIsBehind(q, plan.ahead, now)) {
-        this.schedule(key, now + this.options.settleMs, async () => this.scheduleSubmission(q.id));
-        return;
-      }
-      if (now >= due + this.options.settleMs) {
-        // waited past the window for an operator that was behind: it may have landed it by now
-        this.unschedule(key);
-        void this.track(this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)));
-        return;
-      }
-    }
-    if (plan.kind !== "takeover" && now >= due) {
-      this.unschedule(key);
-      void this.track(this.lock.run(`queue:${q.id}`, () => this.send(q.id)));
+    const step = submissionStep({
+      plan,
+      quorumAt: q.quorum_reached_at ?? now,
+      now,
+      timing: this.options,
+      aheadIsBehind: () => plan.kind === "settle" && this.aheadIsBehind(q, plan.ahead, now),
+    });
+    const key = `submit:${q.id}`;
+    if (step.do === "send" || step.do === "takeover") {
+      this.scheduler.unschedule(key);
+      const act = step.do === "send" ? () => this.send(q.id) : () => this.takeOver(q.id);
+      void this.track(this.lock.run(`queue:${q.id}`, act));
       return;
     }
-    if (plan.kind === "settle") {
-      // planned again then: a signature of an operator ranked ahead may have arrived
-      this.schedule(key, due, async () => this.scheduleSubmission(q.id));
-      return;
-    }
-    this.schedule(key, due, () => this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)));
-  }
-
-  private unschedule(key: string): void {
-    const timer = this.scheduled.get(key);
-    if (timer) clearTimeout(timer);
-    this.scheduled.delete(key);
-  }
-
-  private schedule(key: string, due: number, fn: () => Promise<void>): void {
-    const previous = this.scheduled.get(key);
-    if (previous) clearTimeout(previous);
-    const delay = Math.max(0, due - Date.now());
-    const timer = setTimeout(
-      () => {
-        this.scheduled.delete(key);
-        if (this.state !== "started") return;
-        // setTimeout caps delays at ~24.8 days; longer ones wait again
-        if (Date.now() < due) return this.schedule(key, due, fn);
-        void this.track(fn());
-      },
-      Math.min(delay, MAX_TIMEOUT_MS),
-    );
-    this.scheduled.set(key, timer);
+    // planned again then: a signature of an operator ranked ahead may have arrived
+    if (step.next === "replan")
+      this.scheduler.schedule(key, step.at, async () => this.scheduleSubmission(q.id));
+    else
+      this.scheduler.schedule(key, step.at, () =>
+        this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
+      );
   }
 
   /** A non-designated operator's turn: land the result unless it is already on-chain. */
@@ -862,7 +834,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
         { queue_id: q.id, event_id: q.event_id },
         "an announced result transaction is still pending: takeover postponed",
       );
-      this.schedule(`submit:${q.id}`, Date.now() + this.options.gracePeriodMs, () =>
+      this.scheduler.schedule(`submit:${q.id}`, Date.now() + this.options.gracePeriodMs, () =>
         this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
       );
       return;
@@ -888,7 +860,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       const now = this.queues.get(q.id);
       // our own transaction in flight is settled by the transaction manager
       if (!now || now.status === "burned" || now.tx_id !== null) return;
-      this.unschedule(`submit:${q.id}`);
+      this.scheduler.unschedule(`submit:${q.id}`);
       this.burn(now, { by: "other", txHash: proof.txHash, block: Number(proof.block) });
     });
   }
@@ -1054,7 +1026,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   }
 
   private scheduleTimer(timerId: number, due: number): void {
-    this.schedule(`timer:${timerId}`, due, () => this.fireTimer(timerId));
+    this.scheduler.schedule(`timer:${timerId}`, due, () => this.fireTimer(timerId));
   }
 
   /** A timer is due: re-check the trigger log, then run `handle-timer-callback`. */
@@ -1110,58 +1082,4 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       this.log.warn({ err: errorLine(err) }, "aggregation sweep failed");
     }
   }
-}
-
-/** The queue id a transaction reference names. */
-function queueIdOfRef(ref: string): number | undefined {
-  const m = /^queue:(\d+)$/.exec(ref);
-  return m ? Number(m[1]) : undefined;
-}
-
-function envelopeOfInput(row: AggregationInputRow): Envelope {
-  return {
-    eventId: row.event_id as Hex,
-    ordering: envelopeOrdering(row.ordering) as Hex,
-    payload: row.payload_hex as Hex,
-  };
-}
-
-function envelopeOfQueue(q: QuorumQueueRow): Envelope {
-  return { eventId: q.event_id as Hex, ordering: q.ordering as Hex, payload: q.payload_hex as Hex };
-}
-
-function outcomeOfRow(tx: AggregatorTxRow): TxOutcome {
-  if (tx.status === "mined") {
-    return {
-      kind: "mined",
-      txHash: tx.tx_hash as Hex,
-      status: tx.receipt_status ?? "reverted",
-      gasUsed: BigInt(tx.gas_used ?? "0"),
-      block: BigInt(tx.block_number ?? 0),
-    };
-  }
-  return { kind: "failed", reason: tx.error ?? "transaction failed" };
-}
-
-/** A stored input back as the submission it was. */
-function submissionOfInput(row: AggregationInputRow): SignedSubmission {
-  const envelope = envelopeOfInput(row);
-  return {
-    service_id: row.service_id,
-    workflow_id: row.workflow_id,
-    event_id: row.event_id,
-    envelope: {
-      event_id: envelope.eventId,
-      ordering: envelope.ordering,
-      payload: envelope.payload,
-    },
-    signature: row.signature,
-    signer: row.signer,
-    trigger_data: JSON.parse(row.trigger_data) as unknown,
-    operator_response: {
-      payload: row.payload_hex,
-      ordering: row.ordering,
-      event_id_salt: row.event_id_salt,
-    },
-  };
 }
