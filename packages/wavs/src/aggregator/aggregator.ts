@@ -14,7 +14,7 @@
  * Inputs, timers, queues, signatures and transactions are all in SQLite: a restart resumes.
  */
 import { EventEmitter } from "node:events";
-import { type Envelope, type EnvelopeSignature, iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
+import { type EnvelopeSignature, iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
 import { type Address, encodeFunctionData, getAddress, type Hex, type LocalAccount } from "viem";
 import {
   type AggregatorConfig,
@@ -70,7 +70,6 @@ import {
 import { checkQuorum, currentSignatureData, errorLine, ManagerCache } from "./quorum-check.js";
 import { triggerLogPresence } from "./reorg-check.js";
 import {
-  envelopeOrdering,
   originText,
   type SignedSubmission,
   type SubmissionOrigin,
