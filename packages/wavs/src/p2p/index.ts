@@ -9,6 +9,7 @@ export {
   frame,
   readFrames,
 } from "./catchup.js";
+export { DisabledP2pNode } from "./disabled-p2p-node.js";
 export {
   decodeLanding,
   encodeLanding,
@@ -16,11 +17,8 @@ export {
   LANDING_TOPIC_PREFIX,
   landingTopicForService,
 } from "./landing-wire.js";
-export { type MessageResult, type MessageSource, P2pMetrics } from "./p2p-metrics.js";
 export {
-  createP2pNode,
   DEFAULT_P2P_TUNING,
-  DisabledP2pNode,
   type P2pNode,
   type P2pNodeOptions,
   type P2pStatus,
@@ -30,7 +28,9 @@ export {
   type PublishOutcome,
   type SubmissionValidator,
   type SubmissionVerdict,
-} from "./p2p-node.js";
+} from "./p2p-api.js";
+export { type MessageResult, type MessageSource, P2pMetrics } from "./p2p-metrics.js";
+export { createP2pNode } from "./p2p-node.js";
 export { loadOrCreatePeerKey } from "./peer-key.js";
 export { PeerRateLimiter, type RateLimit, TokenBucket } from "./rate-limit.js";
 export { type RecentLimits, RecentMessages, type Verdict, VerdictCache } from "./recent.js";

@@ -21,7 +21,8 @@ import {
 } from "../../test/helpers/p2p-harness.js";
 import { silentLogger } from "../internal/logger.js";
 import { Metrics } from "../internal/metrics.js";
-import { createP2pNode, type P2pNode } from "./p2p-node.js";
+import type { P2pNode } from "./p2p-api.js";
+import { createP2pNode } from "./p2p-node.js";
 import { encodeSubmission, topicForService } from "./wire.js";
 
 const dirs = new TempDirs();

@@ -11,22 +11,16 @@
 import "./node20-compat.js";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
-import {
-  type GossipSub,
-  type GossipsubOpts,
-  gossipsub,
-  type Message,
-  TopicValidatorResult,
-} from "@libp2p/gossipsub";
+import { type GossipSub, gossipsub, type Message, TopicValidatorResult } from "@libp2p/gossipsub";
 import { type Identify, identify } from "@libp2p/identify";
 import type { Connection, Libp2p, PeerId, PeerInfo, Stream } from "@libp2p/interface";
 import { mdns } from "@libp2p/mdns";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
-import { CODE_P2P, type Multiaddr, multiaddr } from "@multiformats/multiaddr";
+import type { Multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import type { WavsConfig } from "../config/index.js";
-import type { Logger, Metrics } from "../internal/index.js";
+import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import { isServiceId } from "../service/index.js";
 import {
@@ -38,6 +32,13 @@ import {
   MAX_CATCHUP_REQUEST_BYTES,
   readFrames,
 } from "./catchup.js";
+import { DisabledP2pNode } from "./disabled-p2p-node.js";
+import {
+  FLOOD_PENALTY,
+  internalsOf,
+  SUBMISSION_TOPIC_SCORE,
+  toValidatorResult,
+} from "./gossip-scoring.js";
 import {
   decodeLanding,
   encodeLanding,
@@ -45,12 +46,21 @@ import {
   landingTopicForService,
   serviceIdOfLandingTopic,
 } from "./landing-wire.js";
+import { listenAddr, parseBootstrapAddr, peerIdOfAddr } from "./multiaddrs.js";
+import type {
+  P2pNode,
+  P2pNodeOptions,
+  P2pStatus,
+  P2pTuning,
+  PeerIdString,
+  PublishOutcome,
+} from "./p2p-api.js";
+import { DEFAULT_P2P_TUNING } from "./p2p-api.js";
 import { type MessageResult, type MessageSource, P2pMetrics } from "./p2p-metrics.js";
 import { loadOrCreatePeerKey } from "./peer-key.js";
-import { PeerRateLimiter, type RateLimit } from "./rate-limit.js";
-import { type RecentLimits, RecentMessages, type Verdict, VerdictCache } from "./recent.js";
+import { PeerRateLimiter } from "./rate-limit.js";
+import { RecentMessages, type Verdict, VerdictCache } from "./recent.js";
 import {
-  DEFAULT_MAX_MESSAGE_BYTES,
   decodeSubmission,
   encodeSubmission,
   type GossipSubmission,
@@ -62,250 +72,16 @@ import {
   topicForService,
 } from "./wire.js";
 
-/** A libp2p peer id in its string form (`12D3KooW...`). */
-export type PeerIdString = string;
-
-/** The aggregator's answer on a submission from a peer. */
-export type SubmissionVerdict = Verdict;
-
-/**
- * Called once per distinct submission from a peer, before it is relayed. "accept": valid and
- * taken (it is relayed and served to peers catching up); "reject": provably bad (forged
- * signature, envelope that does not match; the sender is penalised); "ignore": cannot be
- * judged or not wanted now (unknown service, already burned; dropped without penalty).
- */
-export type SubmissionValidator = (
-  message: GossipSubmission,
-  from: PeerIdString,
-) => Promise<SubmissionVerdict>;
-
-/** One subscribed topic in the status. */
-export interface P2pTopicStatus {
-  service_id: string;
-  topic: string;
-  /** Connected peers known to be subscribed to the topic. */
-  peers: number;
-}
-
-/** What GET /p2p/status reports. */
-export interface P2pStatus {
-  enabled: boolean;
-  peer_id: PeerIdString | null;
-  listen_addresses: string[];
-  connected_peers: PeerIdString[];
-  topics: P2pTopicStatus[];
-}
-
-/** Result of a publish. */
-export interface PublishOutcome {
-  /** Peers the message was sent to directly (0 when no peer is subscribed yet). */
-  recipients: number;
-}
-
-/** The gossip layer as the node uses it. */
-export interface P2pNode {
-  /** False for the disabled (no-op) implementation. */
-  readonly enabled: boolean;
-  /** Start listening, dialing and gossiping. */
-  start(): Promise<void>;
-  /** Stop everything; start() may be called again afterwards. */
-  stop(): Promise<void>;
-  /** Join the topic of a service (idempotent); catches up from peers on that topic. */
-  subscribe(serviceId: string): void;
-  /** Leave the topic of a service (idempotent) and forget its recent messages. */
-  unsubscribe(serviceId: string): void;
-  /** Share our own signed submission with the peers of the service. */
-  publish(serviceId: string, message: OutgoingSubmission): Promise<PublishOutcome>;
-  /** Tell the peers of the service which transaction this node sent for a result. */
-  publishLanding(serviceId: string, landing: GossipLanding): Promise<PublishOutcome>;
-  /** Status for GET /p2p/status. */
-  status(): P2pStatus;
-}
-
-/** Knobs with production defaults; tests shorten the timers. */
-export interface P2pTuning {
-  /** Address to listen on: "0.0.0.0" (default) or "127.0.0.1". */
-  listenHost: string;
-  /** Cap on one encoded submission. */
-  maxMessageBytes: number;
-  /** Per-peer limit on gossip messages reaching validation. */
-  rateLimit: RateLimit;
-  /** What is kept for catch-up. */
-  recent: RecentLimits;
-  /** Gossipsub heartbeat (mesh maintenance, gossip emission). */
-  heartbeatIntervalMs: number;
-  /** How often bootstrap peers we are not connected to are dialed again (remote mode). */
-  reconnectIntervalMs: number;
-  /** mDNS query interval (local mode). */
-  mdnsIntervalMs: number;
-  /** Catch-up: time limit of one exchange and the most one response may carry. */
-  catchup: { timeoutMs: number; maxResponseBytes: number; maxResponseMessages: number };
-  /** Per-peer limit on catch-up requests we serve. */
-  catchupRequestLimit: RateLimit;
-}
-
-/** Production defaults. */
-export const DEFAULT_P2P_TUNING: P2pTuning = {
-  listenHost: "0.0.0.0",
-  maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
-  rateLimit: { perSecond: 100, burst: 200 },
-  recent: { maxPerService: 1000, windowMs: 10 * 60_000 },
-  heartbeatIntervalMs: 1000,
-  reconnectIntervalMs: 5000,
-  mdnsIntervalMs: 10_000,
-  catchup: { timeoutMs: 15_000, maxResponseBytes: 32 * 1024 * 1024, maxResponseMessages: 10_000 },
-  catchupRequestLimit: { perSecond: 0.5, burst: 8 },
-};
-
-/** Options of createP2pNode. */
-export interface P2pNodeOptions {
-  config: WavsConfig["p2p"];
-  logger: Logger;
-  /** File holding the libp2p private key (in the data dir); created on first start. */
-  peerKeyPath: string;
-  onSubmission: SubmissionValidator;
-  /** Judges a peer's landing announcement (default: ignored). */
-  onLanding?: (landing: GossipLanding, from: PeerIdString) => Promise<SubmissionVerdict>;
-  /** Overrides of DEFAULT_P2P_TUNING. */
-  tuning?: Partial<P2pTuning>;
-  /** The node's metrics; p2p counters are added to its registry. */
-  metrics?: Metrics;
-}
-
 /** Create the p2p layer for a config: a no-op one when p2p is disabled. */
 export function createP2pNode(options: P2pNodeOptions): P2pNode {
   if (options.config.type === "disabled") return new DisabledP2pNode();
   return new GossipP2pNode(options, options.config);
 }
 
-/** The p2p layer when `p2p = "disabled"`: same interface, does nothing. */
-export class DisabledP2pNode implements P2pNode {
-  readonly enabled = false;
-  private readonly services = new Set<string>();
-
-  /** Nothing to start. */
-  async start(): Promise<void> {}
-  /** Nothing to stop. */
-  async stop(): Promise<void> {}
-  /** Remembered only for status(). */
-  subscribe(serviceId: string): void {
-    this.services.add(serviceId);
-  }
-  /** Forgets the service. */
-  unsubscribe(serviceId: string): void {
-    this.services.delete(serviceId);
-  }
-  /** No peers: nothing is sent. */
-  async publish(): Promise<PublishOutcome> {
-    return { recipients: 0 };
-  }
-  /** No peers: nothing is sent. */
-  async publishLanding(): Promise<PublishOutcome> {
-    return { recipients: 0 };
-  }
-  /** `{enabled: false}` with empty lists. */
-  status(): P2pStatus {
-    return {
-      enabled: false,
-      peer_id: null,
-      listen_addresses: [],
-      connected_peers: [],
-      topics: [],
-    };
-  }
-}
-
 type Services = { identify: Identify; pubsub: GossipSub };
-type TopicScoreParams = NonNullable<GossipsubOpts["scoreParams"]["topics"]>[string];
 
-/**
- * The parts of the gossipsub implementation the public interface leaves out: peer scores (to
- * penalise what the validator alone cannot) and mesh peers (status). Checked at runtime so an
- * upgrade that moves them degrades to "no extra penalty" instead of crashing.
- */
-interface GossipInternals {
-  score: {
-    params: { topics: Record<string, TopicScoreParams> };
-    addPenalty(peer: string, penalty: number, label: string): void;
-    score(peer: string): number;
-  };
-}
-
-function internalsOf(pubsub: GossipSub): GossipInternals | undefined {
-  const score = (pubsub as unknown as Partial<GossipInternals>).score;
-  return score !== undefined &&
-    typeof score.addPenalty === "function" &&
-    typeof score.score === "function" &&
-    typeof score.params?.topics === "object"
-    ? (pubsub as unknown as GossipInternals)
-    : undefined;
-}
-
-/**
- * Score parameters of a submissions topic. Only P4 (invalid deliveries) counts: traffic per
- * service is low and bursty, so the delivery-rate terms (P2, P3) would punish honest peers
- * of quiet services. Each rejected message costs -10 x count^2 and decays by 10 %/s.
- */
-const SUBMISSION_TOPIC_SCORE: TopicScoreParams = {
-  topicWeight: 1,
-  timeInMeshWeight: 0,
-  timeInMeshQuantum: 1000,
-  timeInMeshCap: 1,
-  firstMessageDeliveriesWeight: 0,
-  firstMessageDeliveriesDecay: 0.5,
-  firstMessageDeliveriesCap: 1,
-  meshMessageDeliveriesWeight: 0,
-  meshMessageDeliveriesDecay: 0.5,
-  meshMessageDeliveriesCap: 1,
-  meshMessageDeliveriesThreshold: 1,
-  meshMessageDeliveriesWindow: 10,
-  meshMessageDeliveriesActivation: 5000,
-  meshFailurePenaltyWeight: 0,
-  meshFailurePenaltyDecay: 0.5,
-  invalidMessageDeliveriesWeight: -10,
-  invalidMessageDeliveriesDecay: 0.9,
-};
-
-/** Behaviour penalty added per message dropped by the rate limit or a bad catch-up frame. */
-const FLOOD_PENALTY = 1;
-
+/** How often expired verdicts, rate-limit buckets and recent messages are dropped. */
 const SWEEP_INTERVAL_MS = 30_000;
-
-function toValidatorResult(verdict: Verdict): TopicValidatorResult {
-  switch (verdict) {
-    case "accept":
-      return TopicValidatorResult.Accept;
-    case "reject":
-      return TopicValidatorResult.Reject;
-    case "ignore":
-      return TopicValidatorResult.Ignore;
-  }
-}
-
-function peerIdOfAddr(addr: Multiaddr): string | undefined {
-  return addr.getComponents().findLast((c) => c.code === CODE_P2P)?.value;
-}
-
-function parseBootstrapAddr(text: string): Multiaddr {
-  try {
-    return multiaddr(text);
-  } catch (err) {
-    throw new WavsError(
-      "WAVS_ERR_CONFIG_INVALID",
-      `p2p bootstrap node ${text} is not a multiaddr`,
-      {
-        details: { field: "p2p.remote.bootstrap_nodes", found: text },
-        hint: "Write it as /ip4/203.0.113.5/tcp/9000/p2p/<peer id> (or /dns4/host/tcp/9000/p2p/<peer id>).",
-        cause: err,
-      },
-    );
-  }
-}
-
-function listenAddr(host: string, port: number): string {
-  return host.includes(":") ? `/ip6/${host}/tcp/${port}` : `/ip4/${host}/tcp/${port}`;
-}
-
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -15,13 +15,8 @@ import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import { createLogger, silentLogger } from "../../src/internal/logger.js";
 import type { Metrics } from "../../src/internal/metrics.js";
-import {
-  createP2pNode,
-  type P2pNode,
-  type P2pTuning,
-  type PeerIdString,
-  type SubmissionVerdict,
-} from "../../src/p2p/p2p-node.js";
+import type { P2pNode, P2pTuning, PeerIdString, SubmissionVerdict } from "../../src/p2p/p2p-api.js";
+import { createP2pNode } from "../../src/p2p/p2p-node.js";
 import type { GossipSubmission, HexString } from "../../src/p2p/wire.js";
 
 /** A service id used by the tests. */

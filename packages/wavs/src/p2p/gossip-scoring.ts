@@ -1,0 +1,73 @@
+/**
+ * How gossipsub judges peers here: the score parameters of a submissions topic, the penalty
+ * for floods and bad catch-up frames, the verdict mapping, and access to the scoring parts the
+ * library's public interface leaves out.
+ */
+import { type GossipSub, type GossipsubOpts, TopicValidatorResult } from "@libp2p/gossipsub";
+import type { Verdict } from "./recent.js";
+
+export type TopicScoreParams = NonNullable<GossipsubOpts["scoreParams"]["topics"]>[string];
+
+/**
+ * The parts of the gossipsub implementation the public interface leaves out: peer scores (to
+ * penalise what the validator alone cannot) and mesh peers (status). Checked at runtime so an
+ * upgrade that moves them degrades to "no extra penalty" instead of crashing.
+ */
+export interface GossipInternals {
+  score: {
+    params: { topics: Record<string, TopicScoreParams> };
+    addPenalty(peer: string, penalty: number, label: string): void;
+    score(peer: string): number;
+  };
+}
+
+/** The scoring internals of `pubsub`, or undefined when a version moved them. */
+export function internalsOf(pubsub: GossipSub): GossipInternals | undefined {
+  const score = (pubsub as unknown as Partial<GossipInternals>).score;
+  return score !== undefined &&
+    typeof score.addPenalty === "function" &&
+    typeof score.score === "function" &&
+    typeof score.params?.topics === "object"
+    ? (pubsub as unknown as GossipInternals)
+    : undefined;
+}
+
+/**
+ * Score parameters of a submissions topic. Only P4 (invalid deliveries) counts: traffic per
+ * service is low and bursty, so the delivery-rate terms (P2, P3) would punish honest peers
+ * of quiet services. Each rejected message costs -10 x count^2 and decays by 10 %/s.
+ */
+export const SUBMISSION_TOPIC_SCORE: TopicScoreParams = {
+  topicWeight: 1,
+  timeInMeshWeight: 0,
+  timeInMeshQuantum: 1000,
+  timeInMeshCap: 1,
+  firstMessageDeliveriesWeight: 0,
+  firstMessageDeliveriesDecay: 0.5,
+  firstMessageDeliveriesCap: 1,
+  meshMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesDecay: 0.5,
+  meshMessageDeliveriesCap: 1,
+  meshMessageDeliveriesThreshold: 1,
+  meshMessageDeliveriesWindow: 10,
+  meshMessageDeliveriesActivation: 5000,
+  meshFailurePenaltyWeight: 0,
+  meshFailurePenaltyDecay: 0.5,
+  invalidMessageDeliveriesWeight: -10,
+  invalidMessageDeliveriesDecay: 0.9,
+};
+
+/** Behaviour penalty added per message dropped by the rate limit or a bad catch-up frame. */
+export const FLOOD_PENALTY = 1;
+
+/** A verdict as gossipsub's validator result. */
+export function toValidatorResult(verdict: Verdict): TopicValidatorResult {
+  switch (verdict) {
+    case "accept":
+      return TopicValidatorResult.Accept;
+    case "reject":
+      return TopicValidatorResult.Reject;
+    case "ignore":
+      return TopicValidatorResult.Ignore;
+  }
+}
