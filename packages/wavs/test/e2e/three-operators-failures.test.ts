@@ -186,8 +186,37 @@ describe("three operators, failures (real anvil, real node processes, an RPC pro
   ])(
     "the designated submitter is killed right after quorum ($handler): another node lands the result within the grace period; still exactly one successful handleSignedEnvelope transaction",
     async ({ workflow }) => {
-      // a node restarted by an earlier case must be back in the mesh
+      // a node restarted by an earlier case must be back in the mesh, and warm: its first
+      // event after a restart can be slow enough under load that the next operator's settle
+      // window ends first, and then two nodes send (the case the landing checks are for, not
+      // this test's). One event that every node signs and sees land settles both.
       await net.waitForMesh();
+      const warmKnown = await Promise.all(net.ops.map((op) => recordIds(op.index)));
+      await net.trigger('{"x":1}', workflow);
+      const warmRecord = await waitUntil(
+        () => newRecord(0, warmKnown[0]!, workflow),
+        "a warm-up event's record",
+        120_000,
+      );
+      await waitUntil(
+        async () => {
+          const ran = await Promise.all(
+            net.ops.map(async (op) => {
+              const res = await api(`${op.node!.url}/services/${net.serviceId}/executions`, "GET");
+              const executions = (res.json as { executions: ExecutionRecord[] }).executions;
+              return executions.some(
+                (e) => e.event_id === warmRecord.event_id && e.status === "succeeded",
+              );
+            }),
+          );
+          const rs = await Promise.all(
+            net.ops.map((op) => newRecord(op.index, warmKnown[op.index]!, workflow)),
+          );
+          return ran.every(Boolean) && rs.every((r) => r?.status === "burned") ? true : undefined;
+        },
+        "the warm-up event run by all three operators and landed",
+        120_000,
+      );
       const known = await Promise.all(net.ops.map((op) => recordIds(op.index)));
       const txsBefore = await net.resultTransactions(workflow);
       const refusedBefore = net.ops.map((op) => op.proxy!.refusedSends());
