@@ -14,12 +14,8 @@ import {
 } from "../engine/index.js";
 import type { Logger } from "../internal/index.js";
 import { toWavsError, type WavsError } from "../internal/index.js";
-import {
-  hexToBytes,
-  type Service,
-  type TriggerData,
-  triggerActionToWit,
-} from "../service/index.js";
+import { hexToBytes, type Service, type TriggerData } from "../service/index.js";
+import { triggerActionToWit } from "../wit/index.js";
 import type { AggregatedWorkflow } from "./verify-submission.js";
 
 /** What the aggregator input is built from. */

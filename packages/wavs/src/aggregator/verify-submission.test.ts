@@ -2,12 +2,8 @@ import { WavsError } from "@wavs-ts/errors";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dataWithId, signedSubmission } from "../../test/helpers/aggregator-harness.js";
-import {
-  defaultExecService,
-  type Service,
-  serviceId as serviceIdOf,
-  type Workflow,
-} from "../service/index.js";
+import { serviceId as serviceIdOf } from "../ids/index.js";
+import { defaultExecService, type Service, type Workflow } from "../service/index.js";
 import { signResponse } from "../signing/index.js";
 import { gossipVerdict, localSubmission, type SignedSubmission } from "./signed-submission.js";
 import { refusalPenalises, verifySubmission } from "./verify-submission.js";
@@ -122,7 +118,7 @@ describe("verifySubmission", () => {
 
   it("keeps ordering 0 apart from no ordering", async () => {
     const triggerData = { type: "raw" as const, data: new TextEncoder().encode("t-3") };
-    const { eventId, encodeTriggerDataForEventId } = await import("../service/index.js");
+    const { eventId, encodeTriggerDataForEventId } = await import("../ids/index.js");
     const id = eventId(sid, "agg", encodeTriggerDataForEventId(triggerData));
     const response = { payload: new Uint8Array([1]), ordering: 0n, eventIdSalt: undefined };
     const signed = await signResponse(signer, {

@@ -16,14 +16,12 @@ import {
   recoverEnvelopeSigner,
 } from "@wavs-ts/contracts";
 import { type Address, getAddress, type Hex, isAddress } from "viem";
+import { encodeTriggerDataForEventId, eventId, isServiceId } from "../ids/index.js";
 import { WavsError } from "../internal/index.js";
 import {
   bytesToHex,
-  encodeTriggerDataForEventId,
-  eventId,
   hexToBytes,
   isHexBytes,
-  isServiceId,
   parseTriggerDataJson,
   type Service,
   type TriggerData,

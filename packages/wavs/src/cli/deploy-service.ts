@@ -12,8 +12,9 @@ import {
   storeService,
 } from "../builder/index.js";
 import { redactUrl } from "../config/index.js";
+import { serviceId } from "../ids/index.js";
 import { WavsError } from "../internal/index.js";
-import { parseService, type Service, serviceId, serviceToJson } from "../service/index.js";
+import { parseService, type Service, serviceToJson } from "../service/index.js";
 import { printJson } from "./output.js";
 import { targetNodes } from "./upload-component.js";
 

@@ -1,15 +1,9 @@
 /** Chain lookups on a loaded config, by chain key (`evm:31337`, `cosmos:wasmd-1`). */
 
 import { WavsError } from "../internal/index.js";
-import type { WitCosmosChainConfig, WitEvmChainConfig } from "../service/index.js";
-import {
-  cosmosChainConfigToWit,
-  describeValue,
-  evmChainConfigToWit,
-  isJsonObject,
-  parseChainKey,
-  parseOrThrow,
-} from "../service/index.js";
+import { describeValue, isJsonObject, parseChainKey, parseOrThrow } from "../service/index.js";
+import type { WitCosmosChainConfig, WitEvmChainConfig } from "../wit/index.js";
+import { cosmosChainConfigToWit, evmChainConfigToWit } from "../wit/index.js";
 import {
   type CosmosChainConfig,
   CosmosChainConfigSchema,

@@ -37,9 +37,9 @@ import {
   storeService,
   uploadComponent,
 } from "../builder/index.js";
+import { serviceId } from "../ids/index.js";
 import type { Progress } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
-import { serviceId } from "../service/index.js";
 import {
   type DevComponents,
   type DevServiceContracts,

@@ -6,7 +6,8 @@ import { buildFixture } from "@wavs-ts/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngine } from "../../test/helpers/engine-harness.js";
 import { firstPayloadText, serviceRunRequest } from "../../test/helpers/service-request.js";
-import { bytesToHex, encodeTriggerDataForEventId, eventId } from "../service/index.js";
+import { encodeTriggerDataForEventId, eventId } from "../ids/index.js";
+import { bytesToHex } from "../service/index.js";
 import type { ExecOutcome } from "./engine.js";
 import { validateAggregatorActions, validateResponses } from "./responses.js";
 

@@ -1,10 +1,5 @@
-import {
-  type Component,
-  resolvePermissions,
-  type Service,
-  serviceToWit,
-  workflowToWit,
-} from "../service/index.js";
+import { type Component, resolvePermissions, type Service } from "../service/index.js";
+import { serviceToWit, workflowToWit } from "../wit/index.js";
 import type { ExecPermissions, ExecRequest } from "./engine.js";
 
 /** Which service, workflow and component settings an execution runs with. */

@@ -1,13 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ServiceRunContext } from "../engine/index.js";
+import { serviceId as serviceIdOf } from "../ids/index.js";
 import { WavsError } from "../internal/index.js";
-import {
-  defaultExecService,
-  parseService,
-  type Service,
-  serviceId as serviceIdOf,
-} from "../service/index.js";
+import { defaultExecService, parseService, type Service } from "../service/index.js";
 import { parseJsonArg } from "./input-arg.js";
 
 /** Where a local run takes its service, workflow and component settings from. */

@@ -10,17 +10,16 @@ import {
   validateResponses,
   type WasmResponse,
 } from "../engine/index.js";
+import { encodeTriggerDataForEventId, eventId } from "../ids/index.js";
 import type { ErrorCode, Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import {
-  encodeTriggerDataForEventId,
-  eventId,
   hexToBytes,
   parseTrigger,
   parseTriggerDataJson,
   type TriggerData,
-  triggerActionToWit,
 } from "../service/index.js";
+import { triggerActionToWit } from "../wit/index.js";
 import {
   fileDigest,
   type LocalContextFlags,

@@ -5,7 +5,7 @@ import {
   specExampleJson,
 } from "../../test/helpers/service-fixtures.js";
 import { errorOf, startTestServer } from "../../test/helpers/test-server.js";
-import { serviceId } from "../service/index.js";
+import { serviceId } from "../ids/index.js";
 
 const SERVICE_ID = serviceId({ type: "evm", chain: "evm:31337", address: EVM_ADDRESS });
 const WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]);

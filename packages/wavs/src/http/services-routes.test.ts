@@ -2,7 +2,7 @@ import { WavsError } from "@wavs-ts/errors";
 import { describe, expect, it } from "vitest";
 import { DIGEST_A, EVM_ADDRESS, specExampleJson } from "../../test/helpers/service-fixtures.js";
 import { errorOf, startTestServer } from "../../test/helpers/test-server.js";
-import { serviceId } from "../service/index.js";
+import { serviceId } from "../ids/index.js";
 
 const MANAGER = { evm: { chain: "evm:31337", address: EVM_ADDRESS } };
 const OTHER_ADDRESS = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";

@@ -4,16 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { watFixture } from "../../test/helpers/wat-fixture.js";
 import { Engine } from "../engine/engine.js";
+import { encodeTriggerDataForEventId, eventId, serviceId as serviceIdOf } from "../ids/index.js";
 import { silentLogger } from "../internal/logger.js";
-import {
-  bytesToHex,
-  defaultExecService,
-  encodeTriggerDataForEventId,
-  eventId,
-  type Service,
-  serviceId as serviceIdOf,
-  type Workflow,
-} from "../service/index.js";
+import { bytesToHex, defaultExecService, type Service, type Workflow } from "../service/index.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { ExecutionStore } from "../store/execution-store.js";
 import { Dispatcher, type DispatcherDeps } from "./dispatcher.js";

@@ -1,20 +1,19 @@
 import type { Engine } from "../engine/index.js";
 import { serviceRequestFields, validateResponses, type WasmResponse } from "../engine/index.js";
+import { encodeTriggerDataForEventId, eventId } from "../ids/index.js";
 import type { Logger } from "../internal/index.js";
 import { toWavsError } from "../internal/index.js";
 import {
   bytesToHex,
-  encodeTriggerDataForEventId,
-  eventId,
   parseTriggerDataJson,
   type Service,
   type TriggerData,
-  triggerActionToWit,
   triggerDataToJson,
   type Workflow,
 } from "../service/index.js";
 import type { ExecutionRow, ExecutionStore } from "../store/index.js";
 import type { TriggerEvent } from "../triggers/index.js";
+import { triggerActionToWit } from "../wit/index.js";
 
 /** Hooks the dispatcher calls; the node wires them to the registry, signing and metrics. */
 export interface DispatcherDeps {

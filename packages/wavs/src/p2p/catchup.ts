@@ -8,8 +8,8 @@
  * responder answers with one frame per message (the gossip wire bytes, unchanged) and closes.
  */
 import { z } from "zod";
+import { isServiceId } from "../ids/index.js";
 import { WavsError } from "../internal/index.js";
-import { isServiceId } from "../service/index.js";
 
 /** Protocol id of catch-up. */
 export const CATCHUP_PROTOCOL = "/wavs/catchup/1.0.0";

@@ -5,7 +5,8 @@
  * penalise) these messages. Decoding never throws: it says why bytes were refused.
  */
 import { z } from "zod";
-import { isChainKey, isServiceId, type ServiceId } from "../service/index.js";
+import { isServiceId, type ServiceId } from "../ids/index.js";
+import { isChainKey } from "../service/index.js";
 import { type DecodeFailure, decodeVersioned, WIRE_VERSION } from "./wire.js";
 
 /** Prefix of the gossipsub topic of a service's landings. */

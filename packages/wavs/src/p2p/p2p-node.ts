@@ -20,9 +20,9 @@ import { tcp } from "@libp2p/tcp";
 import type { Multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import type { WavsConfig } from "../config/index.js";
+import { isServiceId } from "../ids/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
-import { isServiceId } from "../service/index.js";
 import {
   CATCHUP_PROTOCOL,
   decodeCatchupRequest,

@@ -5,14 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import {
-  isJsonObject,
-  isServiceId,
-  isWorkflowId,
-  type JsonObject,
-  type ServiceId,
-  U64_MAX,
-} from "../service/index.js";
+import { isServiceId, type ServiceId } from "../ids/index.js";
+import { isJsonObject, isWorkflowId, type JsonObject, U64_MAX } from "../service/index.js";
 
 /** Version written in every message; a node refuses versions it does not know. */
 export const WIRE_VERSION = 1;

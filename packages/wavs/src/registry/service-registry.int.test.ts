@@ -25,9 +25,9 @@ import { startTestServer, type TestServer } from "../../test/helpers/http-server
 import { watFixture } from "../../test/helpers/wat-fixture.js";
 import { type WavsConfig, WavsConfigSchema } from "../config/schema.js";
 import { Engine } from "../engine/engine.js";
+import { eventId } from "../ids/event-id.js";
+import { serviceId } from "../ids/service-id.js";
 import { silentLogger } from "../internal/logger.js";
-import { eventId } from "../service/event-id.js";
-import { serviceId } from "../service/service-id.js";
 import type { ServiceManager } from "../service/service-manager.js";
 import { deriveAccount } from "../signing/hd-keys.js";
 import { signResponse } from "../signing/sign-response.js";

@@ -10,17 +10,11 @@ import type { Address } from "viem";
 import type { HDAccount } from "viem/accounts";
 import type { WavsConfig } from "../config/index.js";
 import type { Engine } from "../engine/index.js";
+import { type ServiceId, serviceId } from "../ids/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import type { JsonValue, ServiceManager } from "../service/index.js";
-import {
-  parseService,
-  type Service,
-  type ServiceId,
-  type ServiceStatus,
-  serviceId,
-  serviceToJson,
-} from "../service/index.js";
+import { parseService, type Service, type ServiceStatus, serviceToJson } from "../service/index.js";
 import { HdKeys, OPERATOR_HD_INDEX } from "../signing/index.js";
 import type { Db } from "../store/index.js";
 import {

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { DIGEST_A, thrown } from "../../test/helpers/service-fixtures.js";
 import { WAVS_WIT, witMismatches } from "../../test/helpers/wit-conformance.js";
+import { serviceId } from "../ids/service-id.js";
+import { serviceToWit } from "../wit/service-to-wit.js";
 import { defaultExecService } from "./default-exec-service.js";
 import { parseService, serviceToJson } from "./service.js";
-import { serviceId } from "./service-id.js";
-import { serviceToWit } from "./service-to-wit.js";
 
 describe("defaultExecService", () => {
   test("is the documented service, as JSON", () => {

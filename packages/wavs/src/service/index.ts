@@ -1,4 +1,4 @@
-/** The service model: schemas, ids (service id, event id), JSON <-> model <-> WIT values. */
+/** The service model: schemas and JSON <-> model (ids derived from it: ../ids; WIT values: ../wit). */
 export {
   CosmosAddressSchema,
   type EvmAddress,
@@ -7,14 +7,7 @@ export {
   isEvmAddress,
 } from "./address.js";
 export { type Bech32Decoded, decodeBech32, encodeBech32 } from "./bech32.js";
-export { BincodeWriter } from "./bincode-writer.js";
 export { bytesSchema } from "./bytes-field.js";
-export {
-  type CosmosChainConfigInput,
-  cosmosChainConfigToWit,
-  type EvmChainConfigInput,
-  evmChainConfigToWit,
-} from "./chain-config-to-wit.js";
 export {
   CHAIN_ID_RE,
   CHAIN_NAMESPACE_RE,
@@ -40,7 +33,6 @@ export {
   type ExecServiceOptions,
 } from "./default-exec-service.js";
 export { componentDigest, type Digest, DigestSchema, isDigest } from "./digest.js";
-export { EVENT_ID_LENGTH, eventId, eventIdForTriggerData, ripemd160 } from "./event-id.js";
 export type { ExecLog } from "./exec-log.js";
 export { bytesToHex, hexToBytes, isHexBytes } from "./hex.js";
 export { bigintToJson, toS64, toU64, U64_MAX } from "./integers.js";
@@ -69,26 +61,11 @@ export {
   WorkflowSchema,
   workflowToJson,
 } from "./service.js";
-export { isServiceId, managerAddressBytes, type ServiceId, serviceId } from "./service-id.js";
 export {
   type ServiceManager,
   ServiceManagerSchema,
   serviceManagerToJson,
 } from "./service-manager.js";
-export {
-  componentSourceToWit,
-  componentToWit,
-  cosmosAddressToWit,
-  evmAddressToWit,
-  serviceAndWorkflowIdToWit,
-  serviceManagerToWit,
-  serviceToWit,
-  signatureKindToWit,
-  submitToWit,
-  triggerToWit,
-  workflowAndWorkflowIdToWit,
-  workflowToWit,
-} from "./service-to-wit.js";
 export {
   type SignatureKind,
   SignatureKindSchema,
@@ -115,15 +92,6 @@ export {
   triggerDataToJson,
 } from "./trigger-data.js";
 export {
-  encodeTriggerDataForEventId,
-  TRIGGER_DATA_VARIANT_INDEX,
-} from "./trigger-data-encoding.js";
-export {
-  type TriggerActionInput,
-  triggerActionToWit,
-  triggerDataToWit,
-} from "./trigger-data-to-wit.js";
-export {
   describeValue,
   formatPath,
   parseOrThrow,
@@ -131,8 +99,6 @@ export {
   type ValidationProblem,
   validationError,
 } from "./validation-error.js";
-export type * from "./wit-types.js";
-export type { WitCosmosChainConfig, WitEvmChainConfig } from "./wit-types.js";
 export {
   DEFAULT_WORKFLOW_ID,
   isWorkflowId,

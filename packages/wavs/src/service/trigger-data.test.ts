@@ -5,7 +5,7 @@ import {
   thrown,
   triggerDataSamples,
 } from "../../test/helpers/service-fixtures.js";
-import { eventIdForTriggerData } from "./event-id.js";
+import { eventIdForTriggerData } from "../ids/event-id.js";
 import { hexToBytes } from "./hex.js";
 import { parseTriggerDataJson, type TriggerData, triggerDataToJson } from "./trigger-data.js";
 

@@ -11,9 +11,10 @@ import {
   signEnvelope,
 } from "@wavs-ts/contracts";
 import { type Address, bytesToHex, type Hex, isHex, type LocalAccount, size } from "viem";
+import { EVENT_ID_LENGTH } from "../ids/index.js";
 import { WavsError } from "../internal/index.js";
 import type { SignatureKind } from "../service/index.js";
-import { EVENT_ID_LENGTH, U64_MAX } from "../service/index.js";
+import { U64_MAX } from "../service/index.js";
 
 /** A component response to sign. */
 export interface ResponseToSign {

@@ -19,15 +19,11 @@ import type { AggregatorOptions } from "../../src/aggregator/aggregator.js";
 import { localSubmission, type SignedSubmission } from "../../src/aggregator/signed-submission.js";
 import { WavsConfigSchema } from "../../src/config/schema.js";
 import { componentJson } from "../../src/devnet/dev-services.js";
+import { encodeTriggerDataForEventId, eventId } from "../../src/ids/index.js";
 import type { LogBuffer } from "../../src/internal/log-buffer.js";
 import { createLogger, silentLogger } from "../../src/internal/logger.js";
 import { createWavsNode, type WavsNode } from "../../src/node/wavs-node.js";
-import {
-  bytesToHex,
-  encodeTriggerDataForEventId,
-  eventId,
-  type TriggerData,
-} from "../../src/service/index.js";
+import { bytesToHex, type TriggerData } from "../../src/service/index.js";
 import { signResponse } from "../../src/signing/index.js";
 import { waitUntil } from "./wait-until.js";
 

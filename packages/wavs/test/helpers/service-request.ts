@@ -1,14 +1,8 @@
 import type { ExecPermissions, ExecRequest } from "../../src/engine/engine.js";
 import { NO_PERMISSIONS } from "../../src/engine/raw-run-request.js";
-import {
-  defaultExecService,
-  encodeTriggerDataForEventId,
-  serviceId as serviceIdOf,
-  serviceToWit,
-  type TriggerData,
-  triggerActionToWit,
-  workflowToWit,
-} from "../../src/service/index.js";
+import { encodeTriggerDataForEventId, serviceId as serviceIdOf } from "../../src/ids/index.js";
+import { defaultExecService, type TriggerData } from "../../src/service/index.js";
+import { serviceToWit, triggerActionToWit, workflowToWit } from "../../src/wit/index.js";
 
 /**
  * A `run` request as the node would make it: a real service model (the exec default service,

@@ -14,13 +14,13 @@ import type {
   SubmissionRecord,
 } from "../../src/http/node-api.js";
 import { createHttpServer, type HttpServerConfig } from "../../src/http/server.js";
+import { serviceId } from "../../src/ids/index.js";
 import { silentLogger } from "../../src/internal/logger.js";
 import { Metrics } from "../../src/internal/metrics.js";
 import {
   parseService,
   type Service,
   type ServiceManager,
-  serviceId,
   serviceManagerToJson,
 } from "../../src/service/index.js";
 

@@ -1,12 +1,21 @@
 /** Service model -> the wavs:types/service WIT values components see (host get-service etc.). */
-import { decodeBech32 } from "./bech32.js";
-import type { Component, ComponentSource } from "./component.js";
-import { hexToBytes } from "./hex.js";
-import { type AllowedHosts, resolvePermissions } from "./permissions.js";
-import type { Service, Workflow } from "./service.js";
-import type { ServiceManager } from "./service-manager.js";
-import type { SignatureKind, Submit } from "./submit.js";
-import type { Trigger } from "./trigger.js";
+
+import type {
+  Component,
+  ComponentSource,
+  Service,
+  ServiceManager,
+  SignatureKind,
+  Submit,
+  Trigger,
+  Workflow,
+} from "../service/index.js";
+import {
+  type AllowedHosts,
+  decodeBech32,
+  hexToBytes,
+  resolvePermissions,
+} from "../service/index.js";
 import type {
   WitAllowedHostPermission,
   WitComponent,

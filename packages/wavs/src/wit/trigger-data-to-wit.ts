@@ -1,8 +1,7 @@
 /** Trigger data and trigger actions -> the WIT values a component's `run` receives. */
 
+import type { Trigger, TriggerData } from "../service/index.js";
 import { triggerToWit } from "./service-to-wit.js";
-import type { Trigger } from "./trigger.js";
-import type { TriggerData } from "./trigger-data.js";
 import type { WitTriggerAction, WitTriggerData } from "./wit-types.js";
 
 /** WIT `trigger-data` of trigger data. */

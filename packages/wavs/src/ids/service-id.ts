@@ -3,9 +3,8 @@
  * address bytes (20 bytes for EVM, the bech32 data bytes for Cosmos); 64 lowercase hex.
  */
 import { createHash } from "node:crypto";
-import { decodeBech32 } from "./bech32.js";
-import { hexToBytes } from "./hex.js";
-import type { ServiceManager } from "./service-manager.js";
+import type { ServiceManager } from "../service/index.js";
+import { decodeBech32, hexToBytes } from "../service/index.js";
 
 /** A service id: 64 lowercase hex characters, no `0x`. */
 export type ServiceId = string;

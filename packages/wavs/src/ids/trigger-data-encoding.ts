@@ -20,8 +20,9 @@
  * - 5 hypercore_append: feed_key (string), index (u64), data (bytes)
  * - 6 raw: the bytes (length-prefixed)
  */
+
+import type { TriggerData, TriggerDataType } from "../service/index.js";
 import { BincodeWriter } from "./bincode-writer.js";
-import type { TriggerData, TriggerDataType } from "./trigger-data.js";
 
 /** Variant indexes of the reference's Rust `TriggerData` enum. */
 export const TRIGGER_DATA_VARIANT_INDEX: Readonly<Record<TriggerDataType, number>> = {

@@ -11,8 +11,8 @@ import {
   specExampleJson,
 } from "../../test/helpers/service-fixtures.js";
 import { WAVS_WIT, witMismatches } from "../../test/helpers/wit-conformance.js";
-import { hexToBytes } from "./hex.js";
-import { parseService } from "./service.js";
+import { hexToBytes } from "../service/hex.js";
+import { parseService } from "../service/service.js";
 import {
   serviceAndWorkflowIdToWit,
   serviceToWit,

@@ -6,8 +6,8 @@
 import { createHash, getHashes } from "node:crypto";
 import { ripemd160 as ripemd160Js } from "viem";
 import { WavsError } from "../internal/index.js";
-import { hexToBytes } from "./hex.js";
-import type { TriggerData } from "./trigger-data.js";
+import type { TriggerData } from "../service/index.js";
+import { hexToBytes } from "../service/index.js";
 import { encodeTriggerDataForEventId } from "./trigger-data-encoding.js";
 
 /** Length of an event id in bytes. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { COSMOS_ADDRESS, EVM_ADDRESS, thrown } from "../../test/helpers/service-fixtures.js";
-import { bytesToHex } from "./hex.js";
+import { bytesToHex } from "../service/hex.js";
 import { isServiceId, managerAddressBytes, serviceId } from "./service-id.js";
 
 describe("serviceId", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
+import { bytesToHex } from "../service/hex.js";
 import { BincodeWriter } from "./bincode-writer.js";
-import { bytesToHex } from "./hex.js";
 
 const hex = (write: (w: BincodeWriter) => void) => {
   const w = new BincodeWriter();

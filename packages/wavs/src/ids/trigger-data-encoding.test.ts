@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { triggerDataSamples } from "../../test/helpers/service-fixtures.js";
-import { bytesToHex } from "./hex.js";
-import { parseTriggerDataJson, type TriggerData } from "./trigger-data.js";
+import { bytesToHex } from "../service/hex.js";
+import { parseTriggerDataJson, type TriggerData } from "../service/trigger-data.js";
 import { encodeTriggerDataForEventId } from "./trigger-data-encoding.js";
 
 const encodeHex = (data: TriggerData) => bytesToHex(encodeTriggerDataForEventId(data), false);

@@ -6,8 +6,8 @@ import {
   triggerDataSamples,
 } from "../../test/helpers/service-fixtures.js";
 import { WAVS_WIT, witMismatches } from "../../test/helpers/wit-conformance.js";
-import { hexToBytes } from "./hex.js";
-import { parseTriggerDataJson } from "./trigger-data.js";
+import { hexToBytes } from "../service/hex.js";
+import { parseTriggerDataJson } from "../service/trigger-data.js";
 import { triggerActionToWit, triggerDataToWit } from "./trigger-data-to-wit.js";
 
 const SERVICE_ID = "76d41ff256803de151fce2ed99d145cf985af50e6def0809072e9f68932f5d11";

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { ripemd160 as viemRipemd160 } from "viem";
 import { describe, expect, test } from "vitest";
 import { thrown, triggerDataSamples } from "../../test/helpers/service-fixtures.js";
+import { bytesToHex } from "../service/hex.js";
+import { parseTriggerDataJson, type TriggerData } from "../service/trigger-data.js";
 import { eventId, eventIdForTriggerData, ripemd160 } from "./event-id.js";
-import { bytesToHex } from "./hex.js";
-import { parseTriggerDataJson, type TriggerData } from "./trigger-data.js";
 
 // ServiceId of {"evm": {"chain": "evm:31337", "address": "0x5FbDB2315678afecb367f032d93F642f64180aa3"}}.
 const SERVICE_ID = "76d41ff256803de151fce2ed99d145cf985af50e6def0809072e9f68932f5d11";
