@@ -13,6 +13,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // vitest's default is one fork per core less one: a single fork on a 2-core machine, and
+    // the suite's e2e files mostly wait (blocks, grace periods), so two run side by side
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         extends: true,
