@@ -1,4 +1,4 @@
-/** The builder folder as the rest of the node sees it. */
+/** The builder commands' core: service JSON editing and checks, dev state, example contracts. */
 
 export type { BuilderContext } from "./context.js";
 export {

@@ -1,4 +1,4 @@
-/** The devnet folder as the rest of the node sees it. */
+/** `wavs dev`: the local network (anvil, contracts, operator nodes) and its demo. */
 
 export type { DemoResult } from "./demo.js";
 export { runDemo } from "./demo.js";

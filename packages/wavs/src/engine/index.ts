@@ -1,4 +1,4 @@
-/** The engine folder as the rest of the node sees it. */
+/** The component engine: prepared components, the worker pool, limits and the host. */
 
 export type { ExecRequest } from "./engine.js";
 export { Engine } from "./engine.js";

@@ -1,4 +1,4 @@
-/** The exec folder as the rest of the node sees it. */
+/** Local runs of components (`wavs exec`, `wavs exec-aggregator`) over the engine. */
 export { parseConfigPairs, parseInputBytes, parseJsonArg } from "./input-arg.js";
 export type { LocalExecOptions } from "./local-exec.js";
 export {

@@ -1,4 +1,4 @@
-/** The internal folder as the rest of the node sees it. */
+/** What every folder uses: the error family, validation messages, logger, metrics, progress. */
 
 export type { ErrorCode } from "@wavs-ts/errors";
 export { ERROR_CODES, toWavsError, WavsError } from "@wavs-ts/errors";

@@ -1,2 +1,2 @@
-/** The node folder as the rest of the node sees it. */
+/** The node assembled from its parts (`createWavsNode`). */
 export { createWavsNode } from "./wavs-node.js";

@@ -1,4 +1,4 @@
-/** The store folder as the rest of the node sees it. */
+/** SQLite: the database, its migrations and one owner module per table. */
 
 export type { AggregationInputRow, OtherEnvelopeRow } from "./aggregation-input-store.js";
 export { AggregationInputStore } from "./aggregation-input-store.js";
