@@ -26,12 +26,7 @@ import type { AggregatorAction, Engine } from "../engine/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import { KeyedLock } from "../registry/index.js";
-import {
-  bytesToHex,
-  parseTriggerDataJson,
-  type Service,
-  triggerDataToJson,
-} from "../service/index.js";
+import { bytesToHex, parseTriggerDataJson, type Service } from "../service/index.js";
 import { aggregatorAccount } from "../signing/index.js";
 import type { Db } from "../store/index.js";
 import {
@@ -46,6 +41,7 @@ import {
   QuorumSignatureStore,
 } from "../store/index.js";
 import { type AggregationRecord, listAggregations } from "./aggregation-records.js";
+import { AggregationTimers } from "./aggregation-timers.js";
 import { ChainClients } from "./chain-clients.js";
 import {
   AggregatorComponentDriver,
@@ -68,14 +64,9 @@ import {
   submissionOfInput,
 } from "./queue-rows.js";
 import { checkQuorum, currentSignatureData, errorLine, ManagerCache } from "./quorum-check.js";
-import { triggerLogPresence } from "./reorg-check.js";
-import {
-  originText,
-  type SignedSubmission,
-  type SubmissionOrigin,
-  type SubmissionVerdict,
-} from "./signed-submission.js";
+import type { SignedSubmission, SubmissionOrigin, SubmissionVerdict } from "./signed-submission.js";
 import { SignerRegistration } from "./signer-registration.js";
+import { admitSubmission } from "./submission-intake.js";
 import { submissionStep } from "./submission-timing.js";
 import {
   DEFAULT_TX_MANAGER_OPTIONS,
@@ -83,11 +74,7 @@ import {
   type TxManagerOptions,
   type TxOutcome,
 } from "./tx-manager.js";
-import {
-  type AggregatedWorkflow,
-  refusalPenalises,
-  verifySubmission,
-} from "./verify-submission.js";
+import type { AggregatedWorkflow } from "./verify-submission.js";
 
 /** Tuning of the aggregator. */
 export interface AggregatorOptions {
@@ -222,6 +209,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private running = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly scheduler: KeyedScheduler;
+  private readonly aggregationTimers: AggregationTimers;
   private readonly rechecks = new Map<number, number>();
   private readonly operators: KnownOperators;
   private readonly identical = new IdenticalInputs<DriverOutcome>(10 * 60_000);
@@ -275,6 +263,19 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       running: () => this.state === "started",
       landed: (a, proof) => this.announcedLanded(a, proof),
     });
+    this.aggregationTimers = new AggregationTimers({
+      timers: this.timers,
+      inputs: this.inputs,
+      chains: this.chains,
+      scheduler: this.scheduler,
+      log: this.log,
+      maxDepth: this.options.maxTimerDepth,
+      retryMs: this.options.timerRetryMs,
+      running: () => this.state === "started",
+      sourceOf: (row) => this.sourceOf(row),
+      callback: (row, src, depth) => this.actions("handle-timer-callback", row, src, depth),
+      handle: (row, src, actions, depth) => this.handleActions(row, src, actions, depth),
+    });
     this.account = aggregatorAccount(deps.config.aggregator_evm_credential);
     this.operators = new KnownOperators(this.options.operatorMemoryMs, (serviceId, sinceMs) => {
       // the window's first submissions and its last minute's: who signed long ago and lately
@@ -296,17 +297,16 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     const received = this.inputs.received();
     for (const row of received) this.work.push(row.id);
-    const timers = this.timers.pending();
-    for (const t of timers) this.scheduleTimer(t.id, t.due_at);
+    const timers = this.aggregationTimers.resume();
     const open = this.queues.inQuorum();
     for (const q of open) this.scheduleSubmission(q.id);
     // queues that were still waiting when the node stopped get their re-checks again
     const recheckWindow = this.options.recheckMs * 2 ** this.options.maxRechecks;
     for (const q of this.queues.collectingSince(Date.now() - recheckWindow))
       this.scheduleRecheck(q.id, 0);
-    if (received.length + timers.length + open.length > 0) {
+    if (received.length + timers + open.length > 0) {
       this.log.info(
-        { inputs: received.length, timers: timers.length, queues: open.length },
+        { inputs: received.length, timers, queues: open.length },
         "resuming aggregation",
       );
     }
@@ -343,63 +343,25 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   ): Promise<SubmissionVerdict> {
     if (this.state !== "started")
       return { verdict: "rejected", reason: "the aggregator is not running", penalise: false };
-    let verified: Awaited<ReturnType<typeof verifySubmission>>;
-    try {
-      verified = await verifySubmission(submission, {
-        resolve: (s, w) => this.resolve(s, w),
-        maxPayloadBytes: this.options.maxPayloadBytes,
-        // our own submissions were signed here a moment ago: no need to recover them
-        ownSigner:
-          origin === "local" && typeof submission?.service_id === "string"
-            ? this.selfSigner(submission.service_id)
-            : undefined,
-      });
-    } catch (err) {
-      const reason = err instanceof WavsError ? err.message : errorLine(err);
-      this.log.debug({ origin: originText(origin), err: reason }, "submission refused");
-      return { verdict: "rejected", reason, penalise: refusalPenalises(err) };
-    }
-    const key = {
-      serviceId: verified.serviceId,
-      workflowId: verified.workflowId,
-      eventId: verified.eventId,
-      signer: verified.signer,
-      envelopeHash: verified.envelopeHash,
-    };
-    if (this.inputs.has(key)) return { verdict: "duplicate" };
-    if (origin !== "local") {
-      const reg = await this.registration.check(verified.service, verified.signer);
-      if (!reg.registered) {
-        this.log.debug({ origin: originText(origin), err: reg.reason }, "submission refused");
-        return { verdict: "rejected", reason: reg.reason, penalise: reg.known };
-      }
-    }
-    const inputId = this.inputs.insert({
-      service_id: verified.serviceId,
-      workflow_id: verified.workflowId,
-      event_id: verified.eventId,
-      envelope_hash: verified.envelopeHash,
-      signer: verified.signer,
-      signature: verified.signature,
-      payload_hex: verified.response.payload,
-      ordering:
-        verified.response.ordering === undefined ? null : verified.response.ordering.toString(),
-      event_id_salt: verified.response.eventIdSalt ?? null,
-      trigger_data: JSON.stringify(triggerDataToJson(verified.triggerData)),
-      origin: originText(origin),
-      received_at: Date.now(),
+    const admitted = await admitSubmission(submission, origin, {
+      inputs: this.inputs,
+      queues: this.queues,
+      registration: this.registration,
+      operators: this.operators,
+      log: this.log,
+      maxPayloadBytes: this.options.maxPayloadBytes,
+      resolve: (s, w) => this.resolve(s, w),
+      selfSigner: (serviceId) => this.selfSigner(serviceId),
     });
-    if (inputId === undefined) return { verdict: "duplicate" };
-    this.operators.saw(verified.serviceId, verified.signer);
-    if (origin === "local") this.emit("local-submission", submission);
-    if (this.queues.hasBurned(verified.eventId, verified.envelopeHash)) {
-      // the result already landed: a late signature changes nothing and costs no execution
-      this.inputs.finish(inputId, "ignored", "the result for this event has already landed");
-      return { verdict: "accepted", inputId };
+    const { verdict } = admitted;
+    if (verdict.verdict === "accepted" && origin === "local") {
+      this.emit("local-submission", submission);
     }
-    this.work.push(inputId);
-    this.pump();
-    return { verdict: "accepted", inputId };
+    if (admitted.process && verdict.verdict === "accepted") {
+      this.work.push(verdict.inputId);
+      this.pump();
+    }
+    return verdict;
   }
 
   /** Aggregation records of a service, newest first (for the API). */
@@ -522,13 +484,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   ): Promise<void> {
     for (const action of actions) {
       if (action.kind === "timer") {
-        if (depth >= this.options.maxTimerDepth) {
-          this.log.warn({ event_id: row.event_id, depth }, "timer chain too long; timer dropped");
-          continue;
-        }
-        const due = Date.now() + Number(action.delaySecs) * 1000;
-        const id = this.timers.insert(row.id, due, depth + 1);
-        this.scheduleTimer(id, due);
+        this.aggregationTimers.add(row, action.delaySecs, depth);
       } else if (action.chainType === "evm") {
         await this.join(row, src, action.chain, bytesToHex(action.address), action.gasPrice);
       } else {
@@ -1022,52 +978,6 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private callback(src: AggregatorInputSource, result: TxResult): void {
     if (this.state !== "started") return;
     void this.track(this.driver.submitCallback(src, result));
-  }
-
-  private scheduleTimer(timerId: number, due: number): void {
-    this.scheduler.schedule(`timer:${timerId}`, due, () => this.fireTimer(timerId));
-  }
-
-  /** A timer is due: re-check the trigger log, then run `handle-timer-callback`. */
-  private async fireTimer(timerId: number): Promise<void> {
-    const timer = this.timers.get(timerId);
-    if (timer?.status !== "pending") return;
-    const row = this.inputs.get(timer.input_id);
-    const src = row && this.sourceOf(row);
-    if (!row || !src) {
-      this.timers.finish(timerId, "dropped", "the submission or its workflow is gone");
-      return;
-    }
-    const data = src.triggerData;
-    const chain =
-      data.type === "evm_contract_event" && this.chains.has(data.chain) ? data.chain : undefined;
-    try {
-      const presence = await triggerLogPresence(chain ? this.chains.get(chain) : undefined, data);
-      if (presence === "gone") {
-        this.timers.finish(timerId, "dropped", "the trigger log was reorged away");
-        this.log.info(
-          { event_id: row.event_id, timer_id: timerId },
-          "trigger log reorged away: timer dropped, nothing submitted",
-        );
-        return;
-      }
-    } catch (err) {
-      this.log.warn(
-        { timer_id: timerId, err: errorLine(err) },
-        "reorg check failed; timer retried",
-      );
-      this.scheduleTimer(timerId, Date.now() + this.options.timerRetryMs);
-      return;
-    }
-    const out = await this.actions("handle-timer-callback", row, src, timer.depth);
-    if (this.state !== "started") return;
-    if (!out.ok) {
-      this.timers.finish(timerId, "fired", `${out.error.code}: ${out.error.message}`);
-      return;
-    }
-    // marked after its actions: a crash in between fires it again (joining is idempotent)
-    await this.handleActions(row, src, out.actions, timer.depth);
-    this.timers.finish(timerId, "fired");
   }
 
   private sweep(): void {
