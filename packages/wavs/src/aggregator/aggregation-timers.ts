@@ -5,6 +5,8 @@
  * `handle-timer-callback` runs and its actions are handled like any other. A chain of timers
  * is capped in depth.
  */
+
+import { type ChainClients, errorLine } from "../chain/index.js";
 import type { AggregatorAction } from "../engine/index.js";
 import type { Logger } from "../internal/index.js";
 import type {
@@ -12,10 +14,8 @@ import type {
   AggregationInputStore,
   AggregationTimerStore,
 } from "../store/index.js";
-import type { ChainClients } from "./chain-clients.js";
 import type { AggregatorInputSource, DriverOutcome } from "./component-driver.js";
 import type { KeyedScheduler } from "./keyed-scheduler.js";
-import { errorLine } from "./quorum-check.js";
 import { triggerLogPresence } from "./reorg-check.js";
 
 /** What the timers need of the aggregator around them. */

@@ -14,8 +14,13 @@
  * Inputs, timers, queues, signatures and transactions are all in SQLite: a restart resumes.
  */
 import { EventEmitter } from "node:events";
-import { type EnvelopeSignature, iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
-import { type Address, encodeFunctionData, getAddress, type Hex, type LocalAccount } from "viem";
+import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
+import {
+  ChainClients,
+  DEFAULT_TX_MANAGER_OPTIONS,
+  errorLine,
+  type TxManagerOptions,
+} from "../chain/index.js";
 import {
   type AggregatorConfig,
   toWitChainConfigs,
@@ -34,7 +39,6 @@ import {
   AggregationInputStore,
   AggregationTimerStore,
   AggregatorNonceStore,
-  type AggregatorTxRow,
   AggregatorTxStore,
   type QuorumQueueRow,
   QuorumQueueStore,
@@ -42,38 +46,23 @@ import {
 } from "../store/index.js";
 import { type AggregationRecord, listAggregations } from "./aggregation-records.js";
 import { AggregationTimers } from "./aggregation-timers.js";
-import { ChainClients } from "./chain-clients.js";
 import {
   AggregatorComponentDriver,
   type AggregatorInputSource,
   type DriverOutcome,
   type TxResult,
 } from "./component-driver.js";
-import { planSubmission, type SubmitterPlan, settleExtends } from "./designated-submitter.js";
 import { aggregatorCallKey, IdenticalInputs } from "./identical-inputs.js";
 import { KeyedScheduler, systemClock } from "./keyed-scheduler.js";
 import { KnownOperators } from "./known-operators.js";
-import { type LandingAnnouncement, signLanding } from "./landing-announcement.js";
-import type { LandingProof } from "./landing-proof.js";
+import type { LandingAnnouncement } from "./landing-announcement.js";
 import { LandingWatch } from "./landing-watch.js";
-import {
-  envelopeOfInput,
-  envelopeOfQueue,
-  outcomeOfRow,
-  queueIdOfRef,
-  submissionOfInput,
-} from "./queue-rows.js";
-import { checkQuorum, currentSignatureData, errorLine, ManagerCache } from "./quorum-check.js";
+import { envelopeOfInput, envelopeOfQueue, submissionOfInput } from "./queue-rows.js";
+import { checkQuorum, ManagerCache } from "./quorum-check.js";
+import { ResultSubmitter } from "./result-submitter.js";
 import type { SignedSubmission, SubmissionOrigin, SubmissionVerdict } from "./signed-submission.js";
 import { SignerRegistration } from "./signer-registration.js";
 import { admitSubmission } from "./submission-intake.js";
-import { submissionStep } from "./submission-timing.js";
-import {
-  DEFAULT_TX_MANAGER_OPTIONS,
-  TxManager,
-  type TxManagerOptions,
-  type TxOutcome,
-} from "./tx-manager.js";
 import type { AggregatedWorkflow } from "./verify-submission.js";
 
 /** Tuning of the aggregator. */
@@ -185,9 +174,6 @@ export interface AggregatorEvents {
   ];
 }
 
-/** Times a takeover waits another grace period for an announced transaction still pending. */
-const MAX_PENDING_POSTPONES = 4;
-
 /** See the module comment. */
 export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly options: AggregatorOptions;
@@ -203,8 +189,6 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly registration: SignerRegistration;
   private readonly managers = new ManagerCache();
   private readonly lock = new KeyedLock();
-  private readonly txManagers = new Map<string, TxManager>();
-  private readonly account;
   private readonly work: number[] = [];
   private running = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -217,8 +201,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly joinWaiters = new Map<number, () => void>();
   /** Whether results have landed: peers' announcements and searches of the chain. */
   private readonly landings: LandingWatch;
-  /** Takeovers postponed for an announced transaction still pending, per queue. */
-  private readonly postponed = new Map<number, number>();
+  private readonly submitter: ResultSubmitter;
   /** When this process started aggregating: work older than this may have been landed since. */
   private startedAt = Date.now();
   private sweeper: NodeJS.Timeout | undefined;
@@ -261,7 +244,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       schedule: (key, due, fn) => this.scheduler.schedule(key, due, fn),
       track: (step) => void this.track(step),
       running: () => this.state === "started",
-      landed: (a, proof) => this.announcedLanded(a, proof),
+      landed: (a, proof) => this.submitter.announcedLanded(a, proof),
     });
     this.aggregationTimers = new AggregationTimers({
       timers: this.timers,
@@ -276,7 +259,6 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       callback: (row, src, depth) => this.actions("handle-timer-callback", row, src, depth),
       handle: (row, src, actions, depth) => this.handleActions(row, src, actions, depth),
     });
-    this.account = aggregatorAccount(deps.config.aggregator_evm_credential);
     this.operators = new KnownOperators(this.options.operatorMemoryMs, (serviceId, sinceMs) => {
       // the window's first submissions and its last minute's: who signed long ago and lately
       const rows = [
@@ -285,6 +267,30 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       ];
       return rows.map((r) => ({ signer: r.signer, at: r.received_at }));
     });
+    this.submitter = new ResultSubmitter({
+      db,
+      registry: deps.registry,
+      queues: this.queues,
+      signatures: this.signatures,
+      inputs: this.inputs,
+      txs: this.txs,
+      nonces: this.nonces,
+      chains: this.chains,
+      landings: this.landings,
+      operators: this.operators,
+      scheduler: this.scheduler,
+      lock: this.lock,
+      account: aggregatorAccount(deps.config.aggregator_evm_credential),
+      timing: this.options,
+      txOptions: this.options.tx,
+      log: this.log,
+      running: () => this.state === "started",
+      startedAt: () => this.startedAt,
+      track: (step) => this.track(step),
+      callback: (q, result) => this.callbackForQueue(q, result),
+      announce: (announcement) => this.emit("local-landing", announcement),
+      landed: (record) => this.emit("landed", record),
+    });
   }
 
   /** Resume: unprocessed inputs, pending timers, queues at quorum, and transactions in flight. */
@@ -292,14 +298,12 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     if (this.state !== "new") throw new WavsError("WAVS_ERR_INTERNAL", "aggregator started twice");
     this.state = "started";
     this.startedAt = Date.now();
-    if (this.account) {
-      for (const id of Object.keys(this.deps.config.chains.evm)) this.txManager(`evm:${id}`);
-    }
+    this.submitter.start(Object.keys(this.deps.config.chains.evm).map((id) => `evm:${id}`));
     const received = this.inputs.received();
     for (const row of received) this.work.push(row.id);
     const timers = this.aggregationTimers.resume();
     const open = this.queues.inQuorum();
-    for (const q of open) this.scheduleSubmission(q.id);
+    for (const q of open) this.submitter.scheduleSubmission(q.id);
     // queues that were still waiting when the node stopped get their re-checks again
     const recheckWindow = this.options.recheckMs * 2 ** this.options.maxRechecks;
     for (const q of this.queues.collectingSince(Date.now() - recheckWindow))
@@ -324,7 +328,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     this.scheduler.clear();
     this.work.length = 0;
     // transaction managers first: their outcomes start aggregation steps, drained below
-    await Promise.all([...this.txManagers.values()].map((m) => m.stop()));
+    await this.submitter.stop();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     this.chains.close();
   }
@@ -351,7 +355,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       log: this.log,
       maxPayloadBytes: this.options.maxPayloadBytes,
       resolve: (s, w) => this.resolve(s, w),
-      selfSigner: (serviceId) => this.selfSigner(serviceId),
+      selfSigner: (serviceId) => this.submitter.selfSigner(serviceId),
     });
     const { verdict } = admitted;
     if (verdict.verdict === "accepted" && origin === "local") {
@@ -527,7 +531,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       });
       // past quorum, a signature can change who is first: the record says so at once, in the
       // same transaction, so no reader sees every signature with the earlier submitter
-      if (q.status === "quorum") this.followDesignated(q, this.planFor(q));
+      if (q.status === "quorum") this.submitter.followDesignated(q, this.submitter.planFor(q));
       return { kind: "joined" as const, q };
     })();
     if (joined.kind === "mismatch") {
@@ -557,7 +561,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     const q = this.queues.get(queueId);
     if (!q || q.status === "burned" || this.state !== "started") return;
     if (q.status === "quorum") {
-      this.scheduleSubmission(q.id);
+      this.submitter.scheduleSubmission(q.id);
       return;
     }
     // let submissions whose component run finished at the same moment join before looking:
@@ -628,7 +632,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
     this.rechecks.delete(q.id);
     const signers = outcome.signatureData.signers;
-    const plan = this.planFor(q);
+    const plan = this.submitter.planFor(q);
     const designated = plan.designated ?? signers[0]!;
     const inputId = trigger?.row.id ?? signatures[signatures.length - 1]?.input_id ?? 0;
     const marked = this.queues.markQuorum(q.id, {
@@ -651,7 +655,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       },
       "quorum reached",
     );
-    this.scheduleSubmission(q.id);
+    this.submitter.scheduleSubmission(q.id);
   }
 
   /** Look at a waiting queue again after a backoff; gives up after `maxRechecks`. */
@@ -667,305 +671,9 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     );
   }
 
-  private signaturesOf(queueId: number): EnvelopeSignature[] {
-    return this.signatures
-      .list(queueId)
-      .map((s) => ({ signer: s.signer as Address, signature: s.signature as Hex }));
-  }
-
-  private selfSigner(serviceId: string): Address | undefined {
-    try {
-      return this.deps.registry.signerAccount(serviceId).address;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Whether an operator ranked ahead is alive but behind on this event (see `settleExtends`). */
-  private aheadIsBehind(q: QuorumQueueRow, ahead: readonly Address[], now: number): boolean {
-    const disagreeing = new Set(
-      this.inputs
-        .otherEnvelopes({
-          serviceId: q.service_id,
-          workflowId: q.workflow_id,
-          eventId: q.event_id,
-          envelopeHash: q.envelope_hash,
-        })
-        .map((r) => getAddress(r.signer)),
-    );
-    return settleExtends({
-      ahead: ahead.map((signer) => ({
-        lastSeen: this.operators.lastSeen(q.service_id, signer),
-        disagrees: disagreeing.has(getAddress(signer)),
-      })),
-      now,
-      settleMs: this.options.settleMs,
-      quorumAt: q.quorum_reached_at ?? now,
-      gracePeriodMs: this.options.gracePeriodMs,
-    });
-  }
-
-  /**
-   * Record the plan's designated submitter, unless this node's own transaction is in flight:
-   * then it is the one sending, whatever a later signature says.
-   */
-  private followDesignated(q: QuorumQueueRow, plan: SubmitterPlan): void {
-    if (plan.designated === undefined || plan.designated === q.designated) return;
-    if (q.tx_id !== null) {
-      const tx = this.txs.get(q.tx_id);
-      if (tx && (tx.status === "queued" || tx.status === "sent")) return;
-    }
-    this.queues.setDesignated(q.id, plan.designated);
-  }
-
-  /** Who submits this queue's result, from every operator known for the service. */
-  private planFor(q: QuorumQueueRow): SubmitterPlan {
-    return planSubmission({
-      eventId: q.event_id as Hex,
-      operators: this.operators.list(q.service_id),
-      signers: this.signatures.list(q.id).map((s) => s.signer as Address),
-      self: this.selfSigner(q.service_id),
-    });
-  }
-
-  /**
-   * Send now when this node is first in the submitter order; after the settle window when it is
-   * the first signer but operators ranked ahead have not signed; otherwise take over after its
-   * grace periods if the result has not landed. Planned again whenever a signature joins.
-   */
-  private scheduleSubmission(queueId: number): void {
-    const q = this.queues.get(queueId);
-    if (q?.status !== "quorum" || this.state !== "started") return;
-    if (q.tx_id !== null) {
-      const tx = this.txs.get(q.tx_id);
-      // in flight: the transaction manager reports the outcome
-      if (tx && (tx.status === "queued" || tx.status === "sent")) return;
-      if (tx) {
-        void this.track(this.lock.run(`queue:${q.id}`, () => this.settled(tx, outcomeOfRow(tx))));
-        return;
-      }
-    }
-    const plan = this.planFor(q);
-    this.followDesignated(q, plan);
-    const now = Date.now();
-    const step = submissionStep({
-      plan,
-      quorumAt: q.quorum_reached_at ?? now,
-      now,
-      timing: this.options,
-      aheadIsBehind: () => plan.kind === "settle" && this.aheadIsBehind(q, plan.ahead, now),
-    });
-    const key = `submit:${q.id}`;
-    if (step.do === "send" || step.do === "takeover") {
-      this.scheduler.unschedule(key);
-      const act = step.do === "send" ? () => this.send(q.id) : () => this.takeOver(q.id);
-      void this.track(this.lock.run(`queue:${q.id}`, act));
-      return;
-    }
-    // planned again then: a signature of an operator ranked ahead may have arrived
-    if (step.next === "replan")
-      this.scheduler.schedule(key, step.at, async () => this.scheduleSubmission(q.id));
-    else
-      this.scheduler.schedule(key, step.at, () =>
-        this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
-      );
-  }
-
-  /** A non-designated operator's turn: land the result unless it is already on-chain. */
-  private async takeOver(queueId: number): Promise<void> {
-    const q = this.queues.get(queueId);
-    if (q?.status !== "quorum" || q.tx_id !== null || this.state !== "started") return;
-    const found = await this.landings.find(q, { scan: true });
-    if (this.queues.get(queueId)?.status !== "quorum") return;
-    if (found.kind === "landed") {
-      this.burn(q, { by: "other", txHash: found.txHash, block: Number(found.block) });
-      return;
-    }
-    const postponed = this.postponed.get(q.id) ?? 0;
-    if (found.kind === "pending" && postponed < MAX_PENDING_POSTPONES) {
-      // a peer's transaction is in the pool: sending ours too would land the result twice
-      this.postponed.set(q.id, postponed + 1);
-      this.log.info(
-        { queue_id: q.id, event_id: q.event_id },
-        "an announced result transaction is still pending: takeover postponed",
-      );
-      this.scheduler.schedule(`submit:${q.id}`, Date.now() + this.options.gracePeriodMs, () =>
-        this.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
-      );
-      return;
-    }
-    this.postponed.delete(q.id);
-    this.log.info(
-      { queue_id: q.id, event_id: q.event_id },
-      "result not landed within the grace period: taking over",
-    );
-    await this.send(q.id);
-  }
-
   /** A landing announced by a peer (the P2P layer's validator); see landing-watch.ts. */
   receiveLanding(a: LandingAnnouncement, from: string): Promise<"accept" | "reject" | "ignore"> {
     return this.landings.receive(a, from);
-  }
-
-  /** An announced transaction landed: burn the queue unless our own transaction is in flight. */
-  private async announcedLanded(a: LandingAnnouncement, proof: LandingProof): Promise<void> {
-    const q = this.queues.find(a.event_id.toLowerCase(), a.chain, a.handler.toLowerCase());
-    if (!q || q.status === "burned") return;
-    await this.lock.run(`queue:${q.id}`, async () => {
-      const now = this.queues.get(q.id);
-      // our own transaction in flight is settled by the transaction manager
-      if (!now || now.status === "burned" || now.tx_id !== null) return;
-      this.scheduler.unschedule(`submit:${q.id}`);
-      this.burn(now, { by: "other", txHash: proof.txHash, block: Number(proof.block) });
-    });
-  }
-
-  /** Announce this node's broadcast of a queue's transaction to the service's peers. */
-  private announce(row: AggregatorTxRow, hash: Hex): void {
-    const queueId = queueIdOfRef(row.ref);
-    const q = queueId === undefined ? undefined : this.queues.get(queueId);
-    if (!q) return;
-    let account: ReturnType<AggregatorDeps["registry"]["signerAccount"]>;
-    try {
-      account = this.deps.registry.signerAccount(q.service_id);
-    } catch {
-      return;
-    }
-    void this.track(
-      signLanding(account, {
-        service_id: q.service_id,
-        event_id: q.event_id,
-        chain: q.chain,
-        handler: getAddress(q.handler),
-        tx_hash: hash,
-      }).then((announcement) => this.emit("local-landing", announcement)),
-    );
-  }
-
-  /**
-   * Asked by the transaction manager before a broadcast: the proof when the result is already
-   * on-chain. Blocks are searched only for transactions that may have been overtaken (a retry,
-   * or work older than this process); a fresh first send only consults what peers announced.
-   */
-  private async alreadyLanded(row: AggregatorTxRow): Promise<LandingProof | undefined> {
-    const queueId = queueIdOfRef(row.ref);
-    const q = queueId === undefined ? undefined : this.queues.get(queueId);
-    if (!q) return undefined;
-    const stale =
-      row.attempts > 0 ||
-      row.created_at < this.startedAt ||
-      (q.quorum_reached_at !== null && q.quorum_reached_at < this.startedAt);
-    const found = await this.landings.find(q, { scan: stale });
-    return found.kind === "landed" ? found : undefined;
-  }
-
-  private txManager(chain: string): TxManager | undefined {
-    if (!this.account || !this.chains.has(chain)) return undefined;
-    let manager = this.txManagers.get(chain);
-    if (!manager) {
-      manager = new TxManager(
-        {
-          chain,
-          client: this.chains.get(chain),
-          account: this.account,
-          db: this.deps.db,
-          txs: this.txs,
-          nonces: this.nonces,
-          logger: this.log,
-          onSettled: (row, outcome) => {
-            const queueId = queueIdOfRef(row.ref);
-            if (queueId === undefined) return;
-            void this.track(this.lock.run(`queue:${queueId}`, () => this.settled(row, outcome)));
-          },
-          onBroadcast: (row, hash) => this.announce(row, hash),
-          alreadyLanded: (row) => this.alreadyLanded(row),
-        },
-        this.options.tx,
-      );
-      this.txManagers.set(chain, manager);
-      if (this.state === "started") manager.start();
-    }
-    return manager;
-  }
-
-  /** Queue the `handleSignedEnvelope` transaction of a queue at quorum. */
-  private async send(queueId: number): Promise<void> {
-    const q = this.queues.get(queueId);
-    if (q?.status !== "quorum" || q.tx_id !== null || this.state !== "started") return;
-    // a peer announced it and the chain confirmed: nothing to send
-    const known = this.landings.known(q);
-    if (known) {
-      this.burn(q, { by: "other", txHash: known.txHash, block: Number(known.block) });
-      return;
-    }
-    const manager = this.txManager(q.chain);
-    if (!manager) {
-      const reason = this.account
-        ? `chain ${q.chain} is not configured`
-        : "this node has no aggregator_evm_credential to send the transaction";
-      // failed, not left at quorum: an operator with a credential lands it (its own takeover)
-      this.queues.fail(q.id, reason);
-      this.log.warn({ queue_id: q.id, code: "WAVS_ERR_AGGREGATOR_NO_CREDENTIAL" }, reason);
-      this.callbackForQueue(q, { err: reason });
-      return;
-    }
-    const client = this.chains.get(q.chain);
-    const signatureData = await currentSignatureData(client, this.signaturesOf(q.id));
-    const data = encodeFunctionData({
-      abi: iWavsServiceHandlerAbi,
-      functionName: "handleSignedEnvelope",
-      args: [envelopeOfQueue(q), signatureData],
-    });
-    // one transaction: the queue points at its row from the moment it exists
-    this.deps.db.transaction(() => {
-      const txId = manager.enqueue({
-        to: getAddress(q.handler),
-        data,
-        gasPrice: q.gas_price === null ? undefined : BigInt(q.gas_price),
-        ref: `queue:${q.id}`,
-      });
-      this.queues.setTx(q.id, txId);
-    })();
-  }
-
-  /** The transaction of a queue ended: burn on success, otherwise see whether it landed anyway. */
-  private async settled(row: AggregatorTxRow, outcome: TxOutcome): Promise<void> {
-    const queueId = queueIdOfRef(row.ref);
-    const q = queueId === undefined ? undefined : this.queues.get(queueId);
-    if (q?.status !== "quorum" || q.tx_id !== row.id) return;
-    if (outcome.kind === "mined" && outcome.status === "success") {
-      this.burn(q, { by: "self", txHash: outcome.txHash, block: Number(outcome.block) });
-      this.callbackForQueue(q, { ok: outcome.txHash });
-      return;
-    }
-    const reason =
-      outcome.kind === "mined" ? `transaction ${outcome.txHash} reverted` : outcome.reason;
-    // a revert is most often another operator landing it first: the chain says
-    let proof = outcome.kind === "failed" ? outcome.landed : undefined;
-    if (!proof && this.state === "started") {
-      const found = await this.landings.find(q, { scan: true }).catch(() => undefined);
-      if (found?.kind === "landed") proof = found;
-    }
-    if (proof) this.burn(q, { by: "other", txHash: proof.txHash, block: Number(proof.block) });
-    else this.queues.fail(q.id, reason);
-    this.callbackForQueue(q, {
-      err: proof ? `already landed by another operator (${proof.txHash})` : reason,
-    });
-  }
-
-  private burn(q: QuorumQueueRow, landed: { by: "self" | "other"; txHash?: Hex; block?: number }) {
-    this.postponed.delete(q.id);
-    if (!this.queues.burn(q.id, landed)) return;
-    this.log.info(
-      { queue_id: q.id, event_id: q.event_id, landed_by: landed.by, tx_hash: landed.txHash },
-      "result landed",
-    );
-    this.emit("landed", {
-      queueId: q.id,
-      eventId: q.event_id,
-      by: landed.by,
-      txHash: landed.txHash,
-    });
   }
 
   private callbackForQueue(q: QuorumQueueRow, result: TxResult): void {

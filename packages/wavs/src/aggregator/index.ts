@@ -15,4 +15,3 @@ export {
   type SubmissionOrigin,
   type SubmissionVerdict,
 } from "./signed-submission.js";
-export { DEFAULT_TX_MANAGER_OPTIONS, type TxManagerOptions } from "./tx-manager.js";

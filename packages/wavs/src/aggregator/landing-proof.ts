@@ -11,7 +11,6 @@
  */
 import { iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
 import {
-  type Address,
   decodeFunctionData,
   getAbiItem,
   getAddress,
@@ -19,13 +18,10 @@ import {
   type PublicClient,
   toFunctionSelector,
 } from "viem";
+import type { LandedTx } from "../chain/index.js";
 
 /** A transaction that landed the result. */
-export interface LandingProof {
-  txHash: Hex;
-  block: bigint;
-  from: Address;
-}
+export type LandingProof = LandedTx;
 
 /** What a look at one announced transaction says. */
 export type LandingCheck =

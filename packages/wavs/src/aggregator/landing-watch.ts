@@ -6,10 +6,10 @@
  * the aggregator when an announced transaction is seen landed.
  */
 import type { Address, Hex } from "viem";
+import type { ChainClients } from "../chain/index.js";
 import type { Logger } from "../internal/index.js";
 import { parseTriggerDataJson, type Service } from "../service/index.js";
 import type { AggregationInputStore, QuorumQueueRow } from "../store/index.js";
-import type { ChainClients } from "./chain-clients.js";
 import {
   type LandingAnnouncement,
   landingKey,

@@ -4,9 +4,9 @@
  */
 import type { Envelope } from "@wavs-ts/contracts";
 import type { Hex } from "viem";
+import type { TxOutcome } from "../chain/index.js";
 import type { AggregationInputRow, AggregatorTxRow, QuorumQueueRow } from "../store/index.js";
 import { envelopeOrdering, type SignedSubmission } from "./signed-submission.js";
-import type { TxOutcome } from "./tx-manager.js";
 
 /** The queue id a transaction reference names. */
 export function queueIdOfRef(ref: string): number | undefined {

@@ -6,7 +6,6 @@
  */
 import {
   buildSignatureData,
-  decodeRevert,
   type Envelope,
   type EnvelopeSignature,
   isQuorumPending,
@@ -15,28 +14,13 @@ import {
   type SignatureData,
 } from "@wavs-ts/contracts";
 import { type Address, getAddress, type PublicClient } from "viem";
+import { revertReason } from "../chain/index.js";
 
 /** Outcome of a quorum check. */
 export type QuorumOutcome =
   | { kind: "reached"; manager: Address; signatureData: SignatureData }
   | { kind: "pending"; reason: string }
   | { kind: "error"; reason: string };
-
-/** The first line of an error message (viem appends request details after it). */
-export function errorLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split("\n")[0] ?? message;
-}
-
-/** A readable reason for a revert: the decoded custom error, or the message. */
-export function revertReason(err: unknown): string {
-  const decoded = decodeRevert(err);
-  if (decoded) {
-    const args = decoded.args.map((a) => (typeof a === "bigint" ? a.toString() : String(a)));
-    return `${decoded.errorName}(${args.join(", ")})`;
-  }
-  return errorLine(err);
-}
 
 /** Managers of handlers, cached: `getServiceManager()` of a deployed handler does not change. */
 export class ManagerCache {

@@ -6,8 +6,8 @@
  */
 import { iWavsServiceManagerAbi } from "@wavs-ts/contracts";
 import { type Address, zeroAddress } from "viem";
+import type { ChainClients } from "../chain/index.js";
 import type { Service } from "../service/index.js";
-import type { ChainClients } from "./chain-clients.js";
 
 /** Answer of a registration check. */
 export type RegistrationAnswer =

@@ -6,13 +6,13 @@
  * landed is stored as ignored: a late signature changes nothing and costs no execution.
  */
 import type { Address } from "viem";
+import { errorLine } from "../chain/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import type { Service, Workflow } from "../service/index.js";
 import { triggerDataToJson } from "../service/index.js";
 import type { AggregationInputStore, QuorumQueueStore } from "../store/index.js";
 import type { KnownOperators } from "./known-operators.js";
-import { errorLine } from "./quorum-check.js";
 import {
   originText,
   type SignedSubmission,

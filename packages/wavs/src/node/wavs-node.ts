@@ -3,7 +3,6 @@ import {
   Aggregator,
   type AggregatorOptions,
   aggregatorOptionsFromConfig,
-  localSubmission,
 } from "../aggregator/index.js";
 import {
   redactConfig,
@@ -11,6 +10,7 @@ import {
   type WavsConfig,
   type WitChainConfigs,
 } from "../config/index.js";
+import { createHandOver, Dispatcher, type DispatcherLimits } from "../dispatch/index.js";
 import { Engine } from "../engine/index.js";
 import {
   createHttpServer,
@@ -23,10 +23,8 @@ import { ERROR_CODES, type ErrorCode, Metrics } from "../internal/index.js";
 import type { P2pNode, P2pTuning } from "../p2p/index.js";
 import { ServiceRegistry } from "../registry/index.js";
 import type { Service } from "../service/index.js";
-import { signResponse } from "../signing/index.js";
 import { type Db, ExecutionStore, KvStore, openDatabase, SubmissionStore } from "../store/index.js";
 import { createTriggerManager, type TriggerManager } from "../triggers/index.js";
-import { Dispatcher, type DispatcherLimits } from "./dispatcher.js";
 import { createNodeApi } from "./node-api-impl.js";
 import { bridgeP2p } from "./p2p-bridge.js";
 
@@ -143,39 +141,7 @@ export function createWavsNode(options: {
         const workflow = service?.workflows.get(workflowId);
         return service && workflow ? { service, workflow } : undefined;
       },
-      async submit({ executionId, serviceId, workflowId, workflow, response, eventId, data }) {
-        if (workflow.submit.type !== "aggregator") return;
-        const signed = await signResponse(registry.signerAccount(serviceId), {
-          eventId,
-          ordering: response.ordering,
-          payload: response.payload,
-          signatureKind: workflow.submit.signature_kind,
-        });
-        const stored = submissions.insert({
-          service_id: serviceId,
-          workflow_id: workflowId,
-          execution_id: executionId,
-          event_id: signed.eventId,
-          ordering: signed.envelope.ordering,
-          payload_hex: signed.envelope.payload,
-          envelope_hash: signed.envelopeHash,
-          signer: signed.signer,
-          signature: signed.signature,
-          status: "signed",
-        });
-        if (stored) metrics.submission({ serviceId, workflowId });
-        // also when it was stored before: a crash may have come between storing and handing over
-        const verdict = await aggregator.submitSignedSubmission(
-          localSubmission({ serviceId, workflowId, triggerData: data, response, signed }),
-          "local",
-        );
-        if (verdict.verdict === "rejected") {
-          logger.error(
-            { service_id: serviceId, workflow_id: workflowId, err: verdict.reason },
-            "own submission refused by the aggregator",
-          );
-        }
-      },
+      submit: createHandOver({ registry, submissions, aggregator, metrics, logger }),
       onFinished(e) {
         metrics.executionFinished({
           serviceId: e.serviceId,

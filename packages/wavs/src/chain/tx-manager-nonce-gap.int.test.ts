@@ -10,7 +10,8 @@ import { waitUntil } from "../../test/helpers/wait-until.js";
 import { silentLogger } from "../internal/logger.js";
 import { AggregatorNonceStore } from "../store/aggregator-nonce-store.js";
 import { AggregatorTxStore } from "../store/aggregator-tx-store.js";
-import { TxManager, type TxOutcome } from "./tx-manager.js";
+import { TxManager } from "./tx-manager.js";
+import type { TxOutcome } from "./tx-types.js";
 
 describe("tx manager: a refused broadcast", () => {
   let anvil: Anvil;

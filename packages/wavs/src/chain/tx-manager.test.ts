@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifySendError } from "./tx-manager.js";
+import { classifySendError } from "./call-errors.js";
 
 // Shaped like viem errors: a message, `details` with the node's words, and a cause chain.
 function rpcError(details: string): Error {

@@ -26,146 +26,27 @@ import type {
   AggregatorTxStore,
   Db,
 } from "../store/index.js";
-import type { LandingProof } from "./landing-proof.js";
-import { errorLine, revertReason } from "./quorum-check.js";
-
-/** A transaction to send. */
-export interface TxRequest {
-  to: Address;
-  data: Hex;
-  /** The component's gas price (wei), used as a legacy gas price. */
-  gasPrice?: bigint | undefined;
-  /** Routes the outcome back to whoever asked (survives restarts). */
-  ref: string;
-}
-
-/** How a transaction ended. */
-export type TxOutcome =
-  | { kind: "mined"; txHash: Hex; status: "success" | "reverted"; gasUsed: bigint; block: bigint }
-  /**
-   * Never mined: the estimate reverted, we gave up, or (`landed`) the owner found the result
-   * already landed by another transaction before this one was sent.
-   */
-  | { kind: "failed"; reason: string; landed?: LandingProof | undefined };
-
-/** Tuning of the transaction manager. */
-export interface TxManagerOptions {
-  /** Receipt polling and loop interval; default 250 ms (a new transaction wakes the loop at once). */
-  pollMs: number;
-  /** Transactions sent and not yet mined at most (pipelined nonces); default 64. */
-  maxInFlight: number;
-  /** A sent transaction not mined after this long is re-sent with a fee bump; default 30 s. */
-  stuckAfterMs: number;
-  /** Fee bump for a stuck transaction, percent; default 25 (nodes need at least 10). */
-  feeBumpPercent: number;
-  /** Gas limit margin over the estimate, percent; default 25. */
-  gasMarginPercent: number;
-  /** First retry delay after a send failed (no funds, RPC down); doubles; default 1 s. */
-  initialBackoffMs: number;
-  /** Largest retry delay; default 30 s. */
-  maxBackoffMs: number;
-}
-
-/** Defaults of {@link TxManagerOptions}. */
-export const DEFAULT_TX_MANAGER_OPTIONS: TxManagerOptions = {
-  pollMs: 250,
-  maxInFlight: 64,
-  stuckAfterMs: 30_000,
-  feeBumpPercent: 25,
-  gasMarginPercent: 25,
-  initialBackoffMs: 1000,
-  maxBackoffMs: 30_000,
-};
-
-type SendErrorKind = "funds" | "nonce" | "known" | "other";
+import {
+  answeredByNode,
+  classifySendError,
+  errorLine,
+  isRevert,
+  nodeReason,
+  revertReason,
+} from "./call-errors.js";
+import { attempt, eachLimited, type Settled } from "./settled.js";
+import {
+  DEFAULT_TX_MANAGER_OPTIONS,
+  type LandedTx,
+  type TxManagerOptions,
+  type TxOutcome,
+  type TxRequest,
+} from "./tx-types.js";
 
 /** Transactions estimated at once. */
 const SEND_BATCH = 16;
 /** Receipt lookups at once. */
 const RECEIPT_CONCURRENCY = 8;
-
-type Settled<T> = { ok: true; value: T } | { ok: false; err: unknown };
-
-function attempt<T>(p: Promise<T>): Promise<Settled<T>> {
-  return p.then(
-    (value) => ({ ok: true, value }),
-    (err: unknown) => ({ ok: false, err }),
-  );
-}
-
-/** Run `fn` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/** Every message of an error and its causes, for classification. */
-function errorText(err: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = err;
-  for (let i = 0; i < 8 && e; i++) {
-    const o = e as {
-      message?: unknown;
-      details?: unknown;
-      shortMessage?: unknown;
-      cause?: unknown;
-    };
-    for (const v of [o.shortMessage, o.details, o.message])
-      if (typeof v === "string") parts.push(v);
-    e = o.cause;
-  }
-  return parts.join(" | ");
-}
-
-/** The node's own words for a failed call (viem's `details`), else the first message line. */
-/** Whether a JSON-RPC node answered the request with an error (as opposed to no answer). */
-function answeredByNode(err: unknown): boolean {
-  let e: unknown = err;
-  for (let i = 0; i < 8 && e; i++) {
-    const name = (e as { name?: unknown }).name;
-    if (name === "HttpRequestError" || name === "TimeoutError" || name === "WebSocketRequestError")
-      return false;
-    if (name === "RpcRequestError" || typeof (e as { code?: unknown }).code === "number")
-      return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-function nodeReason(err: unknown): string {
-  let e: unknown = err;
-  for (let i = 0; i < 8 && e; i++) {
-    const details = (e as { details?: unknown }).details;
-    if (typeof details === "string" && details !== "") return details;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return errorLine(err);
-}
-
-/**
- * What a broadcast error means. Nodes share no codes for these, so this is the one place that
- * reads message text (geth, reth, anvil, erigon wordings).
- */
-export function classifySendError(err: unknown): SendErrorKind {
-  const text = errorText(err);
-  if (/insufficient funds|insufficient balance|balance too low/i.test(text)) return "funds";
-  if (/already known|known transaction|already imported/i.test(text)) return "known";
-  if (
-    /nonce too (low|high)|invalid nonce|nonce.*(lower|higher)|replacement (transaction )?underpriced|underpriced/i.test(
-      text,
-    )
-  ) {
-    return "nonce";
-  }
-  return "other";
-}
 
 /** Sends and tracks the transactions of one account on one chain; see the module comment. */
 export class TxManager {
@@ -199,7 +80,7 @@ export class TxManager {
        * Asked before each broadcast of a queued transaction: a proof that what it would do is
        * already on-chain cancels it (marked failed, settled with `landed`).
        */
-      alreadyLanded?: (row: AggregatorTxRow) => Promise<LandingProof | undefined>;
+      alreadyLanded?: (row: AggregatorTxRow) => Promise<LandedTx | undefined>;
     },
     options: Partial<TxManagerOptions> = {},
   ) {
@@ -607,9 +488,4 @@ export class TxManager {
       );
     }
   }
-}
-
-/** Whether an error is an execution revert (as opposed to a transport or funds problem). */
-function isRevert(err: unknown): boolean {
-  return /revert|execution reverted/i.test(errorText(err)) || revertReason(err) !== errorLine(err);
 }

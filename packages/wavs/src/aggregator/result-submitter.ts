@@ -1,0 +1,398 @@
+/**
+ * Landing a result once quorum is reached: who sends (the designated submitter, from the
+ * submitter order), when (now, after the settle window, or as a takeover after grace
+ * periods), the `handleSignedEnvelope` transaction through the chain's transaction manager,
+ * the announcement of each broadcast to peers, and the outcome: burned when the result is
+ * on-chain (ours or another operator's, decided from the chain), failed otherwise. Every step
+ * runs under the queue's lock; the aggregator hands queues here at quorum.
+ */
+import { type EnvelopeSignature, iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
+import { type Address, encodeFunctionData, getAddress, type Hex, type LocalAccount } from "viem";
+import {
+  type ChainClients,
+  TxManager,
+  type TxManagerOptions,
+  type TxOutcome,
+} from "../chain/index.js";
+import type { Logger } from "../internal/index.js";
+import type { KeyedLock } from "../registry/index.js";
+import type {
+  AggregationInputStore,
+  AggregatorNonceStore,
+  AggregatorTxRow,
+  AggregatorTxStore,
+  Db,
+  QuorumQueueRow,
+  QuorumQueueStore,
+  QuorumSignatureStore,
+} from "../store/index.js";
+import type { TxResult } from "./component-driver.js";
+import { planSubmission, type SubmitterPlan, settleExtends } from "./designated-submitter.js";
+import type { KeyedScheduler } from "./keyed-scheduler.js";
+import type { KnownOperators } from "./known-operators.js";
+import { type LandingAnnouncement, signLanding } from "./landing-announcement.js";
+import type { LandingProof } from "./landing-proof.js";
+import type { LandingWatch } from "./landing-watch.js";
+import { envelopeOfQueue, outcomeOfRow, queueIdOfRef } from "./queue-rows.js";
+import { currentSignatureData } from "./quorum-check.js";
+import { type SubmissionTiming, submissionStep } from "./submission-timing.js";
+
+/** Times a takeover waits another grace period for an announced transaction still pending. */
+const MAX_PENDING_POSTPONES = 4;
+
+/** What the submitter is given by the aggregator. */
+export interface ResultSubmitterDeps {
+  db: Db;
+  registry: { signerAccount(serviceId: string): LocalAccount };
+  queues: QuorumQueueStore;
+  signatures: QuorumSignatureStore;
+  inputs: AggregationInputStore;
+  txs: AggregatorTxStore;
+  nonces: AggregatorNonceStore;
+  chains: ChainClients;
+  landings: LandingWatch;
+  operators: KnownOperators;
+  scheduler: KeyedScheduler;
+  lock: KeyedLock;
+  /** The account that sends result transactions (`aggregator_evm_credential`), if any. */
+  account: LocalAccount | undefined;
+  timing: SubmissionTiming;
+  txOptions: Partial<TxManagerOptions>;
+  log: Logger;
+  running(): boolean;
+  /** When this process started aggregating (older work may have been overtaken). */
+  startedAt(): number;
+  track(step: Promise<unknown>): Promise<unknown>;
+  /** Run the workflow's `handle-submit-callback` for a queue. */
+  callback(q: QuorumQueueRow, result: TxResult): void;
+  /** This node broadcast a result transaction: tell the service's peers. */
+  announce(announcement: LandingAnnouncement): void;
+  landed(record: {
+    queueId: number;
+    eventId: string;
+    by: "self" | "other";
+    txHash?: Hex | undefined;
+  }): void;
+}
+
+/** See the module comment. */
+export class ResultSubmitter {
+  private readonly txManagers = new Map<string, TxManager>();
+  /** Takeovers postponed for an announced transaction still pending, per queue. */
+  private readonly postponed = new Map<number, number>();
+
+  constructor(private readonly deps: ResultSubmitterDeps) {}
+
+  /** Start a transaction manager per configured chain (they resume what was in flight). */
+  start(chains: readonly string[]): void {
+    if (!this.deps.account) return;
+    for (const chain of chains) this.txManager(chain);
+  }
+
+  /** Stop the transaction managers; what they hold stays on disk. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.txManagers.values()].map((m) => m.stop()));
+  }
+
+  private signaturesOf(queueId: number): EnvelopeSignature[] {
+    return this.deps.signatures
+      .list(queueId)
+      .map((s) => ({ signer: s.signer as Address, signature: s.signature as Hex }));
+  }
+
+  selfSigner(serviceId: string): Address | undefined {
+    try {
+      return this.deps.registry.signerAccount(serviceId).address;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether an operator ranked ahead is alive but behind on this event (see `settleExtends`). */
+  private aheadIsBehind(q: QuorumQueueRow, ahead: readonly Address[], now: number): boolean {
+    const disagreeing = new Set(
+      this.deps.inputs
+        .otherEnvelopes({
+          serviceId: q.service_id,
+          workflowId: q.workflow_id,
+          eventId: q.event_id,
+          envelopeHash: q.envelope_hash,
+        })
+        .map((r) => getAddress(r.signer)),
+    );
+    return settleExtends({
+      ahead: ahead.map((signer) => ({
+        lastSeen: this.deps.operators.lastSeen(q.service_id, signer),
+        disagrees: disagreeing.has(getAddress(signer)),
+      })),
+      now,
+      settleMs: this.deps.timing.settleMs,
+      quorumAt: q.quorum_reached_at ?? now,
+      gracePeriodMs: this.deps.timing.gracePeriodMs,
+    });
+  }
+
+  /**
+   * Record the plan's designated submitter, unless this node's own transaction is in flight:
+   * then it is the one sending, whatever a later signature says.
+   */
+  followDesignated(q: QuorumQueueRow, plan: SubmitterPlan): void {
+    if (plan.designated === undefined || plan.designated === q.designated) return;
+    if (q.tx_id !== null) {
+      const tx = this.deps.txs.get(q.tx_id);
+      if (tx && (tx.status === "queued" || tx.status === "sent")) return;
+    }
+    this.deps.queues.setDesignated(q.id, plan.designated);
+  }
+
+  /** Who submits this queue's result, from every operator known for the service. */
+  planFor(q: QuorumQueueRow): SubmitterPlan {
+    return planSubmission({
+      eventId: q.event_id as Hex,
+      operators: this.deps.operators.list(q.service_id),
+      signers: this.deps.signatures.list(q.id).map((s) => s.signer as Address),
+      self: this.selfSigner(q.service_id),
+    });
+  }
+
+  /**
+   * Send now when this node is first in the submitter order; after the settle window when it is
+   * the first signer but operators ranked ahead have not signed; otherwise take over after its
+   * grace periods if the result has not landed. Planned again whenever a signature joins.
+   */
+  scheduleSubmission(queueId: number): void {
+    const q = this.deps.queues.get(queueId);
+    if (q?.status !== "quorum" || !this.deps.running()) return;
+    if (q.tx_id !== null) {
+      const tx = this.deps.txs.get(q.tx_id);
+      // in flight: the transaction manager reports the outcome
+      if (tx && (tx.status === "queued" || tx.status === "sent")) return;
+      if (tx) {
+        void this.deps.track(
+          this.deps.lock.run(`queue:${q.id}`, () => this.settled(tx, outcomeOfRow(tx))),
+        );
+        return;
+      }
+    }
+    const plan = this.planFor(q);
+    this.followDesignated(q, plan);
+    const now = Date.now();
+    const step = submissionStep({
+      plan,
+      quorumAt: q.quorum_reached_at ?? now,
+      now,
+      timing: this.deps.timing,
+      aheadIsBehind: () => plan.kind === "settle" && this.aheadIsBehind(q, plan.ahead, now),
+    });
+    const key = `submit:${q.id}`;
+    if (step.do === "send" || step.do === "takeover") {
+      this.deps.scheduler.unschedule(key);
+      const act = step.do === "send" ? () => this.send(q.id) : () => this.takeOver(q.id);
+      void this.deps.track(this.deps.lock.run(`queue:${q.id}`, act));
+      return;
+    }
+    // planned again then: a signature of an operator ranked ahead may have arrived
+    if (step.next === "replan")
+      this.deps.scheduler.schedule(key, step.at, async () => this.scheduleSubmission(q.id));
+    else
+      this.deps.scheduler.schedule(key, step.at, () =>
+        this.deps.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
+      );
+  }
+
+  /** A non-designated operator's turn: land the result unless it is already on-chain. */
+  private async takeOver(queueId: number): Promise<void> {
+    const q = this.deps.queues.get(queueId);
+    if (q?.status !== "quorum" || q.tx_id !== null || !this.deps.running()) return;
+    const found = await this.deps.landings.find(q, { scan: true });
+    if (this.deps.queues.get(queueId)?.status !== "quorum") return;
+    if (found.kind === "landed") {
+      this.burn(q, { by: "other", txHash: found.txHash, block: Number(found.block) });
+      return;
+    }
+    const postponed = this.postponed.get(q.id) ?? 0;
+    if (found.kind === "pending" && postponed < MAX_PENDING_POSTPONES) {
+      // a peer's transaction is in the pool: sending ours too would land the result twice
+      this.postponed.set(q.id, postponed + 1);
+      this.deps.log.info(
+        { queue_id: q.id, event_id: q.event_id },
+        "an announced result transaction is still pending: takeover postponed",
+      );
+      this.deps.scheduler.schedule(
+        `submit:${q.id}`,
+        Date.now() + this.deps.timing.gracePeriodMs,
+        () => this.deps.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
+      );
+      return;
+    }
+    this.postponed.delete(q.id);
+    this.deps.log.info(
+      { queue_id: q.id, event_id: q.event_id },
+      "result not landed within the grace period: taking over",
+    );
+    await this.send(q.id);
+  }
+
+  /** An announced transaction landed: burn the queue unless our own transaction is in flight. */
+  async announcedLanded(a: LandingAnnouncement, proof: LandingProof): Promise<void> {
+    const q = this.deps.queues.find(a.event_id.toLowerCase(), a.chain, a.handler.toLowerCase());
+    if (!q || q.status === "burned") return;
+    await this.deps.lock.run(`queue:${q.id}`, async () => {
+      const now = this.deps.queues.get(q.id);
+      // our own transaction in flight is settled by the transaction manager
+      if (!now || now.status === "burned" || now.tx_id !== null) return;
+      this.deps.scheduler.unschedule(`submit:${q.id}`);
+      this.burn(now, { by: "other", txHash: proof.txHash, block: Number(proof.block) });
+    });
+  }
+
+  /** Announce this node's broadcast of a queue's transaction to the service's peers. */
+  private announce(row: AggregatorTxRow, hash: Hex): void {
+    const queueId = queueIdOfRef(row.ref);
+    const q = queueId === undefined ? undefined : this.deps.queues.get(queueId);
+    if (!q) return;
+    let account: LocalAccount;
+    try {
+      account = this.deps.registry.signerAccount(q.service_id);
+    } catch {
+      return;
+    }
+    void this.deps.track(
+      signLanding(account, {
+        service_id: q.service_id,
+        event_id: q.event_id,
+        chain: q.chain,
+        handler: getAddress(q.handler),
+        tx_hash: hash,
+      }).then((announcement) => this.deps.announce(announcement)),
+    );
+  }
+
+  /**
+   * Asked by the transaction manager before a broadcast: the proof when the result is already
+   * on-chain. Blocks are searched only for transactions that may have been overtaken (a retry,
+   * or work older than this process); a fresh first send only consults what peers announced.
+   */
+  private async alreadyLanded(row: AggregatorTxRow): Promise<LandingProof | undefined> {
+    const queueId = queueIdOfRef(row.ref);
+    const q = queueId === undefined ? undefined : this.deps.queues.get(queueId);
+    if (!q) return undefined;
+    const stale =
+      row.attempts > 0 ||
+      row.created_at < this.deps.startedAt() ||
+      (q.quorum_reached_at !== null && q.quorum_reached_at < this.deps.startedAt());
+    const found = await this.deps.landings.find(q, { scan: stale });
+    return found.kind === "landed" ? found : undefined;
+  }
+
+  private txManager(chain: string): TxManager | undefined {
+    if (!this.deps.account || !this.deps.chains.has(chain)) return undefined;
+    let manager = this.txManagers.get(chain);
+    if (!manager) {
+      manager = new TxManager(
+        {
+          chain,
+          client: this.deps.chains.get(chain),
+          account: this.deps.account,
+          db: this.deps.db,
+          txs: this.deps.txs,
+          nonces: this.deps.nonces,
+          logger: this.deps.log,
+          onSettled: (row, outcome) => {
+            const queueId = queueIdOfRef(row.ref);
+            if (queueId === undefined) return;
+            void this.deps.track(
+              this.deps.lock.run(`queue:${queueId}`, () => this.settled(row, outcome)),
+            );
+          },
+          onBroadcast: (row, hash) => this.announce(row, hash),
+          alreadyLanded: (row) => this.alreadyLanded(row),
+        },
+        this.deps.txOptions,
+      );
+      this.txManagers.set(chain, manager);
+      if (this.deps.running()) manager.start();
+    }
+    return manager;
+  }
+
+  /** Queue the `handleSignedEnvelope` transaction of a queue at quorum. */
+  private async send(queueId: number): Promise<void> {
+    const q = this.deps.queues.get(queueId);
+    if (q?.status !== "quorum" || q.tx_id !== null || !this.deps.running()) return;
+    // a peer announced it and the chain confirmed: nothing to send
+    const known = this.deps.landings.known(q);
+    if (known) {
+      this.burn(q, { by: "other", txHash: known.txHash, block: Number(known.block) });
+      return;
+    }
+    const manager = this.txManager(q.chain);
+    if (!manager) {
+      const reason = this.deps.account
+        ? `chain ${q.chain} is not configured`
+        : "this node has no aggregator_evm_credential to send the transaction";
+      // failed, not left at quorum: an operator with a credential lands it (its own takeover)
+      this.deps.queues.fail(q.id, reason);
+      this.deps.log.warn({ queue_id: q.id, code: "WAVS_ERR_AGGREGATOR_NO_CREDENTIAL" }, reason);
+      this.deps.callback(q, { err: reason });
+      return;
+    }
+    const client = this.deps.chains.get(q.chain);
+    const signatureData = await currentSignatureData(client, this.signaturesOf(q.id));
+    const data = encodeFunctionData({
+      abi: iWavsServiceHandlerAbi,
+      functionName: "handleSignedEnvelope",
+      args: [envelopeOfQueue(q), signatureData],
+    });
+    // one transaction: the queue points at its row from the moment it exists
+    this.deps.db.transaction(() => {
+      const txId = manager.enqueue({
+        to: getAddress(q.handler),
+        data,
+        gasPrice: q.gas_price === null ? undefined : BigInt(q.gas_price),
+        ref: `queue:${q.id}`,
+      });
+      this.deps.queues.setTx(q.id, txId);
+    })();
+  }
+
+  /** The transaction of a queue ended: burn on success, otherwise see whether it landed anyway. */
+  private async settled(row: AggregatorTxRow, outcome: TxOutcome): Promise<void> {
+    const queueId = queueIdOfRef(row.ref);
+    const q = queueId === undefined ? undefined : this.deps.queues.get(queueId);
+    if (q?.status !== "quorum" || q.tx_id !== row.id) return;
+    if (outcome.kind === "mined" && outcome.status === "success") {
+      this.burn(q, { by: "self", txHash: outcome.txHash, block: Number(outcome.block) });
+      this.deps.callback(q, { ok: outcome.txHash });
+      return;
+    }
+    const reason =
+      outcome.kind === "mined" ? `transaction ${outcome.txHash} reverted` : outcome.reason;
+    // a revert is most often another operator landing it first: the chain says
+    let proof = outcome.kind === "failed" ? outcome.landed : undefined;
+    if (!proof && this.deps.running()) {
+      const found = await this.deps.landings.find(q, { scan: true }).catch(() => undefined);
+      if (found?.kind === "landed") proof = found;
+    }
+    if (proof) this.burn(q, { by: "other", txHash: proof.txHash, block: Number(proof.block) });
+    else this.deps.queues.fail(q.id, reason);
+    this.deps.callback(q, {
+      err: proof ? `already landed by another operator (${proof.txHash})` : reason,
+    });
+  }
+
+  private burn(q: QuorumQueueRow, landed: { by: "self" | "other"; txHash?: Hex; block?: number }) {
+    this.postponed.delete(q.id);
+    if (!this.deps.queues.burn(q.id, landed)) return;
+    this.deps.log.info(
+      { queue_id: q.id, event_id: q.event_id, landed_by: landed.by, tx_hash: landed.txHash },
+      "result landed",
+    );
+    this.deps.landed({
+      queueId: q.id,
+      eventId: q.event_id,
+      by: landed.by,
+      txHash: landed.txHash,
+    });
+  }
+}

@@ -1,0 +1,19 @@
+/** The chain end of the flow: clients of the configured EVM chains, and the transaction manager that lands results. */
+export {
+  answeredByNode,
+  classifySendError,
+  errorLine,
+  isRevert,
+  nodeReason,
+  revertReason,
+  type SendErrorKind,
+} from "./call-errors.js";
+export { ChainClients } from "./chain-clients.js";
+export { TxManager } from "./tx-manager.js";
+export {
+  DEFAULT_TX_MANAGER_OPTIONS,
+  type LandedTx,
+  type TxManagerOptions,
+  type TxOutcome,
+  type TxRequest,
+} from "./tx-types.js";

@@ -1,0 +1,58 @@
+/** What the transaction manager is given, what it answers, and how it is tuned. */
+
+import type { Address, Hex } from "viem";
+
+/** A transaction that already did what a queued one would do (it is then not sent). */
+export interface LandedTx {
+  txHash: Hex;
+  block: bigint;
+  from: Address;
+}
+
+/** A transaction to send. */
+export interface TxRequest {
+  to: Address;
+  data: Hex;
+  /** The component's gas price (wei), used as a legacy gas price. */
+  gasPrice?: bigint | undefined;
+  /** Routes the outcome back to whoever asked (survives restarts). */
+  ref: string;
+}
+
+/** How a transaction ended. */
+export type TxOutcome =
+  | { kind: "mined"; txHash: Hex; status: "success" | "reverted"; gasUsed: bigint; block: bigint }
+  /**
+   * Never mined: the estimate reverted, we gave up, or (`landed`) the owner found the result
+   * already landed by another transaction before this one was sent.
+   */
+  | { kind: "failed"; reason: string; landed?: LandedTx | undefined };
+
+/** Tuning of the transaction manager. */
+export interface TxManagerOptions {
+  /** Receipt polling and loop interval; default 250 ms (a new transaction wakes the loop at once). */
+  pollMs: number;
+  /** Transactions sent and not yet mined at most (pipelined nonces); default 64. */
+  maxInFlight: number;
+  /** A sent transaction not mined after this long is re-sent with a fee bump; default 30 s. */
+  stuckAfterMs: number;
+  /** Fee bump for a stuck transaction, percent; default 25 (nodes need at least 10). */
+  feeBumpPercent: number;
+  /** Gas limit margin over the estimate, percent; default 25. */
+  gasMarginPercent: number;
+  /** First retry delay after a send failed (no funds, RPC down); doubles; default 1 s. */
+  initialBackoffMs: number;
+  /** Largest retry delay; default 30 s. */
+  maxBackoffMs: number;
+}
+
+/** Defaults of {@link TxManagerOptions}. */
+export const DEFAULT_TX_MANAGER_OPTIONS: TxManagerOptions = {
+  pollMs: 250,
+  maxInFlight: 64,
+  stuckAfterMs: 30_000,
+  feeBumpPercent: 25,
+  gasMarginPercent: 25,
+  initialBackoffMs: 1000,
+  maxBackoffMs: 30_000,
+};
