@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TX_MANAGER_OPTIONS } from "../chain/index.js";
 import { WavsConfigSchema } from "../config/schema.js";
-import { aggregatorOptionsFromConfig, DEFAULT_AGGREGATOR_OPTIONS } from "./aggregator.js";
+import { aggregatorOptionsFromConfig, DEFAULT_AGGREGATOR_OPTIONS } from "./aggregator-options.js";
 
 describe("aggregator settings from the node config", () => {
   it("has the same defaults as the aggregator itself", () => {

@@ -14,19 +14,9 @@
  * Inputs, timers, queues, signatures and transactions are all in SQLite: a restart resumes.
  */
 import { EventEmitter } from "node:events";
-import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
-import {
-  ChainClients,
-  DEFAULT_TX_MANAGER_OPTIONS,
-  errorLine,
-  type TxManagerOptions,
-} from "../chain/index.js";
-import {
-  type AggregatorConfig,
-  toWitChainConfigs,
-  type WavsConfig,
-  type WitChainConfigs,
-} from "../config/index.js";
+import type { LocalAccount } from "viem";
+import { ChainClients, DEFAULT_TX_MANAGER_OPTIONS, errorLine } from "../chain/index.js";
+import { toWitChainConfigs, type WavsConfig, type WitChainConfigs } from "../config/index.js";
 import type { AggregatorAction, Engine } from "../engine/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
@@ -46,6 +36,7 @@ import {
 } from "../store/index.js";
 import { type AggregationRecord, listAggregations } from "./aggregation-records.js";
 import { AggregationTimers } from "./aggregation-timers.js";
+import { type AggregatorOptions, DEFAULT_AGGREGATOR_OPTIONS } from "./aggregator-options.js";
 import {
   AggregatorComponentDriver,
   type AggregatorInputSource,
@@ -57,95 +48,13 @@ import { KeyedScheduler, systemClock } from "./keyed-scheduler.js";
 import { KnownOperators } from "./known-operators.js";
 import type { LandingAnnouncement } from "./landing-announcement.js";
 import { LandingWatch } from "./landing-watch.js";
-import { envelopeOfInput, envelopeOfQueue, submissionOfInput } from "./queue-rows.js";
-import { checkQuorum, ManagerCache } from "./quorum-check.js";
+import { submissionOfInput } from "./queue-rows.js";
+import { QuorumQueues } from "./quorum-queues.js";
 import { ResultSubmitter } from "./result-submitter.js";
 import type { SignedSubmission, SubmissionOrigin, SubmissionVerdict } from "./signed-submission.js";
 import { SignerRegistration } from "./signer-registration.js";
 import { admitSubmission } from "./submission-intake.js";
 import type { AggregatedWorkflow } from "./verify-submission.js";
-
-/** Tuning of the aggregator. */
-export interface AggregatorOptions {
-  /** How long each non-designated operator waits (per rank) before taking over; default 15 s. */
-  gracePeriodMs: number;
-  /**
-   * How long the first signer of an event waits after quorum before sending when operators
-   * ranked ahead of it have not signed (they may be slow rather than down); default 1 s. The
-   * first operator in the order sends at quorum without waiting.
-   */
-  settleMs: number;
-  /** A signing key not seen sign for a service this long leaves the submitter order; default 1 h. */
-  operatorMemoryMs: number;
-  /**
-   * How long a queue's lone first signature waits for a second one before quorum is checked
-   * (the wait ends when one arrives); default 500 ms, 0 checks at once. Operators sign the same
-   * event within milliseconds of each other, so one check (and no "quorum not reached"
-   * callback) usually does. Not applied when this node knows no other operator of the service.
-   */
-  gatherMs: number;
-  /** Finished queues and inputs are forgotten this long after their last change; default 48 h. */
-  ttlMs: number;
-  /** Submissions processed at once (each costs an aggregator component run); default 16. */
-  concurrency: number;
-  /**
-   * Run the aggregator component once for identical inputs (operators that agree) and reuse
-   * its actions for each agreeing signature; default true. Off for components whose
-   * `process-input` / `handle-timer-callback` depends on state or time (`identical-inputs.ts`).
-   */
-  reuseIdenticalInputs: boolean;
-  /** Largest operator payload accepted; default 16 MiB (the dispatcher's limit). */
-  maxPayloadBytes: number;
-  /** Longest chain of timers started from one submission; default 32. */
-  maxTimerDepth: number;
-  /** Retry delay of a timer whose reorg check could not reach the chain; default 5 s. */
-  timerRetryMs: number;
-  /** First re-check of a queue whose quorum check said wait (doubles, at most 60 s); default 2 s. */
-  recheckMs: number;
-  /** Re-checks of a waiting queue before only a new signature triggers one; default 8. */
-  maxRechecks: number;
-  /** Transaction manager tuning. */
-  tx: Partial<TxManagerOptions>;
-}
-
-/** Defaults of {@link AggregatorOptions}. */
-export const DEFAULT_AGGREGATOR_OPTIONS: AggregatorOptions = {
-  gracePeriodMs: 15_000,
-  settleMs: 1_000,
-  operatorMemoryMs: 3600_000,
-  gatherMs: 500,
-  ttlMs: 48 * 3600_000,
-  concurrency: 16,
-  reuseIdenticalInputs: true,
-  maxPayloadBytes: 16 << 20,
-  maxTimerDepth: 32,
-  timerRetryMs: 5_000,
-  recheckMs: 2_000,
-  maxRechecks: 8,
-  tx: {},
-};
-
-/** Aggregator options from the node config's `aggregator` table (wavs.toml, WAVS_AGGREGATOR). */
-export function aggregatorOptionsFromConfig(c: AggregatorConfig): Partial<AggregatorOptions> {
-  return {
-    gracePeriodMs: c.grace_period_ms,
-    settleMs: c.settle_ms,
-    operatorMemoryMs: c.operator_memory_ms,
-    gatherMs: c.gather_ms,
-    concurrency: c.concurrency,
-    reuseIdenticalInputs: c.reuse_identical_inputs,
-    recheckMs: c.recheck_ms,
-    maxRechecks: c.max_rechecks,
-    ttlMs: c.ttl_ms,
-    tx: {
-      pollMs: c.tx_poll_ms,
-      maxInFlight: c.tx_max_in_flight,
-      stuckAfterMs: c.tx_stuck_after_ms,
-      feeBumpPercent: c.tx_fee_bump_percent,
-      gasMarginPercent: c.tx_gas_margin_percent,
-    },
-  };
-}
 
 /** What the aggregator is built from. */
 export interface AggregatorDeps {
@@ -187,18 +96,15 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly chains: ChainClients;
   private readonly driver: AggregatorComponentDriver;
   private readonly registration: SignerRegistration;
-  private readonly managers = new ManagerCache();
   private readonly lock = new KeyedLock();
   private readonly work: number[] = [];
   private running = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly scheduler: KeyedScheduler;
   private readonly aggregationTimers: AggregationTimers;
-  private readonly rechecks = new Map<number, number>();
   private readonly operators: KnownOperators;
   private readonly identical = new IdenticalInputs<DriverOutcome>(10 * 60_000);
-  /** Wakes an evaluation gathering signatures when another joins its queue. */
-  private readonly joinWaiters = new Map<number, () => void>();
+  private readonly quorum: QuorumQueues;
   /** Whether results have landed: peers' announcements and searches of the chain. */
   private readonly landings: LandingWatch;
   private readonly submitter: ResultSubmitter;
@@ -291,6 +197,20 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       announce: (announcement) => this.emit("local-landing", announcement),
       landed: (record) => this.emit("landed", record),
     });
+    this.quorum = new QuorumQueues({
+      db,
+      queues: this.queues,
+      signatures: this.signatures,
+      operators: this.operators,
+      chains: this.chains,
+      submitter: this.submitter,
+      lock: this.lock,
+      scheduler: this.scheduler,
+      timing: this.options,
+      log: this.log,
+      running: () => this.state === "started",
+      callback: (src, result) => this.callback(src, result),
+    });
   }
 
   /** Resume: unprocessed inputs, pending timers, queues at quorum, and transactions in flight. */
@@ -307,7 +227,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     // queues that were still waiting when the node stopped get their re-checks again
     const recheckWindow = this.options.recheckMs * 2 ** this.options.maxRechecks;
     for (const q of this.queues.collectingSince(Date.now() - recheckWindow))
-      this.scheduleRecheck(q.id, 0);
+      this.quorum.scheduleRecheck(q.id, 0);
     if (received.length + timers + open.length > 0) {
       this.log.info(
         { inputs: received.length, timers, queues: open.length },
@@ -490,185 +410,11 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       if (action.kind === "timer") {
         this.aggregationTimers.add(row, action.delaySecs, depth);
       } else if (action.chainType === "evm") {
-        await this.join(row, src, action.chain, bytesToHex(action.address), action.gasPrice);
+        await this.quorum.join(row, src, action.chain, bytesToHex(action.address), action.gasPrice);
       } else {
         this.callback(src, { err: "this node does not submit to Cosmos chains" });
       }
     }
-  }
-
-  /** Add a submission's signature to the queue of (event id, chain, handler) and check it. */
-  private async join(
-    row: AggregationInputRow,
-    src: AggregatorInputSource,
-    chain: string,
-    handler: string,
-    gasPrice: bigint | undefined,
-  ): Promise<void> {
-    const joined = this.deps.db.transaction(() => {
-      this.queues.insert({
-        serviceId: row.service_id,
-        workflowId: row.workflow_id,
-        eventId: row.event_id,
-        chain,
-        handler,
-        gasPrice,
-        envelopeHash: row.envelope_hash,
-        ordering: envelopeOfInput(row).ordering,
-        payloadHex: row.payload_hex,
-      });
-      const q = this.queues.find(row.event_id, chain, handler)!;
-      if (q.status === "burned") return { kind: "burned" as const, q };
-      // operators must agree exactly: another envelope never combines with the first
-      if (q.envelope_hash !== row.envelope_hash) return { kind: "mismatch" as const, q };
-      this.signatures.put({
-        queue_id: q.id,
-        signer: row.signer,
-        signature: row.signature,
-        input_id: row.id,
-        origin: row.origin,
-        added_at: Date.now(),
-      });
-      // past quorum, a signature can change who is first: the record says so at once, in the
-      // same transaction, so no reader sees every signature with the earlier submitter
-      if (q.status === "quorum") this.submitter.followDesignated(q, this.submitter.planFor(q));
-      return { kind: "joined" as const, q };
-    })();
-    if (joined.kind === "mismatch") {
-      this.log.warn(
-        { event_id: row.event_id, signer: row.signer, queue_id: joined.q.id },
-        "submission's envelope differs from the queue's first envelope: operators disagree",
-      );
-      this.queues.note(
-        joined.q.id,
-        `signer ${row.signer} signed a different envelope (${row.envelope_hash})`,
-      );
-      return;
-    }
-    if (joined.kind === "burned") return;
-    this.joinWaiters.get(joined.q.id)?.();
-    await this.lock.run(`queue:${joined.q.id}`, () => this.evaluate(joined.q.id, { row, src }));
-  }
-
-  /**
-   * A signature joined (`trigger`), or a re-check is due. At quorum: plan the submission again
-   * (a signature may change who submits). Before: check quorum. Under the queue's lock.
-   */
-  private async evaluate(
-    queueId: number,
-    trigger?: { row: AggregationInputRow; src: AggregatorInputSource },
-  ): Promise<void> {
-    const q = this.queues.get(queueId);
-    if (!q || q.status === "burned" || this.state !== "started") return;
-    if (q.status === "quorum") {
-      this.submitter.scheduleSubmission(q.id);
-      return;
-    }
-    // let submissions whose component run finished at the same moment join before looking:
-    // one check then sees them all (and no "quorum not reached" callback is needed)
-    await new Promise((r) => setImmediate(r));
-    if (trigger && this.options.gatherMs > 0 && this.signatures.list(q.id).length === 1) {
-      const others = this.operators
-        .list(q.service_id)
-        .filter((s) => s !== getAddress(trigger.row.signer));
-      if (others.length > 0) await this.gather(q.id, this.options.gatherMs);
-    }
-    await this.checkQueue(q.id, trigger);
-  }
-
-  /** Wait until another signature joins the queue, or `ms` passed. */
-  private gather(queueId: number, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (this.joinWaiters.get(queueId) === done) this.joinWaiters.delete(queueId);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.joinWaiters.set(queueId, done);
-    });
-  }
-
-  /**
-   * Check a queue's quorum on-chain. `trigger` is the submission that just joined: it gets the
-   * `handle-submit-callback` when quorum must wait. Re-checks (no trigger) call nothing.
-   */
-  private async checkQueue(
-    queueId: number,
-    trigger?: { row: AggregationInputRow; src: AggregatorInputSource },
-  ): Promise<void> {
-    const q = this.queues.get(queueId);
-    if (!q || q.status === "quorum" || q.status === "burned" || this.state !== "started") return;
-    if (!trigger && q.status !== "collecting") return;
-    let client: ReturnType<ChainClients["get"]>;
-    try {
-      client = this.chains.get(q.chain);
-    } catch (err) {
-      this.queues.note(q.id, errorLine(err));
-      if (trigger) this.callback(trigger.src, { err: errorLine(err) });
-      return;
-    }
-    const signatures = this.signatures.list(q.id);
-    const outcome = await checkQuorum({
-      client,
-      chain: q.chain,
-      handler: getAddress(q.handler),
-      envelope: envelopeOfQueue(q),
-      signatures: signatures.map((s) => ({
-        signer: s.signer as Address,
-        signature: s.signature as Hex,
-      })),
-      managers: this.managers,
-    });
-    if (outcome.kind !== "reached") {
-      const reason =
-        outcome.kind === "pending" ? `quorum not reached: ${outcome.reason}` : outcome.reason;
-      this.queues.note(q.id, reason);
-      this.log.debug({ queue_id: q.id, event_id: q.event_id, reason }, "no quorum yet");
-      if (trigger) this.callback(trigger.src, { err: reason });
-      // weights are read at the previous block and may change: look again later, a few times
-      this.scheduleRecheck(q.id, trigger ? 0 : (this.rechecks.get(q.id) ?? 0) + 1);
-      return;
-    }
-    this.rechecks.delete(q.id);
-    const signers = outcome.signatureData.signers;
-    const plan = this.submitter.planFor(q);
-    const designated = plan.designated ?? signers[0]!;
-    const inputId = trigger?.row.id ?? signatures[signatures.length - 1]?.input_id ?? 0;
-    const marked = this.queues.markQuorum(q.id, {
-      inputId,
-      signers,
-      at: Date.now(),
-      block: BigInt(outcome.signatureData.referenceBlock),
-      designated,
-    });
-    if (!marked) return;
-    this.log.info(
-      {
-        queue_id: q.id,
-        event_id: q.event_id,
-        signers: signers.length,
-        designated,
-        plan: plan.kind,
-        rank: plan.rank,
-        since_first_signature_ms: Date.now() - (signatures[0]?.added_at ?? Date.now()),
-      },
-      "quorum reached",
-    );
-    this.submitter.scheduleSubmission(q.id);
-  }
-
-  /** Look at a waiting queue again after a backoff; gives up after `maxRechecks`. */
-  private scheduleRecheck(queueId: number, attempt: number): void {
-    if (attempt >= this.options.maxRechecks) {
-      this.rechecks.delete(queueId);
-      return;
-    }
-    this.rechecks.set(queueId, attempt);
-    const delay = Math.min(60_000, this.options.recheckMs * 2 ** attempt);
-    this.scheduler.schedule(`recheck:${queueId}`, Date.now() + delay, () =>
-      this.lock.run(`queue:${queueId}`, () => this.evaluate(queueId)),
-    );
   }
 
   /** A landing announced by a peer (the P2P layer's validator); see landing-watch.ts. */

@@ -1,13 +1,11 @@
 /** Aggregation: quorum queues, on-chain quorum checks, result transactions (docs/aggregation.md). */
 export type { AggregationRecord } from "./aggregation-records.js";
+export { Aggregator, type AggregatorDeps, type AggregatorEvents } from "./aggregator.js";
 export {
-  Aggregator,
-  type AggregatorDeps,
-  type AggregatorEvents,
   type AggregatorOptions,
   aggregatorOptionsFromConfig,
   DEFAULT_AGGREGATOR_OPTIONS,
-} from "./aggregator.js";
+} from "./aggregator-options.js";
 export {
   gossipVerdict,
   localSubmission,

@@ -15,7 +15,7 @@ import {
   simpleTriggerBytecode,
 } from "@wavs-ts/contracts";
 import { type Address, encodeAbiParameters, type Hex, type LocalAccount } from "viem";
-import type { AggregatorOptions } from "../../src/aggregator/aggregator.js";
+import type { AggregatorOptions } from "../../src/aggregator/aggregator-options.js";
 import { localSubmission, type SignedSubmission } from "../../src/aggregator/signed-submission.js";
 import { WavsConfigSchema } from "../../src/config/schema.js";
 import { componentJson } from "../../src/devnet/dev-services.js";
