@@ -11,9 +11,9 @@
 import "./node20-compat.js";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
-import { type GossipSub, gossipsub, type Message, TopicValidatorResult } from "@libp2p/gossipsub";
+import { type GossipSub, gossipsub, type Message } from "@libp2p/gossipsub";
 import { type Identify, identify } from "@libp2p/identify";
-import type { Connection, Libp2p, PeerId, PeerInfo, Stream } from "@libp2p/interface";
+import type { Libp2p, PeerInfo } from "@libp2p/interface";
 import { mdns } from "@libp2p/mdns";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
@@ -23,29 +23,12 @@ import type { WavsConfig } from "../config/index.js";
 import { isServiceId } from "../ids/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
-import {
-  CATCHUP_PROTOCOL,
-  decodeCatchupRequest,
-  encodeCatchupRequest,
-  FrameLimitError,
-  frame,
-  MAX_CATCHUP_REQUEST_BYTES,
-  readFrames,
-} from "./catchup.js";
+import { CATCHUP_PROTOCOL } from "./catchup.js";
+import { CatchupExchange } from "./catchup-exchange.js";
 import { DisabledP2pNode } from "./disabled-p2p-node.js";
-import {
-  FLOOD_PENALTY,
-  internalsOf,
-  SUBMISSION_TOPIC_SCORE,
-  toValidatorResult,
-} from "./gossip-scoring.js";
-import {
-  decodeLanding,
-  encodeLanding,
-  type GossipLanding,
-  landingTopicForService,
-  serviceIdOfLandingTopic,
-} from "./landing-wire.js";
+import { internalsOf, SUBMISSION_TOPIC_SCORE } from "./gossip-scoring.js";
+import { encodeLanding, type GossipLanding, landingTopicForService } from "./landing-wire.js";
+import { MessageJudge } from "./message-judge.js";
 import { listenAddr, parseBootstrapAddr, peerIdOfAddr } from "./multiaddrs.js";
 import type {
   P2pNode,
@@ -56,14 +39,13 @@ import type {
   PublishOutcome,
 } from "./p2p-api.js";
 import { DEFAULT_P2P_TUNING } from "./p2p-api.js";
-import { type MessageResult, type MessageSource, P2pMetrics } from "./p2p-metrics.js";
+import { P2pMetrics } from "./p2p-metrics.js";
 import { loadOrCreatePeerKey } from "./peer-key.js";
 import { PeerRateLimiter } from "./rate-limit.js";
-import { RecentMessages, type Verdict, VerdictCache } from "./recent.js";
+import { RecentMessages, VerdictCache } from "./recent.js";
 import {
   decodeSubmission,
   encodeSubmission,
-  type GossipSubmission,
   messageIdBytes,
   messageIdOf,
   messageIdToString,
@@ -97,7 +79,8 @@ class GossipP2pNode implements P2pNode {
   private readonly catchupLimiter: PeerRateLimiter;
   private readonly recent: RecentMessages;
   private readonly verdicts: VerdictCache;
-  private readonly judging = new Map<string, Promise<Verdict>>();
+  private readonly judge: MessageJudge;
+  private readonly catchup: CatchupExchange;
   private readonly bootstrap: Multiaddr[];
   /** Peer id learned by dialing a bootstrap address that did not name one. */
   private readonly bootstrapPeerIds = new Map<string, string>();
@@ -123,6 +106,29 @@ class GossipP2pNode implements P2pNode {
       this.tuning.recent.windowMs * 2,
     );
     this.bootstrap = mode.type === "remote" ? mode.bootstrap_nodes.map(parseBootstrapAddr) : [];
+    const penalise = (peer: string, amount: number) => this.penalise(peer, amount);
+    this.judge = new MessageJudge({
+      services: this.services,
+      tuning: this.tuning,
+      onSubmission: options.onSubmission,
+      onLanding: options.onLanding,
+      limiter: this.limiter,
+      verdicts: this.verdicts,
+      recent: this.recent,
+      log: this.log,
+      metrics: this.metrics,
+      penalise,
+    });
+    this.catchup = new CatchupExchange({
+      node: () => this.node,
+      services: this.services,
+      tuning: this.tuning,
+      judge: this.judge,
+      recent: this.recent,
+      catchupLimiter: this.catchupLimiter,
+      log: this.log,
+      penalise,
+    });
   }
 
   /** Create the libp2p node, listen, join the subscribed topics and dial bootstrap peers. */
@@ -174,7 +180,7 @@ class GossipP2pNode implements P2pNode {
     });
     await node.handle(
       CATCHUP_PROTOCOL,
-      (stream, connection) => this.serveCatchup(stream, connection),
+      (stream, connection) => this.catchup.serve(stream, connection),
       {
         maxInboundStreams: 4,
         maxOutboundStreams: 16,
@@ -188,7 +194,7 @@ class GossipP2pNode implements P2pNode {
         const serviceId = s.subscribe ? serviceIdOfTopic(s.topic) : undefined;
         return serviceId !== undefined && this.services.has(serviceId) ? [serviceId] : [];
       });
-      if (wanted.length > 0) void this.catchUpFrom(event.detail.peerId, wanted);
+      if (wanted.length > 0) void this.catchup.catchUpFrom(event.detail.peerId, wanted);
     });
     node.addEventListener("peer:discovery", (event) => this.onDiscovery(event.detail));
     node.addEventListener("peer:connect", (event) =>
@@ -211,7 +217,7 @@ class GossipP2pNode implements P2pNode {
     for (const serviceId of this.services) {
       this.join(node, serviceId);
       const peers = node.services.pubsub.getSubscribers(topicForService(serviceId));
-      for (const peer of peers) void this.catchUpFrom(peer, [serviceId]);
+      for (const peer of peers) void this.catchup.catchUpFrom(peer, [serviceId]);
     }
     this.timers = [
       setInterval(() => this.sweep(), SWEEP_INTERVAL_MS),
@@ -259,7 +265,7 @@ class GossipP2pNode implements P2pNode {
     // Peers already known to be on the topic; those we learn of later trigger catch-up
     // through their subscription (see doStart).
     const peers = node.services.pubsub.getSubscribers(topicForService(serviceId));
-    for (const peer of peers) void this.catchUpFrom(peer, [serviceId]);
+    for (const peer of peers) void this.catchup.catchUpFrom(peer, [serviceId]);
   }
 
   /** Leave the topics of a service. */
@@ -362,214 +368,14 @@ class GossipP2pNode implements P2pNode {
     const pubsub = node.services.pubsub;
     const internals = internalsOf(pubsub);
     const topics = [
-      { topic: topicForService(serviceId), validate: this.validateGossip },
-      { topic: landingTopicForService(serviceId), validate: this.validateLanding },
+      { topic: topicForService(serviceId), validate: this.judge.validateGossip },
+      { topic: landingTopicForService(serviceId), validate: this.judge.validateLanding },
     ];
     for (const { topic, validate } of topics) {
       if (internals !== undefined)
         internals.score.params.topics[topic] = { ...SUBMISSION_TOPIC_SCORE };
-      pubsub.topicValidators.set(topic, (peer, msg) => validate.call(this, peer, msg));
+      pubsub.topicValidators.set(topic, (peer, msg) => validate.call(this.judge, peer, msg));
       pubsub.subscribe(topic);
-    }
-  }
-
-  /**
-   * The landings topic's validator: the same flood limit as submissions, the shape, the
-   * topic/service match, one judgement per message, then the aggregator's checks.
-   */
-  private async validateLanding(peer: PeerId, msg: Message): Promise<TopicValidatorResult> {
-    const from = peer.toString();
-    const serviceId = serviceIdOfLandingTopic(msg.topic);
-    if (serviceId === undefined || !this.services.has(serviceId))
-      return TopicValidatorResult.Ignore;
-    if (!this.limiter.take(from)) {
-      this.penalise(from, FLOOD_PENALTY);
-      return TopicValidatorResult.Ignore;
-    }
-    const decoded = decodeLanding(msg.data);
-    if (!decoded.ok || decoded.landing.service_id !== serviceId) {
-      this.log.debug(
-        { peer: from, detail: decoded.ok ? "wrong topic" : decoded.detail },
-        "bad landing",
-      );
-      return TopicValidatorResult.Reject;
-    }
-    const id = messageIdOf(msg.data);
-    const known = this.verdicts.get(id);
-    if (known !== undefined) return toValidatorResult(known);
-    let verdict: Verdict = "ignore";
-    try {
-      verdict = (await this.options.onLanding?.(decoded.landing, from)) ?? "ignore";
-    } catch (err) {
-      this.log.warn({ peer: from, err: errorText(err) }, "landing validator failed");
-    }
-    this.verdicts.set(id, verdict);
-    return toValidatorResult(verdict);
-  }
-
-  /** The topic validator: runs before gossipsub delivers or relays anything. */
-  private async validateGossip(peer: PeerId, msg: Message): Promise<TopicValidatorResult> {
-    const from = peer.toString();
-    const serviceId = serviceIdOfTopic(msg.topic);
-    if (serviceId === undefined || !this.services.has(serviceId)) {
-      this.count("gossip", "wrong_topic");
-      return TopicValidatorResult.Ignore;
-    }
-    // Floods are dropped before any parsing. Ignore (not Reject) so that honest peers
-    // relaying the same message later are not blamed; the flooder gets a behaviour penalty.
-    if (!this.limiter.take(from)) {
-      this.penalise(from, FLOOD_PENALTY);
-      this.count("gossip", "rate_limited");
-      return TopicValidatorResult.Ignore;
-    }
-    const verdict = await this.judge(msg.data, from, "gossip", (id) => id === serviceId);
-    return toValidatorResult(verdict);
-  }
-
-  /**
-   * Decode, check and (once per message id) ask the aggregator. Shared by gossip and
-   * catch-up so both paths apply the same rules. `expected` says which services the
-   * sender may send here (the topic's, or those asked for in catch-up).
-   */
-  private async judge(
-    bytes: Uint8Array,
-    from: string,
-    source: MessageSource,
-    expected: (serviceId: string) => boolean,
-  ): Promise<Verdict> {
-    const decoded = decodeSubmission(bytes, this.tuning.maxMessageBytes);
-    if (!decoded.ok) {
-      this.count(source, decoded.reason === "oversized" ? "oversized" : "malformed");
-      this.log.debug({ peer: from, reason: decoded.reason, detail: decoded.detail }, "bad message");
-      return "reject";
-    }
-    const serviceId = decoded.submission.service_id;
-    if (!expected(serviceId)) {
-      this.count(source, "wrong_topic");
-      return "reject";
-    }
-    // Unsubscribed while the message was in flight: not the sender's fault.
-    if (!this.services.has(serviceId)) return "ignore";
-    const id = messageIdOf(bytes);
-    const known = this.verdicts.get(id) ?? this.judging.get(id);
-    if (known !== undefined) {
-      this.count(source, "duplicate");
-      return known;
-    }
-    const pending = this.ask(decoded.submission, from);
-    // The same message may arrive by gossip and catch-up at once: one validator call.
-    this.judging.set(id, pending);
-    let verdict: Verdict;
-    try {
-      verdict = await pending;
-    } finally {
-      this.judging.delete(id);
-    }
-    this.verdicts.set(id, verdict);
-    if (verdict === "accept") this.recent.add(serviceId, id, bytes);
-    this.count(source, verdict);
-    return verdict;
-  }
-
-  private async ask(submission: GossipSubmission, from: string): Promise<Verdict> {
-    try {
-      const answer = await this.options.onSubmission(submission, from);
-      return answer === "accept" || answer === "reject" ? answer : "ignore";
-    } catch (err) {
-      // A failing validator is our problem, not the peer's: drop without penalty.
-      this.log.warn({ peer: from, err: errorText(err) }, "submission validator failed");
-      return "ignore";
-    }
-  }
-
-  /** Ask `peer` for its recent submissions of `serviceIds` and judge each one. */
-  private async catchUpFrom(peer: PeerId, serviceIds: string[]): Promise<void> {
-    const node = this.node;
-    if (node === undefined || serviceIds.length === 0) return;
-    const from = peer.toString();
-    const { timeoutMs, maxResponseBytes, maxResponseMessages } = this.tuning.catchup;
-    const signal = AbortSignal.timeout(timeoutMs);
-    let stream: Stream;
-    try {
-      stream = await node.dialProtocol(peer, CATCHUP_PROTOCOL, { signal });
-    } catch (err) {
-      this.log.debug({ peer: from, err: errorText(err) }, "catch-up: cannot open a stream");
-      return;
-    }
-    const onAbort = () => stream.abort(new Error("catch-up timed out"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    const requested = new Set(serviceIds);
-    let received = 0;
-    let accepted = 0;
-    try {
-      stream.send(frame(encodeCatchupRequest({ service_ids: serviceIds })));
-      await stream.close({ signal });
-      const frames = readFrames(stream, {
-        maxFrameBytes: this.tuning.maxMessageBytes,
-        maxTotalBytes: maxResponseBytes + 4 * maxResponseMessages,
-        maxFrames: maxResponseMessages,
-      });
-      for await (const bytes of frames) {
-        received += 1;
-        const verdict = await this.judge(bytes, from, "catchup", (id) => requested.has(id));
-        // Gossipsub scores only what it relays; catch-up misbehaviour is charged here.
-        if (verdict === "reject") this.penalise(from, FLOOD_PENALTY);
-        if (verdict === "accept") accepted += 1;
-      }
-    } catch (err) {
-      if (err instanceof FrameLimitError) this.penalise(from, FLOOD_PENALTY);
-      this.log.debug({ peer: from, err: errorText(err) }, "catch-up stopped");
-      stream.abort(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
-    if (received > 0) {
-      this.log.debug({ peer: from, received, accepted }, "caught up from peer");
-    }
-  }
-
-  /** Serve a catch-up request: the recent accepted submissions of the asked services. */
-  private async serveCatchup(stream: Stream, connection: Connection): Promise<void> {
-    const from = connection.remotePeer.toString();
-    if (!this.catchupLimiter.take(from)) {
-      this.penalise(from, FLOOD_PENALTY);
-      stream.abort(new Error("catch-up requests rate limited"));
-      return;
-    }
-    const { timeoutMs, maxResponseBytes, maxResponseMessages } = this.tuning.catchup;
-    const signal = AbortSignal.timeout(timeoutMs);
-    const onAbort = () => stream.abort(new Error("catch-up timed out"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      let request: ReturnType<typeof decodeCatchupRequest>;
-      const frames = readFrames(stream, {
-        maxFrameBytes: MAX_CATCHUP_REQUEST_BYTES,
-        maxTotalBytes: MAX_CATCHUP_REQUEST_BYTES + 4,
-        maxFrames: 1,
-      });
-      for await (const bytes of frames) request = decodeCatchupRequest(bytes);
-      if (request === undefined) throw new FrameLimitError("not a catch-up request");
-      let bytesSent = 0;
-      let messagesSent = 0;
-      outer: for (const serviceId of new Set(request.service_ids)) {
-        if (!this.services.has(serviceId)) continue;
-        for (const bytes of this.recent.recent(serviceId)) {
-          if (bytesSent + bytes.length > maxResponseBytes || messagesSent >= maxResponseMessages) {
-            break outer;
-          }
-          bytesSent += bytes.length;
-          messagesSent += 1;
-          if (!stream.send(frame(bytes))) await stream.onDrain({ signal });
-        }
-      }
-      await stream.close({ signal });
-      this.log.debug({ peer: from, messages: messagesSent }, "served catch-up");
-    } catch (err) {
-      if (err instanceof FrameLimitError) this.penalise(from, FLOOD_PENALTY);
-      this.log.debug({ peer: from, err: errorText(err) }, "catch-up request failed");
-      stream.abort(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      signal.removeEventListener("abort", onAbort);
     }
   }
 
@@ -617,10 +423,6 @@ class GossipP2pNode implements P2pNode {
     const node = this.node;
     if (node === undefined) return;
     internalsOf(node.services.pubsub)?.score.addPenalty(peer, amount, "wavs_p2p");
-  }
-
-  private count(source: MessageSource, result: MessageResult): void {
-    this.metrics?.messagesTotal.inc({ source, result });
   }
 
   private sweep(): void {
