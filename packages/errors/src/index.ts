@@ -4,4 +4,4 @@
  * status follow from the code) and the table of every code.
  */
 export { ERROR_CODES, type ErrorCode } from "./error-codes.js";
-export { toWavsError, WavsError, type WavsErrorOptions } from "./wavs-error.js";
+export { errorMessage, toWavsError, WavsError, type WavsErrorOptions } from "./wavs-error.js";

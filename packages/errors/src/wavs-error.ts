@@ -48,9 +48,13 @@ export class WavsError extends Error {
   }
 }
 
+/** The message of anything thrown (an Error's message, else its string form). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Wrap anything thrown into a WavsError, keeping WavsErrors as they are. */
 export function toWavsError(err: unknown, fallback: ErrorCode = "WAVS_ERR_INTERNAL"): WavsError {
   if (err instanceof WavsError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new WavsError(fallback, message, { cause: err });
+  return new WavsError(fallback, errorMessage(err), { cause: err });
 }

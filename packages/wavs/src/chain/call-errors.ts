@@ -4,13 +4,14 @@
  * answered at all, and what a refused broadcast means.
  */
 import { decodeRevert } from "@wavs-ts/contracts";
+import { errorMessage } from "../internal/index.js";
 
 /** What a refused broadcast means for the sender. */
 export type SendErrorKind = "funds" | "nonce" | "known" | "other";
 
 /** The first line of an error message (viem appends request details after it). */
 export function errorLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return message.split("\n")[0] ?? message;
 }
 

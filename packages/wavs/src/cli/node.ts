@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
-import { createLogger, type LogLevel, WavsError } from "../internal/index.js";
+import { createLogger, errorMessage, type LogLevel, WavsError } from "../internal/index.js";
 import { reportError } from "./output.js";
 
 /** The version of the wavs package. */
@@ -54,10 +54,7 @@ export function registerNode(program: Command): void {
       try {
         address = await node.start();
       } catch (err) {
-        logger.fatal(
-          { err: err instanceof Error ? err.message : String(err) },
-          "node failed to start",
-        );
+        logger.fatal({ err: errorMessage(err) }, "node failed to start");
         await node.stop().catch(() => undefined);
         process.exitCode = err instanceof WavsError && !err.retryable ? 1 : 2;
         return;

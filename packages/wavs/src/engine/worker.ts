@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { errorMessage } from "@wavs-ts/errors";
 import { KvStore, openDatabase } from "../store/index.js";
 import { FUEL_UNLIMITED, rewriteCoreModule } from "./core-module-rewrite.js";
 import type { ExecContext, ExportName, WorkerExecResult } from "./exec-types.js";
@@ -161,7 +162,7 @@ async function execute(ctx: ExecContext): Promise<void> {
   try {
     c = await getComponent(ctx.digest);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     reply(ctx.execId, {
       ok: false,
       error: { code: "WAVS_ERR_COMPONENT_NOT_FOUND", message },

@@ -1,7 +1,7 @@
 /** What every folder uses: the error family, validation messages, logger, metrics, progress. */
 
 export type { ErrorCode } from "@wavs-ts/errors";
-export { ERROR_CODES, toWavsError, WavsError } from "@wavs-ts/errors";
+export { ERROR_CODES, errorMessage, toWavsError, WavsError } from "@wavs-ts/errors";
 export type { LogEntry, LogFilter } from "./log-buffer.js";
 export { LOG_LEVEL_NUMBERS, LogBuffer, matchesLog } from "./log-buffer.js";
 export type { Logger, LogLevel } from "./logger.js";

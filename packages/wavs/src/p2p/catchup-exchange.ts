@@ -7,6 +7,7 @@
  */
 import type { Connection, Libp2p, PeerId, Stream } from "@libp2p/interface";
 import type { Logger } from "../internal/index.js";
+import { errorMessage } from "../internal/index.js";
 import {
   CATCHUP_PROTOCOL,
   decodeCatchupRequest,
@@ -50,7 +51,7 @@ export class CatchupExchange {
     try {
       stream = await node.dialProtocol(peer, CATCHUP_PROTOCOL, { signal });
     } catch (err) {
-      this.deps.log.debug({ peer: from, err: errorText(err) }, "catch-up: cannot open a stream");
+      this.deps.log.debug({ peer: from, err: errorMessage(err) }, "catch-up: cannot open a stream");
       return;
     }
     const onAbort = () => stream.abort(new Error("catch-up timed out"));
@@ -77,7 +78,7 @@ export class CatchupExchange {
       }
     } catch (err) {
       if (err instanceof FrameLimitError) this.deps.penalise(from, FLOOD_PENALTY);
-      this.deps.log.debug({ peer: from, err: errorText(err) }, "catch-up stopped");
+      this.deps.log.debug({ peer: from, err: errorMessage(err) }, "catch-up stopped");
       stream.abort(err instanceof Error ? err : new Error(String(err)));
     } finally {
       signal.removeEventListener("abort", onAbort);
@@ -125,14 +126,10 @@ export class CatchupExchange {
       this.deps.log.debug({ peer: from, messages: messagesSent }, "served catch-up");
     } catch (err) {
       if (err instanceof FrameLimitError) this.deps.penalise(from, FLOOD_PENALTY);
-      this.deps.log.debug({ peer: from, err: errorText(err) }, "catch-up request failed");
+      this.deps.log.debug({ peer: from, err: errorMessage(err) }, "catch-up request failed");
       stream.abort(err instanceof Error ? err : new Error(String(err)));
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -7,6 +7,7 @@
 import { type Message, TopicValidatorResult } from "@libp2p/gossipsub";
 import type { PeerId } from "@libp2p/interface";
 import type { Logger } from "../internal/index.js";
+import { errorMessage } from "../internal/index.js";
 import { FLOOD_PENALTY, toValidatorResult } from "./gossip-scoring.js";
 import { decodeLanding, serviceIdOfLandingTopic } from "./landing-wire.js";
 import type { P2pNodeOptions, P2pTuning } from "./p2p-api.js";
@@ -65,7 +66,7 @@ export class MessageJudge {
     try {
       verdict = (await this.deps.onLanding?.(decoded.landing, from)) ?? "ignore";
     } catch (err) {
-      this.deps.log.warn({ peer: from, err: errorText(err) }, "landing validator failed");
+      this.deps.log.warn({ peer: from, err: errorMessage(err) }, "landing validator failed");
     }
     this.deps.verdicts.set(id, verdict);
     return toValidatorResult(verdict);
@@ -144,7 +145,7 @@ export class MessageJudge {
       return answer === "accept" || answer === "reject" ? answer : "ignore";
     } catch (err) {
       // A failing validator is our problem, not the peer's: drop without penalty.
-      this.deps.log.warn({ peer: from, err: errorText(err) }, "submission validator failed");
+      this.deps.log.warn({ peer: from, err: errorMessage(err) }, "submission validator failed");
       return "ignore";
     }
   }
@@ -152,8 +153,4 @@ export class MessageJudge {
   private count(source: MessageSource, result: MessageResult): void {
     this.deps.metrics?.messagesTotal.inc({ source, result });
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

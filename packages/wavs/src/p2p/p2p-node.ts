@@ -22,7 +22,7 @@ import { createLibp2p } from "libp2p";
 import type { WavsConfig } from "../config/index.js";
 import { isServiceId } from "../ids/index.js";
 import type { Logger } from "../internal/index.js";
-import { WavsError } from "../internal/index.js";
+import { errorMessage, WavsError } from "../internal/index.js";
 import { CATCHUP_PROTOCOL } from "./catchup.js";
 import { CatchupExchange } from "./catchup-exchange.js";
 import { DisabledP2pNode } from "./disabled-p2p-node.js";
@@ -64,9 +64,6 @@ type Services = { identify: Identify; pubsub: GossipSub };
 
 /** How often expired verdicts, rate-limit buckets and recent messages are dropped. */
 const SWEEP_INTERVAL_MS = 30_000;
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** The libp2p implementation. */
 class GossipP2pNode implements P2pNode {
@@ -207,11 +204,15 @@ class GossipP2pNode implements P2pNode {
       await node.start();
     } catch (err) {
       await Promise.resolve(node.stop()).catch(() => {});
-      throw new WavsError("WAVS_ERR_P2P_LISTEN_FAILED", `p2p could not start: ${errorText(err)}`, {
-        details: { listen: listenAddr(t.listenHost, this.mode.listen_port) },
-        hint: "Pick a free p2p listen_port, or stop the other process using it.",
-        cause: err,
-      });
+      throw new WavsError(
+        "WAVS_ERR_P2P_LISTEN_FAILED",
+        `p2p could not start: ${errorMessage(err)}`,
+        {
+          details: { listen: listenAddr(t.listenHost, this.mode.listen_port) },
+          hint: "Pick a free p2p listen_port, or stop the other process using it.",
+          cause: err,
+        },
+      );
     }
     this.node = node;
     for (const serviceId of this.services) {
@@ -314,7 +315,7 @@ class GossipP2pNode implements P2pNode {
     try {
       bytes = encodeSubmission(message, this.tuning.maxMessageBytes);
     } catch (err) {
-      throw new WavsError("WAVS_ERR_P2P_MESSAGE_TOO_LARGE", errorText(err), {
+      throw new WavsError("WAVS_ERR_P2P_MESSAGE_TOO_LARGE", errorMessage(err), {
         details: { service_id: serviceId, event_id: message.event_id },
         hint: "The payload is too large to gossip; operators of this service cannot aggregate it.",
       });
@@ -398,7 +399,7 @@ class GossipP2pNode implements P2pNode {
             });
             this.bootstrapPeerIds.set(key, connection.remotePeer.toString());
           } catch (err) {
-            this.log.debug({ addr: key, err: errorText(err) }, "bootstrap dial failed");
+            this.log.debug({ addr: key, err: errorMessage(err) }, "bootstrap dial failed");
           }
         }),
       );
@@ -413,7 +414,7 @@ class GossipP2pNode implements P2pNode {
     if (node === undefined || node.getConnections(peer.id).length > 0) return;
     node.dial(peer.id).catch((err: unknown) => {
       this.log.debug(
-        { peer: peer.id.toString(), err: errorText(err) },
+        { peer: peer.id.toString(), err: errorMessage(err) },
         "discovered peer dial failed",
       );
     });

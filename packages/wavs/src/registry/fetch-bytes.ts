@@ -5,7 +5,7 @@
  */
 import { redactUrl, redactUrlsInText } from "../config/index.js";
 import type { ErrorCode } from "../internal/index.js";
-import { WavsError } from "../internal/index.js";
+import { errorMessage, WavsError } from "../internal/index.js";
 
 /** Limits and error codes of one download. */
 export interface FetchBytesOptions {
@@ -52,7 +52,7 @@ function describeFailure(err: unknown): string {
       ? `failed (${code})`
       : `failed (${redactUrlsInText(cause.message)})`;
   }
-  return `failed (${redactUrlsInText(err instanceof Error ? err.message : String(err))})`;
+  return `failed (${redactUrlsInText(errorMessage(err))})`;
 }
 
 // fetch() refuses URLs with credentials; a gateway written as https://user:pass@host/ipfs/

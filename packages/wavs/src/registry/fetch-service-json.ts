@@ -1,6 +1,6 @@
 /** Fetching a service definition from its URI (http, https, ipfs via gateway) and parsing it. */
 import { redactUrl } from "../config/index.js";
-import { WavsError } from "../internal/index.js";
+import { errorMessage, WavsError } from "../internal/index.js";
 import { jsonNestingDepth, MAX_JSON_DEPTH, parseService, type Service } from "../service/index.js";
 import { fetchBytes, resolveUri } from "./fetch-bytes.js";
 
@@ -68,7 +68,7 @@ export async function fetchServiceJson(
     if (err instanceof WavsError) throw err;
     throw new WavsError(
       "WAVS_ERR_SERVICE_INVALID",
-      `service JSON at ${shown} is not JSON: ${err instanceof Error ? err.message : String(err)}`,
+      `service JSON at ${shown} is not JSON: ${errorMessage(err)}`,
       { details: { uri: shown }, cause: err },
     );
   }

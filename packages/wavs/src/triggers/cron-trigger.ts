@@ -6,7 +6,7 @@
  */
 import { Cron } from "croner";
 import type { Logger } from "../internal/index.js";
-import { WavsError } from "../internal/index.js";
+import { errorMessage, WavsError } from "../internal/index.js";
 import { type TriggerOf, triggerToJson } from "../service/index.js";
 import type { CursorStore } from "../store/index.js";
 import type { CronSubscriber } from "./trigger-index.js";
@@ -25,7 +25,7 @@ export function compileCronSchedule(schedule: string, where = "cron trigger"): C
   } catch (err) {
     throw new WavsError(
       "WAVS_ERR_SERVICE_INVALID",
-      `${where}: schedule '${schedule}' is not valid: ${err instanceof Error ? err.message : String(err)}`,
+      `${where}: schedule '${schedule}' is not valid: ${errorMessage(err)}`,
       {
         details: {
           schedule,

@@ -10,7 +10,7 @@
  */
 import type { EvmChainConfig } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
-import { WavsError } from "../internal/index.js";
+import { errorMessage, WavsError } from "../internal/index.js";
 import type { BlockRef, CursorStore } from "../store/index.js";
 import type { BlockIntervalAnchors, BlockIntervalFire } from "./block-interval.js";
 import type { BlockHeader, EvmRpc, RpcLog } from "./evm-rpc.js";
@@ -168,7 +168,7 @@ export class EvmChainWatcher {
       } catch (err) {
         if (this.stopped || err instanceof Stopped) break;
         failures++;
-        this.error = err instanceof Error ? err.message : String(err);
+        this.error = errorMessage(err);
         this.log.warn({ err, failures }, "chain pass failed; retrying");
         await this.syncSignal.wait(
           Math.min(10_000, Math.max(this.pollMs, 250) * 2 ** (failures - 1)),

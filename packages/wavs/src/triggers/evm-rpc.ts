@@ -6,7 +6,7 @@
  */
 
 import type { Logger } from "../internal/index.js";
-import { WavsError } from "../internal/index.js";
+import { errorMessage, WavsError } from "../internal/index.js";
 import { type RpcEndpoint, RpcResponseError, rpcEndpoint } from "./rpc-endpoint.js";
 
 /** A block header, as far as the triggers need it. Hashes are lowercase 0x hex. */
@@ -229,7 +229,7 @@ export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
         }
       }
     }
-    const message = last instanceof Error ? last.message : String(last);
+    const message = errorMessage(last);
     throw new WavsError(
       "WAVS_ERR_CHAIN_RPC",
       `${method} on ${chain} failed after ${maxAttempts} attempts: ${message}`,
@@ -324,7 +324,7 @@ export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
       wsCurrent = (wsCurrent + 1) % wsEndpoints.length;
       throw new WavsError(
         "WAVS_ERR_CHAIN_RPC",
-        `eth_subscribe on ${chain} failed on every WebSocket endpoint: ${last instanceof Error ? last.message : String(last)}`,
+        `eth_subscribe on ${chain} failed on every WebSocket endpoint: ${errorMessage(last)}`,
         { details: { chain, method: "eth_subscribe" }, cause: last },
       );
     },

@@ -1,3 +1,4 @@
+import { errorMessage } from "@wavs-ts/errors";
 /**
  * Why an outgoing HTTP request failed, as the wasi:http `error-code` a component receives:
  * a refused connection is `connection-refused`, not an internal error with "fetch failed" in
@@ -76,7 +77,7 @@ function alongCauses(err: unknown, field: "code" | "name"): string[] {
 /** The innermost message of an error chain (Node's own words, not fetch's "fetch failed"). */
 export function innermostMessage(err: unknown): string {
   let e: unknown = err;
-  let message = err instanceof Error ? err.message : String(err);
+  let message = errorMessage(err);
   for (let i = 0; i < 8 && e && typeof e === "object"; i++) {
     const m = (e as { message?: unknown }).message;
     if (typeof m === "string" && m !== "") message = m;

@@ -1,3 +1,4 @@
+import { errorMessage } from "@wavs-ts/errors";
 import type { ExecState } from "./exec-state.js";
 import { fail } from "./host-error.js";
 
@@ -101,7 +102,7 @@ export class OutputStream {
     } catch (err) {
       fail({
         tag: "last-operation-failed",
-        val: new IoError(err instanceof Error ? err.message : String(err)),
+        val: new IoError(errorMessage(err)),
       });
     }
   }

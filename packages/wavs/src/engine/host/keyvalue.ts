@@ -1,9 +1,10 @@
+import { errorMessage } from "@wavs-ts/errors";
 import type { ExecState } from "./exec-state.js";
 import { fail } from "./host-error.js";
 
 const storeError = (err: unknown) => ({
   tag: "other",
-  val: err instanceof Error ? err.message : String(err),
+  val: errorMessage(err),
 });
 
 /** Run a store operation, turning storage failures into the WIT `error` value. */

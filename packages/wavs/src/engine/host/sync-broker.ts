@@ -1,4 +1,5 @@
 import { type MessagePort, receiveMessageOnPort } from "node:worker_threads";
+import { errorMessage } from "@wavs-ts/errors";
 
 /**
  * Components call the host synchronously, but HTTP and DNS are asynchronous in Node. A worker
@@ -54,8 +55,7 @@ export function serveBroker(
   port.on("message", (request: BrokerRequest) => {
     handler(request).then(
       (value) => reply({ ok: true, value }),
-      (err: unknown) =>
-        reply({ ok: false, error: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) => reply({ ok: false, error: errorMessage(err) }),
     );
   });
   function reply(message: BrokerReply): void {
