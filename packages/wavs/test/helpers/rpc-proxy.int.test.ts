@@ -75,9 +75,17 @@ describe("test RPC proxy (real anvil)", () => {
       emitOnBegin: false,
     });
     try {
-      await anvil.mine(1);
-      const mined = await anvil.publicClient().getBlockNumber();
-      await waitUntil(() => (heads.includes(mined) ? true : undefined), "a new head over WS");
+      // the subscription is set up in the background: mine until a head arrives through it
+      const start = await anvil.publicClient().getBlockNumber();
+      await waitUntil(
+        async () => {
+          if (heads.some((n) => n > start)) return true;
+          await anvil.mine(1);
+          return undefined;
+        },
+        "a new head over WS",
+        45_000,
+      );
       const refusedBefore = proxy.refusedSends();
       await sendThrough(transport, 2);
       expect(proxy.calls.filter((c) => c.transport === "ws" && c.refused)).toHaveLength(1);
