@@ -12,6 +12,9 @@
  * quorum finds the result landed (landing-proof.ts: decided from the chain, never from a
  * revert's name). `handle-submit-callback` follows every attempt.
  * Inputs, timers, queues, signatures and transactions are all in SQLite: a restart resumes.
+ *
+ * Over 400 lines on purpose: it composes the parts (intake, component runs, timers, quorum
+ * queues, the result submitter) and owns the input pump; each part is its own module.
  */
 import { EventEmitter } from "node:events";
 import type { LocalAccount } from "viem";

@@ -17,6 +17,10 @@
  * - an account without funds keeps its transactions queued and retries with backoff: they
  *   land once it is funded, without a restart;
  * - an estimate that reverts settles the transaction as failed without spending a nonce.
+ *
+ * Over 400 lines on purpose: the send loop is one state machine (the nonce, its resync, the
+ * receipt clock, orphaned nonces); split, its invariants would span files. What failed calls
+ * mean is in call-errors.ts, its types in tx-types.ts.
  */
 import { type Address, type Hex, keccak256, type LocalAccount, type PublicClient } from "viem";
 import type { Logger } from "../internal/index.js";

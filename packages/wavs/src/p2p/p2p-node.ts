@@ -6,6 +6,9 @@
  * bucket, the size cap, the JSON shape, the topic/service match, the verdict cache, and only
  * then `onSubmission` (the aggregator: known service, signature, envelope). Gossipsub relays
  * a message only after that validator said "accept". See docs/p2p.md.
+ *
+ * Over 400 lines on purpose: the libp2p node's lifecycle (start, topics, peers, bootstrap,
+ * publishing) in one place; validation is message-judge.ts, catch-up catchup-exchange.ts.
  */
 // Must come first: libp2p needs Promise.withResolvers, missing on Node 20.
 import "./node20-compat.js";

@@ -4,6 +4,10 @@
  * obtains and verifies every component, and only then persists the service and its key in one
  * transaction, so a failure at any step leaves nothing behind. Everything lives in the
  * database; a new registry on the same database has every service and key back.
+ *
+ * Over 400 lines on purpose: one public surface (used by the node, the HTTP API and `wavs dev`)
+ * over one lock and one map of services; the steps it runs are modules beside it
+ * (component-acquirer.ts, fetch-service-json.ts, obtain-component.ts, read-service-uri.ts).
  */
 import { EventEmitter } from "node:events";
 import type { Address } from "viem";
@@ -25,14 +29,9 @@ import {
   type StoredComponent,
   type StoredService,
 } from "../store/index.js";
+import { ComponentAcquirer, type Registration } from "./component-acquirer.js";
 import { fetchServiceJson } from "./fetch-service-json.js";
 import { KeyedLock } from "./keyed-lock.js";
-import {
-  completeComponent,
-  componentNeeds,
-  downloadComponent,
-  obtainComponent,
-} from "./obtain-component.js";
 import { ServiceUriReader } from "./read-service-uri.js";
 import { serviceComponents } from "./service-components.js";
 
@@ -83,16 +82,6 @@ export interface ServiceSigner {
 const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
 const DEFAULT_REGISTRATION_TIMEOUT_MS = 120_000;
 /** Component downloads of one registration at once. */
-const DOWNLOAD_CONCURRENCY = 4;
-
-/** One registration in progress: its deadline and the components it uses and prepared. */
-interface Registration {
-  signal: AbortSignal;
-  /** Digests the engine prepared for it (dropped again when it fails). */
-  prepared: Set<string>;
-  /** Mark a digest as used by it, so no failing registration drops it meanwhile. */
-  pin(digest: string): void;
-}
 
 /** Registered services, their components and signing keys; see the module comment. */
 export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
@@ -102,11 +91,8 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
   private readonly config: WavsConfig;
   private readonly keys: HdKeys | undefined;
   private readonly timeoutMs: number;
-  private readonly registrationTimeoutMs: number;
-  /** Digests used by registrations in progress, with how many use each. */
-  private readonly inUse = new Map<string, number>();
+  private readonly components: ComponentAcquirer;
   private readonly maxServiceJsonBytes: number | undefined;
-  private readonly maxComponentBytes: number | undefined;
   private readonly serviceStore: ServiceStore;
   private readonly keyStore: KeyStore;
   private readonly componentStore: ComponentStore;
@@ -126,9 +112,17 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     const mnemonic = options.mnemonic ?? options.config.signing_mnemonic;
     this.keys = mnemonic === undefined ? undefined : new HdKeys(mnemonic);
     this.timeoutMs = options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
-    this.registrationTimeoutMs = options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS;
     this.maxServiceJsonBytes = options.maxServiceJsonBytes;
-    this.maxComponentBytes = options.maxComponentBytes;
+    this.components = new ComponentAcquirer({
+      engine: this.engine,
+      log: this.log,
+      ipfsGateway: this.config.ipfs_gateway,
+      fetchTimeoutMs: this.timeoutMs,
+      registrationTimeoutMs: options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS,
+      maxComponentBytes: options.maxComponentBytes,
+      stopping: () => this.aborter.signal,
+      registered: () => this.componentDigests(),
+    });
     this.serviceStore = new ServiceStore(this.db);
     this.keyStore = new KeyStore(this.db);
     this.componentStore = new ComponentStore(this.db);
@@ -148,7 +142,8 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
       const loaded = this.load(row);
       if (loaded) this.services.set(loaded.serviceId, loaded);
     }
-    for (const entry of this.services.values()) await this.restoreComponents(entry);
+    for (const entry of this.services.values())
+      await this.components.restore(entry.serviceId, entry.service);
     this.log.info({ services: this.services.size }, "service registry started");
   }
 
@@ -167,7 +162,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     this.assertStarted();
     const id = serviceId(manager);
     return this.lock.run(id, () =>
-      this.underDeadline(id, async (reg) => {
+      this.components.underDeadline(id, async (reg) => {
         this.refuseDuplicate(id, manager);
         const { uri, service } = await this.readAndFetch(manager, reg);
         const found = serviceId(service.manager);
@@ -191,7 +186,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     this.assertStarted();
     const id = serviceId(service.manager);
     return this.lock.run(id, () =>
-      this.underDeadline(id, async (reg) => {
+      this.components.underDeadline(id, async (reg) => {
         this.refuseDuplicate(id, service.manager);
         return this.insert(id, service, sourceUri ?? null, reg);
       }),
@@ -205,7 +200,9 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
    */
   async update(id: ServiceId): Promise<RegisteredService> {
     this.assertStarted();
-    return this.lock.run(id, () => this.underDeadline(id, (reg) => this.doUpdate(id, reg)));
+    return this.lock.run(id, () =>
+      this.components.underDeadline(id, (reg) => this.doUpdate(id, reg)),
+    );
   }
 
   private async doUpdate(id: ServiceId, reg: Registration): Promise<RegisteredService> {
@@ -226,7 +223,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     if (json === JSON.stringify(serviceToJson(current.service)) && uri === current.sourceUri) {
       return current;
     }
-    const components = await this.obtainAll(service, reg);
+    const components = await this.components.obtainAll(service, reg);
     reg.signal.throwIfAborted();
     const now = Date.now();
     this.db
@@ -376,7 +373,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     sourceUri: string | null,
     reg: Registration,
   ): Promise<RegisteredService> {
-    const components = await this.obtainAll(service, reg);
+    const components = await this.components.obtainAll(service, reg);
     // past the deadline nothing is stored, even with everything in hand
     reg.signal.throwIfAborted();
     const now = Date.now();
@@ -418,128 +415,6 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
    * components it prepared are dropped again, unless a registered service or another
    * registration in progress uses them: nothing of a failed registration stays.
    */
-  private async underDeadline<T>(id: ServiceId, work: (reg: Registration) => Promise<T>) {
-    const deadline = AbortSignal.timeout(this.registrationTimeoutMs);
-    const pinned: string[] = [];
-    const reg: Registration = {
-      signal: AbortSignal.any([this.aborter.signal, deadline]),
-      prepared: new Set(),
-      pin: (digest) => {
-        pinned.push(digest);
-        this.inUse.set(digest, (this.inUse.get(digest) ?? 0) + 1);
-      },
-    };
-    try {
-      return await work(reg);
-    } catch (err) {
-      this.dropPrepared(reg.prepared);
-      if (deadline.aborted && !this.aborter.signal.aborted) {
-        const seconds = this.registrationTimeoutMs / 1000;
-        throw new WavsError(
-          "WAVS_ERR_SERVICE_REGISTRATION_TIMEOUT",
-          `registering service ${id} took longer than its deadline of ${seconds} s; nothing was stored`,
-          {
-            details: { service_id: id, deadline_ms: this.registrationTimeoutMs },
-            hint: "A component download or the service URI is slow: try again, or raise registration_timeout_ms.",
-            cause: err,
-          },
-        );
-      }
-      throw err;
-    } finally {
-      for (const digest of pinned) {
-        const n = (this.inUse.get(digest) ?? 1) - 1;
-        if (n <= 0) this.inUse.delete(digest);
-        else this.inUse.set(digest, n);
-      }
-    }
-  }
-
-  /** Remove components a failed registration prepared that nothing else uses. */
-  private dropPrepared(digests: Set<string>): void {
-    if (digests.size === 0) return;
-    const used = new Set(this.componentDigests());
-    for (const digest of digests) {
-      if (used.has(digest) || (this.inUse.get(digest) ?? 0) > 1) continue;
-      this.engine.forget(digest);
-      this.log.info({ digest }, "component of a failed registration removed");
-    }
-  }
-
-  /**
-   * Obtain every component of a service: sources checked first, downloads in parallel (at most
-   * four at once, under the registration's deadline), then each prepared in turn (preparing
-   * transpiles, which is CPU-heavy).
-   */
-  private async obtainAll(service: Service, reg: Registration): Promise<StoredComponent[]> {
-    const uses = serviceComponents(service);
-    const downloads = new Map<string, (typeof uses)[number]>();
-    for (const use of uses) {
-      const digest = use.component.source.digest;
-      reg.pin(digest);
-      if (componentNeeds(this.engine, use) === "download" && !downloads.has(digest))
-        downloads.set(digest, use);
-    }
-    const stop = new AbortController();
-    const options = {
-      ...this.downloadOptions(),
-      signal: AbortSignal.any([reg.signal, stop.signal]),
-    };
-    const bytes = new Map<string, Uint8Array>();
-    const queue = [...downloads.entries()];
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const [digest, use] = next;
-        bytes.set(digest, await downloadComponent(use, options));
-      }
-    };
-    try {
-      await Promise.all(
-        Array.from({ length: Math.min(DOWNLOAD_CONCURRENCY, queue.length) }, worker),
-      );
-    } catch (err) {
-      stop.abort(err);
-      throw err;
-    }
-    const obtained = new Map<string, StoredComponent>();
-    for (const use of uses) {
-      reg.signal.throwIfAborted();
-      const digest = use.component.source.digest;
-      const done = await completeComponent(this.engine, use, bytes.get(digest));
-      if (done.prepared) reg.prepared.add(digest);
-      if (!obtained.has(digest)) obtained.set(digest, done.component);
-    }
-    return [...obtained.values()];
-  }
-
-  private async restoreComponents(entry: RegisteredService): Promise<void> {
-    for (const use of serviceComponents(entry.service)) {
-      const { source } = use.component;
-      if (this.engine.lookup(source.digest) !== undefined) {
-        this.engine.warm(source.digest);
-        continue;
-      }
-      try {
-        await obtainComponent(this.engine, use, this.downloadOptions());
-        this.log.info({ service_id: entry.serviceId, digest: source.digest }, "component restored");
-      } catch (err) {
-        this.log.error(
-          { service_id: entry.serviceId, digest: source.digest, err },
-          `${use.label} is missing from the component cache and could not be restored`,
-        );
-      }
-    }
-  }
-
-  private downloadOptions() {
-    return {
-      ipfsGateway: this.config.ipfs_gateway,
-      timeoutMs: this.timeoutMs,
-      maxBytes: this.maxComponentBytes,
-      signal: this.aborter.signal,
-    };
-  }
-
   /** The manager's service URI, read on chain, and the service JSON fetched from it. */
   private async readAndFetch(
     manager: ServiceManager,
