@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { componentWit } from "@bytecodealliance/jco";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildComponent, ComponentBuildError } from "./build-component.js";
+import { buildComponent } from "./build-component.js";
+import { ComponentBuildError } from "./component-build-error.js";
 import { buildFixture, fixtureCacheDir, fixtureEntry } from "./fixtures.js";
 
 // Count real componentize-js runs, so the cache test can prove a hit does not build.

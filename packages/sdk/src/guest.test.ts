@@ -1,6 +1,6 @@
 import { decodeAbiParameters, encodeAbiParameters, toHex } from "viem";
 import { describe, expect, it } from "vitest";
-import { normaliseWitImport } from "./build-component.js";
+import { normaliseWitImport } from "./bundle-entry.js";
 import {
   abiDecodeBytes,
   abiEncodeBytes,

@@ -5,15 +5,12 @@ export {
   type BuildComponentOptions,
   type BuildComponentResult,
   buildComponent,
-  ComponentBuildError,
-  type ComponentBuildErrorDetails,
-  defaultCacheDir,
   type EngineFeature,
-  findProjectRoot,
-  normaliseWitImport,
-  WORLD_EXPORTS,
 } from "./build-component.js";
 export { buildWatComponent } from "./build-wat-component.js";
+export { normaliseWitImport, WORLD_EXPORTS } from "./bundle-entry.js";
+export { ComponentBuildError, type ComponentBuildErrorDetails } from "./component-build-error.js";
+export { defaultCacheDir, findProjectRoot } from "./component-cache.js";
 export {
   buildFixture,
   buildFixtureWithInfo,
