@@ -14,6 +14,8 @@
  * rate, default 20), BENCH_E2E_POOL (engine_pool_size, default 4), BENCH_E2E_LOGS=<dir> and
  * BENCH_E2E_LOG_LEVEL (node logs), BENCH_E2E_NODE_FLAGS (Node.js flags for the nodes, e.g.
  * --cpu-prof), BENCH_E2E_COUNT_RPC=1 (JSON-RPC calls per event by method).
+ *
+ * Over 400 lines on purpose: a benchmark reads best as one script, its phases top to bottom.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";

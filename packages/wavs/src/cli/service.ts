@@ -1,3 +1,10 @@
+/**
+ * `wavs service …`: the builder's commands that create and edit a service JSON file (init,
+ * workflows, triggers, components, submit, manager, validate, check).
+ *
+ * Over 400 lines on purpose: cli/ keeps one file per command, and these subcommands are
+ * one command's; each is a few lines over builder/, which does the work.
+ */
 import type { Command } from "commander";
 import {
   addWorkflow,

@@ -1,0 +1,166 @@
+/**
+ * What `wavs dev` registers once its nodes run: each service on every node (components
+ * prepared once and shared), and every operator's signing key with each service manager.
+ * Idempotent: what is already registered is left as it is.
+ */
+import {
+  type Anvil,
+  registerOperator,
+  rotateSigningKey,
+  waitForSuccess,
+  wavsServiceManagerAbi,
+} from "@wavs-ts/contracts";
+import { type Address, getAddress, type Hex, zeroAddress } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import {
+  type DevService,
+  devServiceUri,
+  listServiceIds,
+  type NodeEndpoint,
+  registerService,
+  requestSigner,
+  storeService,
+  uploadComponent,
+} from "../builder/index.js";
+import { serviceId } from "../ids/index.js";
+import type { Progress } from "../internal/index.js";
+import { type DevComponents, type DevServiceContracts, devServiceJson } from "./dev-services.js";
+import type { DevnetLayout } from "./layout.js";
+import { devQuorumSize } from "./limits.js";
+import { copyPrepared, operatorPreparedDir, sharedPreparedDir } from "./prepared-cache.js";
+
+/**
+ * Upload the components to every node, store each service JSON on the first node (its dev
+ * service URI), point the manager at it, and register the service on every node that lacks it.
+ */
+export async function registerServices(ctx: {
+  anvil: Anvil;
+  layout: DevnetLayout;
+  chain: string;
+  nodes: NodeEndpoint[];
+  components: DevComponents;
+  contracts: Map<string, DevServiceContracts>;
+  progress: Progress;
+}): Promise<DevService[]> {
+  const { anvil, chain, nodes, components, progress, layout } = ctx;
+  progress.update("uploading components to the nodes");
+  const files = [components.aggregator, ...components.services.map((s) => s.wasm)];
+  const digests = new Map<string, string>();
+  const upload = async (node: NodeEndpoint) => {
+    for (const file of files) digests.set(file, await uploadComponent(node, file));
+  };
+  // the first operator prepares them once; the others get its prepared copies
+  await upload(nodes[0]!);
+  const prepared = operatorPreparedDir(layout.operatorHome(0));
+  copyPrepared(prepared, sharedPreparedDir(), [...digests.values()]);
+  for (let i = 1; i < nodes.length; i++) {
+    copyPrepared(prepared, operatorPreparedDir(layout.operatorHome(i)), [...digests.values()]);
+  }
+  await Promise.all(nodes.slice(1).map(upload));
+  const owner = anvil.clients(0);
+  const client = anvil.publicClient();
+  const services: DevService[] = [];
+  for (const svc of components.services) {
+    const contracts = ctx.contracts.get(svc.name)!;
+    const componentDigest = digests.get(svc.wasm)!;
+    const json = devServiceJson({
+      name: svc.name,
+      chain,
+      contracts,
+      componentDigest,
+      aggregatorDigest: digests.get(components.aggregator)!,
+    });
+    const uri = devServiceUri(nodes[0]!, await storeService(nodes[0]!, json));
+    const current = await client.readContract({
+      address: contracts.serviceManager,
+      abi: wavsServiceManagerAbi,
+      functionName: "getServiceURI",
+    });
+    if (current !== uri) {
+      await waitForSuccess(
+        owner,
+        await owner.walletClient.writeContract({
+          address: contracts.serviceManager,
+          abi: wavsServiceManagerAbi,
+          functionName: "setServiceURI",
+          args: [uri],
+          account: owner.walletClient.account,
+          chain: owner.walletClient.chain,
+        }),
+      );
+    }
+    const id = serviceId({ type: "evm", chain, address: contracts.serviceManager });
+    services.push({
+      name: svc.name,
+      service_id: id,
+      service_manager: contracts.serviceManager,
+      trigger: contracts.trigger,
+      submit: contracts.submit,
+      component: componentDigest,
+    });
+  }
+  progress.update("registering the services on the nodes");
+  await Promise.all(
+    nodes.map(async (node) => {
+      const have = new Set(await listServiceIds(node));
+      for (const svc of services) {
+        if (have.has(svc.service_id)) continue;
+        await registerService(node, { chain, address: svc.service_manager });
+      }
+    }),
+  );
+  progress.done(`services registered: ${services.map((s) => s.name).join(", ")}`);
+  return services;
+}
+
+/** The operator identity of node `i` (a dev account; it needs no funds). */
+function operatorAddress(anvil: Anvil, count: number, i: number): Address {
+  return privateKeyToAccount(anvil.privateKeys[1 + count + i] as Hex).address;
+}
+
+/** Register (or rotate to) each node's signing key on every service manager, weight 1. */
+export async function registerSigningKeys(ctx: {
+  anvil: Anvil;
+  chain: string;
+  nodes: NodeEndpoint[];
+  services: DevService[];
+  progress: Progress;
+}): Promise<void> {
+  const { anvil, chain, nodes, services, progress } = ctx;
+  progress.update("registering the operators' signing keys");
+  const owner = anvil.clients(0);
+  const client = anvil.publicClient();
+  const wanted = await Promise.all(
+    services.flatMap((svc) =>
+      nodes.map(async (node, i) => {
+        const manager = svc.service_manager as Address;
+        const operator = operatorAddress(anvil, nodes.length, i);
+        const [signingKey, current] = await Promise.all([
+          requestSigner(node, { chain, address: manager }),
+          client.readContract({
+            address: manager,
+            abi: wavsServiceManagerAbi,
+            functionName: "getOperatorSigningKey",
+            args: [operator],
+          }),
+        ]);
+        return { manager, operator, signingKey, current };
+      }),
+    ),
+  );
+  // sent one after the other (one sender, its nonces in order), awaited together
+  const sent: Hex[] = [];
+  for (const { manager, operator, signingKey, current } of wanted) {
+    if (getAddress(current) === getAddress(signingKey)) continue;
+    sent.push(
+      current === zeroAddress
+        ? await registerOperator(owner, manager, { operator, signingKey, weight: 1n })
+        : await rotateSigningKey(owner, manager, operator, signingKey),
+    );
+  }
+  await Promise.all(sent.map((hash) => waitForSuccess(owner, hash)));
+  const needed = devQuorumSize(nodes.length);
+  progress.done(
+    `signing keys registered: ${nodes.length} operator(s), weight 1 each, quorum ${needed} of ${nodes.length}`,
+  );
+}
