@@ -1,18 +1,17 @@
+import { WavsError } from "@wavs-ts/errors";
 import { Command, CommanderError } from "commander";
-import { WavsError } from "../internal/index.js";
-import { registerComponentBuild } from "./component-build.js";
-import { registerDeployService } from "./deploy-service.js";
-import { registerDev } from "./dev.js";
-import { registerExec, registerExecAggregator } from "./exec.js";
-import { registerNode, wavsVersion } from "./node.js";
+import { COMMANDS, commandOf } from "./commands.js";
 import { reportError } from "./output.js";
-import { registerResult } from "./result.js";
-import { registerService } from "./service.js";
-import { registerTrigger } from "./trigger.js";
-import { registerUploadComponent } from "./upload-component.js";
+import { wavsVersion } from "./version.js";
 
-/** Build the `wavs` command tree; in `json` mode usage errors are left to the caller to print. */
-export function buildProgram(options: { json?: boolean } = {}): Command {
+/**
+ * Build the `wavs` command tree; in `json` mode usage errors are left to the caller to print.
+ * With `only`, just that command is loaded and the others stand in by their summaries (see
+ * commands.ts); without it, every command is loaded.
+ */
+export async function buildProgram(
+  options: { json?: boolean; only?: string | undefined } = {},
+): Promise<Command> {
   const program = new Command("wavs")
     .description("WAVS-TS: operator node, component engine and builder tools")
     .version(wavsVersion(), "-V, --version", "print the version")
@@ -23,16 +22,11 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   } else {
     program.showHelpAfterError();
   }
-  registerNode(program);
-  registerExec(program);
-  registerExecAggregator(program);
-  registerComponentBuild(program);
-  registerService(program);
-  registerUploadComponent(program);
-  registerDeployService(program);
-  registerTrigger(program);
-  registerResult(program);
-  registerDev(program);
+  const loadAll = !("only" in options);
+  for (const entry of COMMANDS) {
+    if (loadAll || entry.name === options.only) (await entry.load())(program);
+    else program.command(entry.name).description(entry.summary);
+  }
   return program;
 }
 
@@ -41,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
   const json = argv.includes("--json");
   try {
-    await buildProgram({ json }).parseAsync(argv);
+    await (await buildProgram({ json, only: commandOf(argv) })).parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -1,16 +1,8 @@
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { createLogger, errorMessage, type LogLevel, WavsError } from "../internal/index.js";
 import { reportError } from "./output.js";
-
-/** The version of the wavs package. */
-export function wavsVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
+import { wavsVersion } from "./version.js";
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 30_000;

@@ -1,4 +1,4 @@
-import { toWavsError, WavsError } from "../internal/index.js";
+import { toWavsError, WavsError } from "@wavs-ts/errors";
 
 /** Print one JSON object on stdout (the only thing `--json` mode writes there). */
 export function printJson(value: unknown): void {

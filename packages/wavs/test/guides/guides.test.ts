@@ -175,8 +175,8 @@ describe("guide tooling", () => {
     }
   });
 
-  it("checks wavs commands against the command tree", () => {
-    const program = buildProgram();
+  it("checks wavs commands against the command tree", async () => {
+    const program = await buildProgram();
     expect(commandProblems(program, ["dev", "--component", "x.ts", "--port", "0"])).toEqual([]);
     expect(commandProblems(program, ["service", "workflow", "add", "--id", "w1"])).toEqual([]);
     expect(commandProblems(program, ["dev", "--components", "x"])).toEqual([
@@ -188,11 +188,11 @@ describe("guide tooling", () => {
   });
 
   for (const file of Object.values(GUIDES)) {
-    it(`${file}: names this test, has sh blocks, and its console commands exist`, () => {
+    it(`${file}: names this test, has sh blocks, and its console commands exist`, async () => {
       const markdown = readGuide(file);
       expect(markdown).toContain(TEST_FILE);
       expect(codeBlocks(markdown).filter((b) => b.lang === "sh").length).toBeGreaterThan(3);
-      const program = buildProgram();
+      const program = await buildProgram();
       const problems = consoleWavsCommands(markdown).flatMap(({ line, args }) =>
         commandProblems(program, args).map((p) => `${file}:${line}: ${p}`),
       );
