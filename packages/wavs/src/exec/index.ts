@@ -7,4 +7,10 @@ export {
   execOperator,
   LocalExecError,
 } from "./local-exec.js";
-export { replayEvmLog } from "./replay-log.js";
+
+import type { EvmContractEventData, ReplayLogRequest } from "./replay-log.js";
+
+/** Read a real log from a chain as trigger data (`--trigger-tx`); viem loads only when used. */
+export async function replayEvmLog(req: ReplayLogRequest): Promise<EvmContractEventData> {
+  return (await import("./replay-log.js")).replayEvmLog(req);
+}

@@ -4,7 +4,7 @@
  * data). Every operator must compute the same id for the same trigger.
  */
 import { createHash, getHashes } from "node:crypto";
-import { ripemd160 as ripemd160Js } from "viem";
+import { ripemd160 as ripemd160Js } from "@noble/hashes/legacy";
 import { WavsError } from "../internal/index.js";
 import type { TriggerData } from "../service/index.js";
 import { hexToBytes } from "../service/index.js";
@@ -20,7 +20,7 @@ const NODE_HAS_RIPEMD160 = getHashes().includes("ripemd160");
 /** RIPEMD-160 of some bytes (node:crypto when available, else a JS implementation). */
 export function ripemd160(bytes: Uint8Array): Uint8Array {
   if (NODE_HAS_RIPEMD160) return new Uint8Array(createHash("ripemd160").update(bytes).digest());
-  return ripemd160Js(bytes, "bytes");
+  return ripemd160Js(bytes);
 }
 
 function serviceIdBytes(serviceIdHex: string): Uint8Array {

@@ -1,5 +1,7 @@
 /** Address and hash fields of service JSON: EVM addresses, Cosmos addresses, event hashes. */
+import { keccak_256 } from "@noble/hashes/sha3";
 import { tryDecodeBech32 } from "./bech32.js";
+import { bytesToHex } from "./hex.js";
 import { checkedString } from "./schema-helpers.js";
 import { describeValue } from "./validation-error.js";
 
@@ -12,6 +14,16 @@ const HASH32_RE = /^0x[0-9a-fA-F]{64}$/;
 /** Whether `value` is `0x` + 40 hex characters (any case; no checksum check). */
 export function isEvmAddress(value: unknown): value is EvmAddress {
   return typeof value === "string" && EVM_ADDRESS_RE.test(value);
+}
+
+/** An EVM address in its EIP-55 checksummed form, as WAVS writes one. */
+export function checksumAddress(address: Uint8Array): EvmAddress {
+  const lower = bytesToHex(address, false);
+  const hash = bytesToHex(keccak_256(lower), false);
+  let out = "0x";
+  for (let i = 0; i < lower.length; i++)
+    out += Number.parseInt(hash[i]!, 16) >= 8 ? lower[i]!.toUpperCase() : lower[i];
+  return out as EvmAddress;
 }
 
 /** Schema of an EVM address; the string is kept exactly as given. */

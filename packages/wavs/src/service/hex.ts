@@ -1,14 +1,15 @@
 /**
- * Hex as the service model writes it: viem's converters, plus the two forms our JSON allows
+ * Hex as the service model writes it: @noble/hashes' converters (viem's own; importing viem
+ * itself would load its ~400 modules into every command), plus the two forms our JSON allows
  * (with or without `0x`, any case) checked in one place.
  */
-import { bytesToHex as viemBytesToHex, hexToBytes as viemHexToBytes } from "viem";
+import { bytesToHex as nobleBytesToHex, hexToBytes as nobleHexToBytes } from "@noble/hashes/utils";
 import { WavsError } from "../internal/index.js";
 
 /** Lowercase hex of some bytes, with a `0x` prefix unless `prefix` is false. */
 export function bytesToHex(bytes: Uint8Array, prefix = true): string {
-  const hex = viemBytesToHex(bytes);
-  return prefix ? hex : hex.slice(2);
+  const hex = nobleBytesToHex(bytes);
+  return prefix ? `0x${hex}` : hex;
 }
 
 /** Whether `s` is hex digits (any case) of even length, with an optional `0x` prefix. */
@@ -29,5 +30,5 @@ export function hexToBytes(hex: string): Uint8Array {
   if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) {
     throw new WavsError("WAVS_ERR_INTERNAL", `not hex: ${hex.slice(0, 80)}`);
   }
-  return viemHexToBytes(`0x${digits}`);
+  return nobleHexToBytes(digits);
 }

@@ -6,8 +6,8 @@
  * our earlier snake_case form (`{"raw": "0x6869"}`, `evm_contract_event` with a nested `log`).
  * Written back in WAVS's form (`triggerDataToJson`), so what we print a WAVS tool reads.
  */
-import { getAddress } from "viem";
 import { z } from "zod";
+import { checksumAddress } from "./address.js";
 import { tryDecodeBech32 } from "./bech32.js";
 import { bytesSchema } from "./bytes-field.js";
 import { ChainKeySchema } from "./chain-key.js";
@@ -290,7 +290,7 @@ export function triggerDataToJson(data: TriggerData): JsonObject {
         EvmContractEvent: {
           chain: data.chain,
           // checksummed, as WAVS writes an address
-          contract_address: getAddress(bytesToHex(log.address)),
+          contract_address: checksumAddress(log.address),
           log_data: {
             topics: log.data.topics.map((t) => bytesToHex(t)),
             data: bytesToHex(log.data.data),
