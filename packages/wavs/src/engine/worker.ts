@@ -9,12 +9,13 @@ import { pathToFileURL } from "node:url";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { errorMessage } from "@wavs-ts/errors";
 import { KvStore, openDatabase } from "../store/index.js";
-import { FUEL_UNLIMITED, rewriteCoreModule } from "./core-module-rewrite.js";
+import { FUEL_UNLIMITED } from "./core-module-rewrite.js";
 import type { ExecContext, ExportName, WorkerExecResult } from "./exec-types.js";
 import { ComponentExit } from "./host/host-error.js";
 import { SyncBroker } from "./host/sync-broker.js";
 import { InstanceSlot, type LoadedComponent } from "./instance-slot.js";
 import type { PreparedMeta } from "./prepared-component.js";
+import { rewrittenModule } from "./rewritten-cache.js";
 
 export interface WorkerInit {
   dbPath: string;
@@ -64,7 +65,7 @@ async function load(digest: string): Promise<ComponentState> {
   const modules = new Map<string, WebAssembly.Module>();
   let metered = init.meterFuel;
   for (const file of meta.coreFiles) {
-    const rewritten = rewriteCoreModule(readFileSync(join(dir, file)), {
+    const rewritten = rewrittenModule(dir, file, {
       maxMemoryPages: init.maxMemoryPages,
       exportState: true,
       meterFuel: init.meterFuel,

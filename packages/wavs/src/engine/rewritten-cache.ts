@@ -1,0 +1,54 @@
+/**
+ * Rewritten core modules kept beside the prepared component. Rewriting (memory cap, state
+ * exports, fuel metering) decodes and re-encodes every function: ~0.1 s for a 300 KB module,
+ * paid by every worker that loads it and by every `wavs exec`. The result depends only on the
+ * module and the options, so it is written once (atomically: workers load in parallel) and
+ * read back afterwards. A file that cannot be written (read-only cache) only costs the
+ * rewrite again.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type RewriteOptions, rewriteCoreModule } from "./core-module-rewrite.js";
+
+/** A rewritten core module and whether its code is metered. */
+export interface RewrittenModule {
+  bytes: Uint8Array;
+  metered: boolean;
+}
+
+/** Bump when the rewrite's output changes for the same input and options. */
+const REWRITE_VERSION = 1;
+
+/** The core module `file` of the prepared component in `dir`, rewritten with `options`. */
+export function rewrittenModule(
+  dir: string,
+  file: string,
+  options: { maxMemoryPages: number; exportState: boolean; meterFuel: boolean },
+): RewrittenModule {
+  const input = readFileSync(join(dir, file));
+  // keyed by the input too: a component prepared again (another transpiler) has other modules
+  const hash = createHash("sha256").update(input).digest("hex").slice(0, 16);
+  const flags = `${options.exportState ? ".s" : ""}${options.meterFuel ? ".fuel" : ""}`;
+  const key = `v${REWRITE_VERSION}.${hash}.m${options.maxMemoryPages}${flags}`;
+  const base = join(dir, "rewritten", `${file}.${key}`);
+  try {
+    const metered = readFileSync(`${base}.metered`, "utf8") === "1";
+    return { bytes: readFileSync(`${base}.wasm`), metered };
+  } catch {
+    // not there yet
+  }
+  const out = rewriteCoreModule(input, options satisfies RewriteOptions);
+  try {
+    mkdirSync(join(dir, "rewritten"), { recursive: true });
+    const tmp = `.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    // the module first: once the flag exists, the module is complete
+    writeFileSync(`${base}.wasm${tmp}`, out.bytes);
+    renameSync(`${base}.wasm${tmp}`, `${base}.wasm`);
+    writeFileSync(`${base}.metered${tmp}`, out.metered ? "1" : "0");
+    renameSync(`${base}.metered${tmp}`, `${base}.metered`);
+  } catch {
+    // a cache we cannot write to: rewrite again next time
+  }
+  return { bytes: out.bytes, metered: out.metered };
+}
