@@ -4,6 +4,25 @@ import { startEngine } from "../../test/helpers/engine-harness.js";
 import { firstPayloadText, serviceRunRequest } from "../../test/helpers/service-request.js";
 import { validateResponses } from "./responses.js";
 
+describe("the time limit counts the component's run, not its loading", () => {
+  it("a cold TypeScript component under a 100 ms limit runs; a loop under it is stopped", async () => {
+    // loading a componentize-js component (~17 MB) in a fresh worker takes longer than 100 ms
+    const h = await startEngine({ maxExecutionSeconds: 0.1 });
+    try {
+      const echo = (await h.register(await buildFixture("echo"))).digest;
+      const out = await h.engine.execute(serviceRunRequest(echo));
+      expect(out.ok && firstPayloadText(out.value)).toBe("hi");
+      const loop = (await h.register(await buildFixture("infinite-loop"))).digest;
+      const stopped = await h.engine.execute(serviceRunRequest(loop));
+      expect(stopped.ok ? undefined : stopped.error.message).toMatch(
+        /^Time limit exceeded: .*time limit of 100 ms/,
+      );
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
+});
+
 describe("engine limits with TypeScript components", () => {
   let h: Awaited<ReturnType<typeof startEngine>>;
   const digests: Record<string, string> = {};

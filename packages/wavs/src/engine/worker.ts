@@ -33,6 +33,8 @@ export interface WorkerInit {
 
 export type WorkerRequest = { type: "exec"; ctx: ExecContext } | { type: "warm"; digest: string };
 export type WorkerReply =
+  /** The component is loaded and about to run: its time limit starts now. */
+  | { type: "started"; execId: number }
   | { type: "result"; execId: number; result: WorkerExecResult }
   | { type: "warmed"; digest: string };
 
@@ -172,6 +174,7 @@ async function execute(ctx: ExecContext): Promise<void> {
     });
     return;
   }
+  port.postMessage({ type: "started", execId: ctx.execId } satisfies WorkerReply);
   const slot = c.ready ?? newSlot(c);
   c.ready = undefined;
   const instantiateMs = performance.now() - t0;
