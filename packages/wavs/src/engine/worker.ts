@@ -46,6 +46,14 @@ const EXPORT_FUNCTIONS: Record<ExportName, string> = {
 };
 
 const init = workerData as WorkerInit;
+
+// jco's glue wraps a few exports with WebAssembly.promising (JSPI) in a try/catch on every
+// instantiation. Without JSPI (Node 20 and 22) each call throws, and a thrown error's stack
+// costs milliseconds in the glue's huge instantiate function: a third of instantiating a
+// TypeScript component went there. The identity is exactly what the catch falls back to.
+if (typeof (WebAssembly as { promising?: unknown }).promising !== "function") {
+  (WebAssembly as { promising?: unknown }).promising = (fn: unknown) => fn;
+}
 const port = parentPort!;
 const kv = new KvStore(openDatabase(init.dbPath));
 const broker = new SyncBroker(init.brokerPort, init.brokerShared);
