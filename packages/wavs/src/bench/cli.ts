@@ -6,32 +6,15 @@
  * generated here. Medians of several runs; ends with one JSON line.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildWatComponent } from "@wavs-ts/sdk";
+import { largeEchoWat } from "./large-echo-wat.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
-const ECHO_WAT = fileURLToPath(new URL("../../test/fixtures/wat/echo.wat", import.meta.url));
 const RUNS = 7;
-
-/** echo.wat with `count` extra functions (kept in a table so none is dead code). */
-function largeEchoWat(count: number): string {
-  const echo = readFileSync(ECHO_WAT, "utf8");
-  const end = echo.lastIndexOf(")");
-  const funcs: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const body: string[] = [];
-    for (let k = 0; k < 12; k++)
-      body.push(
-        `(local.set $x (i32.add (i32.mul (local.get $x) (i32.const ${i * 31 + k})) (i32.const ${k})))`,
-      );
-    funcs.push(`  (func $f${i} (param $x i32) (result i32) ${body.join(" ")} (local.get $x))`);
-  }
-  const table = `  (table ${count} funcref)\n  (elem (i32.const 0) ${funcs.map((_, i) => `$f${i}`).join(" ")})`;
-  return `${echo.slice(0, end)}\n${funcs.join("\n")}\n${table}\n)\n`;
-}
 
 /** Milliseconds from spawning `wavs <args>` to its exit (which must be 0). */
 function timeRun(args: string[]): Promise<number> {

@@ -1,24 +1,36 @@
-import { buildFixture } from "@wavs-ts/sdk";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildFixture, buildWatComponent } from "@wavs-ts/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngine } from "../../test/helpers/engine-harness.js";
 import { firstPayloadText, serviceRunRequest } from "../../test/helpers/service-request.js";
+import { watFixture } from "../../test/helpers/wat-fixture.js";
+import { largeEchoWat } from "../bench/large-echo-wat.js";
+import { rawRunRequest } from "./raw-run-request.js";
 import { validateResponses } from "./responses.js";
 
 describe("the time limit counts the component's run, not its loading", () => {
-  it("a cold TypeScript component under a 100 ms limit runs; a loop under it is stopped", async () => {
-    // loading a componentize-js component (~17 MB) in a fresh worker takes longer than 100 ms
-    const h = await startEngine({ maxExecutionSeconds: 0.1 });
+  it("a cold 3 MB compiled component under a 300 ms limit runs; a loop under it is stopped", async () => {
+    // loading it (rewriting ~3 MB of code, compiling it) in a fresh worker takes far longer
+    // than 300 ms; running it takes microseconds
+    const dir = mkdtempSync(join(tmpdir(), "wavs-limits-"));
+    const h = await startEngine({ maxExecutionSeconds: 0.3 });
     try {
-      const echo = (await h.register(await buildFixture("echo"))).digest;
-      const out = await h.engine.execute(serviceRunRequest(echo));
-      expect(out.ok && firstPayloadText(out.value)).toBe("hi");
-      const loop = (await h.register(await buildFixture("infinite-loop"))).digest;
-      const stopped = await h.engine.execute(serviceRunRequest(loop));
+      const wat = join(dir, "large.wat");
+      writeFileSync(wat, largeEchoWat(20_000));
+      await buildWatComponent({ wat, out: join(dir, "large.wasm") });
+      const large = (await h.register(join(dir, "large.wasm"))).digest;
+      const out = await h.engine.execute(rawRunRequest(large, "hi"));
+      expect(out.ok ? firstPayloadText(out.value) : out.error.message).toBe("hi");
+      const loop = (await h.register(await watFixture("loop"))).digest;
+      const stopped = await h.engine.execute(rawRunRequest(loop, "x"));
       expect(stopped.ok ? undefined : stopped.error.message).toMatch(
-        /^Time limit exceeded: .*time limit of 100 ms/,
+        /^Time limit exceeded: .*time limit of 300 ms/,
       );
     } finally {
       await h.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });
