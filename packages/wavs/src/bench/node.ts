@@ -2,6 +2,7 @@
  * `npm run bench:node`: trigger matching rate, and events per second plus latency from a log
  * being mined on anvil to its signed submission, on one node with the minimal echo component
  * (every workflow signs for an aggregator). Ends with one JSON line of headline figures.
+ * `WAVS_BENCH_QUICK=1` (bench:quick) measures fewer events.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +24,8 @@ import { benchTriggerLookup } from "../triggers/index.js";
 
 const repoRoot = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..", "..");
 const MNEMONIC = "test test test test test test test test test test test junk";
+
+const QUICK = process.env.WAVS_BENCH_QUICK === "1";
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -122,7 +125,7 @@ poll_interval_ms = 50
     // latency: one log at a time, from its receipt to its signed submission
     const latencies: number[] = [];
     let next = 0;
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < (QUICK ? 30 : 60); i++) {
       await emit(next, 1);
       const mined = performance.now();
       next += 1;
@@ -135,8 +138,8 @@ poll_interval_ms = 50
     );
 
     // throughput: bursts of logs, from the first burst mined to every submission signed
-    const burst = 500;
-    const bursts = 4;
+    const burst = QUICK ? 250 : 500;
+    const bursts = QUICK ? 2 : 4;
     const t0 = performance.now();
     for (let b = 0; b < bursts; b++) {
       await emit(next, burst);

@@ -124,8 +124,9 @@ export class TxManager {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       this.dirty = false;
+      let open = true;
       try {
-        await this.tick();
+        open = await this.tick();
       } catch (err) {
         this.dirty = false;
         this.deps.logger.warn(
@@ -135,8 +136,10 @@ export class TxManager {
       }
       if (this.stopped) break;
       if (this.dirty) continue;
+      // with nothing queued or sent the loop sleeps until `enqueue` (or `stop`) wakes it: an
+      // idle node spends no CPU and no RPC calls here
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, this.options.pollMs);
+        const timer = open ? setTimeout(done, this.options.pollMs) : undefined;
         function done() {
           clearTimeout(timer);
           resolve();
@@ -147,15 +150,17 @@ export class TxManager {
     }
   }
 
-  private async tick(): Promise<void> {
+  /** One step of the loop; false when the account has nothing queued or sent. */
+  private async tick(): Promise<boolean> {
     const open = this.deps.txs.open(this.deps.chain, this.from);
+    if (open.length === 0) return false;
     const sent = open.filter((row) => row.status === "sent");
     let pending = sent.length;
     if (sent.length > 0 && Date.now() - this.receiptsAt >= this.options.pollMs) {
       this.receiptsAt = Date.now();
       pending = await this.checkSentRows(sent);
     }
-    if (this.stopped) return;
+    if (this.stopped) return true;
     // strict order: a head waiting for funds holds the rest back, as the chain would
     const ready: AggregatorTxRow[] = [];
     const room = Math.min(SEND_BATCH, this.options.maxInFlight - pending);
@@ -164,10 +169,11 @@ export class TxManager {
       if (row.next_attempt_at > Date.now() || ready.length >= room) break;
       ready.push(row);
     }
-    if (ready.length === 0) return;
+    if (ready.length === 0) return true;
     await this.sendBatch(ready);
     // more queued than one batch: go on without waiting
     if (open.filter((row) => row.status === "queued").length > ready.length) this.dirty = true;
+    return true;
   }
 
   /**
