@@ -1,8 +1,9 @@
 /**
  * `npm run bench:node`: trigger matching rate, and events per second plus latency from a log
- * being mined on anvil to its signed submission, on one node with the minimal echo component
- * (every workflow signs for an aggregator). Ends with one JSON line of headline figures.
- * `WAVS_BENCH_QUICK=1` (bench:quick) measures fewer events.
+ * being mined on anvil to its signed submission, on one node with the compiled pair: the
+ * minimal echo component and a compiled aggregator (both hand-written WAT, standing in for
+ * Rust builds); every response is signed for the aggregator. Ends with one JSON line of
+ * headline figures. `WAVS_BENCH_QUICK=1` (bench:quick) measures fewer events.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +16,7 @@ import {
   startAnvil,
   waitForSuccess,
 } from "@wavs-ts/contracts";
-import { buildFixture, buildWatComponent } from "@wavs-ts/sdk";
+import { buildWatComponent } from "@wavs-ts/sdk";
 import { keccak256, toHex } from "viem";
 import { loadConfig } from "../config/index.js";
 import { silentLogger } from "../internal/index.js";
@@ -69,7 +70,14 @@ poll_interval_ms = 50
       out: watPath,
     });
     const echo = await engine.register(readFileSync(watPath));
-    const aggregator = await engine.register(readFileSync(await buildFixture("aggregator-simple")));
+    // the compiled pair: hand-written WAT for both components, standing in for Rust builds
+    const aggregatorPath = join(home, "aggregator.wasm");
+    await buildWatComponent({
+      wat: join(repoRoot, "packages/wavs/test/fixtures/wat/aggregator-submit.wat"),
+      out: aggregatorPath,
+      world: "aggregator",
+    });
+    const aggregator = await engine.register(readFileSync(aggregatorPath));
     const component = (digest: string) => ({
       source: { type: "digest" as const, digest },
       permissions: {},

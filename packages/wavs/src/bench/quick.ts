@@ -54,10 +54,17 @@ function compare(name: string, now: Record<string, number>, recorded: Record<str
   }
 }
 
-const recorded = JSON.parse(readFileSync(RECORDED, "utf8")) as Record<
-  string,
-  Record<string, number>
->;
+/** The recorded figures; none when the file is missing or unreadable (said, not fatal). */
+function readRecorded(): Record<string, Record<string, number>> {
+  try {
+    return JSON.parse(readFileSync(RECORDED, "utf8")) as Record<string, Record<string, number>>;
+  } catch (err) {
+    console.log(`bench:quick: no recorded figures (${(err as Error).message})`);
+    return {};
+  }
+}
+
+const recorded = readRecorded();
 const results: [string, Record<string, number>][] = [];
 for (const [name, script, env] of [
   ["cli", "cli.js", {}],

@@ -8,6 +8,7 @@ import { buildFixture } from "@wavs-ts/sdk";
 import { decodeAbiParameters, type Hex, stringToHex, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceJsonWith } from "../../test/helpers/service-fixtures.js";
+import { watFixture } from "../../test/helpers/wat-fixture.js";
 import { type CliRun, REPO_ROOT, runWavs } from "../../test/helpers/wavs-cli.js";
 
 const FIXTURES = [
@@ -647,6 +648,32 @@ describe.concurrent("wavs exec-aggregator", () => {
     ]);
     expect(typeof out.duration_ms).toBe("number");
     expect(out.logs).toEqual([]);
+  });
+
+  it("the compiled (WAT) aggregator answers as aggregator-simple does, and says what is missing", async () => {
+    const component = await watFixture("aggregator-submit", "aggregator");
+    const run = (...config: string[]) =>
+      wavs(
+        "exec-aggregator",
+        "--component",
+        component,
+        ...config.flatMap((c) => ["--config", c]),
+        "--json",
+      );
+    const [ok, noChain, badHandler] = await Promise.all([
+      run("chain=evm:31337", `service_handler=${handler}`),
+      run(`service_handler=${handler}`),
+      run("chain=evm:31337", "service_handler=0x1234"),
+    ]);
+    expect(onlyJson(ok).actions).toEqual([
+      { submit: { evm: { chain: "evm:31337", address: handler, gas_price: null } } },
+    ]);
+    failure(noChain, "WAVS_ERR_EXEC_COMPONENT_ERROR", /config var "chain" is not set/);
+    failure(
+      badHandler,
+      "WAVS_ERR_EXEC_COMPONENT_ERROR",
+      /"service_handler" is not a 0x address of 20 bytes/,
+    );
   });
 
   it("timer-aggregator asks for a timer", async () => {
