@@ -35,6 +35,7 @@ export interface QuorumQueuesDeps {
   scheduler: KeyedScheduler;
   timing: { gatherMs: number; recheckMs: number; maxRechecks: number };
   log: Logger;
+  /** Whether the aggregator is started. */
   running(): boolean;
   /** Run the workflow's `handle-submit-callback`. */
   callback(src: AggregatorInputSource, result: TxResult): void;

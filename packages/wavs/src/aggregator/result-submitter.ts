@@ -59,14 +59,17 @@ export interface ResultSubmitterDeps {
   timing: SubmissionTiming;
   txOptions: Partial<TxManagerOptions>;
   log: Logger;
+  /** Whether the aggregator is started (stopped: nothing new is sent). */
   running(): boolean;
   /** When this process started aggregating (older work may have been overtaken). */
   startedAt(): number;
+  /** Run a step in the background, waited for by the aggregator's stop. */
   track(step: Promise<unknown>): Promise<unknown>;
   /** Run the workflow's `handle-submit-callback` for a queue. */
   callback(q: QuorumQueueRow, result: TxResult): void;
   /** This node broadcast a result transaction: tell the service's peers. */
   announce(announcement: LandingAnnouncement): void;
+  /** A result landed on-chain (by this node or another). */
   landed(record: {
     queueId: number;
     eventId: string;
@@ -100,6 +103,7 @@ export class ResultSubmitter {
       .map((s) => ({ signer: s.signer as Address, signature: s.signature as Hex }));
   }
 
+  /** This node's signing address for a service, if it runs it. */
   selfSigner(serviceId: string): Address | undefined {
     try {
       return this.deps.registry.signerAccount(serviceId).address;

@@ -33,6 +33,7 @@ export interface CatchupExchangeDeps {
   recent: RecentMessages;
   catchupLimiter: PeerRateLimiter;
   log: Logger;
+  /** Add a behaviour penalty to a peer's gossipsub score. */
   penalise(peer: string, amount: number): void;
 }
 
