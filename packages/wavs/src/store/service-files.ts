@@ -6,7 +6,7 @@
  */
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { WavsError } from "../internal/index.js";
+import { WavsError } from "@wavs-ts/errors";
 
 /** Largest file served. */
 export const MAX_SERVED_FILE_BYTES = 16 * 1024 * 1024;
