@@ -169,32 +169,29 @@ export class WorkerPool {
       // loading (a fresh worker, compiling the component) is the node's work, not the
       // component's: its own bound, generous, so a loaded machine's cold start is no timeout
       const loadLimitMs = Math.max(LOAD_LIMIT_MS, job.timeLimitMs);
-      pw.timer = setTimeout(() => {
-        this.replace(
-          pw,
-          failure(
-            "WAVS_ERR_EXEC_TIMEOUT",
-            `Time limit exceeded: the component could not be loaded within ${loadLimitMs} ms`,
-          ),
-        );
-      }, loadLimitMs);
+      this.armTimeout(
+        pw,
+        loadLimitMs,
+        `Time limit exceeded: the component could not be loaded within ${loadLimitMs} ms`,
+      );
       pw.worker.postMessage({ type: "exec", ctx: job.ctx } satisfies WorkerRequest);
     }
   }
 
   /** The component started running: its time limit counts from now. */
   private startClock(pw: PoolWorker, timeLimitMs: number): void {
+    this.armTimeout(
+      pw,
+      timeLimitMs,
+      // WAVS's words first: builders grep for them
+      `Time limit exceeded: the component ran past its time limit of ${timeLimitMs} ms and was stopped`,
+    );
+  }
+
+  /** (Re)set the worker's timer: past `ms`, its job fails with `message` and it is replaced. */
+  private armTimeout(pw: PoolWorker, ms: number, message: string): void {
     if (pw.timer) clearTimeout(pw.timer);
-    pw.timer = setTimeout(() => {
-      this.replace(
-        pw,
-        failure(
-          "WAVS_ERR_EXEC_TIMEOUT",
-          // WAVS's words first: builders grep for them
-          `Time limit exceeded: the component ran past its time limit of ${timeLimitMs} ms and was stopped`,
-        ),
-      );
-    }, timeLimitMs);
+    pw.timer = setTimeout(() => this.replace(pw, failure("WAVS_ERR_EXEC_TIMEOUT", message)), ms);
   }
 
   private finish(pw: PoolWorker, result: WorkerExecResult): void {

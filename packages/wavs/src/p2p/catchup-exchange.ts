@@ -78,15 +78,20 @@ export class CatchupExchange {
         if (verdict === "accept") accepted += 1;
       }
     } catch (err) {
-      if (err instanceof FrameLimitError) this.deps.penalise(from, FLOOD_PENALTY);
-      this.deps.log.debug({ peer: from, err: errorMessage(err) }, "catch-up stopped");
-      stream.abort(err instanceof Error ? err : new Error(String(err)));
+      this.abort(stream, from, err, "catch-up stopped");
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
     if (received > 0) {
       this.deps.log.debug({ peer: from, received, accepted }, "caught up from peer");
     }
+  }
+
+  /** End a failed exchange: an over-limit frame is the peer's fault and costs it score. */
+  private abort(stream: Stream, from: string, err: unknown, what: string): void {
+    if (err instanceof FrameLimitError) this.deps.penalise(from, FLOOD_PENALTY);
+    this.deps.log.debug({ peer: from, err: errorMessage(err) }, what);
+    stream.abort(err instanceof Error ? err : new Error(String(err)));
   }
 
   /** Serve a catch-up request: the recent accepted submissions of the asked services. */
@@ -126,9 +131,7 @@ export class CatchupExchange {
       await stream.close({ signal });
       this.deps.log.debug({ peer: from, messages: messagesSent }, "served catch-up");
     } catch (err) {
-      if (err instanceof FrameLimitError) this.deps.penalise(from, FLOOD_PENALTY);
-      this.deps.log.debug({ peer: from, err: errorMessage(err) }, "catch-up request failed");
-      stream.abort(err instanceof Error ? err : new Error(String(err)));
+      this.abort(stream, from, err, "catch-up request failed");
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
