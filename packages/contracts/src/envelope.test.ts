@@ -1,6 +1,7 @@
 import {
   concat,
   decodeAbiParameters,
+  encodeAbiParameters,
   type Hex,
   keccak256,
   recoverAddress,
@@ -44,6 +45,20 @@ describe("encodeEnvelope", () => {
     expect(size(encoded)).toBe(192);
     const [decoded] = decodeAbiParameters([envelopeAbiParameter], encoded);
     expect(decoded).toEqual(envelope);
+  });
+
+  it("matches the general ABI encoder for payloads of every length around a word", () => {
+    for (const bytes of [0, 1, 31, 32, 33, 64, 65, 1000]) {
+      const payload = `0x${"aB".repeat(bytes)}` as Hex;
+      const e = {
+        eventId: "0x0102030405060708090A0b0c0d0e0f1011121314" as Hex,
+        ordering: orderingFromU64(9n),
+        payload,
+      };
+      expect(encodeEnvelope(e)).toBe(
+        encodeAbiParameters([envelopeAbiParameter], [e]).toLowerCase(),
+      );
+    }
   });
 
   it("rejects fields of the wrong size", () => {

@@ -24,7 +24,7 @@ import type { AggregatorAction, Engine } from "../engine/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import { KeyedLock } from "../registry/index.js";
-import { bytesToHex, parseTriggerDataJson, type Service } from "../service/index.js";
+import { bytesToHex, parseTriggerDataText, type Service } from "../service/index.js";
 import { aggregatorAccount } from "../signing/index.js";
 import type { Db } from "../store/index.js";
 import {
@@ -357,7 +357,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       workflowId: row.workflow_id,
       service: resolved.service,
       workflow: resolved.workflow as AggregatedWorkflow,
-      triggerData: parseTriggerDataJson(JSON.parse(row.trigger_data)),
+      triggerData: parseTriggerDataText(row.trigger_data),
       eventId: row.event_id,
       response: {
         payloadHex: row.payload_hex,

@@ -8,7 +8,7 @@
 import type { Address, Hex } from "viem";
 import type { ChainClients } from "../chain/index.js";
 import type { Logger } from "../internal/index.js";
-import { parseTriggerDataJson, type Service } from "../service/index.js";
+import { parseTriggerDataText, type Service } from "../service/index.js";
 import type { AggregationInputStore, QuorumQueueRow } from "../store/index.js";
 import {
   type LandingAnnouncement,
@@ -144,7 +144,7 @@ export class LandingWatch {
     // a result never lands before its trigger on the same chain
     const input = q.quorum_input_id === null ? undefined : this.deps.inputs.get(q.quorum_input_id);
     if (input) {
-      const data = parseTriggerDataJson(JSON.parse(input.trigger_data));
+      const data = parseTriggerDataText(input.trigger_data);
       if (data.type === "evm_contract_event" && data.chain === q.chain) {
         if (data.log.block_number > from) from = data.log.block_number;
       }

@@ -10,7 +10,7 @@ import { errorLine } from "../chain/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import type { Service, Workflow } from "../service/index.js";
-import { triggerDataToJson } from "../service/index.js";
+import { triggerDataText } from "../service/index.js";
 import type { AggregationInputStore, QuorumQueueStore } from "../store/index.js";
 import type { KnownOperators } from "./known-operators.js";
 import {
@@ -92,7 +92,7 @@ export async function admitSubmission(
     ordering:
       verified.response.ordering === undefined ? null : verified.response.ordering.toString(),
     event_id_salt: verified.response.eventIdSalt ?? null,
-    trigger_data: JSON.stringify(triggerDataToJson(verified.triggerData)),
+    trigger_data: triggerDataText(verified.triggerData),
     origin: originText(origin),
     received_at: Date.now(),
   });

@@ -11,9 +11,10 @@
 import type { SignaturePrefix } from "@wavs-ts/contracts";
 import {
   type Envelope,
+  eip191Digest,
   envelopeHash,
   normalizeSignature,
-  recoverEnvelopeSigner,
+  recoverDigestSigner,
 } from "@wavs-ts/contracts";
 import { type Address, getAddress, type Hex, isAddress } from "viem";
 import { encodeTriggerDataForEventId, eventId, isServiceId } from "../ids/index.js";
@@ -22,7 +23,7 @@ import {
   bytesToHex,
   hexToBytes,
   isHexBytes,
-  parseTriggerDataJson,
+  parseTriggerDataValue,
   type Service,
   type TriggerData,
   U64_MAX,
@@ -130,7 +131,7 @@ export async function verifySubmission(
       : hexField(response.event_id_salt, "operator_response.event_id_salt");
   let triggerData: TriggerData;
   try {
-    triggerData = parseTriggerDataJson(sub.trigger_data);
+    triggerData = parseTriggerDataValue(sub.trigger_data);
   } catch (err) {
     refuse(`trigger_data is malformed: ${(err as Error).message}`);
   }
@@ -168,10 +169,15 @@ export async function verifySubmission(
   }
   const prefix = signaturePrefix(workflow.submit.signature_kind);
   const signer = getAddress(sub.signer);
+  // the hash is encoded once, for the signature check and for the caller
+  const hash = envelopeHash(envelope);
   if (deps.ownSigner === undefined || getAddress(deps.ownSigner) !== signer) {
     let recovered: Address;
     try {
-      recovered = await recoverEnvelopeSigner(envelope, signature, prefix);
+      recovered = await recoverDigestSigner(
+        prefix === "eip191" ? eip191Digest(hash) : hash,
+        signature,
+      );
     } catch (err) {
       refuse(`signature does not recover: ${(err as Error).message}`);
     }
@@ -185,7 +191,7 @@ export async function verifySubmission(
     triggerData,
     eventId: computed,
     envelope,
-    envelopeHash: envelopeHash(envelope),
+    envelopeHash: hash,
     signer,
     signature,
     prefix,

@@ -19,7 +19,7 @@ import {
 import { encodeDataWithId } from "@wavs-ts/sdk";
 import { bytesToHex, encodeFunctionData, type Hex, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { cpuSeconds } from "./process-cpu.js";
+import { cpuSeconds } from "./process-usage.js";
 import { signAddTrigger } from "./trigger-tx.js";
 
 /** What {@link anvilCeiling} measured. */

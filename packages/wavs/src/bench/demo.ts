@@ -1,8 +1,10 @@
 /**
  * `npm run bench:demo`: how long `wavs dev --demo` takes from the command to the printed
  * on-chain result, on a warm install (components built and prepared once before). Runs the
- * real binary: three fresh networks (`--reset`) and one resumed network; the headline is the
- * median of the fresh runs. Ends with one JSON line.
+ * real binary: three fresh networks (`--reset`) and one resumed network; the headlines are the
+ * medians of the fresh runs: seconds to the printed result, and milliseconds from the demo's
+ * trigger mined to its result mined (`event_ms`, a first event on a fresh network). Ends with
+ * one JSON line.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -72,8 +74,13 @@ async function main(): Promise<void> {
       `resumed network: result printed after ${resumed.result.toFixed(1)} s (trigger to landed ${resumed.latencyMs} ms), exited after ${resumed.exit.toFixed(1)} s`,
     );
     const seconds = median(fresh.map((t) => t.result));
-    console.log(`median, fresh network: ${seconds.toFixed(1)} s (target <= 20 s)`);
-    console.log(JSON.stringify({ bench: "demo", seconds: Number(seconds.toFixed(1)) }));
+    const eventMs = median(fresh.map((t) => t.latencyMs));
+    console.log(
+      `median, fresh network: result printed after ${seconds.toFixed(1)} s (target <= 10 s), its event landed ${eventMs} ms after the trigger (target <= 500 ms)`,
+    );
+    console.log(
+      JSON.stringify({ bench: "demo", seconds: Number(seconds.toFixed(1)), event_ms: eventMs }),
+    );
   } finally {
     rmSync(home, { recursive: true, force: true });
   }

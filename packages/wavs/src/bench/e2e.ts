@@ -1,9 +1,14 @@
 /**
  * `npm run bench:e2e`: three operator nodes (real `wavs node` processes, P2P on loopback) with
- * a 2-of-3 quorum, the square example component and the aggregator-simple aggregator, on
- * anvil (automine): latency from the trigger transaction being mined to the result transaction
- * being mined at a steady 20 events/s, sustained events/s for a burst, and result transactions
- * per event (every result's data is checked too). Ends with one JSON line.
+ * a 2-of-3 quorum on anvil (automine), once for each component pair: **compiled** (the square
+ * and aggregator components as hand-written WAT, standing in for Rust builds) and **ts** (the
+ * square TypeScript example and aggregator-simple). For each: one event at a time on an idle
+ * network, latency from the trigger transaction being mined to the result transaction being
+ * mined at a steady 20 events/s, sustained events/s for a burst, result transactions per
+ * event (every result's data is checked too), CPU per event of each node and of anvil, and
+ * the nodes' peak memory. First, anvil alone (no node) mines the same transactions as fast
+ * as it can: the chain's own ceiling and CPU per event on this machine. Ends with one JSON
+ * line per pair.
  *
  * Both ends are observed the way a dApp would: one `eth_subscribe("logs")` on the trigger and
  * submit contracts, time taken when each log arrives. Trigger transactions are signed here
@@ -13,7 +18,8 @@
  * Diagnostics (environment): BENCH_E2E_BURST (burst size, default 300), BENCH_E2E_RATE (steady
  * rate, default 20), BENCH_E2E_POOL (engine_pool_size, default 4), BENCH_E2E_LOGS=<dir> and
  * BENCH_E2E_LOG_LEVEL (node logs), BENCH_E2E_NODE_FLAGS (Node.js flags for the nodes, e.g.
- * --cpu-prof), BENCH_E2E_COUNT_RPC=1 (JSON-RPC calls per event by method).
+ * --cpu-prof), BENCH_E2E_COUNT_RPC=1 (JSON-RPC calls per event by method), BENCH_E2E_PAIRS
+ * (which pairs, default "compiled,ts").
  *
  * Over 400 lines on purpose: a benchmark reads best as one script, its phases top to bottom.
  */
@@ -33,16 +39,17 @@ import {
   startAnvil,
   waitForSuccess,
 } from "@wavs-ts/contracts";
-import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
+import { buildFixture, buildWatComponent, decodeNewTriggerEvent } from "@wavs-ts/sdk";
 import { type Address, createPublicClient, type Hex, hexToBytes, webSocket } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 
 import { devServiceJson, NEW_TRIGGER_TOPIC } from "../devnet/index.js";
 import { anvilCeiling } from "./anvil-ceiling.js";
-import { cpuSeconds } from "./process-cpu.js";
+import { cpuSeconds, memoryMb } from "./process-usage.js";
 import { signAddTrigger } from "./trigger-tx.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
+const WAT_DIR = fileURLToPath(new URL("../../test/fixtures/wat/", import.meta.url));
 const TOKEN = "bench-token";
 
 function freePort(): Promise<number> {
@@ -84,8 +91,8 @@ const POOL_SIZE = Number(process.env.BENCH_E2E_POOL ?? 4);
 const ANVIL_ARGS = (process.env.BENCH_E2E_ANVIL_ARGS ?? "").split(" ").filter((f) => f !== "");
 const NODE_FLAGS = (process.env.BENCH_E2E_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
 
-async function startNode(home: string, port: number, index: number): Promise<ChildProcess> {
-  const out = LOG_DIR ? openSync(join(LOG_DIR, `node-${index}.log`), "w") : "ignore";
+async function startNode(home: string, port: number, name: string): Promise<ChildProcess> {
+  const out = LOG_DIR ? openSync(join(LOG_DIR, `node-${name}.log`), "w") : "ignore";
   const child = spawn(
     process.execPath,
     [...NODE_FLAGS, BIN, "node", "--home", home, "--port", String(port)],
@@ -145,8 +152,43 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function main(): Promise<void> {
-  if (LOG_DIR) mkdirSync(LOG_DIR, { recursive: true });
+/** A component pair: the operator component and the aggregator component. */
+type Pair = "compiled" | "ts";
+
+/** The two components' bytes for a pair, built by our own tools. */
+async function pairComponents(pair: Pair): Promise<[Uint8Array, Uint8Array]> {
+  if (pair === "ts") {
+    return [
+      readFileSync(await buildFixture("square")),
+      readFileSync(await buildFixture("aggregator-simple")),
+    ];
+  }
+  const dir = mkdtempSync(join(tmpdir(), "wavs-bench-e2e-wat-"));
+  try {
+    const build = async (name: string, world: "operator" | "aggregator") => {
+      const out = join(dir, `${name}.wasm`);
+      await buildWatComponent({ wat: join(WAT_DIR, `${name}.wat`), out, world });
+      return readFileSync(out);
+    };
+    return [await build("square", "operator"), await build("aggregator-submit", "aggregator")];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What one pair's run measured: the JSON line's figures. */
+interface PairFigures {
+  events_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  idle_p50_ms: number;
+  tx_per_event: number;
+  node_cpu_ms_per_event: number;
+  anvil_cpu_ms_per_event: number;
+  node_rss_mb: number;
+}
+
+async function runPair(pair: Pair, burstSize: number): Promise<PairFigures> {
   const anvil = await startAnvil({ args: ANVIL_ARGS });
   const proxy = process.env.BENCH_E2E_COUNT_RPC ? await countingProxy(anvil.rpcUrl) : undefined;
   const set = await deployServiceSet(anvil.clients(0), {
@@ -179,11 +221,10 @@ ws_endpoints = ["${anvil.rpcUrl.replace("http", "ws")}"]
 http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
 `,
       );
-      children.push(await startNode(home, ports[i]!, i));
+      children.push(await startNode(home, ports[i]!, `${pair}-${i}`));
     }
     const urls = ports.map((p) => `http://127.0.0.1:${p}`);
-    const square = readFileSync(await buildFixture("square"));
-    const aggregator = readFileSync(await buildFixture("aggregator-simple"));
+    const [square, aggregator] = await pairComponents(pair);
     let digests: string[] = [];
     for (const url of urls) {
       digests = [
@@ -198,7 +239,7 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
       `${urls[0]}/dev/services`,
       "POST",
       devServiceJson({
-        name: "bench-e2e",
+        name: `bench-e2e-${pair}`,
         chain: "evm:31337",
         contracts: set,
         componentDigest: digests[0]!,
@@ -308,15 +349,33 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
     for (let i = 0; i < 20; i++) await emit(i);
     await landing(20, warm, 120_000);
 
+    // one event at a time on an idle network: the latency a lone event sees
+    const idle: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const id = await nextId();
+      await emit(i);
+      await landing(1, id, 60_000);
+      idle.push(landed.get(id)! - triggered.get(id)!.at);
+      // a quiet moment, so that the next event finds the network idle again
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    idle.sort((a, b) => a - b);
+    console.log(
+      `[${pair}] one event on an idle network (10 events): p50 ${pct(idle, 50).toFixed(0)} ms, max ${idle[idle.length - 1]!.toFixed(0)} ms`,
+    );
+
     const pids = [...children.map((c) => c.pid), anvil.pid];
     const cpu = () => pids.map((pid) => cpuSeconds(pid));
+    /** CPU ms per event over a phase: the nodes' mean and anvil's, and a printable line. */
     const cpuReport = (before: number[], events: number) => {
-      const used = cpu().map((c, i) => c - before[i]!);
-      const total = used.reduce((a, b) => a + b, 0);
-      return `CPU ms per event: ${((total / events) * 1000).toFixed(1)} (nodes ${used
-        .slice(0, 3)
-        .map((c) => ((c / events) * 1000).toFixed(1))
-        .join(" / ")}, anvil ${((used[3]! / events) * 1000).toFixed(1)})`;
+      const ms = cpu().map((c, i) => ((c - before[i]!) / events) * 1000);
+      const nodes = ms.slice(0, 3);
+      const nodeMean = nodes.reduce((x, y) => x + y, 0) / nodes.length;
+      return {
+        nodeMean,
+        anvil: ms[3]!,
+        line: `CPU ms per event: nodes ${nodes.map((c) => c.toFixed(1)).join(" / ")} (mean ${nodeMean.toFixed(1)}), anvil ${ms[3]!.toFixed(1)}`,
+      };
     };
 
     // steady 20 events/s for 10 s (BENCH_E2E_RATE changes the rate, for diagnosis)
@@ -331,16 +390,16 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
       await emit(i);
     }
     const steady = await landing(200, steadyFirst, 120_000);
+    const steadyCost = cpuReport(steadyCpu, 200);
     const latencies = steady
       .map((id) => landed.get(id)! - triggered.get(id)!.at)
       .sort((a, b) => a - b);
     console.log(
-      `latency at ${rate} events/s (200 events): p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms, max ${latencies[latencies.length - 1]!.toFixed(0)} ms; ${cpuReport(steadyCpu, 200)}`,
+      `[${pair}] latency at ${rate} events/s (200 events): p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms, max ${latencies[latencies.length - 1]!.toFixed(0)} ms; ${steadyCost.line}`,
     );
 
     // sustained: a burst as fast as anvil takes transactions; landed results per second from
     // the first trigger mined to the last result mined
-    const burstSize = Number(process.env.BENCH_E2E_BURST ?? 300);
     const burstFirst = await nextId();
     const burstCpu = cpu();
     // eight sends in flight, as the ceiling below does, so anvil may mine several per block
@@ -355,9 +414,12 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
     const end = Math.max(...burst.map((id) => landed.get(id)!));
     const eventsPerSecond = burstSize / ((end - start) / 1000);
     console.log(
-      `sustained: ${burstSize} events (all triggers mined within ${(offered / 1000).toFixed(1)} s), last result ${((end - start) / 1000).toFixed(1)} s after the first trigger = ${eventsPerSecond.toFixed(1)} events/s; ${cpuReport(burstCpu, burstSize)}`,
+      `[${pair}] sustained: ${burstSize} events (all triggers mined within ${(offered / 1000).toFixed(1)} s), last result ${((end - start) / 1000).toFixed(1)} s after the first trigger = ${eventsPerSecond.toFixed(1)} events/s; ${cpuReport(burstCpu, burstSize).line}`,
     );
     await subscription.unsubscribe();
+    // its socket would otherwise try to reconnect to this pair's anvil once it is stopped
+    (await watcher.transport.getRpcClient()).close();
+    const nodeRssMb = Math.max(...children.map((c) => memoryMb(c.pid, "VmHWM")));
 
     // exactly one result transaction per event, and the right data for each
     const head = await client.getBlockNumber();
@@ -393,32 +455,58 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
     if (proxy) {
       const calls = [...proxy.counts].sort((a, b) => b[1] - a[1]);
       console.log(
-        `node HTTP RPC calls per event: ${calls.map(([m, n]) => `${m} ${(n / events).toFixed(2)}`).join(", ")}`,
+        `[${pair}] node HTTP RPC calls per event: ${calls.map(([m, n]) => `${m} ${(n / events).toFixed(2)}`).join(", ")}`,
       );
     }
     console.log(
-      `result transactions: ${txs} for ${events} events (${reverted} reverted); results checked: ${triggered.size - wrong} right, ${wrong} wrong; events handled more than once: ${duplicates}`,
+      `[${pair}] result transactions: ${txs} for ${events} events (${reverted} reverted); results checked: ${triggered.size - wrong} right, ${wrong} wrong; events handled more than once: ${duplicates}`,
     );
-    // the chain's own limit on this machine, with the nodes idle
-    const ceiling = await anvilCeiling(burstSize);
-    console.log(
-      `anvil alone (no nodes, automine): ${burstSize} trigger + result pairs = ${ceiling.eventsPerSecond.toFixed(1)} events/s; anvil CPU ms per event: ${ceiling.cpuMsPerEvent.toFixed(1)}`,
-    );
-    console.log(
-      JSON.stringify({
-        bench: "e2e",
-        events_per_s: Number(eventsPerSecond.toFixed(1)),
-        p50_ms: Math.round(pct(latencies, 50)),
-        p99_ms: Math.round(pct(latencies, 99)),
-        tx_per_event: Number((txs / events).toFixed(3)),
-      }),
-    );
+    console.log(`[${pair}] nodes' peak memory (RSS): ${nodeRssMb.toFixed(0)} MB`);
+    return {
+      events_per_s: Number(eventsPerSecond.toFixed(1)),
+      p50_ms: Math.round(pct(latencies, 50)),
+      p99_ms: Math.round(pct(latencies, 99)),
+      idle_p50_ms: Math.round(pct(idle, 50)),
+      tx_per_event: Number((txs / events).toFixed(3)),
+      node_cpu_ms_per_event: Number(steadyCost.nodeMean.toFixed(1)),
+      anvil_cpu_ms_per_event: Number(steadyCost.anvil.toFixed(1)),
+      node_rss_mb: Math.round(nodeRssMb),
+    };
   } finally {
     for (const c of children) c.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 1000));
     await anvil.stop();
     for (const h of homes) rmSync(h, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  if (LOG_DIR) mkdirSync(LOG_DIR, { recursive: true });
+  const pairs = (process.env.BENCH_E2E_PAIRS ?? "compiled,ts").split(",") as Pair[];
+  for (const pair of pairs) {
+    if (pair !== "compiled" && pair !== "ts") {
+      throw new Error(`BENCH_E2E_PAIRS: unknown pair "${pair}" (compiled, ts)`);
+    }
+  }
+  const burstSize = Number(process.env.BENCH_E2E_BURST ?? 300);
+  // the chain's own limit on this machine, with no node running
+  const ceiling = await anvilCeiling(burstSize);
+  console.log(
+    `anvil alone (no nodes, automine): ${burstSize} trigger + result pairs = ${ceiling.eventsPerSecond.toFixed(1)} events/s; anvil CPU ms per event: ${ceiling.cpuMsPerEvent.toFixed(1)}`,
+  );
+  const lines: string[] = [];
+  for (const pair of pairs) {
+    const figures = await runPair(pair, burstSize);
+    lines.push(
+      JSON.stringify({
+        bench: `e2e-${pair}`,
+        ...figures,
+        anvil_alone_cpu_ms_per_event: Number(ceiling.cpuMsPerEvent.toFixed(1)),
+        anvil_alone_events_per_s: Number(ceiling.eventsPerSecond.toFixed(1)),
+      }),
+    );
+  }
+  for (const line of lines) console.log(line);
 }
 
 main().then(

@@ -131,6 +131,25 @@ describe.concurrent("wavs exec", () => {
     expect(out.logs).toEqual([]);
   });
 
+  it("the compiled (WAT) square squares integers and says what it takes", async () => {
+    const compiled = await watFixture("square");
+    const run = (input: string) =>
+      wavs("exec", "--component", compiled, "--input", input, "--json");
+    const [small, spaced, large, fraction, notJson] = await Promise.all([
+      run('{"x":3}'),
+      run('{"x": -12}'),
+      run('{"x":123456789}'),
+      run('{"x":1.5}'),
+      run("nope"),
+    ]);
+    expect(success(small).responses[0]?.payload_utf8).toBe('{"y":9}');
+    expect(success(spaced).responses[0]?.payload_utf8).toBe('{"y":144}');
+    expect(success(large).responses[0]?.payload_utf8).toBe('{"y":15241578750190521}');
+    for (const bad of [fraction, notJson]) {
+      failure(bad, "WAVS_ERR_EXEC_COMPONENT_ERROR", /expected \{"x": <integer>\}/);
+    }
+  });
+
   it("prints a readable summary without --json", async () => {
     const r = await wavs("exec", "--component", wasm.square, "--input", '{"x":4}');
     expect(r.code).toBe(0);
@@ -547,6 +566,22 @@ describe.concurrent("wavs exec --trigger-tx", () => {
     const firstOut = success(first);
     expect(firstOut.responses).toHaveLength(1);
     expect(dataWithId(firstOut.responses[0]?.payload as string)).toEqual({
+      triggerId: 1n,
+      data: stringToHex('{"y":25}'),
+    });
+    expect(dataWithId(success(second).responses[0]?.payload as string)).toEqual({
+      triggerId: 2n,
+      data: stringToHex('{"y":49}'),
+    });
+  });
+
+  it("the compiled (WAT) square answers real NewTrigger logs as square does", async () => {
+    const compiled = await watFixture("square");
+    const [first, second] = await Promise.all([
+      replay(compiled, firstTx, "--log-index", "0", "--chain", "evm:31337", "--json"),
+      replay(compiled, secondTx, "--log-index", "1", "--chain", "evm:31337", "--json"),
+    ]);
+    expect(dataWithId(success(first).responses[0]?.payload as string)).toEqual({
       triggerId: 1n,
       data: stringToHex('{"y":25}'),
     });

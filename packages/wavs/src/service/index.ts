@@ -92,6 +92,11 @@ export {
   triggerDataToJson,
 } from "./trigger-data.js";
 export {
+  parseTriggerDataText,
+  parseTriggerDataValue,
+  triggerDataText,
+} from "./trigger-data-memo.js";
+export {
   describeValue,
   formatPath,
   parseOrThrow,
