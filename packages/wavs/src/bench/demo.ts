@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { descendantsMatching, memoryMb } from "./process-usage.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
 
@@ -20,6 +21,8 @@ interface Timing {
   /** Seconds until the process exited (network stopped). */
   exit: number;
   latencyMs: number;
+  /** The largest operator's resident memory (MB) when the result was printed. */
+  operatorRssMb: number;
 }
 
 function demo(home: string, reset: boolean): Promise<Timing> {
@@ -32,9 +35,13 @@ function demo(home: string, reset: boolean): Promise<Timing> {
     let stdout = "";
     let stderr = "";
     let result: number | undefined;
+    let operatorRssMb = 0;
     child.stdout.on("data", (c: Buffer) => {
       stdout += c;
-      result ??= (performance.now() - t0) / 1000;
+      if (result !== undefined) return;
+      result = (performance.now() - t0) / 1000;
+      const operators = descendantsMatching(child.pid!, " node --home ");
+      operatorRssMb = Math.max(0, ...operators.map((pid) => memoryMb(pid, "VmRSS")));
     });
     child.stderr.on("data", (c: Buffer) => {
       stderr += c;
@@ -45,7 +52,12 @@ function demo(home: string, reset: boolean): Promise<Timing> {
         return;
       }
       const out = JSON.parse(stdout) as { latency_ms: number };
-      resolve({ result, exit: (performance.now() - t0) / 1000, latencyMs: out.latency_ms });
+      resolve({
+        result,
+        exit: (performance.now() - t0) / 1000,
+        latencyMs: out.latency_ms,
+        operatorRssMb,
+      });
     });
   });
 }
@@ -66,7 +78,7 @@ async function main(): Promise<void> {
       const t = await demo(home, true);
       fresh.push(t);
       console.log(
-        `fresh network ${i + 1}: result printed after ${t.result.toFixed(1)} s (trigger to landed ${t.latencyMs} ms), exited after ${t.exit.toFixed(1)} s`,
+        `fresh network ${i + 1}: result printed after ${t.result.toFixed(1)} s (trigger to landed ${t.latencyMs} ms), exited after ${t.exit.toFixed(1)} s; largest operator ${t.operatorRssMb.toFixed(0)} MB resident`,
       );
     }
     const resumed = await demo(home, false);
@@ -75,11 +87,17 @@ async function main(): Promise<void> {
     );
     const seconds = median(fresh.map((t) => t.result));
     const eventMs = median(fresh.map((t) => t.latencyMs));
+    const rssMb = median(fresh.map((t) => t.operatorRssMb));
     console.log(
-      `median, fresh network: result printed after ${seconds.toFixed(1)} s (target <= 10 s), its event landed ${eventMs} ms after the trigger (target <= 500 ms)`,
+      `median, fresh network: result printed after ${seconds.toFixed(1)} s (target <= 10 s), its event landed ${eventMs} ms after the trigger (target <= 500 ms); largest operator ${rssMb.toFixed(0)} MB resident (target <= 250 MB)`,
     );
     console.log(
-      JSON.stringify({ bench: "demo", seconds: Number(seconds.toFixed(1)), event_ms: eventMs }),
+      JSON.stringify({
+        bench: "demo",
+        seconds: Number(seconds.toFixed(1)),
+        event_ms: eventMs,
+        operator_rss_mb: Math.round(rssMb),
+      }),
     );
   } finally {
     rmSync(home, { recursive: true, force: true });

@@ -16,7 +16,7 @@
  * (every worker instantiates the components, every node learns the operators).
  *
  * Diagnostics (environment): BENCH_E2E_BURST (burst size, default 300), BENCH_E2E_RATE (steady
- * rate, default 20), BENCH_E2E_POOL (engine_pool_size, default 4), BENCH_E2E_LOGS=<dir> and
+ * rate, default 20), BENCH_E2E_POOL (engine_pool_size, default the node's), BENCH_E2E_LOGS=<dir> and
  * BENCH_E2E_LOG_LEVEL (node logs), BENCH_E2E_NODE_FLAGS (Node.js flags for the nodes, e.g.
  * --cpu-prof), BENCH_E2E_COUNT_RPC=1 (JSON-RPC calls per event by method), BENCH_E2E_PAIRS
  * (which pairs, default "compiled,ts").
@@ -84,8 +84,8 @@ async function http(
 // BENCH_E2E_LOGS=<dir>: each node's log goes to <dir>/node-<i>.log (level BENCH_E2E_LOG_LEVEL)
 const LOG_DIR = process.env.BENCH_E2E_LOGS;
 const LOG_LEVEL = process.env.BENCH_E2E_LOG_LEVEL ?? "warn";
-// BENCH_E2E_POOL: engine_pool_size of each node
-const POOL_SIZE = Number(process.env.BENCH_E2E_POOL ?? 4);
+// BENCH_E2E_POOL: engine_pool_size of each node (default: the node's own default)
+const POOL_SIZE = process.env.BENCH_E2E_POOL;
 // BENCH_E2E_NODE_FLAGS: extra Node.js flags for the nodes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p")
 /** Extra anvil flags (diagnostics), space separated. */
 const ANVIL_ARGS = (process.env.BENCH_E2E_ANVIL_ARGS ?? "").split(" ").filter((f) => f !== "");
@@ -213,8 +213,7 @@ aggregator_evm_credential = "${anvil.privateKeys[i + 1]}"
 dev_endpoints_enabled = true
 bearer_token = "${TOKEN}"
 log_level = "${LOG_LEVEL}"
-engine_pool_size = ${POOL_SIZE}
-p2p = { remote = { listen_port = ${p2p[i]}, bootstrap_nodes = [${peers.join(", ")}] } }
+${POOL_SIZE ? `engine_pool_size = ${Number(POOL_SIZE)}\n` : ""}p2p = { remote = { listen_port = ${p2p[i]}, bootstrap_nodes = [${peers.join(", ")}] } }
 
 [default.chains.evm.31337]
 ws_endpoints = ["${anvil.rpcUrl.replace("http", "ws")}"]

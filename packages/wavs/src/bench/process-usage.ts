@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** User + system CPU seconds a process has used so far (Linux /proc); 0 when unreadable. */
 export function cpuSeconds(pid: number | undefined): number {
@@ -23,4 +23,33 @@ export function memoryMb(pid: number | undefined, field: "VmRSS" | "VmHWM"): num
   } catch {
     return 0;
   }
+}
+
+/** Every process descended from `pid` whose command line contains `needle` (Linux /proc). */
+export function descendantsMatching(pid: number, needle: string): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const isDescendant = (p: number): boolean => {
+    for (let cur = parentOf.get(p); cur !== undefined && cur > 1; cur = parentOf.get(cur)) {
+      if (cur === pid) return true;
+    }
+    return false;
+  };
+  return [...parentOf.keys()].filter((p) => {
+    if (!isDescendant(p)) return false;
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, "utf8").replaceAll("\0", " ").includes(needle);
+    } catch {
+      return false;
+    }
+  });
 }

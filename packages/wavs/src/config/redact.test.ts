@@ -41,6 +41,8 @@ describe("redactConfig", () => {
     bearer_token: "s3cret-token",
     max_wasm_fuel: 18446744073709551615n,
     max_execution_seconds: 30,
+    // its default depends on the machine's cores
+    engine_pool_size: 4,
     jaeger: "http://jaeger:4317",
     prometheus: "https://admin:hunter2@prom.example.com",
     chains: {

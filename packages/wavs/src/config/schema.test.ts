@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_DATA_DIR, FIELD_KINDS, WavsConfigSchema } from "./schema.js";
 
@@ -24,7 +25,7 @@ describe("WavsConfigSchema", () => {
       ipfs_gateway: "https://gateway.pinata.cloud/ipfs/",
       max_memory_mb: 512,
       registration_timeout_ms: 120_000,
-      engine_pool_size: 4,
+      engine_pool_size: Math.min(4, availableParallelism()),
       p2p: { type: "disabled" },
       aggregator: {
         grace_period_ms: 15_000,

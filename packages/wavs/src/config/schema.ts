@@ -2,6 +2,7 @@
  * The one schema of wavs.toml, environment variables and flags: every node and CLI field with
  * its default, and the chain tables. Loading (sections, env, flags) lives in `load.ts`.
  */
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { LOG_LEVELS, type LogLevel } from "../internal/index.js";
 import { CHAIN_ID_RE, taggedEnum } from "../service/index.js";
@@ -197,7 +198,8 @@ export const WavsConfigSchema = z.strictObject({
   max_execution_seconds: integer(1).optional(),
   max_memory_mb: integer(1).default(512),
   registration_timeout_ms: integer(1).default(120_000),
-  engine_pool_size: integer(1, 1024).default(4),
+  // the machine's cores, at most 4: more workers than cores only add instances and contention
+  engine_pool_size: integer(1, 1024).default(() => Math.min(4, availableParallelism())),
   p2p: P2pConfigSchema.default(() => ({ type: "disabled" as const })),
   aggregator: AggregatorConfigSchema.default(() => AggregatorConfigSchema.parse({})),
   prometheus: url(HTTP).optional(),

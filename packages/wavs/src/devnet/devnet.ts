@@ -12,6 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type Anvil, deployServiceSet, startAnvil } from "@wavs-ts/contracts";
 import type { Address } from "viem";
@@ -179,6 +180,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         p2pPort: p2pPorts[i] ?? 0,
         peerP2pPorts: p2pPorts.filter((_, j) => j !== i),
         logLevel: options.logLevel ?? "info",
+        // more workers than cores only adds instances (memory) and contention
+        enginePoolSize: Math.max(1, Math.floor(availableParallelism() / count)),
       });
     }
     const started = await Promise.allSettled(

@@ -21,6 +21,8 @@ export interface OperatorConfig {
   /** P2P ports of the other operators; none means P2P is off (a single operator). */
   peerP2pPorts: readonly number[];
   logLevel: string;
+  /** Engine worker threads: the operators share one machine, so each gets its share of it. */
+  enginePoolSize: number;
 }
 
 /** The operator's signing mnemonic: read from its home, or generated and saved (mode 0600). */
@@ -55,6 +57,7 @@ aggregator_evm_credential = ${JSON.stringify(c.aggregatorKey)}
 dev_endpoints_enabled = true
 bearer_token = ${JSON.stringify(c.token)}
 log_level = ${JSON.stringify(c.logLevel)}
+engine_pool_size = ${c.enginePoolSize}
 p2p = ${p2p}
 
 [default.chains.evm.${c.chainId}]
