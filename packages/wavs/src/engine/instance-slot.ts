@@ -3,6 +3,7 @@ import { FUEL_EXPORT, SNAPSHOT_EXPORT_PREFIX } from "./core-module-rewrite.js";
 import { ExecState } from "./host/exec-state.js";
 import { createHostImports } from "./host/index.js";
 import type { SyncBroker } from "./host/sync-broker.js";
+import { MemoryImage } from "./memory-image.js";
 
 /** A loaded component in a worker: jco's glue and its compiled core modules. */
 export interface LoadedComponent {
@@ -22,7 +23,7 @@ export interface LoadedComponent {
 }
 
 interface Snapshot {
-  memories: { memory: WebAssembly.Memory; bytes: Uint8Array }[];
+  memories: { memory: WebAssembly.Memory; image: MemoryImage }[];
   globals: { global: WebAssembly.Global; value: unknown }[];
 }
 
@@ -100,7 +101,10 @@ export class InstanceSlot {
       for (const [name, value] of Object.entries(core.exports)) {
         if (!name.startsWith(SNAPSHOT_EXPORT_PREFIX)) continue;
         if (value instanceof WebAssembly.Memory) {
-          snap.memories.push({ memory: value, bytes: new Uint8Array(value.buffer).slice() });
+          snap.memories.push({
+            memory: value,
+            image: MemoryImage.take(new Uint8Array(value.buffer)),
+          });
         } else if (value instanceof WebAssembly.Global) {
           snap.globals.push({ global: value, value: value.value });
         }
@@ -113,8 +117,9 @@ export class InstanceSlot {
   restore(): boolean {
     const snap = this.snapshot;
     if (!snap) return false;
-    for (const m of snap.memories) if (m.memory.buffer.byteLength !== m.bytes.length) return false;
-    for (const m of snap.memories) new Uint8Array(m.memory.buffer).set(m.bytes);
+    for (const m of snap.memories)
+      if (m.memory.buffer.byteLength !== m.image.byteLength) return false;
+    for (const m of snap.memories) m.image.restoreInto(new Uint8Array(m.memory.buffer));
     for (const g of snap.globals) g.global.value = g.value;
     return true;
   }

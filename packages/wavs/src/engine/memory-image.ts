@@ -1,0 +1,63 @@
+/**
+ * A copy of a linear memory that leaves out its all-zero pages. A component's memory right
+ * after instantiation is often half zeros (a JavaScript engine's reserved heap, stacks), and a
+ * worker keeps one image per loaded component for as long as it is loaded: the zeros would be
+ * megabytes held for nothing. Restoring writes zeros over those pages instead of copying them,
+ * which is also faster than a copy.
+ */
+
+/** Pages are compared and kept in units of a WebAssembly page. */
+const CHUNK = 65536;
+
+interface Run {
+  offset: number;
+  length: number;
+  /** The run's bytes; null for a run of zeros. */
+  bytes: Uint8Array | null;
+}
+
+/** Whether `length` bytes of `words` from byte `offset` are all zero (offset, length: multiples of 8). */
+function allZero(words: BigUint64Array, offset: number, length: number): boolean {
+  const end = (offset + length) / 8;
+  for (let i = offset / 8; i < end; i++) if (words[i] !== 0n) return false;
+  return true;
+}
+
+/** An image of a memory's bytes at one moment, restorable into a memory of the same size. */
+export class MemoryImage {
+  private constructor(
+    /** Size of the memory the image was taken of. */
+    readonly byteLength: number,
+    private readonly runs: readonly Run[],
+  ) {}
+
+  /** Copy the non-zero chunks of `memory` (a whole linear memory: its length is a page multiple). */
+  static take(memory: Uint8Array): MemoryImage {
+    const words = new BigUint64Array(memory.buffer, memory.byteOffset, memory.byteLength / 8);
+    const runs: Run[] = [];
+    for (let offset = 0; offset < memory.byteLength; offset += CHUNK) {
+      const length = Math.min(CHUNK, memory.byteLength - offset);
+      const zero = length % 8 === 0 && allZero(words, offset, length);
+      const last = runs[runs.length - 1];
+      if (last && (last.bytes === null) === zero) last.length += length;
+      else runs.push({ offset, length, bytes: zero ? null : new Uint8Array(0) });
+    }
+    for (const run of runs) {
+      if (run.bytes !== null) run.bytes = memory.slice(run.offset, run.offset + run.length);
+    }
+    return new MemoryImage(memory.byteLength, runs);
+  }
+
+  /** Bytes the image holds (its non-zero chunks). */
+  get storedBytes(): number {
+    return this.runs.reduce((sum, r) => sum + (r.bytes?.length ?? 0), 0);
+  }
+
+  /** Write the image over `memory`, which must have the image's size. */
+  restoreInto(memory: Uint8Array): void {
+    for (const run of this.runs) {
+      if (run.bytes) memory.set(run.bytes, run.offset);
+      else memory.fill(0, run.offset, run.offset + run.length);
+    }
+  }
+}
