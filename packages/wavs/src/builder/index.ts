@@ -22,6 +22,7 @@ export {
 } from "./flag-values.js";
 export type { NodeEndpoint } from "./node-client.js";
 export {
+  componentsWarming,
   connectedPeers,
   devServiceUri,
   listServiceIds,

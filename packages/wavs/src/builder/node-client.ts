@@ -141,6 +141,15 @@ export async function listServiceIds(node: NodeEndpoint): Promise<string[]> {
   return Array.isArray(out?.service_ids) ? out.service_ids.map(String) : [];
 }
 
+/** GET /info: components the node is still loading ahead of their first run (0: none). */
+export async function componentsWarming(node: NodeEndpoint): Promise<number> {
+  const out = (await request(node, "GET", "/info")) as {
+    engine?: { components_warming?: unknown };
+  };
+  const warming = out?.engine?.components_warming;
+  return typeof warming === "number" ? warming : 0;
+}
+
 /** GET /p2p/status: how many peers the node is connected to. */
 export async function connectedPeers(node: NodeEndpoint): Promise<number> {
   const out = (await request(node, "GET", "/p2p/status")) as { connected_peers?: unknown };

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { type Anvil, deployServiceSet, startAnvil } from "@wavs-ts/contracts";
 import type { Address } from "viem";
 import {
+  componentsWarming,
   connectedPeers,
   type DevState,
   type NodeEndpoint,
@@ -103,8 +104,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   mkdirSync(layout.root, { recursive: true });
 
   const [anvilPort] = await pickPorts(options.anvilPort ?? 8545, 1, "--anvil-port");
-  const httpPorts = await pickPorts(options.port ?? 8000, count, "--port");
-  const p2pPorts = count > 1 ? await pickPorts(options.p2pPort ?? 9000, count, "--p2p-port") : [];
+  const httpPorts = await pickPorts(options.port ?? 8000, count, "--port", [anvilPort!]);
+  const p2pPorts =
+    count > 1
+      ? await pickPorts(options.p2pPort ?? 9000, count, "--p2p-port", [anvilPort!, ...httpPorts])
+      : [];
 
   // components build while the chain and the nodes start
   progress.update("building components");
@@ -215,6 +219,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     });
     await registerSigningKeys({ anvil, chain, nodes, services, progress });
     if (count > 1) await waitForMesh(nodes, progress);
+    await waitForWarmEngines(nodes, progress);
 
     const first = services[0]!;
     const state: DevState = {
@@ -276,6 +281,26 @@ function clearOperatorData(layout: DevnetLayout): void {
       rmSync(join(layout.root, entry, "data"), { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Wait until every node has loaded its components (each worker loads every uploaded component
+ * ahead of its first run), so that a first event does not wait for a load. Not fatal: after
+ * two minutes the network is ready anyway, its first events only slower.
+ */
+async function waitForWarmEngines(nodes: NodeEndpoint[], progress: Progress): Promise<void> {
+  progress.update("waiting for the operators to load the components");
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const warming = await Promise.all(nodes.map((n) => componentsWarming(n).catch(() => 0)));
+    if (warming.every((n) => n === 0)) break;
+    if (Date.now() > deadline) {
+      progress.done("some operators are still loading components: the first events may be slow");
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  progress.done("components loaded on every operator");
 }
 
 /** Wait until every node is connected to every other one. */

@@ -16,16 +16,23 @@ function probe(port: number): Promise<number> {
 
 /**
  * `count` consecutive ports from `base` (each checked free), or `count` free ports when `base`
- * is 0. `flag` names the option to change in the error.
+ * is 0, none of them in `taken` (ports picked already for something else: a probed port is
+ * free again once probed, so the OS may hand it out twice). `flag` names the option to change
+ * in the error.
  */
-export async function pickPorts(base: number, count: number, flag: string): Promise<number[]> {
+export async function pickPorts(
+  base: number,
+  count: number,
+  flag: string,
+  taken: readonly number[] = [],
+): Promise<number[]> {
   const ports: number[] = [];
   for (let i = 0; i < count; i++) {
     const wanted = base === 0 ? 0 : base + i;
     try {
       let port = await probe(wanted);
       // a free port the OS picked twice would collide: pick again
-      while (ports.includes(port)) port = await probe(0);
+      while (ports.includes(port) || (base === 0 && taken.includes(port))) port = await probe(0);
       ports.push(port);
     } catch (err) {
       throw new WavsError("WAVS_ERR_DEV_BUSY", `port ${wanted} on 127.0.0.1 is in use`, {

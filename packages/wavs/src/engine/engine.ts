@@ -138,6 +138,11 @@ export class Engine {
     });
   }
 
+  /** Worker threads, and component loads asked for ahead of use (`register`) still running. */
+  status(): { workers: number; warming: number } {
+    return { workers: this.options.poolSize, warming: this.pool.warming() };
+  }
+
   /** Check, prepare and cache component bytes; returns its digest and world. */
   async register(bytes: Uint8Array): Promise<RegisteredComponent> {
     const digest = createHash("sha256").update(bytes).digest("hex");

@@ -33,6 +33,8 @@ interface PoolWorker {
   timer: NodeJS.Timeout | undefined;
   /** Digests this worker has loaded, to route work to warm workers. */
   warm: Set<string>;
+  /** Digests it was asked to load ahead of use and has not finished loading. */
+  warming: Set<string>;
   startedAt: number;
 }
 
@@ -86,8 +88,14 @@ export class WorkerPool {
     for (const w of this.workers) {
       if (w.warm.has(digest)) continue;
       w.warm.add(digest);
+      w.warming.add(digest);
       w.worker.postMessage({ type: "warm", digest } satisfies WorkerRequest);
     }
+  }
+
+  /** Component loads asked for ahead of use (`warm`) that are not finished, over all workers. */
+  warming(): number {
+    return this.workers.reduce((n, w) => n + w.warming.size, 0);
   }
 
   /** Terminate every worker; queued jobs fail. */
@@ -129,6 +137,7 @@ export class WorkerPool {
       job: undefined,
       timer: undefined,
       warm: new Set(),
+      warming: new Set(),
       startedAt: Date.now(),
     };
     worker.on("message", (msg: WorkerReply) => {
@@ -136,6 +145,7 @@ export class WorkerPool {
         this.startClock(pw, pw.job.timeLimitMs);
       if (msg.type === "result" && pw.job && pw.job.ctx.execId === msg.execId)
         this.finish(pw, msg.result);
+      if (msg.type === "warmed") pw.warming.delete(msg.digest);
     });
     worker.on("error", (err: Error & { code?: string }) => {
       const oom = err.code === "ERR_WORKER_OUT_OF_MEMORY";

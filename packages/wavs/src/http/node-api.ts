@@ -162,6 +162,8 @@ export interface NodeApi {
     version: string;
     operatorAddress: string | null;
     services: { serviceId: string; signer: string }[];
+    /** Engine workers, and components still loading ahead of their first use. */
+    engine: { workers: number; warming: number };
   }>;
   uploadComponent(bytes: Uint8Array): Promise<{ digest: string }>;
   storeDevService(json: unknown): Promise<{ hash: string }>;

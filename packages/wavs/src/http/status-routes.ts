@@ -81,6 +81,15 @@ export function statusRoutes(
                   properties: { service_id: { type: "string" }, signer: { type: "string" } },
                 },
               },
+              engine: {
+                type: "object",
+                description:
+                  "Ours: engine worker threads, and components still loading ahead of their first run (0 when every uploaded component is ready in every worker)",
+                properties: {
+                  workers: { type: "integer" },
+                  components_warming: { type: "integer" },
+                },
+              },
             },
           },
         },
@@ -92,6 +101,7 @@ export function statusRoutes(
         version: info.version,
         operator_address: info.operatorAddress,
         services: info.services.map((s) => ({ service_id: s.serviceId, signer: s.signer })),
+        engine: { workers: info.engine.workers, components_warming: info.engine.warming },
       };
     },
   );

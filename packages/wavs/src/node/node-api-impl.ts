@@ -195,6 +195,7 @@ export function createNodeApi(parts: NodeParts): NodeApi {
         services: registry
           .signers()
           .map((s) => ({ serviceId: s.service_id, signer: s.evm_address })),
+        engine: engine.status(),
       };
     },
     async uploadComponent(bytes) {

@@ -152,6 +152,7 @@ export class FakeNode implements NodeApi {
         serviceId: id,
         signer: `0x${index.toString(16).padStart(40, "0")}`,
       })),
+      engine: { workers: 2, warming: 1 },
     };
   }
 
