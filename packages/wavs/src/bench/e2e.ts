@@ -114,7 +114,8 @@ async function startNode(home: string, port: number, name: string): Promise<Chil
 /** CPU seconds (user + system, all threads) a process has used so far; 0 when unreadable. */
 
 /**
- * BENCH_E2E_COUNT_RPC=1: the nodes' HTTP JSON-RPC goes through this counting proxy, and the
+ * BENCH_E2E_COUNT_RPC=1: the nodes are given no WebSocket endpoint (they would use it first),
+ * their JSON-RPC over HTTP goes through this counting proxy, and the
  * calls per event by method are printed at the end (a diagnostic; it costs some CPU itself).
  */
 async function countingProxy(
@@ -216,7 +217,7 @@ log_level = "${LOG_LEVEL}"
 ${POOL_SIZE ? `engine_pool_size = ${Number(POOL_SIZE)}\n` : ""}p2p = { remote = { listen_port = ${p2p[i]}, bootstrap_nodes = [${peers.join(", ")}] } }
 
 [default.chains.evm.31337]
-ws_endpoints = ["${anvil.rpcUrl.replace("http", "ws")}"]
+ws_endpoints = [${proxy ? "" : `"${anvil.rpcUrl.replace("http", "ws")}"`}]
 http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
 `,
       );

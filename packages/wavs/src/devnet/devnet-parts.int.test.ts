@@ -25,6 +25,7 @@ describe("dev operator config", () => {
       p2pPort: 9000,
       peerP2pPorts: [9001, 9002],
       logLevel: "warn",
+      enginePoolSize: 3,
     };
     writeOperatorConfig(config);
     const mnemonic = operatorMnemonic(home);
@@ -34,6 +35,7 @@ describe("dev operator config", () => {
     const loaded = loadConfig({ section: "wavs", home, env: {} }).config;
     expect(loaded.signing_mnemonic).toBe(mnemonic);
     expect(loaded.p2p).toEqual({ type: "disabled" });
+    expect(loaded.engine_pool_size).toBe(3);
     expect(loaded.chains.evm["31337"]).toMatchObject({
       http_endpoint: "http://127.0.0.1:8545",
       ws_endpoints: ["ws://127.0.0.1:8545"],

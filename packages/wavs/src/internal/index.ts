@@ -2,6 +2,7 @@
 
 export type { ErrorCode } from "@wavs-ts/errors";
 export { ERROR_CODES, errorMessage, toWavsError, WavsError } from "@wavs-ts/errors";
+export { closeSocketClient } from "./close-socket-client.js";
 export type { LogEntry, LogFilter } from "./log-buffer.js";
 export { LOG_LEVEL_NUMBERS, LogBuffer, matchesLog } from "./log-buffer.js";
 export type { Logger, LogLevel } from "./logger.js";

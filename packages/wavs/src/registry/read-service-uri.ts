@@ -16,7 +16,7 @@ import {
 } from "viem";
 import type { WavsConfig } from "../config/index.js";
 import { chainConfig, redactUrl, redactUrlsInText } from "../config/index.js";
-import { WavsError } from "../internal/index.js";
+import { closeSocketClient, WavsError } from "../internal/index.js";
 import type { ServiceManager } from "../service/index.js";
 
 /** Reads service URIs from manager contracts. */
@@ -67,7 +67,7 @@ export class ServiceUriReader {
     await Promise.all(
       sockets.map(async (client) => {
         try {
-          (await client.transport.getRpcClient()).close();
+          closeSocketClient(await client.transport.getRpcClient());
         } catch {
           // never connected: nothing to close
         }

@@ -23,6 +23,7 @@ export {
   type LogFilter,
   type RpcLog,
 } from "./evm-rpc.js";
+export { type RpcEndpoint, RpcResponseError, wsEndpoint } from "./rpc-endpoint.js";
 export type {
   ServiceUriUpdatedHandler,
   TriggerEvent,

@@ -5,7 +5,7 @@
  */
 import { getWebSocketRpcClient } from "viem/utils";
 import { redactUrl, redactUrlsInText } from "../config/index.js";
-import { WavsError } from "../internal/index.js";
+import { closeSocketClient, WavsError } from "../internal/index.js";
 
 /** The endpoint could not be reached, timed out, closed, or answered something not JSON-RPC. */
 export class RpcTransportError extends WavsError {
@@ -15,12 +15,17 @@ export class RpcTransportError extends WavsError {
   }
 }
 
-/** The node answered with a JSON-RPC error object (`rpcCode`: its JSON-RPC error code). */
+/**
+ * The node answered with a JSON-RPC error object (`rpcCode`: its JSON-RPC error code; `rpcData`:
+ * its `data`, e.g. a revert's bytes; `rpcMessage`: its message as the node wrote it).
+ */
 export class RpcResponseError extends WavsError {
   override readonly name = "RpcResponseError";
   constructor(
     message: string,
     readonly rpcCode: number,
+    readonly rpcData?: unknown,
+    readonly rpcMessage?: string,
   ) {
     super("WAVS_ERR_CHAIN_RPC", message, { details: { rpc_code: rpcCode } });
   }
@@ -70,14 +75,19 @@ export function describeFailure(err: unknown): string {
 
 interface JsonRpcReply {
   result?: unknown;
-  error?: { code?: unknown; message?: unknown };
+  error?: { code?: unknown; message?: unknown; data?: unknown };
 }
 
 function fromReply(reply: JsonRpcReply, method: string): unknown {
   if (reply.error) {
     const code = typeof reply.error.code === "number" ? reply.error.code : 0;
     const message = typeof reply.error.message === "string" ? reply.error.message : "error";
-    throw new RpcResponseError(`${method}: ${redactUrlsInText(message).slice(0, 500)}`, code);
+    throw new RpcResponseError(
+      `${method}: ${redactUrlsInText(message).slice(0, 500)}`,
+      code,
+      reply.error.data,
+      message,
+    );
   }
   return reply.result ?? null;
 }
@@ -162,6 +172,9 @@ function withTimeout<T>(
   });
 }
 
+/** WebSocket endpoints made so far (each keeps its socket apart, see `wsEndpoint`). */
+let socketEndpoints = 0;
+
 /**
  * A WebSocket endpoint: one connection, opened on first use and dropped on the first
  * failure (the next call reconnects). viem's own reconnect is off so that a dropped socket
@@ -169,17 +182,16 @@ function withTimeout<T>(
  */
 export function wsEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
   const display = redactUrl(url);
+  const keepAlive = { interval: 15_000 + (socketEndpoints++ % 1000) };
   let client: Promise<SocketClient> | undefined;
 
   const connect = (timeoutMs: number): Promise<SocketClient> => {
     if (closed.aborted) return Promise.reject(new RpcTransportError("client closed"));
     if (client === undefined) {
-      // A keep-alive interval of our own keeps this socket apart from viem clients that other
-      // parts of the node may open on the same URL (viem caches sockets by URL and options).
-      const opening = getWebSocketRpcClient(url, {
-        reconnect: false,
-        keepAlive: { interval: 15_000 },
-      });
+      // viem caches sockets by URL and options, and two first calls racing through its cache
+      // can each open one, the earlier left open for ever: a keep-alive interval of this
+      // endpoint's own gives it a socket nobody else in the process shares
+      const opening = getWebSocketRpcClient(url, { reconnect: false, keepAlive });
       client = withTimeout(opening, timeoutMs, "connect", closed).catch((err: unknown) => {
         client = undefined;
         throw err instanceof RpcTransportError
@@ -197,18 +209,14 @@ export function wsEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
       },
       () => {},
     );
-    try {
-      dead.close();
-    } catch {
-      // already closed
-    }
+    closeSocketClient(dead);
   };
 
   closed.addEventListener("abort", () => {
     const current = client;
     client = undefined;
     void current?.then(
-      (c) => c.close(),
+      (c) => closeSocketClient(c),
       () => {},
     );
   });
@@ -294,7 +302,7 @@ export function wsEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
       const current = client;
       client = undefined;
       void current?.then(
-        (c) => c.close(),
+        (c) => closeSocketClient(c),
         () => {},
       );
     },

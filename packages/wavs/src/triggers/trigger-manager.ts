@@ -168,9 +168,11 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
   /** Start the watcher of a configured EVM chain. */
   const watch = (chain: string) => {
     const chainCfg = evmChain(config, chain, "chains");
+    // WebSocket first: a call over the open socket costs a fraction of an HTTP request's CPU
+    // (here ~0.15 ms against ~0.5 - 1 ms, on both sides); HTTP takes over when sockets fail
     const endpoints = [
-      ...(chainCfg.http_endpoint === undefined ? [] : [chainCfg.http_endpoint]),
       ...chainCfg.ws_endpoints,
+      ...(chainCfg.http_endpoint === undefined ? [] : [chainCfg.http_endpoint]),
     ];
     const rpc = createEvmRpc({ chain, endpoints, logger, ...options.rpc });
     rpcs.push(rpc);
