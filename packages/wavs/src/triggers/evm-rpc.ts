@@ -180,7 +180,13 @@ export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
   }
   const closer = new AbortController();
   const endpoints: RpcEndpoint[] = options.endpoints.map((url) => rpcEndpoint(url, closer.signal));
-  const wsEndpoints = endpoints.filter((e) => e.kind === "ws");
+  // New heads come over sockets of their own, apart from the calls': a notification written
+  // right after a call's answer, on the same connection, can sit in the server's send buffer
+  // until the answer is acknowledged (Nagle's algorithm against delayed ACKs: ~20-40 ms seen
+  // with anvil), and that delay lands on every event.
+  const wsEndpoints = options.endpoints
+    .filter((url) => /^wss?:\/\//i.test(url))
+    .map((url) => rpcEndpoint(url, closer.signal));
   const maxAttempts = Math.max(options.maxAttempts ?? 5, endpoints.length);
   const initialBackoff = options.initialBackoffMs ?? 100;
   const maxBackoff = options.maxBackoffMs ?? 5_000;
