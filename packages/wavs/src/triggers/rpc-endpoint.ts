@@ -17,7 +17,7 @@ export class RpcTransportError extends WavsError {
 
 /**
  * The node answered with a JSON-RPC error object (`rpcCode`: its JSON-RPC error code; `rpcData`:
- * its `data`, e.g. a revert's bytes; `rpcMessage`: its message as the node wrote it).
+ * its `data`, e.g. a revert's bytes; `rpcMessage`: its message, URLs redacted).
  */
 export class RpcResponseError extends WavsError {
   override readonly name = "RpcResponseError";
@@ -81,13 +81,10 @@ interface JsonRpcReply {
 function fromReply(reply: JsonRpcReply, method: string): unknown {
   if (reply.error) {
     const code = typeof reply.error.code === "number" ? reply.error.code : 0;
-    const message = typeof reply.error.message === "string" ? reply.error.message : "error";
-    throw new RpcResponseError(
-      `${method}: ${redactUrlsInText(message).slice(0, 500)}`,
-      code,
-      reply.error.data,
-      message,
-    );
+    const message = redactUrlsInText(
+      typeof reply.error.message === "string" ? reply.error.message : "error",
+    ).slice(0, 500);
+    throw new RpcResponseError(`${method}: ${message}`, code, reply.error.data, message);
   }
   return reply.result ?? null;
 }

@@ -153,6 +153,14 @@ describe("wavs node: persistence, catch-up and exactly-once (real anvil, real no
     expect((await api(`${node.url}/services`, "GET")).json).toEqual(before);
     // the same keys and services (`engine` says how far loading the components has got)
     expect(withoutEngine((await api(`${node.url}/info`, "GET")).json)).toEqual(infoBefore);
+    // a restarted node loads its services' components ahead of their first run, and says when
+    const engine = await waitUntil(async () => {
+      const info = (await api(`${node.url}/info`, "GET")).json as {
+        engine: { workers: number; components_warming: number };
+      };
+      return info.engine.components_warming === 0 ? info.engine : undefined;
+    }, "components loaded after the restart");
+    expect(engine.workers).toBeGreaterThanOrEqual(1);
     const kvAfter = await fetch(`${node.url}/dev/kv/${serviceId}/counter/last`);
     expect(Buffer.from(await kvAfter.arrayBuffer()).toString()).toBe("kept");
     // no trigger is re-executed after the restart: the cursor was kept (200 logs + 1 manual)
