@@ -122,7 +122,11 @@ export function eip191Digest(hash: Hex): Hex {
 
 /** The digest that is actually signed for an envelope. */
 export function envelopeDigest(envelope: Envelope, prefix: SignaturePrefix = "eip191"): Hex {
-  const hash = envelopeHash(envelope);
+  return digestOfEnvelopeHash(envelopeHash(envelope), prefix);
+}
+
+/** The signed digest of an envelope whose hash is already known (see `envelopeDigest`). */
+export function digestOfEnvelopeHash(hash: Hex, prefix: SignaturePrefix = "eip191"): Hex {
   return prefix === "eip191" ? eip191Digest(hash) : hash;
 }
 

@@ -10,8 +10,8 @@
 
 import type { SignaturePrefix } from "@wavs-ts/contracts";
 import {
+  digestOfEnvelopeHash,
   type Envelope,
-  eip191Digest,
   envelopeHash,
   normalizeSignature,
   recoverDigestSigner,
@@ -174,10 +174,7 @@ export async function verifySubmission(
   if (deps.ownSigner === undefined || getAddress(deps.ownSigner) !== signer) {
     let recovered: Address;
     try {
-      recovered = await recoverDigestSigner(
-        prefix === "eip191" ? eip191Digest(hash) : hash,
-        signature,
-      );
+      recovered = await recoverDigestSigner(digestOfEnvelopeHash(hash, prefix), signature);
     } catch (err) {
       refuse(`signature does not recover: ${(err as Error).message}`);
     }

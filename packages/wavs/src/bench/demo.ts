@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./percentile.js";
 import { descendantsMatching, memoryMb } from "./process-usage.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
@@ -60,11 +61,6 @@ function demo(home: string, reset: boolean): Promise<Timing> {
       });
     });
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 async function main(): Promise<void> {

@@ -26,7 +26,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,24 +42,15 @@ import { buildFixture, buildWatComponent, decodeNewTriggerEvent } from "@wavs-ts
 import { type Address, createPublicClient, type Hex, hexToBytes, webSocket } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 
-import { devServiceJson, NEW_TRIGGER_TOPIC } from "../devnet/index.js";
+import { devServiceJson, NEW_TRIGGER_TOPIC, pickPorts } from "../devnet/index.js";
 import { anvilCeiling } from "./anvil-ceiling.js";
+import { pct } from "./percentile.js";
 import { cpuSeconds, memoryMb } from "./process-usage.js";
 import { signAddTrigger } from "./trigger-tx.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
 const WAT_DIR = fileURLToPath(new URL("../../test/fixtures/wat/", import.meta.url));
 const TOKEN = "bench-token";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function http(
   url: string,
@@ -149,10 +139,6 @@ async function countingProxy(
   return { url: `http://127.0.0.1:${port}`, counts };
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 /** A component pair: the operator component and the aggregator component. */
 type Pair = "compiled" | "ts";
 
@@ -199,8 +185,8 @@ async function runPair(pair: Pair, burstSize: number): Promise<PairFigures> {
   const homes: string[] = [];
   const children: ChildProcess[] = [];
   try {
-    const p2p = [await freePort(), await freePort(), await freePort()];
-    const ports = [await freePort(), await freePort(), await freePort()];
+    const ports = await pickPorts(0, 3, "--port");
+    const p2p = await pickPorts(0, 3, "--p2p-port", ports);
     for (let i = 0; i < 3; i++) {
       const home = mkdtempSync(join(tmpdir(), `wavs-bench-e2e-${i}-`));
       homes.push(home);

@@ -13,13 +13,10 @@ import { fileURLToPath } from "node:url";
 import { buildFixture, buildWatComponent } from "@wavs-ts/sdk";
 import { Engine, type ExecRequest, rawRunRequest } from "../engine/index.js";
 import { silentLogger } from "../internal/index.js";
+import { pct } from "./percentile.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "..", "..", "..", "..");
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 interface Figures {
   execPerS: number;

@@ -22,15 +22,12 @@ import { loadConfig } from "../config/index.js";
 import { silentLogger } from "../internal/index.js";
 import { createWavsNode } from "../node/index.js";
 import { benchTriggerLookup } from "../triggers/index.js";
+import { pct } from "./percentile.js";
 
 const repoRoot = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..", "..");
 const MNEMONIC = "test test test test test test test test test test test junk";
 
 const QUICK = process.env.WAVS_BENCH_QUICK === "1";
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 async function main(): Promise<void> {
   const lookup = benchTriggerLookup(10_000, 1000);

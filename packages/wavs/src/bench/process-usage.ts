@@ -1,14 +1,19 @@
 import { readdirSync, readFileSync } from "node:fs";
 
-/** User + system CPU seconds a process has used so far (Linux /proc); 0 when unreadable. */
-export function cpuSeconds(pid: number | undefined): number {
+/** The fields of `/proc/<pid>/stat` after the command name (state first); undefined when gone. */
+function statFields(pid: number | string | undefined): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc); 0 when unreadable. */
+export function cpuSeconds(pid: number | undefined): number {
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : 0;
 }
 
 /**
@@ -30,13 +35,9 @@ export function descendantsMatching(pid: number, needle: string): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parentOf.set(Number(entry), ppid);
-    } catch {
-      // gone meanwhile
-    }
+    const fields = statFields(entry);
+    // gone meanwhile when unreadable
+    if (fields) parentOf.set(Number(entry), Number(fields[1]));
   }
   const isDescendant = (p: number): boolean => {
     for (let cur = parentOf.get(p); cur !== undefined && cur > 1; cur = parentOf.get(cur)) {

@@ -290,34 +290,41 @@ function clearOperatorData(layout: DevnetLayout): void {
  */
 async function waitForWarmEngines(nodes: NodeEndpoint[], progress: Progress): Promise<void> {
   progress.update("waiting for the operators to load the components");
-  const deadline = Date.now() + 120_000;
-  for (;;) {
+  const loaded = await pollUntil(120_000, async () => {
     const warming = await Promise.all(nodes.map((n) => componentsWarming(n).catch(() => 0)));
-    if (warming.every((n) => n === 0)) break;
-    if (Date.now() > deadline) {
-      progress.done("some operators are still loading components: the first events may be slow");
-      return;
-    }
+    return warming.every((n) => n === 0);
+  });
+  progress.done(
+    loaded
+      ? "components loaded on every operator"
+      : "some operators are still loading components: the first events may be slow",
+  );
+}
+
+/** Ask `check` every 100 ms until it says yes (true) or `ms` passed (false). */
+async function pollUntil(ms: number, check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 100));
   }
-  progress.done("components loaded on every operator");
 }
 
 /** Wait until every node is connected to every other one. */
 async function waitForMesh(nodes: NodeEndpoint[], progress: Progress): Promise<void> {
   progress.update("waiting for the operators to connect (P2P)");
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const peers = await Promise.all(nodes.map((n) => connectedPeers(n).catch(() => 0)));
-    if (peers.every((n) => n >= nodes.length - 1)) break;
-    if (Date.now() > deadline) {
-      throw new WavsError(
-        "WAVS_ERR_DEV_NETWORK",
-        `the operators did not connect to each other (peers: ${peers.join(", ")})`,
-        { hint: "see the nodes' logs under .wavs-dev/operator-*/node.log" },
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  let peers: number[] = [];
+  const connected = await pollUntil(60_000, async () => {
+    peers = await Promise.all(nodes.map((n) => connectedPeers(n).catch(() => 0)));
+    return peers.every((n) => n >= nodes.length - 1);
+  });
+  if (!connected) {
+    throw new WavsError(
+      "WAVS_ERR_DEV_NETWORK",
+      `the operators did not connect to each other (peers: ${peers.join(", ")})`,
+      { hint: "see the nodes' logs under .wavs-dev/operator-*/node.log" },
+    );
   }
   progress.done("operators connected to each other over P2P");
 }

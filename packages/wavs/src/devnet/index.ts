@@ -6,3 +6,4 @@ export { devServiceJson, NEW_TRIGGER_TOPIC } from "./dev-services.js";
 export type { Devnet } from "./devnet.js";
 export { startDevnet } from "./devnet.js";
 export { devQuorumSize, MAX_DEV_OPERATORS } from "./limits.js";
+export { pickPorts } from "./ports.js";

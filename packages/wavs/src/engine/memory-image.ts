@@ -34,17 +34,20 @@ export class MemoryImage {
   /** Copy the non-zero chunks of `memory` (a whole linear memory: its length is a page multiple). */
   static take(memory: Uint8Array): MemoryImage {
     const words = new BigUint64Array(memory.buffer, memory.byteOffset, memory.byteLength / 8);
-    const runs: Run[] = [];
+    // runs of chunks of one kind (all zero or not), then a copy of each non-zero run
+    const spans: { offset: number; length: number; zero: boolean }[] = [];
     for (let offset = 0; offset < memory.byteLength; offset += CHUNK) {
       const length = Math.min(CHUNK, memory.byteLength - offset);
       const zero = length % 8 === 0 && allZero(words, offset, length);
-      const last = runs[runs.length - 1];
-      if (last && (last.bytes === null) === zero) last.length += length;
-      else runs.push({ offset, length, bytes: zero ? null : new Uint8Array(0) });
+      const last = spans[spans.length - 1];
+      if (last?.zero === zero) last.length += length;
+      else spans.push({ offset, length, zero });
     }
-    for (const run of runs) {
-      if (run.bytes !== null) run.bytes = memory.slice(run.offset, run.offset + run.length);
-    }
+    const runs = spans.map(({ offset, length, zero }) => ({
+      offset,
+      length,
+      bytes: zero ? null : memory.slice(offset, offset + length),
+    }));
     return new MemoryImage(memory.byteLength, runs);
   }
 

@@ -16,19 +16,7 @@ const canonicalText = new WeakMap<TriggerData, string>();
 
 /** Parse trigger data JSON text (any form `parseTriggerDataJson` reads), memoised. */
 export function parseTriggerDataText(text: string): TriggerData {
-  const hit = parsedByText.get(text);
-  if (hit) {
-    // most recently used last, so the oldest entry is the first to go
-    parsedByText.delete(text);
-    parsedByText.set(text, hit);
-    return hit;
-  }
-  const parsed = parseTriggerDataJson(JSON.parse(text));
-  parsedByText.set(text, parsed);
-  if (parsedByText.size > CAPACITY) {
-    parsedByText.delete(parsedByText.keys().next().value as string);
-  }
-  return parsed;
+  return recall(text) ?? remember(text, parseTriggerDataJson(JSON.parse(text)));
 }
 
 /** Parse trigger data JSON already decoded (a wire message's field), memoised by its text. */
@@ -39,7 +27,28 @@ export function parseTriggerDataValue(json: unknown): TriggerData {
   } catch {
     // not JSON-serialisable: the parse below says what is wrong with it
   }
-  return typeof text === "string" ? parseTriggerDataText(text) : parseTriggerDataJson(json);
+  if (typeof text !== "string") return parseTriggerDataJson(json);
+  return recall(text) ?? remember(text, parseTriggerDataJson(json));
+}
+
+/** The value parsed from `text`, now the most recently used; undefined when not kept. */
+function recall(text: string): TriggerData | undefined {
+  const hit = parsedByText.get(text);
+  if (hit) {
+    // most recently used last, so the oldest entry is the first to go
+    parsedByText.delete(text);
+    parsedByText.set(text, hit);
+  }
+  return hit;
+}
+
+/** Keep `parsed` as the value of `text`, forgetting the least recently used past capacity. */
+function remember(text: string, parsed: TriggerData): TriggerData {
+  parsedByText.set(text, parsed);
+  if (parsedByText.size > CAPACITY) {
+    parsedByText.delete(parsedByText.keys().next().value as string);
+  }
+  return parsed;
 }
 
 /** The text of trigger data in WAVS's JSON form (`triggerDataToJson`), memoised per value. */
