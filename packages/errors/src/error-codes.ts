@@ -160,6 +160,11 @@ export const ERROR_CODES = {
     retryable: false,
     doc: "No such route on the HTTP API (or nothing stored at that path).",
   },
+  WAVS_ERR_DASHBOARD_NOT_BUILT: {
+    status: 503,
+    retryable: false,
+    doc: "The dashboard's static assets are missing from this install; `npm run build` builds them (npm install does too).",
+  },
   WAVS_ERR_HTTP_UNAUTHORIZED: {
     status: 401,
     retryable: false,

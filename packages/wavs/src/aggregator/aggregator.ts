@@ -37,7 +37,11 @@ import {
   QuorumQueueStore,
   QuorumSignatureStore,
 } from "../store/index.js";
-import { type AggregationRecord, listAggregations } from "./aggregation-records.js";
+import {
+  type AggregationRecord,
+  eventAggregations,
+  listAggregations,
+} from "./aggregation-records.js";
 import { AggregationTimers } from "./aggregation-timers.js";
 import { type AggregatorOptions, DEFAULT_AGGREGATOR_OPTIONS } from "./aggregator-options.js";
 import {
@@ -289,6 +293,14 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       this.pump();
     }
     return verdict;
+  }
+
+  /** Aggregation records of one event, oldest first (for the API). */
+  eventAggregations(eventId: string): AggregationRecord[] {
+    return eventAggregations(
+      { queues: this.queues, signatures: this.signatures, txs: this.txs },
+      eventId,
+    );
   }
 
   /** Aggregation records of a service, newest first (for the API). */

@@ -157,6 +157,7 @@ function summary(devnet: Devnet, home: string): string {
     `WAVS dev network is up${devnet.reused ? " (resumed from the last run)" : ""}`,
     `  chain      ${state.chain}  ${state.rpc_url} (anvil)`,
     `  quorum     ${needed} of ${operators.length} operators (weight 1 each)`,
+    `  dashboard  ${operators[0]?.url}/  (the whole network: operators, services, event journeys, logs)`,
     ...operators.map(
       (op, i) =>
         `  ${i === 0 ? "operators" : "         "}  ${i + 1}. ${op.url}${state.nodes[i]?.p2p_port ? `  p2p :${state.nodes[i]?.p2p_port}` : ""}  log ${short(layout.operatorLog(i))}`,

@@ -202,8 +202,15 @@ export const WavsConfigSchema = z.strictObject({
   engine_pool_size: integer(1, 1024).default(() => Math.min(4, availableParallelism())),
   p2p: P2pConfigSchema.default(() => ({ type: "disabled" as const })),
   aggregator: AggregatorConfigSchema.default(() => AggregatorConfigSchema.parse({})),
+  // Pushgateway base URL: metrics are pushed there every prometheus_push_interval_ms
   prometheus: url(HTTP).optional(),
+  prometheus_push_interval_ms: integer(100).default(15_000),
+  // OTLP/HTTP collector base URL for traces (`/v1/traces` is appended); `jaeger` is the
+  // reference's name for the same thing and still read when this is unset
+  otlp_endpoint: url(HTTP).optional(),
   jaeger: url(HTTP).optional(),
+  // HTTP API URLs of other operators this node's dashboard shows beside its own
+  dashboard_peers: z.array(url(HTTP)).default(() => []),
   chains: ChainsConfigSchema.default(() => ({ evm: {}, cosmos: {} })),
   wavs_endpoint: url(HTTP).default(DEFAULT_WAVS_ENDPOINT),
   json: z.boolean().default(false),
@@ -242,7 +249,10 @@ export const FIELD_KINDS: { readonly [F in ConfigField]: FieldKind } = {
   p2p: "json",
   aggregator: "json",
   prometheus: "string",
+  prometheus_push_interval_ms: "number",
+  otlp_endpoint: "string",
   jaeger: "string",
+  dashboard_peers: "list",
   chains: "json",
   wavs_endpoint: "string",
   json: "boolean",

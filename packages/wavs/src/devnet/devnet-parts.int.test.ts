@@ -26,6 +26,7 @@ describe("dev operator config", () => {
       peerP2pPorts: [9001, 9002],
       logLevel: "warn",
       enginePoolSize: 3,
+      peerUrls: ["http://127.0.0.1:8001", "http://127.0.0.1:8002"],
     };
     writeOperatorConfig(config);
     const mnemonic = operatorMnemonic(home);
@@ -36,6 +37,9 @@ describe("dev operator config", () => {
     expect(loaded.signing_mnemonic).toBe(mnemonic);
     expect(loaded.p2p).toEqual({ type: "disabled" });
     expect(loaded.engine_pool_size).toBe(3);
+    // each dashboard shows the other operators, and lets their pages read it
+    expect(loaded.dashboard_peers).toEqual(["http://127.0.0.1:8001", "http://127.0.0.1:8002"]);
+    expect(loaded.cors_allowed_origins).toEqual(loaded.dashboard_peers);
     expect(loaded.chains.evm["31337"]).toMatchObject({
       http_endpoint: "http://127.0.0.1:8545",
       ws_endpoints: ["ws://127.0.0.1:8545"],

@@ -186,6 +186,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         logLevel: options.logLevel ?? "info",
         // more workers than cores only adds instances (memory) and contention
         enginePoolSize: Math.max(1, Math.floor(availableParallelism() / count)),
+        peerUrls: httpPorts.filter((_, j) => j !== i).map((port) => `http://127.0.0.1:${port}`),
       });
     }
     const started = await Promise.allSettled(

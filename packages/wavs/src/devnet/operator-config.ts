@@ -23,6 +23,11 @@ export interface OperatorConfig {
   logLevel: string;
   /** Engine worker threads: the operators share one machine, so each gets its share of it. */
   enginePoolSize: number;
+  /**
+   * The other operators' API URLs: each node's dashboard shows the whole network, and each
+   * node lets the others' pages read it (CORS).
+   */
+  peerUrls: readonly string[];
 }
 
 /** The operator's signing mnemonic: read from its home, or generated and saved (mode 0600). */
@@ -58,6 +63,8 @@ dev_endpoints_enabled = true
 bearer_token = ${JSON.stringify(c.token)}
 log_level = ${JSON.stringify(c.logLevel)}
 engine_pool_size = ${c.enginePoolSize}
+dashboard_peers = ${JSON.stringify(c.peerUrls)}
+cors_allowed_origins = ${JSON.stringify(c.peerUrls)}
 p2p = ${p2p}
 
 [default.chains.evm.${c.chainId}]

@@ -24,13 +24,26 @@ const executionSchema = {
   properties: {
     ...eventKeys,
     trigger_type: { type: "string" },
+    trigger_data: {
+      type: "object",
+      additionalProperties: true,
+      description: "the trigger data in WAVS's JSON form (chain, block, transaction, log)",
+    },
     status: { type: "string", enum: ["queued", "running", "succeeded", "failed"] },
     error_code: { type: ["string", "null"] },
     error_message: { type: ["string", "null"] },
     duration_ms: { type: ["number", "null"] },
     fuel_used: { type: ["integer", "null"], description: "fuel the run used (metered code)" },
+    queued_at: {
+      type: "integer",
+      description: "when the trigger was recorded (ms since the Unix epoch)",
+    },
     started_at: { type: ["integer", "null"], description: "ms since the Unix epoch" },
     finished_at: { type: ["integer", "null"], description: "ms since the Unix epoch" },
+    attempts: {
+      type: "integer",
+      description: "runs so far (more than 1 after an interrupted run)",
+    },
     logs: {
       type: "array",
       items: {
@@ -127,6 +140,8 @@ const aggregationSchema = {
         block_number: { type: ["integer", "null"] },
         nonce: { type: ["integer", "null"] },
         error: { type: ["string", "null"] },
+        sent_at: msSchema,
+        mined_at: msSchema,
       },
     },
     disagreements: {
@@ -216,4 +231,42 @@ export function historyRoutes(app: FastifyInstance, api: NodeApi): void {
       },
     );
   }
+
+  app.get<{ Params: { event_id: string } }>(
+    "/events/:event_id",
+    {
+      schema: documented({
+        tags: TAGS,
+        summary:
+          "Everything this node knows of one event: its executions, what it signed, every operator's signature as it arrived, quorum and the transaction",
+        params: {
+          type: "object",
+          required: ["event_id"],
+          properties: {
+            event_id: {
+              type: "string",
+              pattern: "^(0x)?[0-9a-fA-F]{40}$",
+              description: "event id: 20 bytes of hex",
+            },
+          },
+        },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              event_id: { type: "string" },
+              executions: { type: "array", items: executionSchema },
+              submissions: { type: "array", items: submissionSchema },
+              aggregations: { type: "array", items: aggregationSchema },
+            },
+          },
+          400: errors[400],
+        },
+      }),
+    },
+    async (request) => {
+      const hex = request.params.event_id.toLowerCase().replace(/^0x/, "");
+      return api.event(`0x${hex}`);
+    },
+  );
 }

@@ -1,7 +1,9 @@
 /** The node's HTTP API: the server, the NodeApi it calls, and the records it lists. */
 export type {
   AggregationRecord,
+  EventRecord,
   ExecutionRecord,
+  ExecutionStats,
   FireTriggerRequest,
   NodeApi,
   SignatureOrigin,

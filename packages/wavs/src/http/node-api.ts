@@ -18,6 +18,8 @@ export interface ExecutionRecord {
   event_id: string;
   /** Trigger variant name, e.g. `evm_contract_event`, `cron`, `manual`. */
   trigger_type: string;
+  /** The trigger data in WAVS's JSON form (chain, block, transaction and log of an EVM event). */
+  trigger_data: unknown;
   status: "queued" | "running" | "succeeded" | "failed";
   /** WAVS error code when it failed. */
   error_code: string | null;
@@ -25,10 +27,14 @@ export interface ExecutionRecord {
   duration_ms: number | null;
   /** Fuel the run used; null when the component's code is not metered or it did not run. */
   fuel_used: number | null;
+  /** When the trigger was recorded (ms since the Unix epoch). */
+  queued_at: number;
   /** Milliseconds since the Unix epoch. */
   started_at: number | null;
   /** Milliseconds since the Unix epoch. */
   finished_at: number | null;
+  /** Runs so far (more than 1 after a restart interrupted one). */
+  attempts: number;
   logs: { level: string; source: string; message: string }[];
   responses: { payload_hex: string; ordering: number | null; event_id_salt: string | null }[];
 }
@@ -103,6 +109,8 @@ export interface AggregationRecord {
     block_number: number | null;
     nonce: number | null;
     error: string | null;
+    sent_at: number | null;
+    mined_at: number | null;
   } | null;
   /** Valid submissions for the same event whose envelope differs: operators that disagree. */
   disagreements: ({
@@ -114,6 +122,29 @@ export interface AggregationRecord {
   notes: string[];
   created_at: number;
   updated_at: number;
+}
+
+/** Everything this node knows of one event, as GET /events/{event_id} shows it. */
+export interface EventRecord {
+  event_id: string;
+  /** This node's executions of it (one per workflow it triggered). */
+  executions: ExecutionRecord[];
+  /** What this node signed for it. */
+  submissions: SubmissionRecord[];
+  /** Its aggregations (one per handler): every operator's signature as it arrived, quorum, the transaction. */
+  aggregations: AggregationRecord[];
+}
+
+/** Finished executions counted over time, as GET /stats/executions shows them. */
+export interface ExecutionStats {
+  /** Start of the first bucket and end of the window (ms since the Unix epoch). */
+  from: number;
+  to: number;
+  bucket_s: number;
+  /** One entry per bucket, oldest first, empty buckets included. */
+  buckets: { t: number; succeeded: number; failed: number; avg_ms: number | null }[];
+  /** Totals over the window per service. */
+  services: { service_id: string; succeeded: number; failed: number; avg_ms: number | null }[];
 }
 
 /** A /dev/triggers request after validation. */
@@ -160,6 +191,10 @@ export interface NodeApi {
   health(): Promise<Record<string, { ok: true } | { ok: false; error: string }>>;
   info(): Promise<{
     version: string;
+    /** When the node started (ms since the Unix epoch). */
+    startedAt: number;
+    /** Other operators' HTTP API URLs shown on the dashboard (config `dashboard_peers`). */
+    dashboardPeers: string[];
     operatorAddress: string | null;
     services: { serviceId: string; signer: string }[];
     /** Engine workers, and components still loading ahead of their first use. */
@@ -205,5 +240,9 @@ export interface NodeApi {
     serviceId: string,
     opts: { limit: number; before?: number },
   ): Promise<AggregationRecord[]>;
+  /** What this node knows of one event (empty lists when nothing). */
+  event(eventId: string): Promise<EventRecord>;
+  /** Finished executions of the last `windowS` seconds in `bucketS` buckets. */
+  executionStats(opts: { windowS: number; bucketS: number }): Promise<ExecutionStats>;
   p2pStatus(): Promise<unknown>;
 }

@@ -9,6 +9,7 @@ import type { WavsConfig } from "../config/index.js";
 import type { Logger, Metrics } from "../internal/index.js";
 import { installBearerAuth } from "./auth.js";
 import { installCors } from "./cors.js";
+import { dashboardRoutes, loadDashboardAssets } from "./dashboard-routes.js";
 import { devInspectRoutes } from "./dev-inspect-routes.js";
 import { devRoutes } from "./dev-routes.js";
 import { registerDocsRoutes, registerOpenApi } from "./docs-routes.js";
@@ -28,6 +29,8 @@ export interface HttpServerConfig {
   devEndpointsEnabled: boolean;
   maxBodySizeMb: number;
   corsAllowedOrigins: readonly string[];
+  /** Other nodes' API URLs the dashboard reads (config `dashboard_peers`). */
+  dashboardPeers?: readonly string[];
 }
 
 /** The HTTP fields of the node's config. */
@@ -39,6 +42,7 @@ export function httpServerConfig(config: WavsConfig): HttpServerConfig {
     devEndpointsEnabled: config.dev_endpoints_enabled,
     maxBodySizeMb: config.max_body_size_mb,
     corsAllowedOrigins: config.cors_allowed_origins,
+    dashboardPeers: config.dashboard_peers,
   };
 }
 
@@ -50,6 +54,8 @@ export interface HttpServerOptions {
   /** The effective config with every secret redacted, served at GET /config. */
   redactedConfig: () => unknown;
   metrics: Metrics;
+  /** The dashboard's assets; default: read from the built dashboard package (null: none). */
+  dashboardAssets?: ReturnType<typeof loadDashboardAssets> | null;
   /** Node version shown in the OpenAPI document. */
   version?: string;
 }
@@ -139,6 +145,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       devInspectRoutes(scope, api);
     }
     registerDocsRoutes(scope);
+    dashboardRoutes(scope, {
+      assets:
+        options.dashboardAssets === undefined
+          ? loadDashboardAssets()
+          : (options.dashboardAssets ?? undefined),
+      connectSrc: config.dashboardPeers ?? [],
+    });
   });
 
   return {

@@ -1,8 +1,8 @@
 /** Public read-only status routes: health, info, config, p2p status, metrics. */
 import type { FastifyInstance } from "fastify";
-import type { Metrics } from "../internal/index.js";
+import { type Metrics, WavsError } from "../internal/index.js";
 import type { NodeApi } from "./node-api.js";
-import { documented } from "./schemas.js";
+import { documented, errors } from "./schemas.js";
 
 const TAGS = ["status"];
 
@@ -24,6 +24,51 @@ export function healthJson(
     body: { timestamp: Math.floor(now.getTime() / 1000), chains: Object.fromEntries(chains) },
     healthy: [...chains.values()].every((h) => h === "healthy"),
   };
+}
+
+/** What GET /chains answers: one entry per watched chain. */
+const triggerStreamsSchema = {
+  type: "object",
+  properties: {
+    chains: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          chain: { type: "string" },
+          mode: { type: "string", description: "how heads arrive: websocket or http polling" },
+          healthy: { type: "boolean" },
+          error: { type: ["string", "null"] },
+          head: { type: ["integer", "null"], description: "latest head seen" },
+          cursor: { type: ["integer", "null"], description: "last block fully processed" },
+          lag: { type: ["integer", "null"], description: "blocks between head and cursor" },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The window and bucket of GET /stats/executions, checked. */
+export function parseStatsWindow(query: { window_s?: string; bucket_s?: string }): {
+  windowS: number;
+  bucketS: number;
+} {
+  const windowS = query.window_s === undefined ? 3600 : Number(query.window_s);
+  const bucketS = query.bucket_s === undefined ? 60 : Number(query.bucket_s);
+  const problem =
+    windowS < 1 || windowS > 7 * 86_400
+      ? "query parameter window_s: must be 1 - 604800 seconds"
+      : bucketS < 1
+        ? "query parameter bucket_s: must be at least 1 second"
+        : windowS / bucketS > 1000
+          ? `query parameter bucket_s: ${windowS} s in buckets of ${bucketS} s is over 1,000 buckets`
+          : undefined;
+  if (problem) {
+    throw new WavsError("WAVS_ERR_INPUT_INVALID", problem, {
+      hint: "Pick a window of at most 7 days and a bucket of at least window/1000 seconds.",
+    });
+  }
+  return { windowS, bucketS };
 }
 
 /** Register the status routes. */
@@ -73,6 +118,17 @@ export function statusRoutes(
             type: "object",
             properties: {
               version: { type: "string" },
+              started_at: {
+                type: "integer",
+                description: "Ours: when the node started (ms since the Unix epoch)",
+              },
+              uptime_s: { type: "integer", description: "Ours: seconds since the node started" },
+              dashboard_peers: {
+                type: "array",
+                items: { type: "string" },
+                description:
+                  "Ours: other operators' HTTP API URLs the dashboard shows (config dashboard_peers)",
+              },
               operator_address: { type: ["string", "null"] },
               services: {
                 type: "array",
@@ -99,11 +155,56 @@ export function statusRoutes(
       const info = await api.info();
       return {
         version: info.version,
+        started_at: info.startedAt,
+        uptime_s: Math.floor((Date.now() - info.startedAt) / 1000),
+        dashboard_peers: info.dashboardPeers,
         operator_address: info.operatorAddress,
         services: info.services.map((s) => ({ service_id: s.serviceId, signer: s.signer })),
         engine: { workers: info.engine.workers, components_warming: info.engine.warming },
       };
     },
+  );
+
+  app.get(
+    "/chains",
+    {
+      schema: documented({
+        tags: TAGS,
+        summary:
+          "Ours: every watched chain: how heads arrive (WebSocket or HTTP polling), endpoint health, head, cursor and lag",
+        response: { 200: triggerStreamsSchema },
+      }),
+    },
+    async () => ({ chains: await api.triggerStreams() }),
+  );
+
+  app.get<{ Querystring: { window_s?: string; bucket_s?: string } }>(
+    "/stats/executions",
+    {
+      schema: documented({
+        tags: TAGS,
+        summary:
+          "Ours: finished executions over time (per bucket: succeeded, failed, average duration) and per service",
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            window_s: {
+              type: "string",
+              pattern: "^[0-9]+$",
+              description: "seconds back from now (default 3600, at most 7 days)",
+            },
+            bucket_s: {
+              type: "string",
+              pattern: "^[0-9]+$",
+              description: "bucket length in seconds (default 60; at most 1,000 buckets)",
+            },
+          },
+        },
+        response: { 200: { type: "object", additionalProperties: true }, 400: errors[400] },
+      }),
+    },
+    async (request) => api.executionStats(parseStatsWindow(request.query)),
   );
 
   app.get(

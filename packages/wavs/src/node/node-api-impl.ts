@@ -12,13 +12,14 @@ import type {
 } from "../http/index.js";
 import { WavsError } from "../internal/index.js";
 import type { Trigger } from "../service/index.js";
-import type { ExecutionRow } from "../store/index.js";
+import type { ExecutionRow, SubmissionRow } from "../store/index.js";
 import {
   AggregationInputStore,
   ComponentStore,
   type OtherEnvelopeRow,
   readServiceFile,
 } from "../store/index.js";
+import { executionStats } from "./execution-stats.js";
 import type { NodeParts } from "./wavs-node.js";
 
 function executionRecord(row: ExecutionRow): ExecutionRecord {
@@ -28,19 +29,36 @@ function executionRecord(row: ExecutionRow): ExecutionRecord {
     workflow_id: row.workflow_id,
     event_id: row.trigger_key,
     trigger_type: row.trigger_type,
+    trigger_data: row.trigger_data,
     status: row.status,
     error_code: row.error_code,
     error_message: row.error_message,
     duration_ms: row.duration_ms,
     fuel_used: row.fuel_used,
+    queued_at: row.queued_at,
     started_at: row.started_at,
     finished_at: row.finished_at,
+    attempts: row.attempts,
     logs: row.logs,
     responses: row.responses.map((r) => ({
       payload_hex: r.payload_hex,
       ordering: r.ordering === null ? null : Number(r.ordering),
       event_id_salt: r.event_id_salt,
     })),
+  };
+}
+
+function submissionRecord(s: SubmissionRow): SubmissionRecord {
+  return {
+    id: s.id,
+    service_id: s.service_id,
+    workflow_id: s.workflow_id,
+    event_id: s.event_id,
+    envelope_hash: s.envelope_hash,
+    signer: s.signer,
+    signature: s.signature,
+    created_at: s.created_at,
+    status: s.status,
   };
 }
 
@@ -134,6 +152,7 @@ export function createNodeApi(parts: NodeParts): NodeApi {
   // overwrites; whether operators disagree is read from the submissions it accepted, which keep
   // every signer's envelope.
   const inputs = new AggregationInputStore(parts.db);
+  const startedAt = Date.now();
 
   function serviceOrThrow(serviceId: string) {
     const entry = registry.get(serviceId);
@@ -150,6 +169,23 @@ export function createNodeApi(parts: NodeParts): NodeApi {
     // an empty later page of a known history is just the end of it
     if (rows.length === 0 && opts.before === undefined) serviceOrThrow(serviceId);
     return rows;
+  }
+
+  /** An aggregation as the API shows it, with the notes saying why it waits or failed. */
+  function withNotes(r: StoredAggregation): AggregationRecord {
+    let self: string | undefined;
+    try {
+      self = registry.signerAccount(r.service_id).address;
+    } catch {
+      self = undefined;
+    }
+    const dissent = inputs.otherEnvelopes({
+      serviceId: r.service_id,
+      workflowId: r.workflow_id,
+      eventId: r.event_id,
+      envelopeHash: r.envelope_hash,
+    });
+    return aggregationRecord(r, dissent, self);
   }
 
   return {
@@ -191,6 +227,8 @@ export function createNodeApi(parts: NodeParts): NodeApi {
     async info() {
       return {
         version,
+        startedAt,
+        dashboardPeers: parts.config.dashboard_peers,
         operatorAddress: registry.operatorAddress() ?? null,
         services: registry
           .signers()
@@ -297,40 +335,26 @@ export function createNodeApi(parts: NodeParts): NodeApi {
         executionRecord,
       );
     },
-    async listSubmissions(serviceId, opts): Promise<SubmissionRecord[]> {
+    async listSubmissions(serviceId, opts) {
       return history(serviceId, opts, submissions.list(serviceId, opts.limit, opts.before)).map(
-        (s) => ({
-          id: s.id,
-          service_id: s.service_id,
-          workflow_id: s.workflow_id,
-          event_id: s.event_id,
-          envelope_hash: s.envelope_hash,
-          signer: s.signer,
-          signature: s.signature,
-          created_at: s.created_at,
-          status: s.status,
-        }),
+        submissionRecord,
       );
     },
     async listAggregations(serviceId, opts) {
-      let self: string | undefined;
-      try {
-        self = registry.signerAccount(serviceId).address;
-      } catch {
-        self = undefined;
-      }
-      return history(serviceId, opts, parts.aggregator.listAggregations(serviceId, opts)).map((r) =>
-        aggregationRecord(
-          r,
-          inputs.otherEnvelopes({
-            serviceId: r.service_id,
-            workflowId: r.workflow_id,
-            eventId: r.event_id,
-            envelopeHash: r.envelope_hash,
-          }),
-          self,
-        ),
+      return history(serviceId, opts, parts.aggregator.listAggregations(serviceId, opts)).map(
+        withNotes,
       );
+    },
+    async event(eventId) {
+      return {
+        event_id: eventId,
+        executions: executions.byEvent(eventId).map(executionRecord),
+        submissions: submissions.byEvent(eventId).map(submissionRecord),
+        aggregations: parts.aggregator.eventAggregations(eventId).map(withNotes),
+      };
+    },
+    async executionStats({ windowS, bucketS }) {
+      return executionStats(executions, windowS, bucketS, Date.now());
     },
     async p2pStatus() {
       return parts.p2p.status();

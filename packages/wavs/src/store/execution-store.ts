@@ -26,6 +26,17 @@ export interface ExecutionRow {
   responses: { payload_hex: string; ordering: string | null; event_id_salt: string | null }[];
 }
 
+/** Finished executions of one service in one time bucket with one outcome. */
+export interface BucketRow {
+  /** Bucket number: finished_at divided by the bucket length. */
+  bucket: number;
+  service_id: string;
+  status: "succeeded" | "failed";
+  n: number;
+  /** Sum of their durations. */
+  ms: number | null;
+}
+
 interface RawRow extends Omit<ExecutionRow, "trigger_data" | "logs" | "responses"> {
   trigger_data: string;
   logs: string | null;
@@ -64,6 +75,13 @@ export class ExecutionStore {
       get: db.prepare<[number], RawRow>("SELECT * FROM executions WHERE id = ?"),
       list: db.prepare<[string, number, number], RawRow>(
         "SELECT * FROM executions WHERE service_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+      ),
+      byEvent: db.prepare<[string], RawRow>(
+        "SELECT * FROM executions WHERE trigger_key = ? ORDER BY id LIMIT 100",
+      ),
+      buckets: db.prepare<[number, number], BucketRow>(
+        `SELECT finished_at / ? AS bucket, service_id, status, COUNT(*) AS n, SUM(duration_ms) AS ms
+         FROM executions WHERE finished_at >= ? GROUP BY bucket, service_id, status`,
       ),
     };
   }
@@ -127,6 +145,16 @@ export class ExecutionStore {
   get(id: number): ExecutionRow | undefined {
     const row = this.stmts.get.get(id);
     return row ? decode(row) : undefined;
+  }
+
+  /** The executions of one event (every workflow it triggered), oldest first. */
+  byEvent(eventId: string): ExecutionRow[] {
+    return this.stmts.byEvent.all(eventId).map(decode);
+  }
+
+  /** Executions finished since `sinceMs`, counted per `bucketMs` bucket, service and outcome. */
+  finishedBuckets(sinceMs: number, bucketMs: number): BucketRow[] {
+    return this.stmts.buckets.all(bucketMs, sinceMs);
   }
 
   /** Most recent executions of a service, newest first, before the id `before`. */

@@ -5,6 +5,7 @@ import { sql as pipeline } from "./migrations/004-pipeline.js";
 import { sql as aggregation } from "./migrations/005-aggregation.js";
 import { sql as quorumBlock } from "./migrations/006-quorum-block.js";
 import { sql as executionFuel } from "./migrations/007-execution-fuel.js";
+import { sql as eventLookups } from "./migrations/008-event-lookups.js";
 
 /**
  * Schema migrations, applied in order. A released migration is never edited: add a new file
@@ -18,4 +19,5 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
   { version: 5, sql: aggregation },
   { version: 6, sql: quorumBlock },
   { version: 7, sql: executionFuel },
+  { version: 8, sql: eventLookups },
 ];

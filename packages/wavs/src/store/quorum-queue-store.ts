@@ -84,6 +84,9 @@ export class QuorumQueueStore {
       list: db.prepare<[string, number, number], RawRow>(
         "SELECT * FROM quorum_queues WHERE service_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
       ),
+      byEvent: db.prepare<[string], RawRow>(
+        "SELECT * FROM quorum_queues WHERE event_id = ? ORDER BY id LIMIT 100",
+      ),
       sweep: db.prepare("DELETE FROM quorum_queues WHERE status != 'quorum' AND updated_at < ?"),
     };
   }
@@ -203,6 +206,11 @@ export class QuorumQueueStore {
   /** Queues of a service, newest first, before the id `before`. */
   list(serviceId: string, limit: number, before = Number.MAX_SAFE_INTEGER): QuorumQueueRow[] {
     return this.stmts.list.all(serviceId, before, limit).map(decode);
+  }
+
+  /** The queues of one event (one per handler it is submitted to), oldest first. */
+  byEvent(eventId: string): QuorumQueueRow[] {
+    return this.stmts.byEvent.all(eventId).map(decode);
   }
 
   /** Forget queues (and their signatures) untouched since `beforeMs`, except those submitting. */

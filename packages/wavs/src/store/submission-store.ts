@@ -31,6 +31,9 @@ export class SubmissionStore {
         [string, number, number],
         Omit<SubmissionRow, "payload_hex"> & { payload: Buffer }
       >("SELECT * FROM submissions WHERE service_id = ? AND id < ? ORDER BY id DESC LIMIT ?"),
+      byEvent: db.prepare<[string], Omit<SubmissionRow, "payload_hex"> & { payload: Buffer }>(
+        "SELECT * FROM submissions WHERE event_id = ? ORDER BY id LIMIT 100",
+      ),
       count: db.prepare<[string], { n: number }>(
         "SELECT COUNT(*) AS n FROM submissions WHERE service_id = ?",
       ),
@@ -57,14 +60,23 @@ export class SubmissionStore {
 
   /** Most recent submissions of a service, newest first. */
   list(serviceId: string, limit: number, before = Number.MAX_SAFE_INTEGER): SubmissionRow[] {
-    return this.stmts.list.all(serviceId, before, limit).map(({ payload, ...row }) => ({
-      ...row,
-      payload_hex: `0x${payload.toString("hex")}`,
-    }));
+    return this.stmts.list.all(serviceId, before, limit).map(withHexPayload);
+  }
+
+  /** The submissions this node signed for one event, oldest first. */
+  byEvent(eventId: string): SubmissionRow[] {
+    return this.stmts.byEvent.all(eventId).map(withHexPayload);
   }
 
   /** Number of submissions of a service. */
   count(serviceId: string): number {
     return this.stmts.count.get(serviceId)?.n ?? 0;
   }
+}
+
+function withHexPayload({
+  payload,
+  ...row
+}: Omit<SubmissionRow, "payload_hex"> & { payload: Buffer }): SubmissionRow {
+  return { ...row, payload_hex: `0x${payload.toString("hex")}` };
 }

@@ -1,0 +1,187 @@
+/** One service: its workflows, recent executions and aggregations, and the actions on it. */
+import { html } from "htm/preact";
+import { useState } from "preact/hooks";
+import { self } from "../api.js";
+import { Badge, ErrorBox, Link, useAction } from "../components.js";
+import { clock, count, duration, short } from "../format.js";
+import { usePoll } from "../hooks.js";
+import type {
+  Aggregation,
+  Execution,
+  ServiceJson,
+  ServicesAnswer,
+  WorkflowJson,
+} from "../types.js";
+
+const text = new TextEncoder();
+
+/** UTF-8 text as 0x hex, the `raw` trigger data of a dev trigger. */
+function hexOf(input: string): string {
+  return `0x${[...text.encode(input)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+function digestOf(workflow: WorkflowJson): string {
+  const source = workflow.component.source as Record<string, { digest?: string }> | string;
+  if (typeof source === "string") return source;
+  const [kind, body] = Object.entries(source)[0] ?? ["?", {}];
+  return body?.digest ? `${kind} ${body.digest}` : kind;
+}
+
+const compact = (value: unknown) => (value === undefined ? "-" : JSON.stringify(value));
+
+/** The service page. */
+export function ServicePage(props: { id: string }) {
+  const { id } = props;
+  const service = usePoll(
+    async (signal) => {
+      const all = await self.get<ServicesAnswer>("/services", signal);
+      const i = all.service_ids.indexOf(id);
+      return i < 0 ? null : (all.services[i] as ServiceJson);
+    },
+    3000,
+    [id],
+  );
+  const executions = usePoll(
+    (signal) =>
+      self.get<{ executions: Execution[] }>(`/services/${id}/executions?limit=50`, signal),
+    3000,
+    [id],
+  );
+  const aggregations = usePoll(
+    (signal) =>
+      self.get<{ aggregations: Aggregation[] }>(`/services/${id}/aggregations?limit=20`, signal),
+    3000,
+    [id],
+  );
+  const action = useAction();
+  const s = service.data;
+  const ready = service.loaded && executions.loaded && aggregations.loaded;
+  if (service.loaded && s === null && !executions.data) {
+    return html`<section data-ready="service"><h1>Service</h1><${ErrorBox} error=${new Error(`service ${id} is not registered on this node`)} /></section>`;
+  }
+  return html`<section data-ready=${ready ? "service" : undefined}>
+    <h1>${s?.name ?? "Service"} ${s ? html`<${Badge} text=${s.status} />` : ""}</h1>
+    <p class="mono small">${id}</p>
+    ${service.error ? html`<${ErrorBox} error=${service.error} />` : ""}
+    ${
+      s
+        ? html`<div class="actions">
+          <button
+            data-testid="toggle-status"
+            onClick=${() =>
+              action.run(s.status === "paused" ? "resume" : "pause", () =>
+                self.post(`/services/${id}/status`, {
+                  status: s.status === "paused" ? "active" : "paused",
+                }),
+              )}
+          >
+            ${s.status === "paused" ? "resume" : "pause"}
+          </button>
+          <${UploadComponent} run=${action.run} />
+        </div>`
+        : ""
+    }
+    ${action.view}
+    <h2>Workflows</h2>
+    ${s ? Object.entries(s.workflows).map(([wid, w]) => html`<${Workflow} serviceId=${id} id=${wid} workflow=${w} run=${action.run} />`) : ""}
+    <h2>Recent executions</h2>
+    ${executions.error ? html`<${ErrorBox} error=${executions.error} />` : ""}
+    ${executions.data ? html`<${Executions} rows=${executions.data.executions} />` : ""}
+    <h2>Aggregations</h2>
+    ${aggregations.error ? html`<${ErrorBox} error=${aggregations.error} />` : ""}
+    ${aggregations.data ? html`<${Aggregations} rows=${aggregations.data.aggregations} />` : ""}
+  </section>`;
+}
+
+type Run = (what: string, action: () => Promise<unknown>) => Promise<void>;
+
+function UploadComponent(props: { run: Run }) {
+  const [digest, setDigest] = useState<string | null>(null);
+  const upload = async (e: Event) => {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    const bytes = await file.arrayBuffer();
+    await props.run(`upload ${file.name}`, async () => {
+      const answer = await self.post<{ digest: string }>("/dev/components", bytes);
+      setDigest(answer?.digest ?? null);
+    });
+  };
+  return html`<label class="upload">upload a component <input type="file" accept=".wasm,application/wasm" data-testid="upload" onChange=${upload} /></label>
+    ${digest ? html`<span class="mono small" data-testid="uploaded-digest">${digest}</span>` : ""}`;
+}
+
+function Workflow(props: { serviceId: string; id: string; workflow: WorkflowJson; run: Run }) {
+  const w = props.workflow;
+  const [input, setInput] = useState("");
+  const fire = (e: Event) => {
+    e.preventDefault();
+    void props.run("fire trigger", () =>
+      self.post("/dev/triggers", {
+        service_id: props.serviceId,
+        workflow_id: props.id,
+        data: { raw: hexOf(input) },
+      }),
+    );
+  };
+  return html`<div class="workflow" data-testid="workflow">
+    <h3>${props.id}</h3>
+    <dl>
+      <dt>trigger</dt><dd class="mono small">${compact(w.trigger)}</dd>
+      <dt>component</dt><dd class="mono small" data-testid="component-digest">${digestOf(w)}</dd>
+      <dt>limits</dt><dd>fuel ${count(w.component.fuel_limit ?? null)}, time ${w.component.time_limit_seconds ?? "-"} s</dd>
+      <dt>permissions</dt><dd class="mono small">${compact(w.component.permissions)}</dd>
+      <dt>submit</dt><dd class="mono small">${compact(w.submit)}</dd>
+    </dl>
+    <form class="fire" onSubmit=${fire}>
+      <input placeholder="raw input (text)" aria-label="trigger input" data-testid="fire-input" value=${input} onInput=${(e: Event) => setInput((e.target as HTMLInputElement).value)} />
+      <button type="submit" data-testid="fire">fire a dev trigger</button>
+    </form>
+  </div>`;
+}
+
+function Executions(props: { rows: Execution[] }) {
+  if (props.rows.length === 0) return html`<p class="muted">No execution yet.</p>`;
+  return html`<table data-testid="executions">
+    <thead><tr><th>#</th><th>event</th><th>workflow</th><th>status</th><th>started</th><th>duration</th><th>fuel</th><th>logs / error</th></tr></thead>
+    <tbody>
+      ${props.rows.map(
+        (e) => html`<tr data-testid="execution-row">
+          <td>${e.id}</td>
+          <td class="mono"><${Link} to=${`/events/${e.event_id}`} testId="event-link">${short(e.event_id)}</${Link}></td>
+          <td>${e.workflow_id}</td>
+          <td><${Badge} text=${e.status} /></td>
+          <td>${clock(e.started_at)}</td>
+          <td data-testid="execution-duration">${duration(e.duration_ms)}</td>
+          <td>${count(e.fuel_used)}</td>
+          <td>
+            ${e.error_code ? html`<div class="bad-text"><code>${e.error_code}</code> ${e.error_message}</div>` : ""}
+            ${
+              e.logs.length > 0
+                ? html`<details><summary>${e.logs.length} log lines</summary><pre>${e.logs.map((l) => `[${l.level}] ${l.message}`).join("\n")}</pre></details>`
+                : ""
+            }
+          </td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+function Aggregations(props: { rows: Aggregation[] }) {
+  if (props.rows.length === 0) return html`<p class="muted">No aggregation yet.</p>`;
+  return html`<table data-testid="aggregations">
+    <thead><tr><th>event</th><th>status</th><th>signers</th><th>quorum</th><th>landed</th><th>notes</th></tr></thead>
+    <tbody>
+      ${props.rows.map(
+        (a) => html`<tr>
+          <td class="mono"><${Link} to=${`/events/${a.event_id}`}>${short(a.event_id)}</${Link}></td>
+          <td><${Badge} text=${a.status} /></td>
+          <td>${a.signers.length}${a.disagreements.length ? html` <${Badge} text="disagreement" />` : ""}</td>
+          <td>${clock(a.quorum_reached_at)}</td>
+          <td class="mono">${a.landed_by ? `${a.landed_by}: ${short(a.landed_tx_hash)}` : "-"}</td>
+          <td class="small">${a.notes.join("; ")}</td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
