@@ -20,12 +20,21 @@ function hexOf(input: string): string {
   return `0x${[...text.encode(input)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-function digestOf(workflow: WorkflowJson): string {
-  const source = workflow.component.source as Record<string, { digest?: string }> | string;
+/** The component's source: its digest, and where it comes from when not uploaded. */
+function sourceOf(workflow: WorkflowJson): string {
+  const source = workflow.component.source as Record<string, unknown> | string;
   if (typeof source === "string") return source;
-  const [kind, body] = Object.entries(source)[0] ?? ["?", {}];
-  return body?.digest ? `${kind} ${body.digest}` : kind;
+  const [kind, body] = Object.entries(source)[0] ?? ["?", undefined];
+  if (typeof body === "string") return kind === "digest" ? body : `${kind} ${body}`;
+  const b = (body ?? {}) as Record<string, unknown>;
+  const where = b.url ?? b.uri ?? b.package ?? "";
+  return [kind, b.digest, where].filter((x) => x !== undefined && x !== "").join(" ");
 }
+
+const limit = (value: number | null | undefined, unit: string) =>
+  value === null || value === undefined
+    ? "node default"
+    : `${value.toLocaleString("en-US")}${unit}`;
 
 const compact = (value: unknown) => (value === undefined ? "-" : JSON.stringify(value));
 
@@ -127,8 +136,8 @@ function Workflow(props: { serviceId: string; id: string; workflow: WorkflowJson
     <h3>${props.id}</h3>
     <dl>
       <dt>trigger</dt><dd class="mono small">${compact(w.trigger)}</dd>
-      <dt>component</dt><dd class="mono small" data-testid="component-digest">${digestOf(w)}</dd>
-      <dt>limits</dt><dd>fuel ${count(w.component.fuel_limit ?? null)}, time ${w.component.time_limit_seconds ?? "-"} s</dd>
+      <dt>component</dt><dd class="mono small" data-testid="component-digest">${sourceOf(w)}</dd>
+      <dt>limits</dt><dd>fuel ${limit(w.component.fuel_limit, "")}, time ${limit(w.component.time_limit_seconds, " s")}</dd>
       <dt>permissions</dt><dd class="mono small">${compact(w.component.permissions)}</dd>
       <dt>submit</dt><dd class="mono small">${compact(w.submit)}</dd>
     </dl>

@@ -21,8 +21,8 @@ import type { LocalAccount } from "viem";
 import { ChainClients, DEFAULT_TX_MANAGER_OPTIONS, errorLine } from "../chain/index.js";
 import { toWitChainConfigs, type WavsConfig, type WitChainConfigs } from "../config/index.js";
 import type { AggregatorAction, Engine } from "../engine/index.js";
-import type { Logger } from "../internal/index.js";
-import { WavsError } from "../internal/index.js";
+import type { EventTrace, Logger } from "../internal/index.js";
+import { NO_TRACE, WavsError } from "../internal/index.js";
 import { KeyedLock } from "../registry/index.js";
 import { bytesToHex, parseTriggerDataText, type Service } from "../service/index.js";
 import { aggregatorAccount } from "../signing/index.js";
@@ -76,6 +76,8 @@ export interface AggregatorDeps {
   logger: Logger;
   /** The chains as components see them (shared with the dispatcher); default from `config`. */
   witChains?: WitChainConfigs;
+  /** Spans of quorum checks, transactions and landings. */
+  trace?: EventTrace;
 }
 
 /** Events for the P2P layer and tests. */
@@ -197,6 +199,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       timing: this.options,
       txOptions: this.options.tx,
       log: this.log,
+      trace: deps.trace ?? NO_TRACE,
       running: () => this.state === "started",
       startedAt: () => this.startedAt,
       track: (step) => this.track(step),
@@ -215,6 +218,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       scheduler: this.scheduler,
       timing: this.options,
       log: this.log,
+      trace: deps.trace ?? NO_TRACE,
       running: () => this.state === "started",
       callback: (src, result) => this.callback(src, result),
     });

@@ -8,7 +8,7 @@
 import { type Address, getAddress, type Hex } from "viem";
 import type { ChainClients } from "../chain/index.js";
 import { errorLine } from "../chain/index.js";
-import type { Logger } from "../internal/index.js";
+import type { EventTrace, Logger } from "../internal/index.js";
 import type { KeyedLock } from "../registry/index.js";
 import type {
   AggregationInputRow,
@@ -35,6 +35,7 @@ export interface QuorumQueuesDeps {
   scheduler: KeyedScheduler;
   timing: { gatherMs: number; recheckMs: number; maxRechecks: number };
   log: Logger;
+  trace: EventTrace;
   /** Whether the aggregator is started. */
   running(): boolean;
   /** Run the workflow's `handle-submit-callback`. */
@@ -166,6 +167,7 @@ export class QuorumQueues {
       return;
     }
     const signatures = this.deps.signatures.list(q.id);
+    const checking = Date.now();
     const outcome = await checkQuorum({
       client,
       chain: q.chain,
@@ -177,6 +179,16 @@ export class QuorumQueues {
       })),
       managers: this.managers,
     });
+    if (this.deps.trace.enabled) {
+      this.deps.trace.record("wavs.quorum.check", q.event_id, checking, Date.now(), {
+        "wavs.service_id": q.service_id,
+        "wavs.chain": q.chain,
+        "wavs.handler": q.handler,
+        "wavs.signatures": signatures.length,
+        "wavs.quorum": outcome.kind,
+        "wavs.reason": outcome.kind === "reached" ? undefined : outcome.reason,
+      });
+    }
     if (outcome.kind !== "reached") {
       const reason =
         outcome.kind === "pending" ? `quorum not reached: ${outcome.reason}` : outcome.reason;

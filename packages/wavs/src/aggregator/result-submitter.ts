@@ -14,7 +14,7 @@ import {
   type TxManagerOptions,
   type TxOutcome,
 } from "../chain/index.js";
-import type { Logger } from "../internal/index.js";
+import type { EventTrace, Logger } from "../internal/index.js";
 import type { KeyedLock } from "../registry/index.js";
 import type {
   AggregationInputStore,
@@ -59,6 +59,7 @@ export interface ResultSubmitterDeps {
   timing: SubmissionTiming;
   txOptions: Partial<TxManagerOptions>;
   log: Logger;
+  trace: EventTrace;
   /** Whether the aggregator is started (stopped: nothing new is sent). */
   running(): boolean;
   /** When this process started aggregating (older work may have been overtaken). */
@@ -365,6 +366,7 @@ export class ResultSubmitter {
     const queueId = queueIdOfRef(row.ref);
     const q = queueId === undefined ? undefined : this.deps.queues.get(queueId);
     if (q?.status !== "quorum" || q.tx_id !== row.id) return;
+    this.traceTransaction(q, row, outcome);
     if (outcome.kind === "mined" && outcome.status === "success") {
       this.burn(q, { by: "self", txHash: outcome.txHash, block: Number(outcome.block) });
       this.deps.callback(q, { ok: outcome.txHash });
@@ -385,9 +387,38 @@ export class ResultSubmitter {
     });
   }
 
+  /** Spans of this node's result transaction: queued to broadcast, broadcast to receipt. */
+  private traceTransaction(q: QuorumQueueRow, row: AggregatorTxRow, outcome: TxOutcome): void {
+    const { trace } = this.deps;
+    if (!trace.enabled) return;
+    const base = { "wavs.service_id": q.service_id, "wavs.chain": q.chain, "wavs.nonce": row.nonce ?? undefined };
+    const sentAt = row.sent_at ?? row.created_at;
+    trace.record("wavs.tx.send", q.event_id, row.created_at, sentAt, {
+      ...base,
+      "wavs.attempts": row.attempts,
+      "wavs.designated_submitter": q.designated ?? undefined,
+    });
+    trace.record("wavs.tx.receipt", q.event_id, sentAt, Date.now(), {
+      ...base,
+      "wavs.tx_hash": outcome.kind === "mined" ? outcome.txHash : (row.tx_hash ?? undefined),
+      "wavs.block_number": outcome.kind === "mined" ? Number(outcome.block) : undefined,
+      "wavs.receipt_status": outcome.kind === "mined" ? outcome.status : undefined,
+      error: outcome.kind === "mined" ? (outcome.status === "success" ? undefined : "reverted") : outcome.reason,
+    });
+  }
+
   private burn(q: QuorumQueueRow, landed: { by: "self" | "other"; txHash?: Hex; block?: number }) {
     this.postponed.delete(q.id);
     if (!this.deps.queues.burn(q.id, landed)) return;
+    if (this.deps.trace.enabled) {
+      const now = Date.now();
+      this.deps.trace.record("wavs.landed", q.event_id, now, now, {
+        "wavs.service_id": q.service_id,
+        "wavs.landed_by": landed.by,
+        "wavs.tx_hash": landed.txHash,
+        "wavs.block_number": landed.block,
+      });
+    }
     this.deps.log.info(
       { queue_id: q.id, event_id: q.event_id, landed_by: landed.by, tx_hash: landed.txHash },
       "result landed",

@@ -1,7 +1,7 @@
 import type { Engine } from "../engine/index.js";
 import { serviceRequestFields, validateResponses, type WasmResponse } from "../engine/index.js";
 import { encodeTriggerDataForEventId, eventId } from "../ids/index.js";
-import type { Logger } from "../internal/index.js";
+import type { EventTrace, Logger, TraceAttributes } from "../internal/index.js";
 import { toWavsError } from "../internal/index.js";
 import {
   bytesToHex,
@@ -14,6 +14,22 @@ import {
 import type { ExecutionRow, ExecutionStore } from "../store/index.js";
 import type { TriggerEvent } from "../triggers/index.js";
 import { triggerActionToWit } from "../wit/index.js";
+
+/** Span attributes of a trigger: where on which chain it was seen. */
+function triggerAttributes(data: TriggerData): TraceAttributes {
+  switch (data.type) {
+    case "evm_contract_event":
+      return {
+        "wavs.chain": data.chain,
+        "wavs.block_number": Number(data.log.block_number),
+        "wavs.tx_hash": bytesToHex(data.log.tx_hash),
+        "wavs.log_index": Number(data.log.log_index),
+        "wavs.trigger_type": data.type,
+      };
+    default:
+      return { "wavs.trigger_type": data.type };
+  }
+}
 
 /** Hooks the dispatcher calls; the node wires them to the registry, signing and metrics. */
 export interface DispatcherDeps {
@@ -37,6 +53,8 @@ export interface DispatcherDeps {
     data: TriggerData;
   }): Promise<void>;
   chains?: { evm: Record<string, unknown>; cosmos: Record<string, unknown> };
+  /** Spans of each event's trigger, queueing and execution. */
+  trace?: EventTrace;
   /** Called after every execution, for metrics. */
   onFinished?(row: {
     serviceId: string;
@@ -64,6 +82,10 @@ interface Job {
   serviceId: string;
   workflowId: string;
   data: TriggerData;
+  /** The trigger's key: its event id (a unique key for deliberate repeats). */
+  key: string;
+  /** When it was recorded (ms since the Unix epoch). */
+  queuedAt: number;
 }
 
 /**
@@ -96,6 +118,8 @@ export class Dispatcher {
         serviceId: row.service_id,
         workflowId: row.workflow_id,
         data: parseTriggerDataJson(row.trigger_data),
+        key: row.trigger_key,
+        queuedAt: row.queued_at,
       });
     }
     if (this.queue.length > 0)
@@ -137,12 +161,23 @@ export class Dispatcher {
       triggerData: triggerDataToJson(event.data),
     });
     if (id === undefined) return undefined;
+    const queuedAt = Date.now();
+    const trace = this.deps.trace;
+    if (trace?.enabled) {
+      trace.record("wavs.trigger", triggerKey, queuedAt, queuedAt, {
+        "wavs.service_id": event.serviceId,
+        "wavs.workflow_id": event.workflowId,
+        ...triggerAttributes(event.data),
+      });
+    }
     this.pending++;
     this.queue.push({
       id,
       serviceId: event.serviceId,
       workflowId: event.workflowId,
       data: event.data,
+      key: triggerKey,
+      queuedAt,
     });
     this.pump();
     return id;
@@ -195,8 +230,28 @@ export class Dispatcher {
     });
     executions.markRunning(job.id);
     const started = performance.now();
+    const startedAt = Date.now();
+    const trace = this.deps.trace;
+    if (trace?.enabled) {
+      trace.record("wavs.dispatch", job.key, job.queuedAt, startedAt, {
+        "wavs.service_id": job.serviceId,
+        "wavs.workflow_id": job.workflowId,
+        "wavs.execution_id": job.id,
+      });
+    }
     const finish = (outcome: Parameters<ExecutionStore["finish"]>[1]) => {
       executions.finish(job.id, outcome);
+      if (trace?.enabled) {
+        trace.record("wavs.execute", job.key, startedAt, Date.now(), {
+          "wavs.service_id": job.serviceId,
+          "wavs.workflow_id": job.workflowId,
+          "wavs.execution_id": job.id,
+          "wavs.status": outcome.status,
+          "wavs.duration_ms": outcome.durationMs,
+          "wavs.fuel_used": outcome.fuelUsed,
+          error: outcome.errorCode,
+        });
+      }
       this.deps.onFinished?.({
         serviceId: job.serviceId,
         workflowId: job.workflowId,

@@ -4,7 +4,7 @@
  * nothing), then hand it to the aggregator, which gossips it and counts it toward quorum.
  */
 import { type Aggregator, localSubmission } from "../aggregator/index.js";
-import type { Logger, Metrics } from "../internal/index.js";
+import type { EventTrace, Logger, Metrics } from "../internal/index.js";
 import type { ServiceRegistry } from "../registry/index.js";
 import { signResponse } from "../signing/index.js";
 import type { SubmissionStore } from "../store/index.js";
@@ -17,13 +17,15 @@ export interface HandOverDeps {
   aggregator: Pick<Aggregator, "submitSignedSubmission">;
   metrics: Pick<Metrics, "submission">;
   logger: Logger;
+  trace: EventTrace;
 }
 
 /** The dispatcher's `submit` hook: sign, store, hand over. */
 export function createHandOver(deps: HandOverDeps): DispatcherDeps["submit"] {
-  const { registry, submissions, aggregator, metrics, logger } = deps;
+  const { registry, submissions, aggregator, metrics, logger, trace } = deps;
   return async ({ executionId, serviceId, workflowId, workflow, response, eventId, data }) => {
     if (workflow.submit.type !== "aggregator") return;
+    const signing = Date.now();
     const signed = await signResponse(registry.signerAccount(serviceId), {
       eventId,
       ordering: response.ordering,
@@ -43,6 +45,15 @@ export function createHandOver(deps: HandOverDeps): DispatcherDeps["submit"] {
       status: "signed",
     });
     if (stored) metrics.submission({ serviceId, workflowId });
+    if (trace.enabled) {
+      // recorded before the hand-over: the gossip that follows carries this span's context
+      trace.record("wavs.sign", signed.eventId, signing, Date.now(), {
+        "wavs.service_id": serviceId,
+        "wavs.workflow_id": workflowId,
+        "wavs.signer": signed.signer,
+        "wavs.envelope_hash": signed.envelopeHash,
+      });
+    }
     // also when it was stored before: a crash may have come between storing and handing over
     const verdict = await aggregator.submitSignedSubmission(
       localSubmission({ serviceId, workflowId, triggerData: data, response, signed }),

@@ -3,11 +3,21 @@
 export type { ErrorCode } from "@wavs-ts/errors";
 export { ERROR_CODES, errorMessage, toWavsError, WavsError } from "@wavs-ts/errors";
 export { closeSocketClient } from "./close-socket-client.js";
+export type { EventStage, EventTrace, EventTraceOptions, TraceAttributes } from "./event-trace.js";
+export {
+  createEventTrace,
+  deferredTrace,
+  eventTraceIds,
+  NO_TRACE,
+  parseTraceparent,
+} from "./event-trace.js";
 export type { LogEntry, LogFilter } from "./log-buffer.js";
 export { LOG_LEVEL_NUMBERS, LogBuffer, matchesLog } from "./log-buffer.js";
 export type { Logger, LogLevel } from "./logger.js";
 export { createLogger, LOG_LEVELS, silentLogger } from "./logger.js";
 export { METRIC_PREFIX, Metrics } from "./metrics.js";
+export type { MetricsPush } from "./metrics-push.js";
+export { createMetricsPush } from "./metrics-push.js";
 export { printableUtf8 } from "./printable-utf8.js";
 export type { Progress } from "./progress.js";
 export { createProgress } from "./progress.js";

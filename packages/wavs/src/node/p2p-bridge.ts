@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Aggregator } from "../aggregator/index.js";
 import { gossipVerdict } from "../aggregator/index.js";
 import type { WavsConfig } from "../config/index.js";
-import type { Logger, Metrics } from "../internal/index.js";
+import type { EventTrace, Logger, Metrics } from "../internal/index.js";
 import { createP2pNode, type P2pNode, type P2pTuning } from "../p2p/index.js";
 import type { ServiceRegistry } from "../registry/index.js";
 
@@ -18,17 +18,34 @@ export function bridgeP2p(deps: {
   metrics: Metrics;
   aggregator: Aggregator;
   registry: ServiceRegistry;
+  trace: EventTrace;
   tuning?: Partial<P2pTuning>;
 }): P2pNode {
-  const { aggregator, registry, logger } = deps;
+  const { aggregator, registry, logger, trace } = deps;
   const p2p = createP2pNode({
     config: deps.config.p2p,
     logger: logger.child({ subsystem: "p2p" }),
     peerKeyPath: join(deps.config.data, "p2p-key"),
     metrics: deps.metrics,
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
-    async onSubmission(message, from) {
+    async onSubmission(message, from, context) {
+      const received = Date.now();
       const verdict = await aggregator.submitSignedSubmission(message, { peer: from });
+      if (trace.enabled) {
+        trace.record(
+          "wavs.gossip.receive",
+          message.event_id,
+          received,
+          Date.now(),
+          {
+            "wavs.service_id": message.service_id,
+            "wavs.signer": message.signer,
+            "wavs.peer": from,
+            "wavs.verdict": verdict.verdict,
+          },
+          context?.traceparent,
+        );
+      }
       logger.debug(
         { service_id: message.service_id, event_id: message.event_id, from, verdict },
         "peer submission",
@@ -47,8 +64,16 @@ export function bridgeP2p(deps: {
     });
   });
   aggregator.on("local-submission", (submission) => {
-    p2p.publish(submission.service_id, submission).then(
-      (outcome) =>
+    const published = Date.now();
+    p2p.publish(submission.service_id, submission, trace.carrier(submission.event_id)).then(
+      (outcome) => {
+        if (trace.enabled) {
+          trace.record("wavs.gossip.publish", submission.event_id, published, Date.now(), {
+            "wavs.service_id": submission.service_id,
+            "wavs.signer": submission.signer,
+            "wavs.recipients": outcome.recipients,
+          });
+        }
         logger.debug(
           {
             service_id: submission.service_id,
@@ -56,7 +81,8 @@ export function bridgeP2p(deps: {
             recipients: outcome.recipients,
           },
           "submission published",
-        ),
+        );
+      },
       (err: unknown) => {
         // peers also catch up on recent submissions, so a failed publish is retried that way
         logger.warn(

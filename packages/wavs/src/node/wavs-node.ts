@@ -18,8 +18,15 @@ import {
   type HttpServer,
   httpServerConfig,
 } from "../http/index.js";
-import type { LogBuffer, Logger } from "../internal/index.js";
-import { ERROR_CODES, type ErrorCode, Metrics } from "../internal/index.js";
+import type { LogBuffer, Logger, MetricsPush } from "../internal/index.js";
+import {
+  createEventTrace,
+  createMetricsPush,
+  deferredTrace,
+  ERROR_CODES,
+  type ErrorCode,
+  Metrics,
+} from "../internal/index.js";
 import type { P2pNode, P2pTuning } from "../p2p/index.js";
 import { ServiceRegistry } from "../registry/index.js";
 import type { Service } from "../service/index.js";
@@ -101,6 +108,8 @@ export function createWavsNode(options: {
     hostEnv: options.hostEnv ?? process.env,
   });
   const metrics = new Metrics();
+  // spans go nowhere until start() has loaded the exporter (only when an endpoint is set)
+  const trace = deferredTrace();
   const registry = new ServiceRegistry({
     db,
     engine,
@@ -122,7 +131,7 @@ export function createWavsNode(options: {
   // one object: POST /dev/chains adds a chain for the dispatcher and the aggregator at once
   const witChains = toWitChainConfigs(config);
   const aggregator = new Aggregator(
-    { db, engine, registry, config, logger, witChains },
+    { db, engine, registry, config, logger, witChains, trace },
     {
       maxPayloadBytes: limits.maxPayloadBytes,
       ...configured,
@@ -141,7 +150,8 @@ export function createWavsNode(options: {
         const workflow = service?.workflows.get(workflowId);
         return service && workflow ? { service, workflow } : undefined;
       },
-      submit: createHandOver({ registry, submissions, aggregator, metrics, logger }),
+      submit: createHandOver({ registry, submissions, aggregator, metrics, logger, trace }),
+      trace,
       onFinished(e) {
         metrics.executionFinished({
           serviceId: e.serviceId,
@@ -201,6 +211,7 @@ export function createWavsNode(options: {
       metrics,
       aggregator,
       registry,
+      trace,
       ...(options.p2pTuning ? { tuning: options.p2pTuning } : {}),
     }),
   };
@@ -217,10 +228,28 @@ export function createWavsNode(options: {
   registry.on("removed", (serviceId) => triggers.removeService(serviceId));
 
   let http: HttpServer | undefined;
+  let metricsPush: MetricsPush | undefined;
   return {
     parts,
     async start() {
       await registry.start();
+      // the operator's address tells its spans and metrics apart from other operators'
+      const instance = registry.operatorAddress() ?? `${config.host}:${config.port}`;
+      const traceEndpoint = config.otlp_endpoint ?? config.jaeger;
+      if (traceEndpoint !== undefined) {
+        trace.use(await createEventTrace({ endpoint: traceEndpoint, instance, version, logger }));
+      }
+      if (config.prometheus !== undefined) {
+        metricsPush = createMetricsPush({
+          url: config.prometheus,
+          instance,
+          intervalMs: config.prometheus_push_interval_ms,
+          text: () => metrics.text(),
+          contentType: metrics.contentType,
+          logger,
+        });
+        metricsPush.start();
+      }
       for (const entry of registry.list()) {
         try {
           follow(entry.serviceId);
@@ -256,6 +285,8 @@ export function createWavsNode(options: {
       await registry.stop();
       await engine.stop();
       db.close();
+      await metricsPush?.stop();
+      await trace.stop();
     },
   };
 }

@@ -124,7 +124,7 @@ export class MessageJudge {
       this.count(source, "duplicate");
       return known;
     }
-    const pending = this.ask(decoded.submission, from);
+    const pending = this.ask(decoded.submission, from, decoded.traceparent);
     // The same message may arrive by gossip and catch-up at once: one validator call.
     this.judging.set(id, pending);
     let verdict: Verdict;
@@ -139,9 +139,13 @@ export class MessageJudge {
     return verdict;
   }
 
-  private async ask(submission: GossipSubmission, from: string): Promise<Verdict> {
+  private async ask(
+    submission: GossipSubmission,
+    from: string,
+    traceparent: string | undefined,
+  ): Promise<Verdict> {
     try {
-      const answer = await this.deps.onSubmission(submission, from);
+      const answer = await this.deps.onSubmission(submission, from, { traceparent });
       return answer === "accept" || answer === "reject" ? answer : "ignore";
     } catch (err) {
       // A failing validator is our problem, not the peer's: drop without penalty.

@@ -28,6 +28,8 @@ export type SubmissionVerdict = Verdict;
 export type SubmissionValidator = (
   message: GossipSubmission,
   from: PeerIdString,
+  /** The sender's trace context (W3C traceparent), when it sent one. */
+  context?: { traceparent: string | undefined },
 ) => Promise<SubmissionVerdict>;
 
 /** One subscribed topic in the status. */
@@ -66,7 +68,12 @@ export interface P2pNode {
   /** Leave the topic of a service (idempotent) and forget its recent messages. */
   unsubscribe(serviceId: string): void;
   /** Share our own signed submission with the peers of the service. */
-  publish(serviceId: string, message: OutgoingSubmission): Promise<PublishOutcome>;
+  /** `traceparent` (W3C) travels beside the submission so peers' spans can link to ours. */
+  publish(
+    serviceId: string,
+    message: OutgoingSubmission,
+    traceparent?: string,
+  ): Promise<PublishOutcome>;
   /** Tell the peers of the service which transaction this node sent for a result. */
   publishLanding(serviceId: string, landing: GossipLanding): Promise<PublishOutcome>;
   /** Status for GET /p2p/status. */

@@ -301,7 +301,11 @@ class GossipP2pNode implements P2pNode {
   }
 
   /** Publish our own submission; it is also kept for peers that catch up later. */
-  async publish(serviceId: string, message: OutgoingSubmission): Promise<PublishOutcome> {
+  async publish(
+    serviceId: string,
+    message: OutgoingSubmission,
+    traceparent?: string,
+  ): Promise<PublishOutcome> {
     const node = this.node;
     if (node === undefined) {
       throw new WavsError("WAVS_ERR_P2P_NOT_RUNNING", "p2p is not started", {
@@ -316,7 +320,7 @@ class GossipP2pNode implements P2pNode {
     }
     let bytes: Uint8Array;
     try {
-      bytes = encodeSubmission(message, this.tuning.maxMessageBytes);
+      bytes = encodeSubmission(message, this.tuning.maxMessageBytes, traceparent);
     } catch (err) {
       throw new WavsError("WAVS_ERR_P2P_MESSAGE_TOO_LARGE", errorMessage(err), {
         details: { service_id: serviceId, event_id: message.event_id },

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { isServiceId, type ServiceId } from "../ids/index.js";
+import { parseTraceparent } from "../internal/index.js";
 import { isJsonObject, isWorkflowId, type JsonObject, U64_MAX } from "../service/index.js";
 
 /** Version written in every message; a node refuses versions it does not know. */
@@ -93,15 +94,21 @@ export type DecodeFailure = "oversized" | "malformed" | "unknown_version";
 
 /** Result of decoding bytes from a peer. */
 export type DecodeResult =
-  | { ok: true; submission: GossipSubmission }
+  | { ok: true; submission: GossipSubmission; traceparent: string | undefined }
   | { ok: false; reason: DecodeFailure; detail: string };
 
 /** Encode a submission for the wire; throws if it is larger than `maxBytes`. */
 export function encodeSubmission(
   submission: OutgoingSubmission,
   maxBytes = DEFAULT_MAX_MESSAGE_BYTES,
+  traceparent?: string,
 ): Uint8Array {
-  const message = { version: WIRE_VERSION, submission };
+  // the trace context sits beside the submission, not in it: it is not signed, and nodes that
+  // do not read it ignore it
+  const message =
+    traceparent === undefined
+      ? { version: WIRE_VERSION, submission }
+      : { version: WIRE_VERSION, submission, traceparent };
   const bytes = new TextEncoder().encode(JSON.stringify(message));
   if (bytes.length > maxBytes) {
     throw new RangeError(`encoded submission is ${bytes.length} bytes, over the ${maxBytes} cap`);
@@ -118,7 +125,9 @@ export function decodeVersioned<T>(
   maxBytes: number,
   key: string,
   schema: z.ZodType<T>,
-): { ok: true; value: T } | { ok: false; reason: DecodeFailure; detail: string } {
+):
+  | { ok: true; value: T; traceparent: string | undefined }
+  | { ok: false; reason: DecodeFailure; detail: string } {
   if (bytes.length > maxBytes) {
     return { ok: false, reason: "oversized", detail: `${bytes.length} bytes > ${maxBytes}` };
   }
@@ -140,7 +149,9 @@ export function decodeVersioned<T>(
     const where = issue === undefined ? "" : `${issue.path.join(".")}: ${issue.message}`;
     return { ok: false, reason: "malformed", detail: where };
   }
-  return { ok: true, value: parsed.data };
+  // the sender's trace context: kept only when it is a W3C traceparent, never a reason to refuse
+  const traceparent = parseTraceparent(json.traceparent) ? (json.traceparent as string) : undefined;
+  return { ok: true, value: parsed.data, traceparent };
 }
 
 /** Decode and check bytes received from a peer; never throws. */
@@ -149,7 +160,13 @@ export function decodeSubmission(
   maxBytes = DEFAULT_MAX_MESSAGE_BYTES,
 ): DecodeResult {
   const decoded = decodeVersioned(bytes, maxBytes, "submission", SubmissionSchema);
-  return decoded.ok ? { ok: true, submission: decoded.value as GossipSubmission } : decoded;
+  return decoded.ok
+    ? {
+        ok: true,
+        submission: decoded.value as GossipSubmission,
+        traceparent: decoded.traceparent,
+      }
+    : decoded;
 }
 
 /** The gossipsub topic of a service. */

@@ -80,7 +80,7 @@ export class ExecutionStore {
         "SELECT * FROM executions WHERE trigger_key = ? ORDER BY id LIMIT 100",
       ),
       buckets: db.prepare<[number, number], BucketRow>(
-        `SELECT finished_at / ? AS bucket, service_id, status, COUNT(*) AS n, SUM(duration_ms) AS ms
+        `SELECT finished_at / CAST(? AS INTEGER) AS bucket, service_id, status, COUNT(*) AS n, SUM(duration_ms) AS ms
          FROM executions WHERE finished_at >= ? GROUP BY bucket, service_id, status`,
       ),
     };
