@@ -21,12 +21,6 @@ export function clock(ms: number | null | undefined): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-/** "3 s ago" style age of a past instant, against `now`. */
-export function ago(ms: number | null | undefined, now = Date.now()): string {
-  if (ms === null || ms === undefined) return "-";
-  return `${duration(Math.max(0, now - ms))} ago`;
-}
-
 /** A long hex string shortened for a table cell: 0x1234…abcd. */
 export function short(hex: string | null | undefined, keep = 6): string {
   if (!hex) return "-";

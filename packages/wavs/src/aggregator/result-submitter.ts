@@ -391,7 +391,11 @@ export class ResultSubmitter {
   private traceTransaction(q: QuorumQueueRow, row: AggregatorTxRow, outcome: TxOutcome): void {
     const { trace } = this.deps;
     if (!trace.enabled) return;
-    const base = { "wavs.service_id": q.service_id, "wavs.chain": q.chain, "wavs.nonce": row.nonce ?? undefined };
+    const base = {
+      "wavs.service_id": q.service_id,
+      "wavs.chain": q.chain,
+      "wavs.nonce": row.nonce ?? undefined,
+    };
     const sentAt = row.sent_at ?? row.created_at;
     trace.record("wavs.tx.send", q.event_id, row.created_at, sentAt, {
       ...base,
@@ -403,7 +407,12 @@ export class ResultSubmitter {
       "wavs.tx_hash": outcome.kind === "mined" ? outcome.txHash : (row.tx_hash ?? undefined),
       "wavs.block_number": outcome.kind === "mined" ? Number(outcome.block) : undefined,
       "wavs.receipt_status": outcome.kind === "mined" ? outcome.status : undefined,
-      error: outcome.kind === "mined" ? (outcome.status === "success" ? undefined : "reverted") : outcome.reason,
+      error:
+        outcome.kind === "mined"
+          ? outcome.status === "success"
+            ? undefined
+            : "reverted"
+          : outcome.reason,
     });
   }
 

@@ -10,13 +10,16 @@ function execution(id: number, serviceId: string): ExecutionRecord {
     workflow_id: "default",
     event_id: `0x${id.toString(16).padStart(40, "0")}`,
     trigger_type: "evm_contract_event",
+    trigger_data: { Raw: [104, 105] },
     status: id % 2 === 0 ? "succeeded" : "failed",
     error_code: id % 2 === 0 ? null : "WAVS_ERR_EXEC_TRAP",
     error_message: id % 2 === 0 ? null : "unreachable",
     fuel_used: 1234,
     duration_ms: 12.5,
+    queued_at: 1_700_000_000_000 + id,
     started_at: 1_700_000_000_000 + id,
     finished_at: 1_700_000_000_013 + id,
+    attempts: 1,
     logs: [{ level: "info", source: "component", message: `run ${id}` }],
     responses: [{ payload_hex: "0x6869", ordering: null, event_id_salt: null }],
   };
@@ -67,6 +70,28 @@ describe("history routes", () => {
       await t.request(`/services/${id}/executions?limit=2&before=${page1.next_before}`)
     ).json()) as { executions: ExecutionRecord[] };
     expect(page2.executions.map((e) => e.id)).toEqual([3, 2]);
+  });
+
+  it("GET /events/{event_id}: one event's executions and submissions, the id in either case, with or without 0x", async () => {
+    const t = await startTestServer();
+    const id = await withService(t);
+    const eventId = `0x${(3).toString(16).padStart(40, "0")}`;
+    for (const form of [eventId, eventId.slice(2), eventId.toUpperCase().replace("0X", "0x")]) {
+      const res = await t.request(`/events/${form}`);
+      expect(res.status, form).toBe(200);
+      expect(await res.json()).toEqual({
+        event_id: eventId,
+        executions: [execution(3, id)],
+        submissions: [submission(3, id)],
+        aggregations: [],
+      });
+    }
+    // an event nobody saw is not an error: the node simply knows nothing of it yet
+    const unseen = await t.request(`/events/0x${"ee".repeat(20)}`);
+    expect(((await unseen.json()) as { executions: unknown[] }).executions).toEqual([]);
+    const bad = await t.request("/events/0x1234");
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toContain("event_id");
   });
 
   it("lists recent submissions", async () => {

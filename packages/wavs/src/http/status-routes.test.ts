@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { specExampleJson } from "../../test/helpers/service-fixtures.js";
-import { startTestServer } from "../../test/helpers/test-server.js";
+import { errorOf, startTestServer } from "../../test/helpers/test-server.js";
 import { REDACTED } from "../config/index.js";
 import { healthJson } from "./status-routes.js";
 
@@ -52,6 +52,91 @@ describe("status routes", () => {
     });
     expect(body.services).toHaveLength(1);
     expect(body.services[0]?.signer).toMatch(/^0x[0-9a-f]{40}$/);
+  });
+
+  it("GET /info says since when the node runs and which other operators its dashboard shows", async () => {
+    const t = await startTestServer();
+    const body = (await (await t.request("/info")).json()) as Record<string, unknown>;
+    expect(body.started_at).toBe(1_700_000_000_000);
+    expect(body.uptime_s).toBe(Math.floor((Date.now() - 1_700_000_000_000) / 1000));
+    expect(body.dashboard_peers).toEqual(["http://127.0.0.1:1"]);
+  });
+
+  it("GET /stats/executions counts finished executions per bucket and per service", async () => {
+    const t = await startTestServer();
+    const now = 1_800_000_030_000;
+    t.node.now = () => now;
+    const base = {
+      workflow_id: "w",
+      event_id: `0x${"00".repeat(20)}`,
+      trigger_type: "manual",
+      trigger_data: null,
+      error_code: null,
+      error_message: null,
+      fuel_used: null,
+      queued_at: 0,
+      started_at: 0,
+      attempts: 1,
+      logs: [],
+      responses: [],
+    };
+    const s = "a".repeat(64);
+    t.node.executions.push(
+      {
+        ...base,
+        id: 1,
+        service_id: s,
+        status: "succeeded",
+        duration_ms: 4,
+        finished_at: now - 5_000,
+      },
+      {
+        ...base,
+        id: 2,
+        service_id: s,
+        status: "failed",
+        duration_ms: 8,
+        finished_at: now - 15_000,
+      },
+      {
+        ...base,
+        id: 3,
+        service_id: s,
+        status: "failed",
+        duration_ms: 8,
+        finished_at: now - 3_600_000,
+      },
+    );
+    const res = await t.request("/stats/executions?window_s=60&bucket_s=10");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      buckets: { succeeded: number; failed: number }[];
+      services: unknown[];
+      bucket_s: number;
+    };
+    expect(body.bucket_s).toBe(10);
+    expect(body.buckets).toHaveLength(6);
+    expect(body.buckets.reduce((n, b) => n + b.succeeded, 0)).toBe(1);
+    expect(body.buckets.reduce((n, b) => n + b.failed, 0)).toBe(1);
+    expect(body.services).toEqual([{ service_id: s, succeeded: 1, failed: 1, avg_ms: 6 }]);
+  });
+
+  it("GET /stats/executions refuses a window of too many buckets, saying which parameter", async () => {
+    const t = await startTestServer();
+    const res = await t.request("/stats/executions?window_s=86400&bucket_s=1");
+    expect(res.status).toBe(400);
+    const error = await errorOf(res);
+    expect(error.code).toBe("WAVS_ERR_INPUT_INVALID");
+    expect(error.message).toContain("bucket_s");
+    expect((await t.request("/stats/executions?window_s=999999999")).status).toBe(400);
+    expect((await t.request("/stats/executions?window_s=-1")).status).toBe(400);
+  });
+
+  it("GET /chains lists the watched chains", async () => {
+    const t = await startTestServer();
+    const res = await t.request("/chains");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ chains: [] });
   });
 
   it("GET /config answers the redacted config and never the secret", async () => {

@@ -20,7 +20,25 @@ describe("gossip wire format", () => {
     });
     const bytes = encodeSubmission(s);
     expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({ version: 1, submission: s });
-    expect(decodeSubmission(bytes)).toEqual({ ok: true, submission: s });
+    expect(decodeSubmission(bytes)).toEqual({ ok: true, submission: s, traceparent: undefined });
+  });
+
+  it("carries the sender's traceparent beside the submission; a malformed one is dropped, the message kept", () => {
+    const s = makeSubmission();
+    const tp = `00-${"ab".repeat(16)}-${"cd".repeat(8)}-01`;
+    const bytes = encodeSubmission(s, undefined, tp);
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({
+      version: 1,
+      submission: s,
+      traceparent: tp,
+    });
+    expect(decodeSubmission(bytes)).toEqual({ ok: true, submission: s, traceparent: tp });
+    for (const junk of ["x", 7, { a: 1 }, `${tp}-extra`]) {
+      const odd = new TextEncoder().encode(
+        JSON.stringify({ version: 1, submission: s, traceparent: junk }),
+      );
+      expect(decodeSubmission(odd)).toEqual({ ok: true, submission: s, traceparent: undefined });
+    }
   });
 
   it("refuses to encode beyond the cap and reports oversized input before parsing", () => {

@@ -71,6 +71,8 @@ export interface OperatorNetworkOptions {
   handlers?: Record<string, "simple" | "replay-accepting">;
   /** Keys of every node's `aggregator` config table (e.g. `settle_ms`); defaults otherwise. */
   aggregator?: Record<string, number>;
+  /** More `[default]` lines of operator `i`'s wavs.toml, given every operator's HTTP port. */
+  extraToml?: (i: number, httpPorts: readonly number[]) => string;
 }
 
 /** A result transaction mined on a workflow's submit contract. */
@@ -166,6 +168,7 @@ export async function startOperatorNetwork(
     };
 
     const p2pPorts = [await freePort(), await freePort(), await freePort()];
+    const httpPorts = [await freePort(), await freePort(), await freePort()];
     const aggregatorKeys = Object.entries(options.aggregator ?? {});
     const aggregatorToml =
       aggregatorKeys.length === 0
@@ -194,6 +197,7 @@ dev_endpoints_enabled = true
 bearer_token = "${TOKEN}"
 p2p = { remote = { listen_port = ${p2pPorts[i]}, bootstrap_nodes = [${bootstrap}] } }
 ${aggregatorToml}
+${options.extraToml?.(i, httpPorts) ?? ""}
 
 [default.chains.evm.31337]
 ${endpoints}
@@ -203,7 +207,7 @@ poll_interval_ms = 100
       ops.push({
         index: i,
         home,
-        port: await freePort(),
+        port: httpPorts[i]!,
         p2pPort: p2pPorts[i]!,
         node: undefined,
         proxy,

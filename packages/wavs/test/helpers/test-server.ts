@@ -17,12 +17,14 @@ import { createHttpServer, type HttpServerConfig } from "../../src/http/server.j
 import { serviceId } from "../../src/ids/index.js";
 import { silentLogger } from "../../src/internal/logger.js";
 import { Metrics } from "../../src/internal/metrics.js";
+import { executionStats } from "../../src/node/execution-stats.js";
 import {
   parseService,
   type Service,
   type ServiceManager,
   serviceManagerToJson,
 } from "../../src/service/index.js";
+import type { BucketRow } from "../../src/store/index.js";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -147,6 +149,8 @@ export class FakeNode implements NodeApi {
     this.check();
     return {
       version: "0.1.0-test",
+      startedAt: 1_700_000_000_000,
+      dashboardPeers: ["http://127.0.0.1:1"],
       operatorAddress: "0x00000000000000000000000000000000000000aa",
       services: [...this.keys].map(([id, index]) => ({
         serviceId: id,
@@ -276,6 +280,43 @@ export class FakeNode implements NodeApi {
       .slice(0, opts.limit);
   }
 
+  async event(eventId: string) {
+    this.check();
+    const of = <T extends { event_id: string }>(rows: T[]) =>
+      rows.filter((r) => r.event_id === eventId);
+    return {
+      event_id: eventId,
+      executions: of(this.executions),
+      submissions: of(this.submissions),
+      aggregations: of(this.aggregations),
+    };
+  }
+
+  async executionStats(opts: { windowS: number; bucketS: number }) {
+    this.check();
+    // the node's own bucketing over the fake's records, as the store would group them
+    const finishedBuckets = (since: number, bucketMs: number): BucketRow[] =>
+      this.executions
+        .filter(
+          (e) =>
+            e.finished_at !== null &&
+            e.finished_at >= since &&
+            e.status !== "queued" &&
+            e.status !== "running",
+        )
+        .map((e) => ({
+          bucket: Math.floor(e.finished_at! / bucketMs),
+          service_id: e.service_id,
+          status: e.status as "succeeded" | "failed",
+          n: 1,
+          ms: e.duration_ms,
+        }));
+    return executionStats({ finishedBuckets }, opts.windowS, opts.bucketS, this.now());
+  }
+
+  /** The clock of executionStats (tests set it). */
+  now = () => Date.now();
+
   async p2pStatus() {
     this.check();
     return { enabled: false, peer_id: null, listen_addresses: [], connected_peers: [], topics: [] };
@@ -300,7 +341,7 @@ afterEach(async () => {
 /** Start the real HTTP server over a FakeNode; it is stopped after the current test. */
 export async function startTestServer(
   config: Partial<HttpServerConfig> = {},
-  options: { redactedConfig?: () => unknown } = {},
+  options: { redactedConfig?: () => unknown; dashboardAssets?: null } = {},
 ): Promise<TestServer> {
   const node = new FakeNode();
   // Default process metrics are left out: each would add event-loop and GC monitors per test.
@@ -310,6 +351,7 @@ export async function startTestServer(
     logger: silentLogger(),
     metrics,
     redactedConfig: options.redactedConfig ?? (() => ({ port: 0 })),
+    ...(options.dashboardAssets === null ? { dashboardAssets: null } : {}),
     config: {
       host: "127.0.0.1",
       port: 0,
