@@ -142,6 +142,7 @@ describe("Dispatcher", () => {
       serviceId: sid,
       workflowId: "default",
       triggerKey: "left-over",
+      eventId: `0x${"01".repeat(20)}`,
       triggerType: "raw",
       triggerData: { raw: bytesToHex(new TextEncoder().encode("resumed")) },
     })!;

@@ -82,8 +82,8 @@ interface Job {
   serviceId: string;
   workflowId: string;
   data: TriggerData;
-  /** The trigger's key: its event id (a unique key for deliberate repeats). */
-  key: string;
+  /** The trigger's event id (hex): what its spans are keyed by. */
+  eventIdHex: string;
   /** When it was recorded (ms since the Unix epoch). */
   queuedAt: number;
 }
@@ -118,7 +118,7 @@ export class Dispatcher {
         serviceId: row.service_id,
         workflowId: row.workflow_id,
         data: parseTriggerDataJson(row.trigger_data),
-        key: row.trigger_key,
+        eventIdHex: row.event_id ?? row.trigger_key,
         queuedAt: row.queued_at,
       });
     }
@@ -148,15 +148,15 @@ export class Dispatcher {
     while (this.pending >= this.limits.maxPending && !this.stopped) {
       await new Promise<void>((r) => this.capacityWaiters.push(r));
     }
-    const triggerKey =
-      uniqueKey ??
-      bytesToHex(
-        eventId(event.serviceId, event.workflowId, encodeTriggerDataForEventId(event.data)),
-      );
+    const eventIdHex = bytesToHex(
+      eventId(event.serviceId, event.workflowId, encodeTriggerDataForEventId(event.data)),
+    );
+    const triggerKey = uniqueKey ?? eventIdHex;
     const id = this.deps.executions.enqueue({
       serviceId: event.serviceId,
       workflowId: event.workflowId,
       triggerKey,
+      eventId: eventIdHex,
       triggerType: event.data.type,
       triggerData: triggerDataToJson(event.data),
     });
@@ -164,7 +164,7 @@ export class Dispatcher {
     const queuedAt = Date.now();
     const trace = this.deps.trace;
     if (trace?.enabled) {
-      trace.record("wavs.trigger", triggerKey, queuedAt, queuedAt, {
+      trace.record("wavs.trigger", eventIdHex, queuedAt, queuedAt, {
         "wavs.service_id": event.serviceId,
         "wavs.workflow_id": event.workflowId,
         ...triggerAttributes(event.data),
@@ -176,7 +176,7 @@ export class Dispatcher {
       serviceId: event.serviceId,
       workflowId: event.workflowId,
       data: event.data,
-      key: triggerKey,
+      eventIdHex,
       queuedAt,
     });
     this.pump();
@@ -233,7 +233,7 @@ export class Dispatcher {
     const startedAt = Date.now();
     const trace = this.deps.trace;
     if (trace?.enabled) {
-      trace.record("wavs.dispatch", job.key, job.queuedAt, startedAt, {
+      trace.record("wavs.dispatch", job.eventIdHex, job.queuedAt, startedAt, {
         "wavs.service_id": job.serviceId,
         "wavs.workflow_id": job.workflowId,
         "wavs.execution_id": job.id,
@@ -242,7 +242,7 @@ export class Dispatcher {
     const finish = (outcome: Parameters<ExecutionStore["finish"]>[1]) => {
       executions.finish(job.id, outcome);
       if (trace?.enabled) {
-        trace.record("wavs.execute", job.key, startedAt, Date.now(), {
+        trace.record("wavs.execute", job.eventIdHex, startedAt, Date.now(), {
           "wavs.service_id": job.serviceId,
           "wavs.workflow_id": job.workflowId,
           "wavs.execution_id": job.id,

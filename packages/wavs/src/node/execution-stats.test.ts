@@ -23,6 +23,7 @@ describe("execution stats (GET /stats/executions) over the real store", () => {
       serviceId,
       workflowId: "w",
       triggerKey: key,
+      eventId: key,
       triggerType: "manual",
       triggerData: { raw: "0x" },
     })!;
@@ -59,12 +60,21 @@ describe("execution stats (GET /stats/executions) over the real store", () => {
     expect(stats.services).toHaveLength(2);
   });
 
-  it("finds an event's executions by its event id, and not another's", () => {
+  it("finds an event's executions by its event id, manual fires (unique keys) included", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const store = new ExecutionStore(tmp.db());
     const id = finished(store, `0x${"12".repeat(20)}`, "a".repeat(64), T0, "succeeded", 1);
     finished(store, `0x${"34".repeat(20)}`, "a".repeat(64), T0, "succeeded", 1);
-    expect(store.byEvent(`0x${"12".repeat(20)}`).map((r) => r.id)).toEqual([id]);
+    vi.setSystemTime(T0);
+    const manual = store.enqueue({
+      serviceId: "a".repeat(64),
+      workflowId: "w",
+      triggerKey: "manual:1",
+      eventId: `0x${"12".repeat(20)}`,
+      triggerType: "raw",
+      triggerData: { raw: "0x" },
+    });
+    expect(store.byEvent(`0x${"12".repeat(20)}`).map((r) => r.id)).toEqual([id, manual]);
     expect(store.byEvent(`0x${"56".repeat(20)}`)).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ function executionRecord(row: ExecutionRow): ExecutionRecord {
     id: row.id,
     service_id: row.service_id,
     workflow_id: row.workflow_id,
-    event_id: row.trigger_key,
+    event_id: row.event_id ?? row.trigger_key,
     trigger_type: row.trigger_type,
     trigger_data: row.trigger_data,
     status: row.status,

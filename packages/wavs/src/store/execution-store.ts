@@ -10,6 +10,8 @@ export interface ExecutionRow {
   service_id: string;
   workflow_id: string;
   trigger_key: string;
+  /** The event id (0x + 20 bytes); null only for rows of old manual fires. */
+  event_id: string | null;
   trigger_type: string;
   trigger_data: unknown;
   status: ExecutionStatus;
@@ -59,8 +61,8 @@ export class ExecutionStore {
   constructor(db: Db) {
     this.stmts = {
       insert: db.prepare(
-        `INSERT INTO executions (service_id, workflow_id, trigger_key, trigger_type, trigger_data, status, queued_at)
-         VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO executions (service_id, workflow_id, trigger_key, event_id, trigger_type, trigger_data, status, queued_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT DO NOTHING`,
       ),
       start: db.prepare(
         "UPDATE executions SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?",
@@ -77,7 +79,7 @@ export class ExecutionStore {
         "SELECT * FROM executions WHERE service_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
       ),
       byEvent: db.prepare<[string], RawRow>(
-        "SELECT * FROM executions WHERE trigger_key = ? ORDER BY id LIMIT 100",
+        "SELECT * FROM executions WHERE event_id = ? ORDER BY id LIMIT 100",
       ),
       buckets: db.prepare<[number, number], BucketRow>(
         `SELECT finished_at / CAST(? AS INTEGER) AS bucket, service_id, status, COUNT(*) AS n, SUM(duration_ms) AS ms
@@ -91,6 +93,8 @@ export class ExecutionStore {
     serviceId: string;
     workflowId: string;
     triggerKey: string;
+    /** The event id of the trigger (equal to the key but for deliberate repeats). */
+    eventId: string;
     triggerType: string;
     triggerData: unknown;
   }): number | undefined {
@@ -98,6 +102,7 @@ export class ExecutionStore {
       e.serviceId,
       e.workflowId,
       e.triggerKey,
+      e.eventId,
       e.triggerType,
       JSON.stringify(e.triggerData),
       Date.now(),

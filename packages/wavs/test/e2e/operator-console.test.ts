@@ -8,8 +8,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, type TestBrowser } from "../../src/bench/chromium.js";
 import { eventTraceIds } from "../../src/internal/index.js";
-import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { TOKEN } from "../helpers/node-network.js";
 import { type OperatorNetwork, startOperatorNetwork } from "../helpers/operator-network.js";
 import { startTelemetryReceiver, type TelemetryReceiver } from "../helpers/telemetry-receiver.js";

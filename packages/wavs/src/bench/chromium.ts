@@ -1,5 +1,5 @@
 /**
- * A real browser for page tests: Debian's Chromium driven by playwright-core (`.ci/run`
+ * A real browser for the dashboard's tests and benchmark: Debian's Chromium driven by playwright-core (`.ci/run`
  * installs the `chromium` package). Every page error and console error is collected: a test
  * asserts there are none.
  */
