@@ -43,6 +43,8 @@ describe("WavsConfigSchema", () => {
         tx_fee_bump_percent: 25,
         tx_gas_margin_percent: 25,
       },
+      prometheus_push_interval_ms: 15_000,
+      dashboard_peers: [],
       chains: { evm: {}, cosmos: {} },
       wavs_endpoint: "http://127.0.0.1:8000",
       json: false,
@@ -159,5 +161,25 @@ describe("WavsConfigSchema", () => {
         "prometheus: expected a URL starting with http:// or https://, found "localhost:9090"",
       ]
     `);
+  });
+
+  it("checks the telemetry and dashboard keys, and reads the reference's jaeger key as the trace endpoint", () => {
+    expect(
+      issuesOf({
+        otlp_endpoint: "grpc://collector:4317",
+        prometheus_push_interval_ms: 10,
+        dashboard_peers: ["http://127.0.0.1:8001", "127.0.0.1:8002"],
+      }),
+    ).toMatchInlineSnapshot(`
+      [
+        "prometheus_push_interval_ms: expected an integer of at least 100, found 10",
+        "otlp_endpoint: expected a URL starting with http:// or https://, found "grpc://collector:4317"",
+        "dashboard_peers.1: expected a URL starting with http:// or https://, found "127.0.0.1:8002"",
+      ]
+    `);
+    const parsed = WavsConfigSchema.parse({ jaeger: "http://jaeger:4318" });
+    expect(parsed.jaeger).toBe("http://jaeger:4318");
+    expect(parsed.dashboard_peers).toEqual([]);
+    expect(parsed.prometheus_push_interval_ms).toBe(15_000);
   });
 });
