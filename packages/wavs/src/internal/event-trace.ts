@@ -99,8 +99,10 @@ export async function createEventTrace(options: EventTraceOptions): Promise<Even
     import("@opentelemetry/resources"),
   ]);
   const url = `${options.endpoint.replace(/\/+$/, "")}/v1/traces`;
-  const log = options.logger.child({ subsystem: "traces" });
-  const exporter = new exporterModule.OTLPTraceExporter({ url });
+  // logs name the collector by host only: its URL may carry credentials
+  const log = options.logger.child({ subsystem: "traces", collector: new URL(url).host });
+  // a collector that does not answer must not hold up the node's stop for long
+  const exporter = new exporterModule.OTLPTraceExporter({ url, timeoutMillis: 5_000 });
   let failing = false;
   // the exporter reports failures through OpenTelemetry's diag logger; one line per outage
   const watched = {
@@ -112,11 +114,11 @@ export async function createEventTrace(options: EventTraceOptions): Promise<Even
         const failed = result.code !== 0;
         if (failed && !failing) {
           log.warn(
-            { url: options.endpoint, err: String(result.error?.message ?? result.error) },
+            { err: String(result.error?.message ?? result.error) },
             "exporting traces failed",
           );
         } else if (!failed && failing) {
-          log.info({ url: options.endpoint }, "exporting traces works again");
+          log.info("exporting traces works again");
         }
         failing = failed;
         done(result);
@@ -134,6 +136,7 @@ export async function createEventTrace(options: EventTraceOptions): Promise<Even
       new sdk.BatchSpanProcessor({
         exporter: watched,
         scheduledDelayMillis: options.batchDelayMs ?? 1000,
+        exportTimeoutMillis: 5_000,
         maxQueueSize: 8192,
         maxExportBatchSize: 512,
       }),

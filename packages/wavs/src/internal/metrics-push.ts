@@ -29,7 +29,11 @@ export interface MetricsPush {
 
 /** Create the pusher (idle until `start()`). */
 export function createMetricsPush(options: MetricsPushOptions): MetricsPush {
-  const log = options.logger.child({ subsystem: "metrics-push" });
+  // logs name the gateway by host only: its URL may carry credentials
+  const log = options.logger.child({
+    subsystem: "metrics-push",
+    gateway: new URL(options.url).host,
+  });
   const target = `${options.url.replace(/\/+$/, "")}/metrics/job/wavs/instance/${encodeURIComponent(options.instance)}`;
   // credentials in the URL become a Basic auth header, never part of a logged URL
   const parsed = new URL(target);
@@ -53,7 +57,7 @@ export function createMetricsPush(options: MetricsPushOptions): MetricsPush {
         method: "PUT",
         headers,
         body: await options.text(),
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(5_000),
       });
       if (!res.ok) problem = `HTTP ${res.status}`;
       await res.body?.cancel();
@@ -61,10 +65,7 @@ export function createMetricsPush(options: MetricsPushOptions): MetricsPush {
       problem = err instanceof Error ? err.message : String(err);
     }
     if (problem !== undefined && !failing) {
-      log.warn(
-        { url: options.url.replace(/\/\/[^@/]*@/, "//"), err: problem },
-        "pushing metrics failed",
-      );
+      log.warn({ err: problem }, "pushing metrics failed");
     } else if (problem === undefined && failing) {
       log.info("pushing metrics works again");
     }
