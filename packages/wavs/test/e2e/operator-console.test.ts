@@ -5,11 +5,13 @@
  * operators at a real OTLP/HTTP receiver, and metrics pushes at a Pushgateway stand-in.
  * Screenshots of each page go to .cache/screenshots/ (WAVS_UPDATE_SCREENSHOTS=1: docs/images/).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildFixture } from "@wavs-ts/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../../src/bench/chromium.js";
 import { eventTraceIds } from "../../src/internal/index.js";
+import { componentDigest } from "../../src/service/index.js";
 import { TOKEN } from "../helpers/node-network.js";
 import { type OperatorNetwork, startOperatorNetwork } from "../helpers/operator-network.js";
 import { startTelemetryReceiver, type TelemetryReceiver } from "../helpers/telemetry-receiver.js";
@@ -89,6 +91,12 @@ describe("operator console: dashboard, traces, metrics push (three real operator
             .operator_address,
       ),
     );
+  }
+
+  /** How many executions operator 0 has of the service. */
+  async function executionCount(): Promise<number> {
+    const res = await fetch(`${url(0)}/services/${net.serviceId}/executions?limit=1000`);
+    return ((await res.json()) as { executions: unknown[] }).executions.length;
   }
 
   /** Open a page of operator 0's dashboard and wait until its data is on it. */
@@ -212,7 +220,7 @@ describe("operator console: dashboard, traces, metrics push (three real operator
     await page.screenshot({ path: join(shots, "dashboard-logs.png") });
   });
 
-  it("an action without the token is refused in the page; with it, it is done", async () => {
+  it("an action without the token is refused in the page; with it, pause, resume, fire and upload are done", async () => {
     await open(`#/services/${net.serviceId}`, "service");
     const page = b.page;
     await page.getByTestId("toggle-status").click();
@@ -236,6 +244,22 @@ describe("operator console: dashboard, traces, metrics push (three real operator
       .toBe("resume");
     await page.getByTestId("toggle-status").click();
     await expect.poll(status, { timeout: 10_000 }).toBe("active");
+    // fire a dev trigger from the page: the node runs it (a manual fire, raw input)
+    const before = await executionCount();
+    await page.getByTestId("fire-input").fill('{"x":8}');
+    await page.getByTestId("fire").click();
+    await page.getByTestId("action-done").filter({ hasText: "fire trigger" }).waitFor();
+    await expect.poll(executionCount, { timeout: 20_000 }).toBe(before + 1);
+    await expect
+      .poll(() => page.getByTestId("execution-row").count(), { timeout: 10_000 })
+      .toBe(before + 1);
+    // upload a component from the page: the node answers its digest, shown in the page
+    const wasm = await buildFixture("echo");
+    await page.getByTestId("upload").setInputFiles(wasm);
+    const digest = componentDigest(readFileSync(wasm));
+    await expect
+      .poll(() => page.getByTestId("uploaded-digest").textContent(), { timeout: 20_000 })
+      .toBe(digest);
     // the token stays in the tab: it never reached the page's address or the node's logs
     expect(page.url()).not.toContain(TOKEN);
   });

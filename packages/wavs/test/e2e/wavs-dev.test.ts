@@ -173,6 +173,14 @@ describe("wavs dev (long-running)", () => {
     // the token is in the 0600 state file, never printed
     const state = JSON.parse(readFileSync(join(home, ".wavs-dev", "state.json"), "utf8"));
     expect(stdout + stderr).not.toContain(state.token);
+    // the dashboard's address is printed, and each operator's page shows the others
+    const urls = (state.nodes as { url: string }[]).map((n) => n.url);
+    expect(stdout).toContain(`dashboard  ${urls[0]}/`);
+    for (const [i, url] of urls.entries()) {
+      const info = (await (await fetch(`${url}/info`)).json()) as { dashboard_peers: string[] };
+      expect(info.dashboard_peers).toEqual(urls.filter((_, j) => j !== i));
+      expect((await fetch(`${url}/`)).headers.get("content-type")).toContain("text/html");
+    }
 
     const landed = async (input: string): Promise<string[]> => {
       const fired = await wavs(
