@@ -10,8 +10,14 @@ import { watFixture } from "../helpers/wat-fixture.js";
 const NEW_TRIGGER_TOPIC = "0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68";
 
 /** GET /info without its `engine` field, which changes while components load. */
-function withoutEngine(info: unknown): Record<string, unknown> {
-  const { engine: _loading, ...rest } = info as Record<string, unknown>;
+/** GET /info without what changes with a restart: loading progress and the start time. */
+function lasting(info: unknown): Record<string, unknown> {
+  const {
+    engine: _loading,
+    started_at: _started,
+    uptime_s: _uptime,
+    ...rest
+  } = info as Record<string, unknown>;
   return rest;
 }
 
@@ -147,12 +153,15 @@ describe("wavs node: persistence, catch-up and exactly-once (real anvil, real no
     const kvBefore = await fetch(`${node.url}/dev/kv/${serviceId}/counter/last`);
     expect(Buffer.from(await kvBefore.arrayBuffer()).toString()).toBe("kept");
     const before = (await api(`${node.url}/services`, "GET")).json;
-    const infoBefore = withoutEngine((await api(`${node.url}/info`, "GET")).json);
+    const infoBefore = (await api(`${node.url}/info`, "GET")).json as { started_at: number };
     expect(await node.stop()).toBe(0);
     node = await net.startNode();
     expect((await api(`${node.url}/services`, "GET")).json).toEqual(before);
-    // the same keys and services (`engine` says how far loading the components has got)
-    expect(withoutEngine((await api(`${node.url}/info`, "GET")).json)).toEqual(infoBefore);
+    // the same keys and services (`engine` says how far loading the components has got), and
+    // a new start time
+    const infoAfter = (await api(`${node.url}/info`, "GET")).json as { started_at: number };
+    expect(lasting(infoAfter)).toEqual(lasting(infoBefore));
+    expect(infoAfter.started_at).toBeGreaterThan(infoBefore.started_at);
     // a restarted node loads its services' components ahead of their first run, and says when
     const engine = await waitUntil(async () => {
       const info = (await api(`${node.url}/info`, "GET")).json as {
