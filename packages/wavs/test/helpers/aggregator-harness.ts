@@ -53,6 +53,8 @@ export async function startTestNode(options: {
   dataDir?: string;
   /** Keep the node's log lines here (GET /dev/logs). */
   logs?: LogBuffer;
+  /** More config fields (e.g. `jaeger`, `prometheus`). */
+  config?: Record<string, unknown>;
 }): Promise<TestNode> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "wavs-agg-"));
   const config = WavsConfigSchema.parse({
@@ -65,6 +67,7 @@ export async function startTestNode(options: {
     chains: {
       evm: { "31337": { http_endpoint: options.anvil.rpcUrl, poll_interval_ms: 100 } },
     },
+    ...options.config,
   });
   const logger = options.logs
     ? createLogger({ level: "debug", name: "test-node", buffer: options.logs, stderr: false })
