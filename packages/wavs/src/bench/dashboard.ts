@@ -18,6 +18,7 @@ import { createLogger, createProgress, LogBuffer } from "../internal/index.js";
 import { createWavsNode } from "../node/index.js";
 import { launchBrowser } from "./chromium.js";
 import { median } from "./percentile.js";
+import { uploadedComponent } from "./uploaded-component.js";
 
 const repoRoot = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..", "..");
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -73,14 +74,7 @@ http_endpoint = "${anvil.rpcUrl}"
           "default",
           {
             trigger: { type: "manual" },
-            component: {
-              source: { type: "digest" as const, digest: echo.digest },
-              permissions: {},
-              fuel_limit: null,
-              time_limit_seconds: null,
-              config: new Map<string, string>(),
-              env_keys: [],
-            },
+            component: uploadedComponent(echo.digest),
             submit: { type: "none" },
           },
         ],

@@ -23,6 +23,7 @@ import { silentLogger } from "../internal/index.js";
 import { createWavsNode } from "../node/index.js";
 import { benchTriggerLookup } from "../triggers/index.js";
 import { pct } from "./percentile.js";
+import { uploadedComponent } from "./uploaded-component.js";
 
 const repoRoot = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..", "..");
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -75,14 +76,6 @@ poll_interval_ms = 50
       world: "aggregator",
     });
     const aggregator = await engine.register(readFileSync(aggregatorPath));
-    const component = (digest: string) => ({
-      source: { type: "digest" as const, digest },
-      permissions: {},
-      fuel_limit: null,
-      time_limit_seconds: null,
-      config: new Map<string, string>(),
-      env_keys: [],
-    });
     const { serviceId } = await registry.addDirect({
       name: "bench",
       status: "active",
@@ -101,10 +94,10 @@ poll_interval_ms = 50
               chain: "evm:31337",
               event_hash: keccak256(toHex("Spam(uint256)")),
             },
-            component: component(echo.digest),
+            component: uploadedComponent(echo.digest),
             submit: {
               type: "aggregator",
-              component: component(aggregator.digest),
+              component: uploadedComponent(aggregator.digest),
               signature_kind: { algorithm: "secp256k1", prefix: "eip191" },
             },
           },

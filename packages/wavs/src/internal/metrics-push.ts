@@ -5,6 +5,7 @@
  * the node no longer has do not linger. Failures are logged once per outage, never thrown.
  */
 import type { Logger } from "./logger.js";
+import { splitCredentials } from "./url-credentials.js";
 
 /** What the pusher needs. */
 export interface MetricsPushOptions {
@@ -34,18 +35,12 @@ export function createMetricsPush(options: MetricsPushOptions): MetricsPush {
     subsystem: "metrics-push",
     gateway: new URL(options.url).host,
   });
-  const target = `${options.url.replace(/\/+$/, "")}/metrics/job/wavs/instance/${encodeURIComponent(options.instance)}`;
   // credentials in the URL become a Basic auth header, never part of a logged URL
-  const parsed = new URL(target);
+  const { url, authorization } = splitCredentials(
+    `${options.url.replace(/\/+$/, "")}/metrics/job/wavs/instance/${encodeURIComponent(options.instance)}`,
+  );
   const headers: Record<string, string> = { "content-type": options.contentType };
-  if (parsed.username !== "" || parsed.password !== "") {
-    const user = decodeURIComponent(parsed.username);
-    const pass = decodeURIComponent(parsed.password);
-    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
-    parsed.username = "";
-    parsed.password = "";
-  }
-  const url = parsed.toString();
+  if (authorization) headers.authorization = authorization;
   let timer: NodeJS.Timeout | undefined;
   let failing = false;
   let inFlight: Promise<boolean> | undefined;

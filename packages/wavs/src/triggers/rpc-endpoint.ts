@@ -5,7 +5,7 @@
  */
 import { getWebSocketRpcClient } from "viem/utils";
 import { redactUrl, redactUrlsInText } from "../config/index.js";
-import { closeSocketClient, WavsError } from "../internal/index.js";
+import { closeSocketClient, splitCredentials, WavsError } from "../internal/index.js";
 
 /** The endpoint could not be reached, timed out, closed, or answered something not JSON-RPC. */
 export class RpcTransportError extends WavsError {
@@ -91,17 +91,9 @@ function fromReply(reply: JsonRpcReply, method: string): unknown {
 
 /** An HTTP(S) endpoint. Credentials in the URL become a Basic authorization header. */
 export function httpEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
-  const target = new URL(url);
+  const { url: href, authorization } = splitCredentials(url);
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (target.username || target.password) {
-    // fetch refuses URLs with credentials; send them the way the URL meant them.
-    const user = decodeURIComponent(target.username);
-    const pass = decodeURIComponent(target.password);
-    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
-    target.username = "";
-    target.password = "";
-  }
-  const href = target.toString();
+  if (authorization) headers.authorization = authorization;
   let nextId = 1;
   return {
     kind: "http",
