@@ -52,9 +52,10 @@ import {
 } from "./component-driver.js";
 import { aggregatorCallKey, IdenticalInputs } from "./identical-inputs.js";
 import { KeyedScheduler, systemClock } from "./keyed-scheduler.js";
-import { KnownOperators } from "./known-operators.js";
+import { type KnownOperator, KnownOperators } from "./known-operators.js";
 import type { LandingAnnouncement } from "./landing-announcement.js";
 import { LandingWatch } from "./landing-watch.js";
+import { judgePresence, type OperatorPresence, signPresence } from "./operator-presence.js";
 import { submissionOfInput } from "./queue-rows.js";
 import { QuorumQueues } from "./quorum-queues.js";
 import { ResultSubmitter } from "./result-submitter.js";
@@ -439,6 +440,28 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   /** A landing announced by a peer (the P2P layer's validator); see landing-watch.ts. */
   receiveLanding(a: LandingAnnouncement, from: string): Promise<"accept" | "reject" | "ignore"> {
     return this.landings.receive(a, from);
+  }
+
+  /** A peer's presence (the P2P layer's validator); see operator-presence.ts. */
+  receivePresence(p: OperatorPresence, _from: string): Promise<"accept" | "reject" | "ignore"> {
+    if (this.state !== "started") return Promise.resolve("ignore");
+    return judgePresence(p, {
+      service: (serviceId) => this.deps.registry.get(serviceId)?.service,
+      registration: this.registration,
+      operators: this.operators,
+    });
+  }
+
+  /** This node's presence for a service, signed now; undefined when it holds no key for it. */
+  async ownPresence(serviceId: string): Promise<OperatorPresence | undefined> {
+    const signer = this.submitter.selfSigner(serviceId);
+    if (signer === undefined) return undefined;
+    return signPresence(this.deps.registry.signerAccount(serviceId), serviceId);
+  }
+
+  /** The operators this node ranks for a service's results: who signed, who announced itself. */
+  knownOperators(serviceId: string): KnownOperator[] {
+    return this.operators.describe(serviceId);
   }
 
   private callbackForQueue(q: QuorumQueueRow, result: TxResult): void {

@@ -48,4 +48,23 @@ describe("known operators", () => {
     known.list("s2");
     expect(asked).toEqual(["s1", "s2"]);
   });
+
+  it("counts an announced operator as known (ranked) but not as seen signing (alive)", () => {
+    const known = new KnownOperators(1000, () => []);
+    known.announced("s1", A, 10_000);
+    known.saw("s1", B, 10_200);
+    known.announced("s1", B, 10_100);
+    expect(known.list("s1", 10_500).sort()).toEqual([getAddress(A), getAddress(B)].sort());
+    expect(known.lastSeen("s1", A, 10_500)).toBeUndefined();
+    expect(known.lastSeen("s1", B, 10_500)).toBe(10_200);
+    expect(known.describe("s1", 10_500)).toEqual(
+      expect.arrayContaining([
+        { signer: getAddress(A), last_signed_at: null, present_at: 10_000 },
+        { signer: getAddress(B), last_signed_at: 10_200, present_at: 10_100 },
+      ]),
+    );
+    // an announcement older than the window no longer counts
+    expect(known.list("s1", 11_150)).toEqual([getAddress(B)]);
+    expect(known.list("s1", 11_300)).toEqual([]);
+  });
 });

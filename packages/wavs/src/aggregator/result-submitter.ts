@@ -182,11 +182,16 @@ export class ResultSubmitter {
     const plan = this.planFor(q);
     this.followDesignated(q, plan);
     const now = Date.now();
+    const self = this.selfSigner(q.service_id);
+    const own = this.deps.signatures
+      .list(q.id)
+      .find((s) => self !== undefined && getAddress(s.signer) === self);
     const step = submissionStep({
       plan,
       quorumAt: q.quorum_reached_at ?? now,
       now,
       timing: this.deps.timing,
+      ownSignedAt: own?.added_at,
       aheadIsBehind: () => plan.kind === "settle" && this.aheadIsBehind(q, plan.ahead, now),
     });
     const key = `submit:${q.id}`;
@@ -205,7 +210,10 @@ export class ResultSubmitter {
       );
   }
 
-  /** A non-designated operator's turn: land the result unless it is already on-chain. */
+  /**
+   * A turn that must look first (a takeover, or a sender whose signature came late): land the
+   * result unless it is already on-chain or a peer's transaction for it is pending.
+   */
   private async takeOver(queueId: number): Promise<void> {
     const q = this.deps.queues.get(queueId);
     if (q?.status !== "quorum" || q.tx_id !== null || !this.deps.running()) return;
@@ -233,9 +241,9 @@ export class ResultSubmitter {
     this.postponed.delete(q.id);
     this.deps.log.info(
       { queue_id: q.id, event_id: q.event_id },
-      "result not landed within the grace period: taking over",
+      "result not landed by this node's turn: sending it",
     );
-    await this.send(q.id);
+    await this.send(q.id, true);
   }
 
   /** An announced transaction landed: burn the queue unless our own transaction is in flight. */
@@ -282,7 +290,13 @@ export class ResultSubmitter {
     const queueId = queueIdOfRef(row.ref);
     const q = queueId === undefined ? undefined : this.deps.queues.get(queueId);
     if (!q) return undefined;
+    // sent late after quorum (a settle window, a late signature, a slow node): another operator
+    // may have sent meanwhile
+    const late =
+      q.quorum_reached_at !== null &&
+      Date.now() - q.quorum_reached_at >= this.deps.timing.settleMs / 2;
     const stale =
+      late ||
       row.attempts > 0 ||
       row.created_at < this.deps.startedAt() ||
       (q.quorum_reached_at !== null && q.quorum_reached_at < this.deps.startedAt());
@@ -321,15 +335,24 @@ export class ResultSubmitter {
     return manager;
   }
 
-  /** Queue the `handleSignedEnvelope` transaction of a queue at quorum. */
-  private async send(queueId: number): Promise<void> {
-    const q = this.deps.queues.get(queueId);
+  /**
+   * Queue the `handleSignedEnvelope` transaction of a queue at quorum, unless what peers
+   * announced shows it landed or in flight (`checked`: a takeover looked already).
+   */
+  private async send(queueId: number, checked = false): Promise<void> {
+    let q = this.deps.queues.get(queueId);
     if (q?.status !== "quorum" || q.tx_id !== null || !this.deps.running()) return;
-    // a peer announced it and the chain confirmed: nothing to send
-    const known = this.deps.landings.known(q);
-    if (known) {
-      this.burn(q, { by: "other", txHash: known.txHash, block: Number(known.block) });
-      return;
+    if (!checked) {
+      // announced transactions only (no RPC when there are none): the happy path stays fast
+      const found = await this.deps.landings.find(q, { scan: false });
+      q = this.deps.queues.get(queueId);
+      if (q?.status !== "quorum" || q.tx_id !== null) return;
+      if (found.kind === "landed") {
+        this.burn(q, { by: "other", txHash: found.txHash, block: Number(found.block) });
+        return;
+      }
+      // a peer's transaction is in the pool: wait for it as a takeover would
+      if (found.kind === "pending") return this.takeOver(q.id);
     }
     const manager = this.txManager(q.chain);
     if (!manager) {

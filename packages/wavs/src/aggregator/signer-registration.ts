@@ -27,8 +27,11 @@ export class SignerRegistration {
     },
   ) {}
 
-  /** Whether `signer` is a signing key of an operator of the service's manager. */
-  async check(service: Service, signer: Address): Promise<RegistrationAnswer> {
+  /**
+   * Whether `signer` is a signing key of an operator of the service's manager. `askAgain`: a
+   * cached "not registered" is asked again (for a key expected to be registered any moment).
+   */
+  async check(service: Service, signer: Address, askAgain = false): Promise<RegistrationAnswer> {
     const manager = service.manager;
     if (manager.type !== "evm") {
       return {
@@ -39,7 +42,7 @@ export class SignerRegistration {
     }
     const key = `${manager.chain}|${manager.address.toLowerCase()}|${signer.toLowerCase()}`;
     const hit = this.cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.answer;
+    if (hit && hit.until > Date.now() && (hit.answer.registered || !askAgain)) return hit.answer;
     let answer: RegistrationAnswer;
     try {
       const operator = await this.chains.get(manager.chain).readContract({

@@ -13,13 +13,14 @@ const settle: SubmitterPlan = { kind: "settle", rank: 1, designated: B, ahead: [
 const takeover = (rank: number): SubmitterPlan => ({ kind: "takeover", rank, designated: A });
 
 /** The step at `quorum + after` ms; `behind` answers whether an operator ahead is behind. */
-function at(plan: SubmitterPlan, after: number, behind = false) {
+function at(plan: SubmitterPlan, after: number, behind = false, ownSignedAfter?: number) {
   let asked = false;
   const step = submissionStep({
     plan,
     quorumAt: QUORUM,
     now: QUORUM + after,
     timing,
+    ownSignedAt: ownSignedAfter === undefined ? undefined : QUORUM + ownSignedAfter,
     aheadIsBehind: () => {
       asked = true;
       return behind;
@@ -67,6 +68,30 @@ describe("submission timing", () => {
     });
     // a takeover plan never sends directly: its turn is a takeover (which checks first)
     expect(at(takeover(1), 20_000).step).toEqual({
+      do: "wait",
+      at: QUORUM + 15_000,
+      next: "takeover",
+    });
+  });
+
+  it("a sender whose own signature came half a window or more after quorum takes over two windows after it", () => {
+    // on time (its signature carried quorum, or came just after): the usual plan
+    expect(at(send, 0, false, 0).step).toEqual({ do: "send" });
+    expect(at(send, 499, false, 499).step).toEqual({ do: "send" });
+    // late: the first signer behind it may be sending at the end of its window
+    expect(at(send, 500, false, 500).step).toEqual({
+      do: "wait",
+      at: QUORUM + 2_000,
+      next: "takeover",
+    });
+    expect(at(settle, 1_200, false, 1_200).step).toEqual({
+      do: "wait",
+      at: QUORUM + 2_000,
+      next: "takeover",
+    });
+    expect(at(send, 2_000, false, 900).step).toEqual({ do: "takeover" });
+    // a takeover plan keeps its grace periods
+    expect(at(takeover(1), 2_000, false, 900).step).toEqual({
       do: "wait",
       at: QUORUM + 15_000,
       next: "takeover",

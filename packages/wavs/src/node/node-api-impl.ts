@@ -357,7 +357,15 @@ export function createNodeApi(parts: NodeParts): NodeApi {
       return executionStats(executions, windowS, bucketS, Date.now());
     },
     async p2pStatus() {
-      return parts.p2p.status();
+      const status = await parts.p2p.status();
+      // who each service's results are ranked over: operators that signed or announced themselves
+      return {
+        ...status,
+        topics: status.topics.map((t) => ({
+          ...t,
+          operators: parts.aggregator.knownOperators(t.service_id),
+        })),
+      };
     },
   };
 }

@@ -8,7 +8,9 @@ import type { ServiceRegistry } from "../registry/index.js";
 
 /**
  * Connect the aggregator to the other operators: this node's signed submissions are published
- * on the service's topic, and the result transactions it broadcasts on the landings topic; a peer's submission goes through the aggregator's verification
+ * on the service's topic, the result transactions it broadcasts on the landings topic, and its
+ * presence as an operator of each service on the presence topic; a peer's submission goes
+ * through the aggregator's verification
  * (which decides whether gossip relays it) before any work is spent on it. Topics follow the
  * registered services.
  */
@@ -53,6 +55,8 @@ export function bridgeP2p(deps: {
       return gossipVerdict(verdict);
     },
     onLanding: (landing, from) => aggregator.receiveLanding(landing, from),
+    onPresence: (presence, from) => aggregator.receivePresence(presence, from),
+    presence: (serviceId) => aggregator.ownPresence(serviceId),
   });
   aggregator.on("local-landing", (landing) => {
     p2p.publishLanding(landing.service_id, landing).catch((err: unknown) => {

@@ -26,7 +26,8 @@ export interface GossipLanding {
   signature: string;
 }
 
-const hexOfBytes = (n: number) =>
+/** A zod string of `0x` and `n` bytes of hex. */
+export const hexOfBytes = (n: number) =>
   z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${2 * n}}$`), `expected 0x and ${n} bytes of hex`);
 
 const LandingSchema = z.object({
@@ -62,7 +63,12 @@ export function landingTopicForService(serviceId: ServiceId): string {
 
 /** The service id of a landings topic, or undefined for any other topic. */
 export function serviceIdOfLandingTopic(topic: string): ServiceId | undefined {
-  if (!topic.startsWith(LANDING_TOPIC_PREFIX)) return undefined;
-  const id = topic.slice(LANDING_TOPIC_PREFIX.length);
+  return serviceIdAfter(LANDING_TOPIC_PREFIX, topic);
+}
+
+/** The service id after `prefix` in a topic, or undefined when the topic has another prefix. */
+export function serviceIdAfter(prefix: string, topic: string): ServiceId | undefined {
+  if (!topic.startsWith(prefix)) return undefined;
+  const id = topic.slice(prefix.length);
   return isServiceId(id) ? id : undefined;
 }

@@ -12,6 +12,7 @@ import { FLOOD_PENALTY, toValidatorResult } from "./gossip-scoring.js";
 import { decodeLanding, serviceIdOfLandingTopic } from "./landing-wire.js";
 import type { P2pNodeOptions, P2pTuning } from "./p2p-api.js";
 import type { MessageResult, MessageSource, P2pMetrics } from "./p2p-metrics.js";
+import { decodePresence, serviceIdOfPresenceTopic } from "./presence-wire.js";
 import type { PeerRateLimiter } from "./rate-limit.js";
 import type { RecentMessages, Verdict, VerdictCache } from "./recent.js";
 import { decodeSubmission, type GossipSubmission, messageIdOf, serviceIdOfTopic } from "./wire.js";
@@ -23,6 +24,7 @@ export interface MessageJudgeDeps {
   tuning: P2pTuning;
   onSubmission: P2pNodeOptions["onSubmission"];
   onLanding: P2pNodeOptions["onLanding"];
+  onPresence: P2pNodeOptions["onPresence"];
   limiter: PeerRateLimiter;
   verdicts: VerdictCache;
   recent: RecentMessages;
@@ -38,24 +40,60 @@ export class MessageJudge {
 
   constructor(private readonly deps: MessageJudgeDeps) {}
 
+  /** The landings topic's validator (see `validateClaim`). */
+  validateLanding(peer: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    return this.validateClaim(peer, msg, {
+      kind: "landing",
+      serviceIdOf: serviceIdOfLandingTopic,
+      decode: (bytes) => {
+        const d = decodeLanding(bytes);
+        return d.ok ? { ok: true, value: d.landing } : d;
+      },
+      judge: this.deps.onLanding,
+    });
+  }
+
+  /** The presence topic's validator (see `validateClaim`). */
+  validatePresence(peer: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    return this.validateClaim(peer, msg, {
+      kind: "presence",
+      serviceIdOf: serviceIdOfPresenceTopic,
+      decode: (bytes) => {
+        const d = decodePresence(bytes);
+        return d.ok ? { ok: true, value: d.presence } : d;
+      },
+      judge: this.deps.onPresence,
+    });
+  }
+
   /**
-   * The landings topic's validator: the same flood limit as submissions, the shape, the
-   * topic/service match, one judgement per message, then the aggregator's checks.
+   * A validator of a signed claim about a service (a landing, a presence): the same flood limit
+   * as submissions, the shape, the topic/service match, one judgement per message, then the
+   * aggregator's checks.
    */
-  async validateLanding(peer: PeerId, msg: Message): Promise<TopicValidatorResult> {
+  private async validateClaim<T extends { service_id: string }>(
+    peer: PeerId,
+    msg: Message,
+    claim: {
+      kind: string;
+      serviceIdOf(topic: string): string | undefined;
+      decode(bytes: Uint8Array): { ok: true; value: T } | { ok: false; detail: string };
+      judge: ((value: T, from: string) => Promise<Verdict>) | undefined;
+    },
+  ): Promise<TopicValidatorResult> {
     const from = peer.toString();
-    const serviceId = serviceIdOfLandingTopic(msg.topic);
+    const serviceId = claim.serviceIdOf(msg.topic);
     if (serviceId === undefined || !this.deps.services.has(serviceId))
       return TopicValidatorResult.Ignore;
     if (!this.deps.limiter.take(from)) {
       this.deps.penalise(from, FLOOD_PENALTY);
       return TopicValidatorResult.Ignore;
     }
-    const decoded = decodeLanding(msg.data);
-    if (!decoded.ok || decoded.landing.service_id !== serviceId) {
+    const decoded = claim.decode(msg.data);
+    if (!decoded.ok || decoded.value.service_id !== serviceId) {
       this.deps.log.debug(
         { peer: from, detail: decoded.ok ? "wrong topic" : decoded.detail },
-        "bad landing",
+        `bad ${claim.kind}`,
       );
       return TopicValidatorResult.Reject;
     }
@@ -64,9 +102,9 @@ export class MessageJudge {
     if (known !== undefined) return toValidatorResult(known);
     let verdict: Verdict = "ignore";
     try {
-      verdict = (await this.deps.onLanding?.(decoded.landing, from)) ?? "ignore";
+      verdict = (await claim.judge?.(decoded.value, from)) ?? "ignore";
     } catch (err) {
-      this.deps.log.warn({ peer: from, err: errorMessage(err) }, "landing validator failed");
+      this.deps.log.warn({ peer: from, err: errorMessage(err) }, `${claim.kind} validator failed`);
     }
     this.deps.verdicts.set(id, verdict);
     return toValidatorResult(verdict);

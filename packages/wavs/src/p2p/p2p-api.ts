@@ -5,6 +5,7 @@
 import type { WavsConfig } from "../config/index.js";
 import type { Logger, Metrics } from "../internal/index.js";
 import type { GossipLanding } from "./landing-wire.js";
+import type { GossipPresence } from "./presence-wire.js";
 import type { RateLimit } from "./rate-limit.js";
 import type { RecentLimits, Verdict } from "./recent.js";
 import {
@@ -100,6 +101,10 @@ export interface P2pTuning {
   catchup: { timeoutMs: number; maxResponseBytes: number; maxResponseMessages: number };
   /** Per-peer limit on catch-up requests we serve. */
   catchupRequestLimit: RateLimit;
+  /** This node re-announces its presence on a service's topic this long after joining it, then twice as long each time ... */
+  presenceFirstRepeatMs: number;
+  /** ... up to this interval. */
+  presenceIntervalMs: number;
 }
 
 /** Production defaults. */
@@ -113,6 +118,8 @@ export const DEFAULT_P2P_TUNING: P2pTuning = {
   mdnsIntervalMs: 10_000,
   catchup: { timeoutMs: 15_000, maxResponseBytes: 32 * 1024 * 1024, maxResponseMessages: 10_000 },
   catchupRequestLimit: { perSecond: 0.5, burst: 8 },
+  presenceFirstRepeatMs: 1000,
+  presenceIntervalMs: 10 * 60_000,
 };
 
 /** Options of createP2pNode. */
@@ -124,6 +131,10 @@ export interface P2pNodeOptions {
   onSubmission: SubmissionValidator;
   /** Judges a peer's landing announcement (default: ignored). */
   onLanding?: (landing: GossipLanding, from: PeerIdString) => Promise<SubmissionVerdict>;
+  /** Judges a peer's presence (default: ignored). */
+  onPresence?: (presence: GossipPresence, from: PeerIdString) => Promise<SubmissionVerdict>;
+  /** This node's presence for a service, signed now (none: this node does not announce itself). */
+  presence?: (serviceId: string) => Promise<GossipPresence | undefined>;
   /** Overrides of DEFAULT_P2P_TUNING. */
   tuning?: Partial<P2pTuning>;
   /** The node's metrics; p2p counters are added to its registry. */

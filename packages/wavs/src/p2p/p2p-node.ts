@@ -23,7 +23,7 @@ import { tcp } from "@libp2p/tcp";
 import type { Multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import type { WavsConfig } from "../config/index.js";
-import { isServiceId } from "../ids/index.js";
+import { isServiceId, type ServiceId } from "../ids/index.js";
 import type { Logger } from "../internal/index.js";
 import { errorMessage, WavsError } from "../internal/index.js";
 import { CATCHUP_PROTOCOL } from "./catchup.js";
@@ -44,6 +44,8 @@ import type {
 import { DEFAULT_P2P_TUNING } from "./p2p-api.js";
 import { P2pMetrics } from "./p2p-metrics.js";
 import { loadOrCreatePeerKey } from "./peer-key.js";
+import { PresenceAnnouncer } from "./presence-announcer.js";
+import { presenceTopicForService, serviceIdOfPresenceTopic } from "./presence-wire.js";
 import { PeerRateLimiter } from "./rate-limit.js";
 import { RecentMessages, VerdictCache } from "./recent.js";
 import {
@@ -67,6 +69,14 @@ type Services = { identify: Identify; pubsub: GossipSub };
 
 /** How often expired verdicts, rate-limit buckets and recent messages are dropped. */
 const SWEEP_INTERVAL_MS = 30_000;
+/** Peers joining a presence topic within this window get one announcement of ours. */
+const PRESENCE_COALESCE_MS = 100;
+
+/** The gossipsub topics of a service: submissions, landings, presences. */
+function topicsOf(serviceId: string): [string, string, string] {
+  const id = serviceId as ServiceId;
+  return [topicForService(id), landingTopicForService(id), presenceTopicForService(id)];
+}
 
 /** The libp2p implementation. */
 class GossipP2pNode implements P2pNode {
@@ -81,6 +91,7 @@ class GossipP2pNode implements P2pNode {
   private readonly verdicts: VerdictCache;
   private readonly judge: MessageJudge;
   private readonly catchup: CatchupExchange;
+  private readonly presence: PresenceAnnouncer;
   private readonly bootstrap: Multiaddr[];
   /** Peer id learned by dialing a bootstrap address that did not name one. */
   private readonly bootstrapPeerIds = new Map<string, string>();
@@ -112,12 +123,22 @@ class GossipP2pNode implements P2pNode {
       tuning: this.tuning,
       onSubmission: options.onSubmission,
       onLanding: options.onLanding,
+      onPresence: options.onPresence,
       limiter: this.limiter,
       verdicts: this.verdicts,
       recent: this.recent,
       log: this.log,
       metrics: this.metrics,
       penalise,
+    });
+    this.presence = new PresenceAnnouncer({
+      services: this.services,
+      sign: options.presence,
+      publish: (topic, bytes) => this.publishOwn(topic, bytes),
+      firstRepeatMs: this.tuning.presenceFirstRepeatMs,
+      intervalMs: this.tuning.presenceIntervalMs,
+      coalesceMs: PRESENCE_COALESCE_MS,
+      log: this.log,
     });
     this.catchup = new CatchupExchange({
       node: () => this.node,
@@ -195,6 +216,11 @@ class GossipP2pNode implements P2pNode {
         return serviceId !== undefined && this.services.has(serviceId) ? [serviceId] : [];
       });
       if (wanted.length > 0) void this.catchup.catchUpFrom(event.detail.peerId, wanted);
+      // a peer joined a service's presence topic: tell it we run the service too
+      for (const s of event.detail.subscriptions) {
+        const serviceId = s.subscribe ? serviceIdOfPresenceTopic(s.topic) : undefined;
+        if (serviceId !== undefined && this.services.has(serviceId)) this.presence.soon(serviceId);
+      }
     });
     node.addEventListener("peer:discovery", (event) => this.onDiscovery(event.detail));
     node.addEventListener("peer:connect", (event) =>
@@ -218,11 +244,7 @@ class GossipP2pNode implements P2pNode {
       );
     }
     this.node = node;
-    for (const serviceId of this.services) {
-      this.join(node, serviceId);
-      const peers = node.services.pubsub.getSubscribers(topicForService(serviceId));
-      for (const peer of peers) void this.catchup.catchUpFrom(peer, [serviceId]);
-    }
+    for (const serviceId of this.services) this.join(node, serviceId);
     this.timers = [
       setInterval(() => this.sweep(), SWEEP_INTERVAL_MS),
       ...(this.bootstrap.length > 0
@@ -249,6 +271,7 @@ class GossipP2pNode implements P2pNode {
     this.node = undefined;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    this.presence.stop();
     await node.stop();
     this.log.info("p2p stopped");
   }
@@ -266,19 +289,16 @@ class GossipP2pNode implements P2pNode {
     const node = this.node;
     if (node === undefined) return;
     this.join(node, serviceId);
-    // Peers already known to be on the topic; those we learn of later trigger catch-up
-    // through their subscription (see doStart).
-    const peers = node.services.pubsub.getSubscribers(topicForService(serviceId));
-    for (const peer of peers) void this.catchup.catchUpFrom(peer, [serviceId]);
   }
 
   /** Leave the topics of a service. */
   unsubscribe(serviceId: string): void {
     if (!this.services.delete(serviceId)) return;
     this.recent.dropService(serviceId);
+    this.presence.left(serviceId);
     const node = this.node;
     if (node === undefined) return;
-    for (const topic of [topicForService(serviceId), landingTopicForService(serviceId)]) {
+    for (const topic of topicsOf(serviceId)) {
       node.services.pubsub.unsubscribe(topic);
       node.services.pubsub.topicValidators.delete(topic);
       const internals = internalsOf(node.services.pubsub);
@@ -294,9 +314,18 @@ class GossipP2pNode implements P2pNode {
         hint: "Call start() first.",
       });
     }
-    const bytes = encodeLanding(landing);
+    return this.publishOwn(landingTopicForService(serviceId), encodeLanding(landing), node);
+  }
+
+  /** Publish a message of ours (judged accepted already, so a copy relayed back is not judged). */
+  private async publishOwn(
+    topic: string,
+    bytes: Uint8Array,
+    node = this.node,
+  ): Promise<PublishOutcome> {
+    if (node === undefined) return { recipients: 0 };
     this.verdicts.set(messageIdOf(bytes), "accept");
-    const result = await node.services.pubsub.publish(landingTopicForService(serviceId), bytes);
+    const result = await node.services.pubsub.publish(topic, bytes);
     return { recipients: result.recipients.length };
   }
 
@@ -371,13 +400,19 @@ class GossipP2pNode implements P2pNode {
     };
   }
 
-  /** Subscribe on gossipsub with our validators and scoring for the service's two topics. */
+  /**
+   * Subscribe on gossipsub with our validators and scoring for the service's three topics; ask
+   * the peers already on it for its recent submissions (those we learn of later trigger catch-up
+   * through their subscription, see doStart) and tell them we are here.
+   */
   private join(node: Libp2p<Services>, serviceId: string): void {
     const pubsub = node.services.pubsub;
     const internals = internalsOf(pubsub);
+    const [submissions, landings, presences] = topicsOf(serviceId);
     const topics = [
-      { topic: topicForService(serviceId), validate: this.judge.validateGossip },
-      { topic: landingTopicForService(serviceId), validate: this.judge.validateLanding },
+      { topic: submissions, validate: this.judge.validateGossip },
+      { topic: landings, validate: this.judge.validateLanding },
+      { topic: presences, validate: this.judge.validatePresence },
     ];
     for (const { topic, validate } of topics) {
       if (internals !== undefined)
@@ -385,6 +420,11 @@ class GossipP2pNode implements P2pNode {
       pubsub.topicValidators.set(topic, (peer, msg) => validate.call(this.judge, peer, msg));
       pubsub.subscribe(topic);
     }
+    for (const peer of pubsub.getSubscribers(submissions)) {
+      void this.catchup.catchUpFrom(peer, [serviceId]);
+    }
+    if (pubsub.getSubscribers(presences).length > 0) this.presence.soon(serviceId);
+    this.presence.joined(serviceId);
   }
 
   /** Dial the bootstrap addresses we are not connected to (remote mode; runs periodically). */
