@@ -20,10 +20,18 @@ export interface ChainStream {
   lag: number | null;
 }
 
+/** An operator a node ranks for a service's results (GET /p2p/status, per topic). */
+export interface KnownOperator {
+  signer: string;
+  last_signed_at: number | null;
+  present_at: number | null;
+}
+
 export interface P2pStatus {
   enabled: boolean;
   peer_id?: string;
   connected_peers?: unknown[];
+  topics?: { service_id: string; peers: number; operators?: KnownOperator[] }[];
   [key: string]: unknown;
 }
 

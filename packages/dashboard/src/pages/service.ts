@@ -8,6 +8,9 @@ import { usePoll } from "../hooks.js";
 import type {
   Aggregation,
   Execution,
+  Info,
+  KnownOperator,
+  P2pStatus,
   ServiceJson,
   ServicesAnswer,
   WorkflowJson,
@@ -62,9 +65,20 @@ export function ServicePage(props: { id: string }) {
     3000,
     [id],
   );
+  const p2p = usePoll(
+    async (signal) => {
+      const [status, info] = await Promise.all([
+        self.get<P2pStatus>("/p2p/status", signal),
+        self.get<Info>("/info", signal),
+      ]);
+      return { status, own: info.services.find((x) => x.service_id === id)?.signer ?? null };
+    },
+    5000,
+    [id],
+  );
   const action = useAction();
   const s = service.data;
-  const ready = service.loaded && executions.loaded && aggregations.loaded;
+  const ready = service.loaded && executions.loaded && aggregations.loaded && p2p.loaded;
   if (service.loaded && s === null && !executions.data) {
     return html`<section data-ready="service"><h1>Service</h1><${ErrorBox} error=${new Error(`service ${id} is not registered on this node`)} /></section>`;
   }
@@ -99,6 +113,9 @@ export function ServicePage(props: { id: string }) {
     <h2>Aggregations</h2>
     ${aggregations.error ? html`<${ErrorBox} error=${aggregations.error} />` : ""}
     ${aggregations.data ? html`<${Aggregations} rows=${aggregations.data.aggregations} />` : ""}
+    <h2>Operators</h2>
+    ${p2p.error ? html`<${ErrorBox} error=${p2p.error} />` : ""}
+    ${p2p.data ? html`<${Operators} p2p=${p2p.data.status} own=${p2p.data.own} serviceId=${id} />` : ""}
   </section>`;
 }
 
@@ -193,4 +210,27 @@ function Aggregations(props: { rows: Aggregation[] }) {
       )}
     </tbody>
   </table>`;
+}
+
+/** The operators this node ranks when it decides who sends a result, itself included. */
+function Operators(props: { p2p: P2pStatus; own: string | null; serviceId: string }) {
+  if (!props.p2p.enabled)
+    return html`<p class="muted">P2P is disabled: this node aggregates alone.</p>`;
+  const topic = props.p2p.topics?.find((t) => t.service_id === props.serviceId);
+  const rows: KnownOperator[] = topic?.operators ?? [];
+  if (rows.length === 0)
+    return html`<p class="muted">No operator known yet: none has announced itself or signed.</p>`;
+  return html`<table data-testid="operators">
+    <thead><tr><th>signing key</th><th>last signed</th><th>announced</th></tr></thead>
+    <tbody>
+      ${rows.map(
+        (o) => html`<tr data-testid="operator-row">
+          <td class="mono">${o.signer}${o.signer.toLowerCase() === props.own?.toLowerCase() ? html` <span class="muted">(this node)</span>` : ""}</td>
+          <td>${clock(o.last_signed_at)}</td>
+          <td>${clock(o.present_at)}</td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>
+  <p class="muted small">${topic?.peers ?? 0} peers on the service's topic.</p>`;
 }

@@ -29,7 +29,9 @@ export class SignerRegistration {
 
   /**
    * Whether `signer` is a signing key of an operator of the service's manager. `askAgain`: a
-   * cached "not registered" is asked again (for a key expected to be registered any moment).
+   * cached "not registered" is asked again, and a new one is not cached (for a key expected to
+   * be registered any moment: a presence, which arrives before its operator registers the key,
+   * must not make that operator's first submissions look unregistered).
    */
   async check(service: Service, signer: Address, askAgain = false): Promise<RegistrationAnswer> {
     const manager = service.manager;
@@ -67,6 +69,7 @@ export class SignerRegistration {
         known: false,
       };
     }
+    if (!answer.registered && askAgain) return answer;
     const ttl = answer.registered ? this.ttl.registeredMs : this.ttl.unknownMs;
     this.cache.set(key, { answer, until: Date.now() + ttl });
     if (this.cache.size > 10_000) this.cache.clear();

@@ -147,6 +147,13 @@ describe("operator console: dashboard, traces, metrics push (three real operator
       /\d+(\.\d+)? m?s$/,
     );
     expect(await page.getByTestId("aggregations").textContent()).toContain("burned");
+    // all three operators, each known from its signatures and its presence; this node marked
+    const operators = page.getByTestId("operators");
+    for (const op of net.ops) expect(await operators.textContent()).toContain(op.signer);
+    expect(await page.getByTestId("operator-row").count()).toBe(3);
+    const own = page.getByTestId("operator-row").filter({ hasText: "(this node)" });
+    expect(await own.count()).toBe(1);
+    expect(await own.textContent()).toContain(net.ops[0]?.signer);
     await page.screenshot({ path: join(shots, "dashboard-service.png"), fullPage: true });
   });
 

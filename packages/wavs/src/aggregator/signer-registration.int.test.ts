@@ -1,0 +1,80 @@
+// The signer registration check against a real anvil and our WavsServiceManager.
+import {
+  type Anvil,
+  deployServiceSet,
+  registerOperator,
+  type ServiceSet,
+  startAnvil,
+} from "@wavs-ts/contracts";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChainClients } from "../chain/index.js";
+import { WavsConfigSchema } from "../config/index.js";
+import type { Service } from "../service/index.js";
+import { SignerRegistration } from "./signer-registration.js";
+
+describe("signer registration (real anvil, WavsServiceManager)", () => {
+  let anvil: Anvil;
+  let set: ServiceSet;
+  let chains: ChainClients;
+  let service: Service;
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    set = await deployServiceSet(anvil.clients(0));
+    const config = WavsConfigSchema.parse({
+      chains: { evm: { "31337": { http_endpoint: anvil.rpcUrl } } },
+    });
+    chains = new ChainClients(config);
+    service = {
+      name: "registration",
+      workflows: {},
+      status: "active",
+      manager: { type: "evm", chain: "evm:31337", address: set.serviceManager },
+    } as unknown as Service;
+  }, 120_000);
+
+  afterAll(async () => {
+    chains?.close();
+    await anvil?.stop();
+  });
+
+  it("a presence's check of a key not registered yet does not make its first submissions look unregistered", async () => {
+    const registration = new SignerRegistration(chains, {
+      registeredMs: 60_000,
+      unknownMs: 60_000,
+    });
+    const key = privateKeyToAccount(generatePrivateKey()).address;
+    // a presence arrives before the operator registered its key: not registered, not cached
+    expect(await registration.check(service, key, true)).toMatchObject({
+      registered: false,
+      known: true,
+    });
+    await registerOperator(anvil.clients(0), set.serviceManager, {
+      operator: anvil.clients(1).walletClient.account.address,
+      signingKey: key,
+      weight: 1n,
+    });
+    // its first submission is checked on-chain again: registered
+    expect(await registration.check(service, key)).toEqual({ registered: true });
+  });
+
+  it("a submission's negative answer is cached, and a presence asks again past it", async () => {
+    const registration = new SignerRegistration(chains, {
+      registeredMs: 60_000,
+      unknownMs: 60_000,
+    });
+    const key = privateKeyToAccount(generatePrivateKey()).address;
+    expect(await registration.check(service, key)).toMatchObject({ registered: false });
+    await registerOperator(anvil.clients(0), set.serviceManager, {
+      operator: anvil.clients(2).walletClient.account.address,
+      signingKey: key,
+      weight: 1n,
+    });
+    // within the cache's time a submission still gets the cached answer ...
+    expect(await registration.check(service, key)).toMatchObject({ registered: false });
+    // ... a presence asks the manager again, and the registered answer is cached for both
+    expect(await registration.check(service, key, true)).toEqual({ registered: true });
+    expect(await registration.check(service, key)).toEqual({ registered: true });
+  });
+});
