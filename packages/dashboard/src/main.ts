@@ -28,7 +28,7 @@ function useHashRoute(): string {
 function Page(props: { route: string; info: Info | undefined }) {
   const { route, info } = props;
   const service = /^\/services\/([0-9a-f]{64})$/.exec(route);
-  if (service) return html`<${ServicePage} id=${service[1]} />`;
+  if (service) return html`<${ServicePage} id=${service[1]} info=${info} />`;
   const event = /^\/events\/(0x[0-9a-fA-F]{40})$/.exec(route);
   if (event) return html`<${EventPage} id=${event[1]!.toLowerCase()} info=${info} />`;
   if (route === "/logs") return html`<${LogsPage} />`;

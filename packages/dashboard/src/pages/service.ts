@@ -42,7 +42,7 @@ const limit = (value: number | null | undefined, unit: string) =>
 const compact = (value: unknown) => (value === undefined ? "-" : JSON.stringify(value));
 
 /** The service page. */
-export function ServicePage(props: { id: string }) {
+export function ServicePage(props: { id: string; info: Info | undefined }) {
   const { id } = props;
   const service = usePoll(
     async (signal) => {
@@ -65,17 +65,8 @@ export function ServicePage(props: { id: string }) {
     3000,
     [id],
   );
-  const p2p = usePoll(
-    async (signal) => {
-      const [status, info] = await Promise.all([
-        self.get<P2pStatus>("/p2p/status", signal),
-        self.get<Info>("/info", signal),
-      ]);
-      return { status, own: info.services.find((x) => x.service_id === id)?.signer ?? null };
-    },
-    5000,
-    [id],
-  );
+  const p2p = usePoll((signal) => self.get<P2pStatus>("/p2p/status", signal), 5000, [id]);
+  const own = props.info?.services.find((x) => x.service_id === id)?.signer ?? null;
   const action = useAction();
   const s = service.data;
   const ready = service.loaded && executions.loaded && aggregations.loaded && p2p.loaded;
@@ -115,7 +106,7 @@ export function ServicePage(props: { id: string }) {
     ${aggregations.data ? html`<${Aggregations} rows=${aggregations.data.aggregations} />` : ""}
     <h2>Operators</h2>
     ${p2p.error ? html`<${ErrorBox} error=${p2p.error} />` : ""}
-    ${p2p.data ? html`<${Operators} p2p=${p2p.data.status} own=${p2p.data.own} serviceId=${id} />` : ""}
+    ${p2p.data ? html`<${Operators} p2p=${p2p.data} own=${own} serviceId=${id} />` : ""}
   </section>`;
 }
 

@@ -33,7 +33,11 @@ export class SignerRegistration {
    * be registered any moment: a presence, which arrives before its operator registers the key,
    * must not make that operator's first submissions look unregistered).
    */
-  async check(service: Service, signer: Address, askAgain = false): Promise<RegistrationAnswer> {
+  async check(
+    service: Pick<Service, "manager">,
+    signer: Address,
+    askAgain = false,
+  ): Promise<RegistrationAnswer> {
     const manager = service.manager;
     if (manager.type !== "evm") {
       return {
