@@ -10,9 +10,10 @@
  */
 import type { EvmChainConfig } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
-import { errorMessage, WavsError } from "../internal/index.js";
+import { WavsError } from "../internal/index.js";
 import type { BlockRef, CursorStore } from "../store/index.js";
 import type { BlockIntervalAnchors, BlockIntervalFire } from "./block-interval.js";
+import { ChainFollower, Stopped } from "./chain-follower.js";
 import type { BlockHeader, EvmRpc, RpcLog } from "./evm-rpc.js";
 import {
   decodeServiceUri,
@@ -24,22 +25,6 @@ import type { TriggerIndex } from "./trigger-index.js";
 
 /** Default largest block range processed (and asked of eth_getLogs) at once. */
 export const DEFAULT_MAX_LOG_RANGE = 1000;
-
-/** How a watcher learns about new heads right now. */
-export type HeadMode = "ws" | "polling" | "stopped";
-
-/** What a watcher reports for /health and logs. */
-export interface ChainWatcherStatus {
-  chain: string;
-  mode: HeadMode;
-  healthy: boolean;
-  /** The last error, while unhealthy. */
-  error?: string | undefined;
-  /** Latest head seen. */
-  head?: bigint | undefined;
-  /** Last fully processed block. */
-  cursor?: bigint | undefined;
-}
 
 /** Options of `EvmChainWatcher`. */
 export interface EvmChainWatcherOptions {
@@ -58,179 +43,33 @@ export interface EvmChainWatcherOptions {
   wsSafetyPollMs?: number | undefined;
 }
 
-// Thrown inside a pass when stop() was called; the cursor is left where it was.
-class Stopped extends Error {}
-
-/** A wake-up signal with a timeout. */
-class Signal {
-  private waiter: (() => void) | undefined;
-  private pending = false;
-
-  notify(): void {
-    if (this.waiter) this.waiter();
-    else this.pending = true;
-  }
-
-  wait(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiter = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.waiter = done;
-    });
-  }
-}
-
 /** The watcher of one EVM chain. */
-export class EvmChainWatcher {
-  private readonly chain: string;
-  private readonly log: Logger;
+export class EvmChainWatcher extends ChainFollower {
   private readonly maxRange: bigint;
   private readonly confirmations: bigint;
-  private readonly pollMs: number;
-  private readonly wsSafetyPollMs: number;
-  private readonly syncSignal = new Signal();
-  private readonly headSignal = new Signal();
-  private stopped = true;
-  private loops: Promise<unknown> | undefined;
-  private mode: HeadMode = "stopped";
-  private notifiedHead: bigint | undefined;
-  private head: bigint | undefined;
-  private cursor: bigint | undefined;
-  private error: string | undefined;
-  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: EvmChainWatcherOptions) {
-    this.chain = options.chain;
-    this.log = options.logger.child({ chain: options.chain });
+    super({
+      chain: options.chain,
+      logger: options.logger,
+      pollMs: options.config.poll_interval_ms,
+      wsSafetyPollMs: options.wsSafetyPollMs,
+      subscribeHeads: options.rpc.hasWebSocket
+        ? (onHead, onDrop) => options.rpc.subscribeNewHeads(onHead, onDrop)
+        : undefined,
+    });
     this.maxRange = BigInt(Math.max(1, options.maxLogRange ?? DEFAULT_MAX_LOG_RANGE));
     this.confirmations = BigInt(options.config.confirmations);
-    this.pollMs = options.config.poll_interval_ms;
-    this.wsSafetyPollMs = options.wsSafetyPollMs ?? 30_000;
   }
 
-  /** Start following the chain (catching up from the cursor first). */
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.mode = "polling";
-    this.cursor = this.options.store.cursor(this.chain)?.number;
-    const loops = [this.syncLoop()];
-    if (this.options.rpc.hasWebSocket) loops.push(this.headLoop());
-    this.loops = Promise.all(loops);
-  }
-
-  /** Stop; resolves once the event being handed over (if any) has been and the loops ended. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    this.syncSignal.notify();
-    this.headSignal.notify();
-    await this.loops;
-    this.loops = undefined;
-    this.mode = "stopped";
-  }
-
-  /** Ask for a pass now (e.g. after new triggers were registered). */
-  poke(): void {
-    this.syncSignal.notify();
-  }
-
-  /** Current state, for /health. */
-  status(): ChainWatcherStatus {
-    return {
-      chain: this.chain,
-      mode: this.mode,
-      healthy: this.error === undefined,
-      error: this.error,
-      head: this.head,
-      cursor: this.cursor,
-    };
-  }
-
-  private async syncLoop(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      try {
-        await this.pass();
-        if (this.error !== undefined) this.log.info("chain reachable again");
-        this.error = undefined;
-        failures = 0;
-      } catch (err) {
-        if (this.stopped || err instanceof Stopped) break;
-        failures++;
-        this.error = errorMessage(err);
-        this.log.warn({ err, failures }, "chain pass failed; retrying");
-        await this.syncSignal.wait(
-          Math.min(10_000, Math.max(this.pollMs, 250) * 2 ** (failures - 1)),
-        );
-        continue;
-      }
-      await this.syncSignal.wait(this.mode === "ws" ? this.wsSafetyPollMs : this.pollMs);
-    }
-  }
-
-  private async headLoop(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      let dropped: (error: Error) => void = () => {};
-      const lost = new Promise<Error>((resolve) => {
-        dropped = resolve;
-      });
-      try {
-        const subscription = await this.options.rpc.subscribeNewHeads(
-          (n) => {
-            if (this.notifiedHead === undefined || n > this.notifiedHead) this.notifiedHead = n;
-            this.syncSignal.notify();
-          },
-          (error) => dropped(error),
-        );
-        if (this.stopped) {
-          subscription.unsubscribe();
-          break;
-        }
-        this.unsubscribe = subscription.unsubscribe;
-        this.mode = "ws";
-        failures = 0;
-        this.log.info({ endpoint: subscription.endpoint }, "following new heads over WebSocket");
-        // Catch up from the cursor: blocks may have come while we were not subscribed.
-        this.syncSignal.notify();
-        const error = await Promise.race([
-          lost,
-          this.headSignal.wait(2 ** 31 - 1).then(() => undefined),
-        ]);
-        // Release the losing wait (and its timer) when the socket dropped.
-        if (error !== undefined) this.headSignal.notify();
-        this.unsubscribe = undefined;
-        if (this.stopped) break;
-        this.mode = "polling";
-        this.log.warn({ err: error }, "WebSocket dropped; polling over HTTP until it is back");
-      } catch (err) {
-        if (this.stopped) break;
-        this.mode = "polling";
-        failures++;
-        this.log.warn({ err, failures }, "cannot subscribe to new heads; polling meanwhile");
-      }
-      this.syncSignal.notify();
-      await this.headSignal.wait(Math.min(30_000, Math.max(this.pollMs, 500) * 2 ** failures));
-    }
+  protected storedCursor(): bigint | undefined {
+    return this.options.store.cursor(this.chain)?.number;
   }
 
   /** One pass: process every block up to head - confirmations. */
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     const { rpc, store } = this.options;
-    const notified = this.notifiedHead;
-    this.notifiedHead = undefined;
-    const head = notified ?? (await rpc.getBlockNumber());
+    const head = this.takeNotifiedHead() ?? (await rpc.getBlockNumber());
     this.head = head;
     const target = head - this.confirmations;
     if (target < 0n) return;

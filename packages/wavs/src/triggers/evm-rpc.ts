@@ -7,7 +7,9 @@
 
 import type { Logger } from "../internal/index.js";
 import { errorMessage, WavsError } from "../internal/index.js";
+import type { HeadSubscription } from "./chain-follower.js";
 import { type RpcEndpoint, RpcResponseError, rpcEndpoint } from "./rpc-endpoint.js";
+import { createRpcPool, type RpcPoolTuning } from "./rpc-pool.js";
 
 /** A block header, as far as the triggers need it. Hashes are lowercase 0x hex. */
 export interface BlockHeader {
@@ -41,31 +43,14 @@ export interface LogFilter {
 }
 
 /** Options of `createEvmRpc`. */
-export interface EvmRpcOptions {
+export interface EvmRpcOptions extends RpcPoolTuning {
   /** Chain key, for messages (e.g. `evm:31337`). */
   chain: string;
   /** Endpoint URLs (http, https, ws, wss), in order of preference. */
   endpoints: readonly string[];
   logger?: Logger | undefined;
-  /** Attempts per call over all endpoints (default 5, at least one per endpoint). */
-  maxAttempts?: number | undefined;
-  /** First backoff delay after every endpoint failed once (default 100 ms; doubles, with jitter). */
-  initialBackoffMs?: number | undefined;
-  /** Largest backoff delay (default 5 s). */
-  maxBackoffMs?: number | undefined;
-  /** Timeout of one request on one endpoint (default 15 s). */
-  requestTimeoutMs?: number | undefined;
   /** Addresses per eth_getLogs call; longer lists are split (default 500). */
   maxAddressesPerQuery?: number | undefined;
-  /** Called before every request on an endpoint (metrics, tests). */
-  onRequest?: ((method: string, endpoint: string) => void) | undefined;
-}
-
-/** A new-heads subscription. */
-export interface HeadSubscription {
-  /** The endpoint that serves it (redacted). */
-  endpoint: string;
-  unsubscribe(): void;
 }
 
 /** The RPC client of one chain. */
@@ -157,19 +142,6 @@ export function sortLogs(logs: RpcLog[]): RpcLog[] {
   );
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
 /** Create the RPC client of one chain over its endpoints. */
 export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
   const { chain, logger } = options;
@@ -187,71 +159,10 @@ export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
   const wsEndpoints = options.endpoints
     .filter((url) => /^wss?:\/\//i.test(url))
     .map((url) => rpcEndpoint(url, closer.signal));
-  const maxAttempts = Math.max(options.maxAttempts ?? 5, endpoints.length);
-  const initialBackoff = options.initialBackoffMs ?? 100;
-  const maxBackoff = options.maxBackoffMs ?? 5_000;
-  const timeoutMs = options.requestTimeoutMs ?? 15_000;
   const maxAddresses = options.maxAddressesPerQuery ?? 500;
-  // Sticky: once an endpoint fails we stay on the next one until it fails in turn.
-  let current = 0;
+  const pool = createRpcPool({ ...options, endpoints, closed: closer.signal });
+  const { request, closedError, timeoutMs } = pool;
   let wsCurrent = 0;
-
-  const closedError = (method: string) =>
-    new WavsError("WAVS_ERR_CHAIN_RPC", `${method} on ${chain}: RPC client closed`, {
-      details: { chain, method },
-    });
-
-  async function request(
-    method: string,
-    params: readonly unknown[] = [],
-    giveUpOn?: (err: unknown) => boolean,
-  ): Promise<unknown> {
-    let last: unknown;
-    let lastEndpoint = endpoints[current] as RpcEndpoint;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (closer.signal.aborted) throw closedError(method);
-      const index = current;
-      const endpoint = endpoints[index] as RpcEndpoint;
-      lastEndpoint = endpoint;
-      try {
-        options.onRequest?.(method, endpoint.display);
-        return await endpoint.request(method, params, timeoutMs);
-      } catch (err) {
-        if (closer.signal.aborted) throw closedError(method);
-        // the error family decides what a retry may fix; the caller may give up sooner
-        if (giveUpOn?.(err) || (err instanceof WavsError && !err.retryable)) throw err;
-        last = err;
-        if (endpoints.length > 1 && current === index) current = (index + 1) % endpoints.length;
-        // Failover is worth a warning; retrying the only endpoint is the caller's to report.
-        const fields = { chain, method, endpoint: endpoint.display, attempt, err: String(err) };
-        if (endpoints.length > 1)
-          logger?.warn(fields, "chain endpoint failed, trying the next one");
-        else logger?.debug(fields, "chain endpoint failed, retrying");
-        // Fail over at once; back off only after every endpoint failed in this round.
-        if (attempt < maxAttempts && attempt % endpoints.length === 0) {
-          const round = attempt / endpoints.length;
-          const base = Math.min(maxBackoff, initialBackoff * 2 ** (round - 1));
-          await sleep(base * (0.8 + Math.random() * 0.4), closer.signal);
-        }
-      }
-    }
-    const message = errorMessage(last);
-    throw new WavsError(
-      "WAVS_ERR_CHAIN_RPC",
-      `${method} on ${chain} failed after ${maxAttempts} attempts: ${message}`,
-      {
-        details: {
-          chain,
-          method,
-          endpoint: lastEndpoint.display,
-          attempts: maxAttempts,
-          ...(last instanceof RpcResponseError ? { rpc_code: last.rpcCode } : {}),
-        },
-        hint: "Check that the chain's endpoints in wavs.toml are reachable and synced.",
-        cause: last,
-      },
-    );
-  }
 
   async function logsOfRange(
     from: bigint,

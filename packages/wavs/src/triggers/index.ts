@@ -4,17 +4,13 @@ export {
   blockIntervalFiresAt,
   blockIntervalHeights,
 } from "./block-interval.js";
+export type { ChainWatcherStatus, HeadMode } from "./chain-follower.js";
 export {
   CronScheduler,
   compileCronSchedule,
   DEFAULT_CRON_CATCH_UP_LIMIT,
 } from "./cron-trigger.js";
-export {
-  type ChainWatcherStatus,
-  DEFAULT_MAX_LOG_RANGE,
-  EvmChainWatcher,
-  type HeadMode,
-} from "./evm-chain-watcher.js";
+export { DEFAULT_MAX_LOG_RANGE, EvmChainWatcher } from "./evm-chain-watcher.js";
 export {
   type BlockHeader,
   createEvmRpc,

@@ -16,12 +16,9 @@ import type { ServiceManager, Trigger } from "../service/index.js";
 import type { Db } from "../store/index.js";
 import { CursorStore } from "../store/index.js";
 import { BlockIntervalAnchors } from "./block-interval.js";
+import type { ChainWatcherStatus } from "./chain-follower.js";
 import { CronScheduler, compileCronSchedule } from "./cron-trigger.js";
-import {
-  type ChainWatcherStatus,
-  DEFAULT_MAX_LOG_RANGE,
-  EvmChainWatcher,
-} from "./evm-chain-watcher.js";
+import { DEFAULT_MAX_LOG_RANGE, EvmChainWatcher } from "./evm-chain-watcher.js";
 import { createEvmRpc, type EvmRpc, type EvmRpcOptions } from "./evm-rpc.js";
 import type {
   ServiceUriUpdatedHandler,

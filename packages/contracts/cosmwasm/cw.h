@@ -1,0 +1,222 @@
+/*
+ * A minimal CosmWasm runtime for contracts written in C and compiled with clang to wasm32
+ * (no libc). No Rust wasm target can be installed on our machines, so the test contracts
+ * are C: the VM's ABI is small (regions, a handful of imports, JSON in and out).
+ *
+ * ABI facts (CosmWasm 3 / wasmvm 3): the VM writes each argument into memory it gets from
+ * `allocate` and passes a pointer to a Region; entry points return a Region pointer holding
+ * JSON: `{"ok": Response}` / `{"error": "..."}` for instantiate and execute, and
+ * `{"ok": "<base64 of the answer>"}` for query. Memory is fresh per call, so a bump
+ * allocator that never frees is enough.
+ */
+#ifndef CW_H
+#define CW_H
+
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef unsigned char u8;
+
+typedef struct {
+  u32 offset;
+  u32 capacity;
+  u32 length;
+} Region;
+
+#define IMPORT(name) __attribute__((import_module("env"), import_name(#name)))
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+IMPORT(db_read) u32 db_read(u32 key);
+IMPORT(db_write) void db_write(u32 key, u32 value);
+
+extern u8 __heap_base;
+static u32 heap_top;
+
+/* clang lowers struct copies and zeroing to these */
+void *memcpy(void *dst, const void *src, unsigned long n) {
+  u8 *d = dst;
+  const u8 *s = src;
+  while (n--) *d++ = *s++;
+  return dst;
+}
+void *memset(void *dst, int c, unsigned long n) {
+  u8 *d = dst;
+  while (n--) *d++ = (u8)c;
+  return dst;
+}
+
+static void *alloc_bytes(u32 size) {
+  if (heap_top == 0) heap_top = (u32)&__heap_base;
+  heap_top = (heap_top + 7u) & ~7u;
+  u32 start = heap_top;
+  u32 end = start + size;
+  u32 have = (u32)__builtin_wasm_memory_size(0) * 65536u;
+  if (end > have) {
+    u32 pages = (end - have + 65535u) / 65536u;
+    if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) __builtin_trap();
+  }
+  heap_top = end;
+  return (void *)start;
+}
+
+static Region *region_new(u32 capacity) {
+  Region *r = alloc_bytes(sizeof(Region));
+  r->offset = (u32)alloc_bytes(capacity);
+  r->capacity = capacity;
+  r->length = 0;
+  return r;
+}
+
+EXPORT(allocate) u32 allocate(u32 size) { return (u32)region_new(size); }
+EXPORT(deallocate) void deallocate(u32 ptr) { (void)ptr; }
+EXPORT(interface_version_8) void interface_version_8(void) {}
+
+/* A growable output buffer; `out_region` hands it to the VM. */
+typedef struct {
+  u8 *data;
+  u32 len;
+  u32 cap;
+} Buf;
+
+static void buf_reserve(Buf *b, u32 more) {
+  if (b->len + more <= b->cap) return;
+  u32 cap = b->cap ? b->cap * 2 : 256;
+  while (cap < b->len + more) cap *= 2;
+  u8 *data = alloc_bytes(cap);
+  memcpy(data, b->data, b->len);
+  b->data = data;
+  b->cap = cap;
+}
+static void put_bytes(Buf *b, const u8 *s, u32 n) {
+  buf_reserve(b, n);
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+}
+static u32 cstrlen(const char *s) {
+  u32 n = 0;
+  while (s[n]) n++;
+  return n;
+}
+static void put(Buf *b, const char *s) { put_bytes(b, (const u8 *)s, cstrlen(s)); }
+static void put_u64(Buf *b, u64 v) {
+  char tmp[21];
+  int i = 20;
+  tmp[i] = 0;
+  do {
+    tmp[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  put(b, tmp + i);
+}
+/* A JSON string body: escapes quotes, backslashes and control characters. */
+static void put_json_escaped(Buf *b, const u8 *s, u32 n) {
+  static const char hex[] = "0123456789abcdef";
+  for (u32 i = 0; i < n; i++) {
+    u8 c = s[i];
+    if (c == '"' || c == '\\') {
+      u8 e[2] = {'\\', c};
+      put_bytes(b, e, 2);
+    } else if (c < 0x20) {
+      u8 e[6] = {'\\', 'u', '0', '0', (u8)hex[c >> 4], (u8)hex[c & 15]};
+      put_bytes(b, e, 6);
+    } else {
+      put_bytes(b, &c, 1);
+    }
+  }
+}
+static void put_base64(Buf *b, const u8 *s, u32 n) {
+  static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (u32 i = 0; i < n; i += 3) {
+    u32 v = (u32)s[i] << 16 | (i + 1 < n ? (u32)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
+    u8 o[4] = {(u8)t[v >> 18 & 63], (u8)t[v >> 12 & 63], i + 1 < n ? (u8)t[v >> 6 & 63] : '=',
+               i + 2 < n ? (u8)t[v & 63] : '='};
+    put_bytes(b, o, 4);
+  }
+}
+static u32 out_region(Buf *b) {
+  Region *r = alloc_bytes(sizeof(Region));
+  r->offset = (u32)b->data;
+  r->capacity = b->cap;
+  r->length = b->len;
+  return (u32)r;
+}
+
+/* `{"error": msg}`: the VM turns it into a failed transaction or query with that message. */
+static u32 error_result(const char *msg) {
+  Buf b = {0};
+  put(&b, "{\"error\":\"");
+  put_json_escaped(&b, (const u8 *)msg, cstrlen(msg));
+  put(&b, "\"}");
+  return out_region(&b);
+}
+
+/* Input bytes of a Region the VM passed in. */
+typedef struct {
+  const u8 *data;
+  u32 len;
+} Bytes;
+static Bytes bytes_of(u32 region) {
+  Region *r = (Region *)region;
+  Bytes out = {(const u8 *)r->offset, r->length};
+  return out;
+}
+
+/* The first occurrence of `needle` in `hay`, or -1. */
+static int find(Bytes hay, const char *needle) {
+  u32 n = cstrlen(needle);
+  if (n > hay.len) return -1;
+  for (u32 i = 0; i + n <= hay.len; i++) {
+    u32 j = 0;
+    while (j < n && hay.data[i + j] == (u8)needle[j]) j++;
+    if (j == n) return (int)i;
+  }
+  return -1;
+}
+
+/*
+ * The string value following `"<key>":` in a JSON message, escapes left as they are (the
+ * contracts only read hex and decimal strings). Whitespace after the colon is allowed.
+ */
+static int json_string_field(Bytes msg, const char *quoted_key, Bytes *value) {
+  int at = find(msg, quoted_key);
+  if (at < 0) return 0;
+  u32 i = (u32)at + cstrlen(quoted_key);
+  while (i < msg.len && (msg.data[i] == ' ' || msg.data[i] == '\n' || msg.data[i] == '\t')) i++;
+  if (i >= msg.len || msg.data[i] != ':') return 0;
+  i++;
+  while (i < msg.len && (msg.data[i] == ' ' || msg.data[i] == '\n' || msg.data[i] == '\t')) i++;
+  if (i >= msg.len || msg.data[i] != '"') return 0;
+  u32 start = ++i;
+  while (i < msg.len && msg.data[i] != '"') {
+    if (msg.data[i] == '\\') i++;
+    i++;
+  }
+  if (i >= msg.len) return 0;
+  value->data = msg.data + start;
+  value->len = i - start;
+  return 1;
+}
+
+/* Storage of small values under C-string keys. */
+static u32 region_of(const u8 *data, u32 len) {
+  Region *r = alloc_bytes(sizeof(Region));
+  r->offset = (u32)data;
+  r->capacity = len;
+  r->length = len;
+  return (u32)r;
+}
+static int storage_get(const char *key, Bytes *value) {
+  u32 got = db_read(region_of((const u8 *)key, cstrlen(key)));
+  if (got == 0) return 0;
+  *value = bytes_of(got);
+  return 1;
+}
+static void storage_set(const char *key, const u8 *value, u32 len) {
+  db_write(region_of((const u8 *)key, cstrlen(key)), region_of(value, len));
+}
+static u64 parse_u64(Bytes s) {
+  u64 v = 0;
+  for (u32 i = 0; i < s.len && s.data[i] >= '0' && s.data[i] <= '9'; i++) v = v * 10 + (s.data[i] - '0');
+  return v;
+}
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * The Cosmos trigger contract of the examples and tests: `{"add_message":{"data":"<hex>"}}`
+ * numbers the message and emits a `new-message` event (the chain shows it as
+ * `wasm-new-message`) with attributes `id` (decimal, from 1) and `data` (the hex as given),
+ * the shape of WAVS's own simple Cosmos trigger. Query `{"count":{}}` answers the number of
+ * messages so far.
+ */
+#include "cw.h"
+
+static const char EMPTY_RESPONSE[] = "{\"ok\":{\"messages\":[],\"attributes\":[],\"events\":[],\"data\":null}}";
+
+EXPORT(instantiate) u32 instantiate(u32 env, u32 info, u32 msg) {
+  (void)env;
+  (void)info;
+  (void)msg;
+  storage_set("count", (const u8 *)"0", 1);
+  Buf b = {0};
+  put(&b, EMPTY_RESPONSE);
+  return out_region(&b);
+}
+
+static int is_hex(Bytes s) {
+  if (s.len == 0 || s.len % 2) return 0;
+  for (u32 i = 0; i < s.len; i++) {
+    u8 c = s.data[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return 0;
+  }
+  return 1;
+}
+
+EXPORT(execute) u32 execute(u32 env, u32 info, u32 msg_region) {
+  (void)env;
+  (void)info;
+  Bytes msg = bytes_of(msg_region);
+  if (find(msg, "\"add_message\"") < 0) return error_result("unknown message: expected add_message");
+  Bytes data;
+  if (!json_string_field(msg, "\"data\"", &data) || !is_hex(data))
+    return error_result("add_message.data must be a non-empty hex string without 0x");
+  Bytes stored;
+  u64 count = storage_get("count", &stored) ? parse_u64(stored) : 0;
+  count++;
+  Buf n = {0};
+  put_u64(&n, count);
+  storage_set("count", n.data, n.len);
+  Buf b = {0};
+  put(&b, "{\"ok\":{\"messages\":[],\"attributes\":[],\"events\":[{\"type\":\"new-message\",\"attributes\":[");
+  put(&b, "{\"key\":\"id\",\"value\":\"");
+  put_bytes(&b, n.data, n.len);
+  put(&b, "\"},{\"key\":\"data\",\"value\":\"");
+  put_bytes(&b, data.data, data.len);
+  put(&b, "\"}]}],\"data\":null}}");
+  return out_region(&b);
+}
+
+EXPORT(query) u32 query(u32 env, u32 msg_region) {
+  (void)env;
+  Bytes msg = bytes_of(msg_region);
+  if (find(msg, "\"count\"") < 0) return error_result("unknown query: expected count");
+  Bytes stored;
+  Buf answer = {0};
+  if (storage_get("count", &stored)) put_bytes(&answer, stored.data, stored.len);
+  else put(&answer, "0");
+  Buf b = {0};
+  put(&b, "{\"ok\":\"");
+  put_base64(&b, answer.data, answer.len);
+  put(&b, "\"}");
+  return out_region(&b);
+}
