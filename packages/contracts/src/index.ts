@@ -1,6 +1,7 @@
 // @wavs-ts/contracts: compiled WAVS contracts (ABI + bytecode), envelope signing, deployment
 // helpers and a real-anvil harness.
 export * from "./anvil.js";
+export * from "./cosmwasm.js";
 export * from "./deploy.js";
 export * from "./envelope.js";
 export * from "./errors.js";

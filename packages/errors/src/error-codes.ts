@@ -155,6 +155,11 @@ export const ERROR_CODES = {
     retryable: true,
     doc: "A chain endpoint failed or did not answer.",
   },
+  WAVS_ERR_CHAIN_PRUNED: {
+    status: 502,
+    retryable: false,
+    doc: "The chain's node no longer keeps a block that is needed (pruned); catching up that far back needs an archive endpoint.",
+  },
   WAVS_ERR_HTTP_NOT_FOUND: {
     status: 404,
     retryable: false,

@@ -93,6 +93,9 @@ describe("WavsConfigSchema", () => {
       rpc_endpoint: "http://localhost:26657",
       gas_price: 0.025,
       gas_denom: "ustake",
+      rpc_fallback_endpoints: [],
+      poll_interval_ms: 1000,
+      max_block_range: 100,
     });
   });
 

@@ -116,6 +116,13 @@ export const CosmosChainConfigSchema = z
     grpc_web_endpoint: url(HTTP).optional(),
     gas_price: nonNegativeNumber(),
     gas_denom: nonEmptyString(),
+    faucet_endpoint: url(HTTP).optional(),
+    // Ours: more CometBFT RPC endpoints, tried in order after rpc_endpoint (failover).
+    rpc_fallback_endpoints: z.array(url(HTTP)).default(() => []),
+    // Ours: polling period while the /websocket subscription is down, and the largest height
+    // range one catch-up step reads.
+    poll_interval_ms: integer(1).default(1000),
+    max_block_range: integer(1).default(100),
   })
   .superRefine((chain, ctx) => {
     if (!chain.rpc_endpoint && !chain.grpc_endpoint && !chain.grpc_web_endpoint) {

@@ -2,7 +2,7 @@
  * A lock between processes on one machine: a directory created atomically, holding the owner's
  * pid. A lock whose owner is gone is taken over, so a build killed halfway blocks nobody.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -38,8 +38,12 @@ function ownerAlive(path: string): boolean {
   try {
     pid = Number(readFileSync(join(path, "pid"), "utf8"));
   } catch {
-    // created a moment ago, pid not written yet: alive
-    return true;
+    // No pid yet: taken a moment ago (alive), or its owner died between the two steps.
+    try {
+      return Date.now() - statSync(path).mtimeMs < 10_000;
+    } catch {
+      return false;
+    }
   }
   try {
     process.kill(pid, 0);

@@ -7,6 +7,7 @@
  */
 import { triggerToJson } from "../service/index.js";
 import type { CursorStore } from "../store/index.js";
+import type { TriggerEvent } from "./trigger-event.js";
 import type { BlockIntervalSubscriber } from "./trigger-index.js";
 
 /** Whether a trigger with this anchor, interval and end block fires at height `h`. */
@@ -46,6 +47,17 @@ export function blockIntervalHeights(
 export interface BlockIntervalFire {
   height: bigint;
   subscriber: BlockIntervalSubscriber;
+}
+
+/** The trigger event of a firing. */
+export function blockIntervalEvent(chain: string, fire: BlockIntervalFire): TriggerEvent {
+  const { serviceId, workflowId, trigger } = fire.subscriber;
+  return {
+    serviceId,
+    workflowId,
+    trigger,
+    data: { type: "block_interval", chain, block_height: fire.height },
+  };
 }
 
 /** Anchors of block-interval triggers, persisted through the cursor store and cached. */

@@ -12,7 +12,11 @@ import type { EvmChainConfig } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import type { BlockRef, CursorStore } from "../store/index.js";
-import type { BlockIntervalAnchors, BlockIntervalFire } from "./block-interval.js";
+import {
+  type BlockIntervalAnchors,
+  type BlockIntervalFire,
+  blockIntervalEvent,
+} from "./block-interval.js";
 import { ChainFollower, Stopped } from "./chain-follower.js";
 import type { BlockHeader, EvmRpc, RpcLog } from "./evm-rpc.js";
 import {
@@ -198,16 +202,9 @@ export class EvmChainWatcher extends ChainFollower {
       }
     }
   }
-
   private async emitFire(fire: BlockIntervalFire): Promise<void> {
     if (this.stopped) throw new Stopped();
-    const { serviceId, workflowId, trigger } = fire.subscriber;
-    await this.options.onEvent({
-      serviceId,
-      workflowId,
-      trigger,
-      data: { type: "block_interval", chain: this.chain, block_height: fire.height },
-    });
+    await this.options.onEvent(blockIntervalEvent(this.chain, fire));
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Which workflows listen to what: (chain, address, topic0) -> subscribers for contract events,
+ * Which workflows listen to what: (chain, address, topic0) -> subscribers for contract events
+ * (for Cosmos, the event type without its `wasm-` prefix stands in for topic0),
  * and per-chain block-interval and cron lists. Only active services are in the index. Lookups
  * are three hash-map reads, so matching a log costs the same with 10 or 10,000 services.
  */
@@ -62,6 +63,17 @@ const NONE: readonly LogSubscriber[] = [];
 /** The topic0 of `ServiceURIUpdated(string)`. */
 export const SERVICE_URI_UPDATED_TOPIC: string = toEventSelector("ServiceURIUpdated(string)");
 
+/** The event a Cosmos service manager emits when its service URI changes. */
+export const COSMOS_SERVICE_URI_UPDATED = "wavs-service-uri-updated";
+
+/**
+ * The index key of a Cosmos event type. A contract's custom events reach the chain as
+ * `wasm-<type>`; triggers may name either spelling, so both sides drop the prefix.
+ */
+export function cosmosEventKey(eventType: string): string {
+  return eventType.startsWith("wasm-") ? eventType.slice(5) : eventType;
+}
+
 /** The index of triggers. */
 export class TriggerIndex {
   private readonly chains = new Map<string, ChainEntry>();
@@ -99,6 +111,16 @@ export class TriggerIndex {
           mine.logs.push(key);
           break;
         }
+        case "cosmos_contract_event": {
+          const key = {
+            chain: trigger.chain,
+            address: trigger.address.toLowerCase(),
+            topic0: cosmosEventKey(trigger.event_type),
+          };
+          this.addLog(key, { kind: "workflow", serviceId, workflowId, trigger });
+          mine.logs.push(key);
+          break;
+        }
         case "block_interval": {
           const key = `${serviceId}/${workflowId}`;
           this.chain(trigger.chain).blockIntervals.set(key, { serviceId, workflowId, trigger });
@@ -122,10 +144,16 @@ export class TriggerIndex {
     this.changes++;
   }
 
-  /** Watch a service's manager for `ServiceURIUpdated` (replacing an earlier watch). */
+  /**
+   * Watch a service's manager for its URI-updated event (replacing an earlier watch):
+   * `ServiceURIUpdated(string)` on EVM, `wavs-service-uri-updated` on Cosmos.
+   */
   watchManager(serviceId: string, chain: string, address: string): void {
     this.unwatchManager(serviceId);
-    const key = { chain, address: address.toLowerCase(), topic0: SERVICE_URI_UPDATED_TOPIC };
+    const topic0 = chain.startsWith("cosmos:")
+      ? cosmosEventKey(COSMOS_SERVICE_URI_UPDATED)
+      : SERVICE_URI_UPDATED_TOPIC;
+    const key = { chain, address: address.toLowerCase(), topic0 };
     this.addLog(key, { kind: "manager", serviceId });
     this.managers.set(serviceId, key);
     this.changes++;

@@ -1,11 +1,13 @@
 /**
- * The triggers subsystem: one watcher per configured EVM chain, the cron scheduler, and the
+ * The triggers subsystem: one watcher per configured chain (EVM or Cosmos), the cron scheduler, and the
  * index of which workflows listen to what. The node tells it which workflows each service
  * has (`setWorkflows`) and receives `TriggerEvent`s; resolving `onEvent` is the
  * acknowledgement that lets cursors move on.
  */
 import {
+  type CosmosChainConfig,
   chainConfig,
+  cosmosChainKeys,
   type EvmChainConfig,
   evmChainKeys,
   type WavsConfig,
@@ -16,10 +18,12 @@ import type { ServiceManager, Trigger } from "../service/index.js";
 import type { Db } from "../store/index.js";
 import { CursorStore } from "../store/index.js";
 import { BlockIntervalAnchors } from "./block-interval.js";
-import type { ChainWatcherStatus } from "./chain-follower.js";
+import type { ChainFollower, ChainWatcherStatus } from "./chain-follower.js";
+import { CosmosChainWatcher } from "./cosmos-chain-watcher.js";
+import { createCosmosRpc } from "./cosmos-rpc.js";
 import { CronScheduler, compileCronSchedule } from "./cron-trigger.js";
 import { DEFAULT_MAX_LOG_RANGE, EvmChainWatcher } from "./evm-chain-watcher.js";
-import { createEvmRpc, type EvmRpc, type EvmRpcOptions } from "./evm-rpc.js";
+import { createEvmRpc, type EvmRpcOptions } from "./evm-rpc.js";
 import type {
   ServiceUriUpdatedHandler,
   TriggerEvent,
@@ -54,7 +58,7 @@ export type ChainHealth = "healthy" | { unhealthy: { error: string } };
 
 /** The triggers subsystem. */
 export interface TriggerManager {
-  /** Start watching every configured EVM chain and the cron schedules (catching up first). */
+  /** Start watching every configured chain and the cron schedules (catching up first). */
   start(): Promise<void>;
   /** Stop; resolves once the events being handed over have been. */
   stop(): Promise<void>;
@@ -70,7 +74,7 @@ export interface TriggerManager {
   addChain(chain: string): void;
   /** Forget a service: its triggers, manager watch, anchors and cron ticks. */
   removeService(serviceId: string): void;
-  /** Watch a service's manager for `ServiceURIUpdated(string)` (EVM managers only). */
+  /** Watch a service's manager for its URI updates (`ServiceURIUpdated` / `wavs-service-uri-updated`). */
   watchServiceManager(serviceId: string, manager: ServiceManager): void;
   /** Per-chain watcher state. */
   chainStatus(): Record<string, ChainWatcherStatus>;
@@ -96,15 +100,46 @@ function evmChain(config: WavsConfig, chain: string, where: string): EvmChainCon
   return entry;
 }
 
+/** A configured Cosmos chain the triggers can read (it has a CometBFT RPC endpoint). */
+function cosmosChain(config: WavsConfig, chain: string, where: string): CosmosChainConfig {
+  const id = chain.slice(chain.indexOf(":") + 1);
+  const entry = chain.startsWith("cosmos:")
+    ? chainConfig(config, chain as `cosmos:${string}`)
+    : undefined;
+  if (entry === undefined) {
+    throw new WavsError("WAVS_ERR_CHAIN_UNKNOWN", `${where}: chain '${chain}' is not configured`, {
+      details: { chain, configured: cosmosChainKeys(config) },
+      hint: `Add [default.chains.cosmos.${id}] with bech32_prefix, rpc_endpoint, gas_price and gas_denom to wavs.toml.`,
+    });
+  }
+  if (entry.rpc_endpoint === undefined) {
+    throw new WavsError(
+      "WAVS_ERR_CONFIG_INVALID",
+      `${where}: chain '${chain}' has no rpc_endpoint`,
+      {
+        details: { chain },
+        hint: `Triggers read Cosmos blocks over CometBFT RPC: set rpc_endpoint in [default.chains.cosmos.${id}].`,
+      },
+    );
+  }
+  return entry;
+}
+
+/** The configured chain of a trigger or manager, EVM or Cosmos. */
+function watchedChain(config: WavsConfig, chain: string, where: string): void {
+  if (chain.startsWith("cosmos:")) cosmosChain(config, chain, where);
+  else evmChain(config, chain, where);
+}
+
 /** Whether this module fires the trigger (manual ones are fired by hand, and count as handled). */
 function isWatched(trigger: Trigger): boolean {
   switch (trigger.type) {
     case "evm_contract_event":
+    case "cosmos_contract_event":
+    case "block_interval":
     case "cron":
     case "manual":
       return true;
-    case "block_interval":
-      return trigger.chain.startsWith("evm:");
     default:
       return false;
   }
@@ -118,8 +153,9 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
   const index = new TriggerIndex();
   const anchors = new BlockIntervalAnchors(store);
   const services = new Map<string, ServiceEntry>();
-  const watchers = new Map<string, EvmChainWatcher>();
-  const rpcs: EvmRpc[] = [];
+  const watchers = new Map<string, ChainFollower>();
+  // RPC clients to close on stop
+  const closers: (() => void)[] = [];
   let started = false;
 
   // Drop what was computed before a service was paused, changed or removed.
@@ -145,25 +181,51 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
   const validate = (workflows: ReadonlyMap<string, Trigger>) => {
     for (const [workflowId, trigger] of workflows) {
       const where = `workflow '${workflowId}'`;
-      if (trigger.type === "block_interval" && !trigger.chain.startsWith("evm:")) {
-        // Accepted when configured, but only EVM chains are watched (warned below).
-        if (chainConfig(config, trigger.chain) === undefined) {
-          throw new WavsError(
-            "WAVS_ERR_CHAIN_UNKNOWN",
-            `${where}: chain '${trigger.chain}' is not configured`,
-            { details: { chain: trigger.chain } },
-          );
-        }
-      } else if (trigger.type === "evm_contract_event" || trigger.type === "block_interval") {
+      if (trigger.type === "evm_contract_event") {
         evmChain(config, trigger.chain, where);
+      } else if (trigger.type === "cosmos_contract_event") {
+        cosmosChain(config, trigger.chain, where);
+      } else if (trigger.type === "block_interval") {
+        watchedChain(config, trigger.chain, where);
       } else if (trigger.type === "cron") {
         compileCronSchedule(trigger.schedule, where);
       }
     }
   };
 
+  /** Start the watcher of a configured Cosmos chain (one without CometBFT RPC is skipped). */
+  const watchCosmos = (chain: string) => {
+    const chainCfg = chainConfig(config, chain as `cosmos:${string}`);
+    if (chainCfg?.rpc_endpoint === undefined) {
+      logger.warn({ chain }, "Cosmos chain without rpc_endpoint: its triggers cannot be watched");
+      return;
+    }
+    const rpc = createCosmosRpc({
+      chain,
+      endpoints: [chainCfg.rpc_endpoint, ...chainCfg.rpc_fallback_endpoints],
+      logger,
+      ...options.rpc,
+    });
+    closers.push(() => rpc.close());
+    const watcher = new CosmosChainWatcher({
+      chain,
+      rpc,
+      store,
+      index,
+      anchors,
+      logger,
+      onEvent: deliver,
+      onServiceUriUpdated: options.onServiceUriUpdated,
+      pollIntervalMs: chainCfg.poll_interval_ms,
+      maxBlockRange: chainCfg.max_block_range,
+    });
+    watchers.set(chain, watcher);
+    watcher.start();
+  };
+
   /** Start the watcher of a configured EVM chain. */
   const watch = (chain: string) => {
+    if (chain.startsWith("cosmos:")) return watchCosmos(chain);
     const chainCfg = evmChain(config, chain, "chains");
     // WebSocket first: a call over the open socket costs a fraction of an HTTP request's CPU
     // (here ~0.15 ms against ~0.5 - 1 ms, on both sides); HTTP takes over when sockets fail
@@ -172,7 +234,7 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
       ...(chainCfg.http_endpoint === undefined ? [] : [chainCfg.http_endpoint]),
     ];
     const rpc = createEvmRpc({ chain, endpoints, logger, ...options.rpc });
-    rpcs.push(rpc);
+    closers.push(() => rpc.close());
     const watcher = new EvmChainWatcher({
       chain,
       config: chainCfg,
@@ -194,13 +256,13 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
     async start() {
       if (started) return;
       started = true;
-      for (const chain of evmChainKeys(config)) watch(chain);
+      for (const chain of [...evmChainKeys(config), ...cosmosChainKeys(config)]) watch(chain);
       cron.start();
     },
 
     addChain(chain) {
       // a chain added to the config of a running node (POST /dev/chains)
-      if (started && chain.startsWith("evm:") && !watchers.has(chain)) watch(chain);
+      if (started && !watchers.has(chain)) watch(chain);
     },
 
     async stop() {
@@ -209,9 +271,9 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
       const stopping = [cron.stop(), ...[...watchers.values()].map((w) => w.stop())];
       // Closing the clients cuts requests in flight short, so stopping does not wait for
       // timeouts or backoff; the watchers already know they are stopping.
-      for (const rpc of rpcs) rpc.close();
+      for (const close of closers) close();
       await Promise.all(stopping);
-      rpcs.length = 0;
+      closers.length = 0;
       watchers.clear();
     },
 
@@ -262,11 +324,7 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
     },
 
     watchServiceManager(serviceId, manager) {
-      if (manager.type !== "evm") {
-        logger.warn({ serviceId, chain: manager.chain }, "only EVM service managers are watched");
-        return;
-      }
-      evmChain(config, manager.chain, "service manager");
+      watchedChain(config, manager.chain, "service manager");
       index.watchManager(serviceId, manager.chain, manager.address);
     },
 

@@ -1,0 +1,273 @@
+/**
+ * Our client of a Cosmos chain's CometBFT RPC: the calls the triggers need (latest height, a
+ * block's events) over HTTP JSON-RPC with the shared retries and failover, and new blocks
+ * over CometBFT's `/websocket` subscription (`tm.event='NewBlockHeader'`).
+ */
+import WebSocket from "ws";
+import { redactUrl } from "../config/index.js";
+import type { Logger } from "../internal/index.js";
+import { errorMessage, WavsError } from "../internal/index.js";
+import type { HeadSubscription } from "./chain-follower.js";
+import {
+  describeFailure,
+  httpEndpoint,
+  RpcResponseError,
+  RpcTransportError,
+} from "./rpc-endpoint.js";
+import { createRpcPool, type RpcPoolTuning } from "./rpc-pool.js";
+
+/** One ABCI event; attributes in the order the chain emitted them. */
+export interface CosmosEvent {
+  type: string;
+  attributes: { key: string; value: string }[];
+}
+
+/** Options of `createCosmosRpc`. */
+export interface CosmosRpcOptions extends RpcPoolTuning {
+  /** Chain key, for messages (e.g. `cosmos:wasmd-1`). */
+  chain: string;
+  /** CometBFT RPC URLs (http, https), in order of preference. */
+  endpoints: readonly string[];
+  logger?: Logger | undefined;
+  /** Subscribe to new blocks over each endpoint's `/websocket` (default true). */
+  webSocket?: boolean | undefined;
+}
+
+/** The CometBFT client of one chain. */
+export interface CosmosRpc {
+  readonly chain: string;
+  /** Whether new blocks can be subscribed to. */
+  readonly hasWebSocket: boolean;
+  /** The latest committed height. */
+  getLatestHeight(): Promise<bigint>;
+  /**
+   * A block's events in `event_index` order: every transaction's events in transaction
+   * order, then the block's own (finalize-block) events.
+   */
+  getBlockEvents(height: bigint): Promise<CosmosEvent[]>;
+  /** Subscribe to new block heights on the first endpoint whose socket accepts. */
+  subscribeNewBlocks(
+    onHeight: (height: bigint) => void,
+    onDrop: (error: Error) => void,
+  ): Promise<HeadSubscription>;
+  /** Close connections and make pending and later calls fail. */
+  close(): void;
+}
+
+/** A height the node no longer keeps (pruned); `lowest` is its lowest available height. */
+export class PrunedHeightError extends WavsError {
+  override readonly name = "PrunedHeightError";
+  constructor(
+    readonly chain: string,
+    readonly height: bigint,
+    readonly lowest: bigint,
+  ) {
+    super("WAVS_ERR_CHAIN_PRUNED", `${chain}: block ${height} is pruned (lowest kept: ${lowest})`, {
+      details: { chain, height: String(height), lowest: String(lowest) },
+      hint: "Point rpc_endpoint at an archive node to catch up further back.",
+    });
+  }
+}
+
+function events(raw: unknown, what: string): CosmosEvent[] {
+  if (raw === null || raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new RpcResponseError(`malformed ${what}`, 0);
+  return raw.map((e: { type?: unknown; attributes?: unknown }) => {
+    if (typeof e?.type !== "string") throw new RpcResponseError(`malformed ${what}`, 0);
+    const attributes = Array.isArray(e.attributes) ? e.attributes : [];
+    return {
+      type: e.type,
+      attributes: attributes.map((a: { key?: unknown; value?: unknown }) => ({
+        key: typeof a?.key === "string" ? a.key : "",
+        value: typeof a?.value === "string" ? a.value : "",
+      })),
+    };
+  });
+}
+
+/** The events of a `block_results` answer in event_index order (CometBFT 0.37 and 0.38+). */
+export function blockResultEvents(result: unknown): CosmosEvent[] {
+  const r = (result ?? {}) as Record<string, unknown>;
+  const out: CosmosEvent[] = [];
+  // 0.37 had begin/end-block events around the transactions; 0.38+ one finalize-block list.
+  out.push(...events(r.begin_block_events, "begin_block_events"));
+  const txs = r.txs_results;
+  if (txs !== null && txs !== undefined) {
+    if (!Array.isArray(txs)) throw new RpcResponseError("malformed txs_results", 0);
+    for (const tx of txs as { events?: unknown }[]) out.push(...events(tx?.events, "tx events"));
+  }
+  out.push(...events(r.end_block_events, "end_block_events"));
+  out.push(...events(r.finalize_block_events, "finalize_block_events"));
+  return out;
+}
+
+/** The `/websocket` URL of a CometBFT RPC URL. */
+export function cometWebSocketUrl(rpcUrl: string): string {
+  const url = new URL(rpcUrl);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/websocket`;
+  return url.toString();
+}
+
+/** Create the CometBFT client of one chain. */
+export function createCosmosRpc(options: CosmosRpcOptions): CosmosRpc {
+  const { chain, logger } = options;
+  if (options.endpoints.length === 0) {
+    throw new WavsError("WAVS_ERR_CONFIG_INVALID", `chain ${chain} has no rpc_endpoint`, {
+      hint: "Set rpc_endpoint (CometBFT RPC) for this chain in wavs.toml.",
+    });
+  }
+  const closer = new AbortController();
+  const endpoints = options.endpoints.map((url) => httpEndpoint(url, closer.signal));
+  const pool = createRpcPool({ ...options, endpoints, closed: closer.signal });
+  const sockets = new Set<WebSocket>();
+  let wsCurrent = 0;
+
+  const asHeight = (v: unknown, what: string): bigint => {
+    if (typeof v !== "string" || !/^\d+$/.test(v))
+      throw new RpcResponseError(`malformed ${what}`, 0);
+    return BigInt(v);
+  };
+
+  const subscribeOn = (url: string, onHeight: (h: bigint) => void, onDrop: (e: Error) => void) =>
+    new Promise<() => void>((resolve, reject) => {
+      const display = redactUrl(url);
+      const socket = new WebSocket(url, { handshakeTimeout: pool.timeoutMs });
+      sockets.add(socket);
+      let subscribed = false;
+      let done = false;
+      const timer = setTimeout(
+        () => fail(new RpcTransportError("subscribe: timed out")),
+        pool.timeoutMs,
+      );
+      // CometBFT pings every ~27 s; a socket silent for a minute is dead.
+      let alive = Date.now();
+      const watchdog = setInterval(() => {
+        if (Date.now() - alive > 60_000) fail(new RpcTransportError("subscribe: socket silent"));
+        else if (socket.readyState === WebSocket.OPEN) socket.ping();
+      }, 15_000);
+      const fail = (error: Error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(watchdog);
+        sockets.delete(socket);
+        socket.removeAllListeners();
+        socket.on("error", () => {});
+        socket.terminate();
+        if (subscribed) onDrop(error);
+        else reject(error);
+      };
+      socket.on("pong", () => {
+        alive = Date.now();
+      });
+      socket.on("ping", () => {
+        alive = Date.now();
+      });
+      socket.on("open", () => {
+        socket.send(
+          JSON.stringify({
+            jsonrpc: "2.0",
+            id: "wavs-new-blocks",
+            method: "subscribe",
+            params: { query: "tm.event='NewBlockHeader'" },
+          }),
+        );
+      });
+      socket.on("message", (data: WebSocket.RawData) => {
+        alive = Date.now();
+        let message: {
+          result?: { data?: { value?: { header?: { height?: unknown } } } };
+          error?: { message?: unknown; data?: unknown };
+        };
+        try {
+          message = JSON.parse(data.toString());
+        } catch {
+          return;
+        }
+        if (message.error) {
+          const text = `${String(message.error.message)} ${String(message.error.data ?? "")}`;
+          fail(new RpcResponseError(`subscribe on ${display}: ${text.trim()}`, 0));
+          return;
+        }
+        const height = message.result?.data?.value?.header?.height;
+        if (!subscribed) {
+          subscribed = true;
+          clearTimeout(timer);
+          resolve(() => {
+            subscribed = false;
+            fail(new RpcTransportError("unsubscribed"));
+          });
+        }
+        if (typeof height === "string" && /^\d+$/.test(height)) onHeight(BigInt(height));
+      });
+      socket.on("error", (err) =>
+        fail(new RpcTransportError(`subscribe: ${describeFailure(err)}`)),
+      );
+      socket.on("close", () => fail(new RpcTransportError("subscribe: socket closed")));
+    });
+
+  return {
+    chain,
+    hasWebSocket: options.webSocket !== false,
+    async getLatestHeight() {
+      const status = (await pool.request("status")) as {
+        sync_info?: { latest_block_height?: unknown };
+      } | null;
+      return asHeight(status?.sync_info?.latest_block_height, "status");
+    },
+    async getBlockEvents(height) {
+      try {
+        return blockResultEvents(await pool.request("block_results", [String(height)], isPruned));
+      } catch (err) {
+        const lowest = prunedLowest(err);
+        if (lowest !== undefined) throw new PrunedHeightError(chain, height, lowest);
+        throw err;
+      }
+    },
+    async subscribeNewBlocks(onHeight, onDrop) {
+      let last: unknown;
+      for (let i = 0; i < endpoints.length; i++) {
+        if (closer.signal.aborted) throw pool.closedError("subscribe");
+        const index = (wsCurrent + i) % endpoints.length;
+        const url = cometWebSocketUrl(options.endpoints[index] as string);
+        try {
+          options.onRequest?.("subscribe", redactUrl(url));
+          const unsubscribe = await subscribeOn(url, onHeight, onDrop);
+          wsCurrent = index;
+          return { endpoint: redactUrl(url), unsubscribe };
+        } catch (err) {
+          last = err;
+          logger?.warn(
+            { chain, endpoint: redactUrl(url), err: String(err) },
+            "new-blocks subscription failed",
+          );
+        }
+      }
+      wsCurrent = (wsCurrent + 1) % endpoints.length;
+      throw new WavsError(
+        "WAVS_ERR_CHAIN_RPC",
+        `subscribe on ${chain} failed on every endpoint: ${errorMessage(last)}`,
+        { details: { chain, method: "subscribe" }, cause: last },
+      );
+    },
+    close() {
+      closer.abort();
+      for (const endpoint of endpoints) endpoint.close();
+      for (const socket of sockets) socket.terminate();
+      sockets.clear();
+    },
+  };
+}
+
+// CometBFT answers a pruned height with "height N is not available, lowest height is M".
+function prunedLowest(err: unknown): bigint | undefined {
+  if (!(err instanceof RpcResponseError)) return undefined;
+  const text = `${err.message} ${String(err.rpcData ?? "")}`;
+  const match = /lowest height is (\d+)/.exec(text);
+  return match ? BigInt(match[1] as string) : undefined;
+}
+
+function isPruned(err: unknown): boolean {
+  return prunedLowest(err) !== undefined;
+}
