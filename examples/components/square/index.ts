@@ -1,11 +1,14 @@
 // square: `{"x": n}` -> `{"y": n*n}`. Raw input is answered with JSON bytes; a NewTrigger event of
 // the example trigger contract is answered with abi.encode(DataWithId{triggerId, data}) so the
-// example submit handler can store it.
+// example submit handler can store it. The Cosmos example trigger contract's `new-message`
+// event (attributes `id`, and `data` as hex) is answered the same way, so one handler serves
+// both chain families.
 import {
   bytesPayload,
   decodeNewTriggerEvent,
   encodeDataWithId,
   fromUtf8,
+  hexToBytes,
   type TriggerAction,
   utf8,
   type WasmResponse,
@@ -38,6 +41,18 @@ export function run(action: TriggerAction): WasmResponse[] {
       log({ tag: "info" }, `square: trigger ${info.triggerId} from ${info.creator}`);
       const answer = utf8(square(info.data));
       return [bytesPayload(encodeDataWithId({ triggerId: info.triggerId, data: answer }))];
+    }
+    case "cosmos-contract-event": {
+      const { ty, attributes } = d.val.event;
+      const attribute = (key: string) => attributes.find(([k]) => k === key)?.[1];
+      const id = attribute("id");
+      const data = attribute("data");
+      if (id === undefined || !/^\d+$/.test(id) || data === undefined) {
+        throw new Error(`square: expected a ${ty} event with a numeric "id" and a hex "data"`);
+      }
+      log({ tag: "info" }, `square: Cosmos message ${id} from ${d.val.contractAddress.bech32Addr}`);
+      const answer = utf8(square(hexToBytes(data)));
+      return [bytesPayload(encodeDataWithId({ triggerId: BigInt(id), data: answer }))];
     }
     default:
       throw new Error(`square does not handle ${d.tag} triggers`);

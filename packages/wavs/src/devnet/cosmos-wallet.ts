@@ -14,17 +14,16 @@ export interface CosmosWallet {
   client: SigningCosmWasmClient;
   /** Upload and instantiate a contract; resolves with its address. */
   deploy(code: Uint8Array, initMsg: Record<string, unknown>, label: string): Promise<string>;
-  /** Execute a contract message; resolves with the transaction's hash and height. */
-  execute(
-    contract: string,
-    msg: Record<string, unknown>,
-  ): Promise<{ transactionHash: string; height: number }>;
-  /** Execute several messages in one transaction (one block). */
-  executeMany(
-    contract: string,
-    msgs: readonly Record<string, unknown>[],
-  ): Promise<{ transactionHash: string; height: number }>;
+  /** Execute contract messages in one transaction; resolves once it is committed. */
+  execute(contract: string, msgs: readonly Record<string, unknown>[]): Promise<ExecutedTx>;
   disconnect(): void;
+}
+
+/** A committed transaction and the events it emitted. */
+export interface ExecutedTx {
+  transactionHash: string;
+  height: number;
+  events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[];
 }
 
 /** Options of `connectCosmosWallet`. */
@@ -61,17 +60,13 @@ export async function connectCosmosWallet(options: CosmosWalletOptions): Promise
       const { contractAddress } = await client.instantiate(address, codeId, initMsg, label, "auto");
       return contractAddress;
     },
-    async execute(contract, msg) {
-      const { transactionHash, height } = await client.execute(address, contract, msg, "auto");
-      return { transactionHash, height };
-    },
-    async executeMany(contract, msgs) {
-      const { transactionHash, height } = await client.executeMultiple(
+    async execute(contract, msgs) {
+      const { transactionHash, height, events } = await client.executeMultiple(
         address,
         msgs.map((msg) => ({ contractAddress: contract, msg })),
         "auto",
       );
-      return { transactionHash, height };
+      return { transactionHash, height, events };
     },
     disconnect() {
       client.disconnect();

@@ -20,8 +20,14 @@ export interface TestCosmos {
   key: string;
   wallet: CosmosWallet;
   trigger: string;
-  /** Emit `count` `wasm-new-message` events in one transaction; resolves once committed. */
-  emit(count?: number, data?: string): Promise<{ height: number; transactionHash: string }>;
+  /**
+   * Emit `count` `wasm-new-message` events in one transaction (data: hex, a counter by
+   * default); resolves once committed, with the messages' ids.
+   */
+  emit(
+    count?: number,
+    data?: string,
+  ): Promise<{ height: number; transactionHash: string; ids: number[] }>;
   stop(): Promise<void>;
 }
 
@@ -53,9 +59,11 @@ export async function startTestCosmos(chainId = "wasmd-test"): Promise<TestCosmo
         const msgs = Array.from({ length: count }, () => ({
           add_message: { data: data ?? (next++).toString(16).padStart(8, "0") },
         }));
-        return count === 1
-          ? wallet.execute(trigger, msgs[0] as object as Record<string, unknown>)
-          : wallet.executeMany(trigger, msgs);
+        const tx = await wallet.execute(trigger, msgs);
+        const ids = tx.events
+          .filter((e) => e.type === "wasm-new-message")
+          .map((e) => Number(e.attributes.find((a) => a.key === "id")?.value));
+        return { height: tx.height, transactionHash: tx.transactionHash, ids };
       },
       async stop() {
         wallet.disconnect();

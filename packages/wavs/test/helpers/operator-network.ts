@@ -32,6 +32,7 @@ import { type Address, getAddress, type Hex, hexToBytes, toHex } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 import { componentJson } from "../../src/devnet/dev-services.js";
 import type { AggregationRecord } from "../../src/http/node-api.js";
+import type { TestCosmos } from "./cosmos-harness.js";
 import { api, freePort, TOKEN, uploadComponent, waitUntil } from "./node-network.js";
 import { type NodeProcess, startNodeProcess, writeConfig } from "./node-process.js";
 import { type RpcProxy, startRpcProxy } from "./rpc-proxy.js";
@@ -73,6 +74,12 @@ export interface OperatorNetworkOptions {
   aggregator?: Record<string, number>;
   /** More `[default]` lines of operator `i`'s wavs.toml, given every operator's HTTP port. */
   extraToml?: (i: number, httpPorts: readonly number[]) => string;
+  /**
+   * A local wasmd chain every node watches; workflows named in `cosmosWorkflows` are
+   * triggered by its trigger contract's `new-message` event instead of an EVM contract.
+   */
+  cosmos?: TestCosmos | undefined;
+  cosmosWorkflows?: readonly string[] | undefined;
 }
 
 /** A result transaction mined on a workflow's submit contract. */
@@ -174,6 +181,17 @@ export async function startOperatorNetwork(
       aggregatorKeys.length === 0
         ? ""
         : `aggregator = { ${aggregatorKeys.map(([k, v]) => `${k} = ${v}`).join(", ")} }`;
+    const { cosmos } = options;
+    const cosmosToml = cosmos
+      ? `
+[default.chains.cosmos.${cosmos.chain.chainId}]
+bech32_prefix = "wasm"
+rpc_endpoint = "${cosmos.chain.rpcUrl}"
+gas_price = 0.0
+gas_denom = "ustake"
+poll_interval_ms = 100
+`
+      : "";
     for (let i = 0; i < 3; i++) {
       const home = mkdtempSync(join(tmpdir(), `wavs-op${i}-`));
       homes.push(home);
@@ -202,7 +220,7 @@ ${options.extraToml?.(i, httpPorts) ?? ""}
 [default.chains.evm.31337]
 ${endpoints}
 poll_interval_ms = 100
-`,
+${cosmosToml}`,
       );
       ops.push({
         index: i,
@@ -232,14 +250,23 @@ poll_interval_ms = 100
         aggregatorDigest = await uploadComponent(op.node!.url, aggregatorFile);
       }
       const { trigger, submit } = contractsOf(workflowId);
+      const onCosmos = cosmos !== undefined && options.cosmosWorkflows?.includes(workflowId);
       workflows[workflowId] = {
-        trigger: {
-          evm_contract_event: {
-            address: trigger,
-            chain: "evm:31337",
-            event_hash: NEW_TRIGGER_TOPIC,
-          },
-        },
+        trigger: onCosmos
+          ? {
+              cosmos_contract_event: {
+                address: cosmos.trigger,
+                chain: cosmos.key,
+                event_type: "new-message",
+              },
+            }
+          : {
+              evm_contract_event: {
+                address: trigger,
+                chain: "evm:31337",
+                event_hash: NEW_TRIGGER_TOPIC,
+              },
+            },
         component: componentJson(operatorDigest),
         submit: {
           aggregator: {
