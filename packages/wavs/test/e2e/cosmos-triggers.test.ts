@@ -68,4 +68,23 @@ describe("Cosmos triggers, results on EVM (real wasmd, real anvil, three node pr
     expect(txs).toHaveLength(3);
     expect(txs.every((t) => t.status === "success")).toBe(true);
   }, 240_000);
+
+  it("catches up after downtime: 50 events emitted while every node is down each run once", async () => {
+    const known = await recordIds();
+    const before = (await net.resultTransactions()).length;
+    for (const op of net.ops) await op.node!.stop();
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push(...(await cosmos.emit(10, hex(`{"x":${i}}`))).ids);
+    expect(ids).toHaveLength(50);
+    for (const i of [0, 1, 2]) await net.start(i);
+    await net.waitForMesh();
+    await allBurned(known, 50);
+    for (const [n, id] of ids.entries()) {
+      const x = Math.floor(n / 10);
+      expect(await net.resultFor(BigInt(id))).toBe(`{"y":${x * x}}`);
+    }
+    const txs = (await net.resultTransactions()).slice(before);
+    expect(txs).toHaveLength(50);
+    expect(txs.every((t) => t.status === "success")).toBe(true);
+  }, 300_000);
 });
