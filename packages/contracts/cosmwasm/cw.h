@@ -213,6 +213,52 @@ static int storage_get(const char *key, Bytes *value) {
 static void storage_set(const char *key, const u8 *value, u32 len) {
   db_write(region_of((const u8 *)key, cstrlen(key)), region_of(value, len));
 }
+/* Storage under keys built at run time (a prefix and a value). */
+static int storage_get_b(Buf *key, Bytes *value) {
+  u32 got = db_read(region_of(key->data, key->len));
+  if (got == 0) return 0;
+  *value = bytes_of(got);
+  return 1;
+}
+static void storage_set_b(Buf *key, const u8 *value, u32 len) {
+  db_write(region_of(key->data, key->len), region_of(value, len));
+}
+
+/* The first key of a JSON object message (its variant, for enum-shaped messages). */
+static int first_key(Bytes msg, Bytes *key) {
+  u32 i = 0;
+  while (i < msg.len && msg.data[i] != '{') i++;
+  i++;
+  while (i < msg.len && (msg.data[i] == ' ' || msg.data[i] == '\n' || msg.data[i] == '\t')) i++;
+  if (i >= msg.len || msg.data[i] != '"') return 0;
+  u32 start = ++i;
+  while (i < msg.len && msg.data[i] != '"') i++;
+  if (i >= msg.len) return 0;
+  key->data = msg.data + start;
+  key->len = i - start;
+  return 1;
+}
+static int bytes_eq(Bytes a, const char *s) {
+  u32 n = cstrlen(s);
+  if (a.len != n) return 0;
+  for (u32 i = 0; i < n; i++)
+    if (a.data[i] != (u8)s[i]) return 0;
+  return 1;
+}
+static int bytes_same(Bytes a, Bytes b) {
+  if (a.len != b.len) return 0;
+  for (u32 i = 0; i < a.len; i++)
+    if (a.data[i] != b.data[i]) return 0;
+  return 1;
+}
+/* A non-empty decimal string of at most 19 digits (fits u64 without overflow). */
+static int is_decimal(Bytes s) {
+  if (s.len == 0 || s.len > 19) return 0;
+  for (u32 i = 0; i < s.len; i++)
+    if (s.data[i] < '0' || s.data[i] > '9') return 0;
+  return 1;
+}
+
 static u64 parse_u64(Bytes s) {
   u64 v = 0;
   for (u32 i = 0; i < s.len && s.data[i] >= '0' && s.data[i] <= '9'; i++) v = v * 10 + (s.data[i] - '0');

@@ -24,6 +24,8 @@ const FLAGS = [
   "-fno-builtin",
   "-Wall",
   "-Werror",
+  // cw.h is a header of helpers; each contract uses some of them
+  "-Wno-unused-function",
   "-Wl,--no-entry",
   "-Wl,--strip-all",
 ];

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { WavsError } from "@wavs-ts/errors";
 
 /** The CosmWasm contracts this package builds. */
-export type CosmwasmContract = "trigger";
+export type CosmwasmContract = "trigger" | "service_manager";
 
 /** The compiled wasm of a CosmWasm contract; a clear error when it was not built. */
 export function cosmwasmCode(name: CosmwasmContract): Uint8Array {

@@ -1,8 +1,13 @@
 /**
- * Our client of a Cosmos chain's CometBFT RPC: the calls the triggers need (latest height, a
- * block's events) over HTTP JSON-RPC with the shared retries and failover, and new blocks
- * over CometBFT's `/websocket` subscription (`tm.event='NewBlockHeader'`).
+ * Our client of a Cosmos chain's CometBFT RPC: the calls the node needs (latest height, a
+ * block's events, CosmWasm smart queries) over HTTP JSON-RPC with the shared retries and
+ * failover, and new blocks over CometBFT's `/websocket` subscription
+ * (`tm.event='NewBlockHeader'`).
  */
+import {
+  QuerySmartContractStateRequest,
+  QuerySmartContractStateResponse,
+} from "cosmjs-types/cosmwasm/wasm/v1/query";
 import WebSocket from "ws";
 import { redactUrl } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
@@ -21,6 +26,8 @@ export interface CosmosEvent {
   type: string;
   attributes: { key: string; value: string }[];
 }
+
+const SMART_QUERY_PATH = "/cosmwasm.wasm.v1.Query/SmartContractState";
 
 /** Options of `createCosmosRpc`. */
 export interface CosmosRpcOptions extends RpcPoolTuning {
@@ -45,6 +52,12 @@ export interface CosmosRpc {
    * order, then the block's own (finalize-block) events.
    */
   getBlockEvents(height: bigint): Promise<CosmosEvent[]>;
+  /**
+   * A CosmWasm smart query (`abci_query` of `/cosmwasm.wasm.v1.Query/SmartContractState`);
+   * resolves with the contract's JSON answer. A contract that refuses the query (or an
+   * address with no contract) rejects with `ContractQueryError`.
+   */
+  queryContractSmart(address: string, msg: unknown): Promise<unknown>;
   /** Subscribe to new block heights on the first endpoint whose socket accepts. */
   subscribeNewBlocks(
     onHeight: (height: bigint) => void,
@@ -52,6 +65,20 @@ export interface CosmosRpc {
   ): Promise<HeadSubscription>;
   /** Close connections and make pending and later calls fail. */
   close(): void;
+}
+
+/** The chain answered a smart query with an error (no contract there, or the contract refused). */
+export class ContractQueryError extends WavsError {
+  override readonly name = "ContractQueryError";
+  constructor(
+    readonly chain: string,
+    readonly address: string,
+    readonly log: string,
+  ) {
+    super("WAVS_ERR_INPUT_INVALID", `${chain}: contract ${address} refused the query: ${log}`, {
+      details: { chain, address },
+    });
+  }
 }
 
 /** A height the node no longer keeps (pruned); `lowest` is its lowest available height. */
@@ -224,6 +251,28 @@ export function createCosmosRpc(options: CosmosRpcOptions): CosmosRpc {
         if (lowest !== undefined) throw new PrunedHeightError(chain, height, lowest);
         throw err;
       }
+    },
+    async queryContractSmart(address, msg) {
+      const request = QuerySmartContractStateRequest.encode({
+        address,
+        queryData: new TextEncoder().encode(JSON.stringify(msg)),
+      }).finish();
+      const result = (await pool.request("abci_query", [
+        SMART_QUERY_PATH,
+        Buffer.from(request).toString("hex"),
+        "0",
+        false,
+      ])) as { response?: { code?: unknown; log?: unknown; value?: unknown } } | null;
+      const response = result?.response;
+      if (response === undefined) throw new RpcResponseError("abci_query: no response", 0);
+      if (response.code !== undefined && response.code !== 0) {
+        throw new ContractQueryError(chain, address, String(response.log ?? "").slice(0, 1000));
+      }
+      if (typeof response.value !== "string") throw new RpcResponseError("abci_query: no value", 0);
+      const { data } = QuerySmartContractStateResponse.decode(
+        Buffer.from(response.value, "base64"),
+      );
+      return JSON.parse(new TextDecoder().decode(data));
     },
     async subscribeNewBlocks(onHeight, onDrop) {
       let last: unknown;

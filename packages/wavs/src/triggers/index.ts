@@ -6,6 +6,12 @@ export {
 } from "./block-interval.js";
 export type { ChainWatcherStatus, HeadMode } from "./chain-follower.js";
 export {
+  ContractQueryError,
+  type CosmosEvent,
+  type CosmosRpc,
+  createCosmosRpc,
+} from "./cosmos-rpc.js";
+export {
   CronScheduler,
   compileCronSchedule,
   DEFAULT_CRON_CATCH_UP_LIMIT,
