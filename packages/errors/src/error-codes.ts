@@ -40,11 +40,6 @@ export const ERROR_CODES = {
     retryable: false,
     doc: "The manager address has no contract answering getServiceURI() on that chain.",
   },
-  WAVS_ERR_SERVICE_MANAGER_UNSUPPORTED: {
-    status: 400,
-    retryable: false,
-    doc: "The service manager is on a kind of chain this node cannot read service URIs from (Cosmos).",
-  },
   WAVS_ERR_SERVICE_URI_INVALID: {
     status: 400,
     retryable: false,

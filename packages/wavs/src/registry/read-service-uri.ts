@@ -1,7 +1,8 @@
 /**
- * Reading `getServiceURI()` from a service manager on its chain. The endpoint comes from the
- * config (http_endpoint, else the first WebSocket endpoint); one client per endpoint is kept
- * until `close()`.
+ * Reading the service URI from a service manager on its chain: `getServiceURI()` on EVM (the
+ * endpoint comes from the config: http_endpoint, else the first WebSocket endpoint), the
+ * `wavs_service_uri` smart query on Cosmos (over rpc_endpoint, then the fallbacks). One client
+ * per endpoint or chain is kept until `close()`.
  */
 import { wavsServiceManagerAbi } from "@wavs-ts/contracts";
 import {
@@ -14,15 +15,17 @@ import {
   type WebSocketTransport,
   webSocket,
 } from "viem";
-import type { WavsConfig } from "../config/index.js";
+import type { CosmosChainConfig, WavsConfig } from "../config/index.js";
 import { chainConfig, redactUrl, redactUrlsInText } from "../config/index.js";
 import { closeSocketClient, WavsError } from "../internal/index.js";
 import type { ServiceManager } from "../service/index.js";
+import { ContractQueryError, type CosmosRpc, createCosmosRpc } from "../triggers/index.js";
 
 /** Reads service URIs from manager contracts. */
 export class ServiceUriReader {
   private readonly clients = new Map<string, PublicClient>();
   private readonly sockets: PublicClient<WebSocketTransport>[] = [];
+  private readonly cosmos = new Map<string, CosmosRpc>();
 
   constructor(
     private readonly config: WavsConfig,
@@ -38,13 +41,9 @@ export class ServiceUriReader {
         hint: `Add [default.chains.${manager.chain.replace(":", ".")}] with an http_endpoint or ws_endpoints to wavs.toml.`,
       });
     }
-    if (manager.type !== "evm" || !("ws_endpoints" in chain)) {
-      throw new WavsError(
-        "WAVS_ERR_SERVICE_MANAGER_UNSUPPORTED",
-        `service manager ${manager.address} on ${manager.chain}: reading the service URI from a Cosmos manager is not supported yet`,
-        { hint: "Register the service through the dev routes (POST /dev/services) instead." },
-      );
-    }
+    // the chain key's namespace is the manager's kind, so the config is of that kind too
+    if (manager.type === "cosmos") return this.readCosmos(manager, chain as CosmosChainConfig);
+    if (!("ws_endpoints" in chain)) throw new WavsError("WAVS_ERR_INTERNAL", "chain kind mismatch");
     const endpoint = chain.http_endpoint ?? chain.ws_endpoints[0];
     if (endpoint === undefined) {
       throw new WavsError("WAVS_ERR_CHAIN_UNKNOWN", `chain ${manager.chain} has no endpoint`);
@@ -60,8 +59,55 @@ export class ServiceUriReader {
     }
   }
 
+  /** `{"wavs_service_uri": {}}` of a CosmWasm manager, over the chain's CometBFT RPC. */
+  private async readCosmos(manager: ServiceManager, chain: CosmosChainConfig): Promise<string> {
+    const where = `service manager ${manager.address} on ${manager.chain}`;
+    if (chain.rpc_endpoint === undefined) {
+      throw new WavsError("WAVS_ERR_CONFIG_INVALID", `${where}: the chain has no rpc_endpoint`, {
+        details: { chain: manager.chain },
+        hint: `Cosmos managers are read over CometBFT RPC: set rpc_endpoint in [default.chains.${manager.chain.replace(":", ".")}].`,
+      });
+    }
+    let rpc = this.cosmos.get(manager.chain);
+    if (rpc === undefined) {
+      rpc = createCosmosRpc({
+        chain: manager.chain,
+        endpoints: [chain.rpc_endpoint, ...chain.rpc_fallback_endpoints],
+        requestTimeoutMs: this.options.timeoutMs,
+        maxAttempts: 3,
+        webSocket: false,
+      });
+      this.cosmos.set(manager.chain, rpc);
+    }
+    let uri: unknown;
+    try {
+      uri = await rpc.queryContractSmart(manager.address, { wavs_service_uri: {} });
+    } catch (err) {
+      if (!(err instanceof ContractQueryError)) throw err;
+      throw new WavsError(
+        "WAVS_ERR_SERVICE_MANAGER_NOT_FOUND",
+        `${where}: no contract there answers {"wavs_service_uri": {}}: ${err.log}`,
+        {
+          details: { chain: manager.chain, address: manager.address },
+          hint: "Check the manager address and chain; the contract must answer the WAVS service manager queries.",
+          cause: err,
+        },
+      );
+    }
+    if (typeof uri !== "string") {
+      throw new WavsError(
+        "WAVS_ERR_SERVICE_MANAGER_NOT_FOUND",
+        `${where}: wavs_service_uri answered ${JSON.stringify(uri)?.slice(0, 100)}, not a string`,
+        { details: { chain: manager.chain, address: manager.address } },
+      );
+    }
+    return uri;
+  }
+
   /** Close WebSocket connections. */
   async close(): Promise<void> {
+    for (const rpc of this.cosmos.values()) rpc.close();
+    this.cosmos.clear();
     const sockets = this.sockets.splice(0);
     this.clients.clear();
     await Promise.all(
