@@ -11,7 +11,9 @@ if (!existsSync(fileURLToPath(dist))) {
   process.exit(1);
 }
 const { ensureWasmd } = await import(dist.href);
-const { createProgress } = await import(new URL("../dist/internal/progress.js", import.meta.url).href);
+const { createProgress } = await import(
+  new URL("../dist/internal/progress.js", import.meta.url).href
+);
 const started = Date.now();
 try {
   const binary = await ensureWasmd(createProgress(process.stderr));
