@@ -18,6 +18,20 @@ const DevServiceSchema = z.object({
   trigger: HEX_ADDRESS,
   submit: HEX_ADDRESS,
   component: z.string(),
+  /** The chain of the service's trigger when it is not `chain` (a Cosmos-triggered service). */
+  trigger_chain: z.string().optional(),
+});
+
+/** The dev network's Cosmos chain (`wavs dev --cosmos`). */
+const DevCosmosSchema = z.object({
+  chain: z.string(),
+  rpc_url: z.string(),
+  /** The example trigger contract (bech32). */
+  trigger: z.string(),
+  /** The example CosmWasm service manager (bech32). */
+  service_manager: z.string(),
+  /** The local chain's faucet: funded at genesis, a test-only key (the file is mode 0600). */
+  faucet_mnemonic: z.string(),
 });
 
 /** Schema of `<home>/.wavs-dev/state.json`. */
@@ -39,6 +53,7 @@ export const DevStateSchema = z.object({
   services: z.array(DevServiceSchema).default(() => []),
   /** Bearer token of the dev nodes' mutating routes (the file is mode 0600). */
   token: z.string().optional(),
+  cosmos: DevCosmosSchema.optional(),
 });
 
 /** One service of the dev network, as recorded in its state file. */

@@ -8,6 +8,7 @@ export {
   exampleContractTarget,
   nodeEndpoint,
 } from "./context.js";
+export { type AddedCosmosTrigger, addCosmosTrigger } from "./cosmos-trigger.js";
 export type { DevService, DevState } from "./dev-state.js";
 export { devDir, devStatePath, readDevState } from "./dev-state.js";
 export { cliAccount } from "./evm-chain.js";

@@ -9,6 +9,12 @@ export {
   type SendErrorKind,
 } from "./call-errors.js";
 export { ChainClients } from "./chain-clients.js";
+export {
+  type CosmosWallet,
+  type CosmosWalletOptions,
+  connectCosmosWallet,
+  type ExecutedTx,
+} from "./cosmos-wallet.js";
 export { TxManager } from "./tx-manager.js";
 export {
   DEFAULT_TX_MANAGER_OPTIONS,

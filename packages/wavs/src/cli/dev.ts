@@ -11,6 +11,8 @@ interface DevFlags {
   port: string;
   p2pPort: string;
   anvilPort: string;
+  cosmos?: boolean;
+  cosmosPort: string;
   component?: string;
   reset?: boolean;
   demo?: boolean;
@@ -53,6 +55,15 @@ export function registerDev(program: Command): void {
     )
     .option("--anvil-port <n>", "anvil's JSON-RPC port (0: a free port)", "8545")
     .option(
+      "--cosmos",
+      "also run a local Cosmos chain (wasmd, built once from the Go module proxy) with the example CosmWasm contracts and a square-cosmos service",
+    )
+    .option(
+      "--cosmos-port <n>",
+      "first of the Cosmos chain's ports: CometBFT RPC, P2P, gRPC, REST (0: free ports)",
+      "26657",
+    )
+    .option(
       "--component <file>",
       "run your component (.wasm, or a .ts/.js entry) instead of the examples",
     )
@@ -81,6 +92,8 @@ export function registerDev(program: Command): void {
         port: portFlag(flags.port, "--port"),
         p2pPort: portFlag(flags.p2pPort, "--p2p-port"),
         anvilPort: portFlag(flags.anvilPort, "--anvil-port"),
+        cosmos: flags.cosmos ?? false,
+        cosmosPort: portFlag(flags.cosmosPort, "--cosmos-port"),
         component: flags.component,
         reset: flags.reset ?? false,
         logLevel: flags.logLevel,
@@ -156,6 +169,12 @@ function summary(devnet: Devnet, home: string): string {
     "",
     `WAVS dev network is up${devnet.reused ? " (resumed from the last run)" : ""}`,
     `  chain      ${state.chain}  ${state.rpc_url} (anvil)`,
+    ...(state.cosmos
+      ? [
+          `  cosmos     ${state.cosmos.chain}  ${state.cosmos.rpc_url} (wasmd)`,
+          `             trigger ${state.cosmos.trigger}  service manager ${state.cosmos.service_manager}`,
+        ]
+      : []),
     `  quorum     ${needed} of ${operators.length} operators (weight 1 each)`,
     `  dashboard  ${operators[0]?.url}/  (the whole network: operators, services, event journeys, logs)`,
     ...operators.map(
@@ -163,14 +182,14 @@ function summary(devnet: Devnet, home: string): string {
         `  ${i === 0 ? "operators" : "         "}  ${i + 1}. ${op.url}${state.nodes[i]?.p2p_port ? `  p2p :${state.nodes[i]?.p2p_port}` : ""}  log ${short(layout.operatorLog(i))}`,
     ),
     ...state.services.flatMap((s, i) => [
-      `  ${i === 0 ? "services" : "        "}   ${s.name}  id ${s.service_id.slice(0, 12)}…`,
+      `  ${i === 0 ? "services" : "        "}   ${s.name}  id ${s.service_id.slice(0, 12)}…${s.trigger_chain ? `  (triggered on ${s.trigger_chain})` : ""}`,
       `             manager ${s.service_manager}  trigger ${s.trigger}  submit ${s.submit}`,
     ]),
     "",
     "Try, from this directory in another terminal:",
     ...state.services.map(
       (s) =>
-        `  wavs trigger --service ${s.name} --input ${s.name === "square" ? `'{"x":7}'` : "'hello'"}${homeFlag}   # prints a trigger id`,
+        `  wavs trigger --service ${s.name} --input ${s.name.startsWith("square") ? `'{"x":7}'` : "'hello'"}${homeFlag}   # prints a trigger id`,
     ),
     `  wavs result <trigger-id> --service ${state.services[0]?.name ?? "echo"}${homeFlag}`,
     `  curl ${operators[0]?.url}/services        # API docs: ${operators[0]?.url}/docs`,

@@ -1,5 +1,11 @@
 import type { Command } from "commander";
-import { addTrigger, builderContext, cliAccount, exampleContractTarget } from "../builder/index.js";
+import {
+  addCosmosTrigger,
+  addTrigger,
+  builderContext,
+  cliAccount,
+  exampleContractTarget,
+} from "../builder/index.js";
 import { parseInputBytes } from "../exec/index.js";
 import { printJson } from "./output.js";
 
@@ -8,7 +14,7 @@ export function registerTrigger(program: Command): void {
   program
     .command("trigger")
     .description(
-      "call addTrigger(bytes) on the example SimpleTrigger contract; prints the trigger id",
+      "call addTrigger(bytes) on the example SimpleTrigger contract (add_message on the Cosmos trigger contract for a `wavs dev --cosmos` service triggered there); prints the trigger id",
     )
     .requiredOption("--input <text|0xhex|@file>", "the trigger data")
     .option("--contract <0x..>", "SimpleTrigger address (default: from `wavs dev`)")
@@ -27,6 +33,27 @@ export function registerTrigger(program: Command): void {
       }) => {
         const ctx = builderContext(flags.home);
         const data = parseInputBytes(flags.input);
+        const cosmos = ctx.devState?.cosmos;
+        const service = ctx.devState?.services.find((s) => s.name === flags.service);
+        if (cosmos && service?.trigger_chain === cosmos.chain && flags.contract === undefined) {
+          // a service of `wavs dev --cosmos` triggered on the local Cosmos chain
+          const added = await addCosmosTrigger({
+            rpcUrl: cosmos.rpc_url,
+            mnemonic: cosmos.faucet_mnemonic,
+            prefix: "wasm",
+            gasPrice: "0ustake",
+            contract: cosmos.trigger,
+            data,
+          });
+          report(flags.json, {
+            triggerId: added.triggerId,
+            txHash: added.txHash,
+            block: BigInt(added.height),
+            chain: cosmos.chain,
+            contract: cosmos.trigger,
+          });
+          return;
+        }
         const { contract, endpoint } = exampleContractTarget(ctx, flags, "trigger");
         const added = await addTrigger({
           rpcUrl: endpoint.rpcUrl,
@@ -34,21 +61,35 @@ export function registerTrigger(program: Command): void {
           contract,
           data,
         });
-        if (flags.json) {
-          printJson({
-            trigger_id: added.triggerId.toString(),
-            tx_hash: added.txHash,
-            block_number: added.blockNumber.toString(),
-            chain: endpoint.chain,
-            contract,
-          });
-        } else {
-          // stdout is the id alone, so `ID=$(wavs trigger --input hi)` works; the rest is for humans
-          process.stdout.write(`${added.triggerId}\n`);
-          process.stderr.write(
-            `trigger ${added.triggerId} added on ${contract} (${endpoint.chain}, block ${added.blockNumber}, tx ${added.txHash})\n`,
-          );
-        }
+        report(flags.json, {
+          triggerId: added.triggerId,
+          txHash: added.txHash,
+          block: added.blockNumber,
+          chain: endpoint.chain,
+          contract,
+        });
       },
     );
+}
+
+/** Print a trigger that was added: its id alone on stdout (or one JSON object). */
+function report(
+  json: boolean | undefined,
+  t: { triggerId: bigint; txHash: string; block: bigint; chain: string; contract: string },
+): void {
+  if (json) {
+    printJson({
+      trigger_id: t.triggerId.toString(),
+      tx_hash: t.txHash,
+      block_number: t.block.toString(),
+      chain: t.chain,
+      contract: t.contract,
+    });
+  } else {
+    // stdout is the id alone, so `ID=$(wavs trigger --input hi)` works; the rest is for humans
+    process.stdout.write(`${t.triggerId}\n`);
+    process.stderr.write(
+      `trigger ${t.triggerId} added on ${t.contract} (${t.chain}, block ${t.block}, tx ${t.txHash})\n`,
+    );
+  }
 }

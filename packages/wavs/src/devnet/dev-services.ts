@@ -3,6 +3,8 @@
  * component (`--component`). Each gets its own manager, trigger and submit contracts; its
  * workflow runs on the example trigger contract's NewTrigger event and submits through the
  * aggregator-simple component to SimpleSubmit, with the 2-of-3 (by weight) quorum of the manager.
+ * With `--cosmos`, a `<name>-cosmos` twin of the last one runs on the Cosmos trigger contract's
+ * `new-message` event instead, its results landing on its own SimpleSubmit the same way.
  */
 import { existsSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
@@ -20,6 +22,8 @@ export interface DevServiceComponent {
   wasm: string;
   /** Where it came from, for humans. */
   source: string;
+  /** Triggered by the dev Cosmos chain's trigger contract instead of the EVM one. */
+  cosmos?: boolean;
 }
 
 /** The components of a dev network, built (or taken from the build cache). */
@@ -33,15 +37,23 @@ export async function devComponents(options: {
   component?: string | undefined;
   outDir: string;
   onProgress?: (msg: string) => void;
+  /** Add a `<name>-cosmos` service triggered on the dev Cosmos chain (square for the examples). */
+  cosmos?: boolean | undefined;
 }): Promise<DevComponents> {
   const aggregator = buildFixture("aggregator-simple");
+  const withCosmos = (services: DevServiceComponent[]) => {
+    const base = services[services.length - 1] as DevServiceComponent;
+    return options.cosmos
+      ? [...services, { ...base, name: `${base.name}-cosmos`, cosmos: true }]
+      : services;
+  };
   if (options.component === undefined) {
     const [echo, square] = await Promise.all([buildFixture("echo"), buildFixture("square")]);
     return {
-      services: [
+      services: withCosmos([
         { name: "echo", wasm: echo, source: "examples/components/echo" },
         { name: "square", wasm: square, source: "examples/components/square" },
-      ],
+      ]),
       aggregator: await aggregator,
     };
   }
@@ -75,7 +87,10 @@ export async function devComponents(options: {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
   }
-  return { services: [{ name, wasm, source: options.component }], aggregator: await aggregator };
+  return {
+    services: withCosmos([{ name, wasm, source: options.component }]),
+    aggregator: await aggregator,
+  };
 }
 
 /** A service name from a file name: lowercase letters, digits and dashes. */
@@ -113,19 +128,23 @@ export function devServiceJson(options: {
   contracts: DevServiceContracts;
   componentDigest: string;
   aggregatorDigest: string;
+  /** Trigger on this Cosmos contract's `new-message` event instead. */
+  cosmosTrigger?: { chain: string; address: string } | undefined;
 }): unknown {
-  const { chain, contracts } = options;
+  const { chain, contracts, cosmosTrigger } = options;
   return {
     name: options.name,
     workflows: {
       default: {
-        trigger: {
-          evm_contract_event: {
-            address: contracts.trigger,
-            chain,
-            event_hash: NEW_TRIGGER_TOPIC,
-          },
-        },
+        trigger: cosmosTrigger
+          ? { cosmos_contract_event: { ...cosmosTrigger, event_type: "new-message" } }
+          : {
+              evm_contract_event: {
+                address: contracts.trigger,
+                chain,
+                event_hash: NEW_TRIGGER_TOPIC,
+              },
+            },
         component: componentJson(options.componentDigest),
         submit: {
           aggregator: {

@@ -1,5 +1,6 @@
 /**
- * A local WAVS network in one call (`wavs dev`): anvil, our contracts, N operator nodes as child
+ * A local WAVS network in one call (`wavs dev`): anvil (and with `--cosmos` a wasmd chain with the
+ * example CosmWasm contracts), our contracts, N operator nodes as child
  * processes with P2P on loopback, each operator's signing key registered with weight 1 on every
  * service manager (quorum 2/3 by weight), and the example services (or the builder's
  * component) registered on every node.
@@ -25,6 +26,7 @@ import {
 } from "../builder/index.js";
 import type { Progress } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
+import { type DevCosmos, startDevCosmos } from "./dev-cosmos.js";
 import { type DevComponents, type DevServiceContracts, devComponents } from "./dev-services.js";
 import { type DevnetLayout, devnetLayout } from "./layout.js";
 import { DEV_QUORUM, MAX_DEV_OPERATORS } from "./limits.js";
@@ -52,6 +54,10 @@ export interface DevnetOptions {
   p2pPort?: number;
   /** anvil's port (default 8545; 0: a free port). */
   anvilPort?: number;
+  /** Also run a local Cosmos chain (wasmd) with the example CosmWasm contracts. */
+  cosmos?: boolean;
+  /** First of the Cosmos chain's 4 ports: CometBFT RPC, P2P, gRPC, REST (default 26657; 0: free ports). */
+  cosmosPort?: number;
   /** The builder's component (.wasm, or a .ts/.js entry) instead of the examples. */
   component?: string | undefined;
   /** Start from nothing: delete `<home>/.wavs-dev` first. */
@@ -109,6 +115,13 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     count > 1
       ? await pickPorts(options.p2pPort ?? 9000, count, "--p2p-port", [anvilPort!, ...httpPorts])
       : [];
+  const cosmosPorts = options.cosmos
+    ? await pickPorts(options.cosmosPort ?? 26657, 4, "--cosmos-port", [
+        anvilPort!,
+        ...httpPorts,
+        ...p2pPorts,
+      ])
+    : [];
 
   // components build while the chain and the nodes start
   progress.update("building components");
@@ -116,6 +129,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     component: options.component,
     outDir: layout.components,
     onProgress: (m) => progress.update(`building components: ${m}`),
+    cosmos: options.cosmos,
   });
   built.catch(() => {});
 
@@ -132,11 +146,12 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   });
   const operators: OperatorProcess[] = [];
   const token = randomBytes(24).toString("hex");
+  let cosmos: DevCosmos | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await Promise.all(operators.map((o) => o.stop()));
-      await anvil.stop();
+      await Promise.all([anvil.stop(), cosmos?.chain.stop()]);
       rmSync(layout.pidFile, { force: true });
     })();
     return stopping;
@@ -144,6 +159,14 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   try {
     progress.done(`anvil on ${anvil.rpcUrl} (chain evm:${anvil.chainId})`);
     const chain = `evm:${anvil.chainId}`;
+    if (options.cosmos) {
+      cosmos = await startDevCosmos({
+        home: layout.wasmdHome,
+        ports: cosmosPorts,
+        previous: previous?.cosmos,
+        progress,
+      });
+    }
     const owner = anvil.clients(0);
 
     const components = await built;
@@ -187,6 +210,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         // more workers than cores only adds instances (memory) and contention
         enginePoolSize: Math.max(1, Math.floor(availableParallelism() / count)),
         peerUrls: httpPorts.filter((_, j) => j !== i).map((port) => `http://127.0.0.1:${port}`),
+        cosmos: cosmos && { chainId: cosmos.chain.chainId, rpcUrl: cosmos.chain.rpcUrl },
       });
     }
     const started = await Promise.allSettled(
@@ -204,7 +228,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     if (failed) throw (failed as PromiseRejectedResult).reason;
     writePids(layout.pidFile, {
       cli: process.pid,
-      children: [anvil.pid, ...operators.map((o) => o.child.pid ?? 0)],
+      children: [
+        anvil.pid,
+        ...(cosmos ? [cosmos.chain.pid] : []),
+        ...operators.map((o) => o.child.pid ?? 0),
+      ],
     });
     progress.done(`${count} operator node(s) up: ${operators.map((o) => o.url).join(", ")}`);
 
@@ -216,6 +244,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       nodes,
       components,
       contracts,
+      cosmosTrigger: cosmos && { chain: cosmos.key, address: cosmos.trigger },
       progress,
     });
     await registerSigningKeys({ anvil, chain, nodes, services, progress });
@@ -236,6 +265,17 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       })),
       services,
       token,
+      ...(cosmos
+        ? {
+            cosmos: {
+              chain: cosmos.key,
+              rpc_url: cosmos.chain.rpcUrl,
+              trigger: cosmos.trigger,
+              service_manager: cosmos.serviceManager,
+              faucet_mnemonic: cosmos.chain.faucet.mnemonic,
+            },
+          }
+        : {}),
     };
     writeFileSync(layout.stateFile, `${JSON.stringify(state, null, 2)}\n`, {
       mode: 0o600,

@@ -14,6 +14,8 @@ export interface DevnetLayout {
   /** Pids of the processes of a running network, to find leftovers of a crashed one. */
   pidFile: string;
   components: string;
+  /** The wasmd chain of `--cosmos` (its data and keys). */
+  wasmdHome: string;
   operatorHome(index: number): string;
   operatorLog(index: number): string;
 }
@@ -27,6 +29,7 @@ export function devnetLayout(home: string): DevnetLayout {
     anvilState: join(root, "anvil-state.json"),
     pidFile: join(root, "pids.json"),
     components: join(root, "components"),
+    wasmdHome: join(root, "wasmd"),
     operatorHome: (i) => join(root, `operator-${i + 1}`),
     operatorLog: (i) => join(root, `operator-${i + 1}`, "node.log"),
   };

@@ -28,6 +28,8 @@ export interface OperatorConfig {
    * node lets the others' pages read it (CORS).
    */
   peerUrls: readonly string[];
+  /** The dev Cosmos chain, when there is one. */
+  cosmos?: { chainId: string; rpcUrl: string } | undefined;
 }
 
 /** The operator's signing mnemonic: read from its home, or generated and saved (mode 0600). */
@@ -70,7 +72,18 @@ p2p = ${p2p}
 [default.chains.evm.${c.chainId}]
 ws_endpoints = [${JSON.stringify(c.rpcUrl.replace(/^http/, "ws"))}]
 http_endpoint = ${JSON.stringify(c.rpcUrl)}
-`,
+${
+  c.cosmos
+    ? `
+[default.chains.cosmos.${c.cosmos.chainId}]
+bech32_prefix = "wasm"
+rpc_endpoint = ${JSON.stringify(c.cosmos.rpcUrl)}
+gas_price = 0.0
+gas_denom = "ustake"
+poll_interval_ms = 250
+`
+    : ""
+}`,
     { mode: 0o600 },
   );
   chmodSync(path, 0o600);

@@ -40,6 +40,8 @@ export async function registerServices(ctx: {
   nodes: NodeEndpoint[];
   components: DevComponents;
   contracts: Map<string, DevServiceContracts>;
+  /** The dev Cosmos chain's trigger contract, for the services triggered there. */
+  cosmosTrigger?: { chain: string; address: string } | undefined;
   progress: Progress;
 }): Promise<DevService[]> {
   const { anvil, chain, nodes, components, progress, layout } = ctx;
@@ -69,6 +71,7 @@ export async function registerServices(ctx: {
       contracts,
       componentDigest,
       aggregatorDigest: digests.get(components.aggregator)!,
+      cosmosTrigger: svc.cosmos ? ctx.cosmosTrigger : undefined,
     });
     const uri = devServiceUri(nodes[0]!, await storeService(nodes[0]!, json));
     const current = await client.readContract({
@@ -97,6 +100,7 @@ export async function registerServices(ctx: {
       trigger: contracts.trigger,
       submit: contracts.submit,
       component: componentDigest,
+      ...(svc.cosmos && ctx.cosmosTrigger ? { trigger_chain: ctx.cosmosTrigger.chain } : {}),
     });
   }
   progress.update("registering the services on the nodes");
@@ -159,6 +163,10 @@ export async function registerSigningKeys(ctx: {
     );
   }
   await Promise.all(sent.map((hash) => waitForSuccess(owner, hash)));
+  // validate() reads weights at the block before the current one, and anvil mines only on
+  // transactions: without a block on top, a result whose trigger is not an anvil transaction
+  // (a Cosmos event, a cron tick) would be checked against the weights before registration
+  if (sent.length > 0) await anvil.mine(1);
   const needed = devQuorumSize(nodes.length);
   progress.done(
     `signing keys registered: ${nodes.length} operator(s), weight 1 each, quorum ${needed} of ${nodes.length}`,

@@ -5,7 +5,7 @@
  * it in `afterAll`, `wavs dev` on exit) and removes the home unless it was given.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WavsError } from "../internal/index.js";
@@ -26,6 +26,8 @@ export interface WasmdChain {
   /** The faucet: funded at genesis, its 24-word mnemonic (test chain only). */
   faucet: { address: string; mnemonic: string };
   home: string;
+  /** The wasmd process id. */
+  pid: number;
   /** Run a `wasmd` command against this chain's home (keys, queries, transactions). */
   cli(args: readonly string[]): Promise<string>;
   /** End the process; remove the home unless it was given. */
@@ -38,7 +40,10 @@ export interface WasmdOptions {
   ports: { rpc: number; p2p: number; grpc: number; api: number };
   /** Target time between blocks. */
   blockMs?: number;
-  /** Keep the chain here (kept on stop); a temporary directory otherwise. */
+  /**
+   * Keep the chain here (kept on stop; a later start on it resumes the same chain); a
+   * temporary directory otherwise.
+   */
   home?: string;
   /** The faucet's mnemonic; a new one otherwise. */
   faucetMnemonic?: string;
@@ -70,31 +75,22 @@ export async function startWasmd(options: WasmdOptions): Promise<WasmdChain> {
     });
   };
   const keyring = ["--keyring-backend", "test"];
+  const mnemonicFile = join(home, "faucet-mnemonic");
+  // a kept home that was initialised before resumes its chain (same contracts, same faucet)
+  const resume = options.home !== undefined && existsSync(join(home, "config", "genesis.json"));
   let child: ChildProcess | undefined;
   try {
-    await cli(["init", "wavs-local", "--chain-id", chainId, "--default-denom", WASMD_DENOM]);
-    await cli(["keys", "add", "validator", ...keyring, "--output", "json"]);
-    const faucetKey = JSON.parse(
-      options.faucetMnemonic === undefined
-        ? await cli(["keys", "add", "faucet", ...keyring, "--output", "json"])
-        : await cli(
-            ["keys", "add", "faucet", "--recover", ...keyring, "--output", "json"],
-            `${options.faucetMnemonic}\n`,
-          ),
-    ) as { address: string; mnemonic?: string };
-    const funds = `1000000000000000${WASMD_DENOM}`;
-    await cli(["genesis", "add-genesis-account", "validator", funds, ...keyring]);
-    await cli(["genesis", "add-genesis-account", "faucet", funds, ...keyring]);
-    await cli([
-      "genesis",
-      "gentx",
-      "validator",
-      `1000000000${WASMD_DENOM}`,
-      "--chain-id",
-      chainId,
-      ...keyring,
-    ]);
-    await cli(["genesis", "collect-gentxs"]);
+    let faucet: { address: string; mnemonic: string };
+    if (resume) {
+      const mnemonic = readFileSync(mnemonicFile, "utf8").trim();
+      const shown = JSON.parse(
+        await cli(["keys", "show", "faucet", ...keyring, "--output", "json"]),
+      ) as { address: string };
+      faucet = { address: shown.address, mnemonic };
+    } else {
+      faucet = await initialise(cli, chainId, keyring, options.faucetMnemonic);
+      writeFileSync(mnemonicFile, `${faucet.mnemonic}\n`, { mode: 0o600 });
+    }
     configure(home, options);
     child = spawn(binary, ["start", "--home", home], { env, stdio: ["ignore", "ignore", "pipe"] });
     let log = "";
@@ -108,11 +104,9 @@ export async function startWasmd(options: WasmdOptions): Promise<WasmdChain> {
       chainId,
       rpcUrl,
       grpcAddress: `127.0.0.1:${options.ports.grpc}`,
-      faucet: {
-        address: faucetKey.address,
-        mnemonic: options.faucetMnemonic ?? faucetKey.mnemonic ?? "",
-      },
+      faucet,
       home,
+      pid: running.pid ?? 0,
       cli: (args) => cli([...args]),
       async stop() {
         await stopProcess(running);
@@ -130,41 +124,90 @@ export async function startWasmd(options: WasmdOptions): Promise<WasmdChain> {
   }
 }
 
-/** Loopback ports, fast blocks, no fee floor, no pruning, the REST API off (unused). */
+/** A new chain: genesis with a validator and a funded faucet; resolves with the faucet. */
+async function initialise(
+  cli: (args: readonly string[], input?: string) => Promise<string>,
+  chainId: string,
+  keyring: readonly string[],
+  faucetMnemonic: string | undefined,
+): Promise<{ address: string; mnemonic: string }> {
+  await cli(["init", "wavs-local", "--chain-id", chainId, "--default-denom", WASMD_DENOM]);
+  await cli(["keys", "add", "validator", ...keyring, "--output", "json"]);
+  const faucetKey = JSON.parse(
+    faucetMnemonic === undefined
+      ? await cli(["keys", "add", "faucet", ...keyring, "--output", "json"])
+      : await cli(
+          ["keys", "add", "faucet", "--recover", ...keyring, "--output", "json"],
+          `${faucetMnemonic}\n`,
+        ),
+  ) as { address: string; mnemonic?: string };
+  const funds = `1000000000000000${WASMD_DENOM}`;
+  await cli(["genesis", "add-genesis-account", "validator", funds, ...keyring]);
+  await cli(["genesis", "add-genesis-account", "faucet", funds, ...keyring]);
+  await cli([
+    "genesis",
+    "gentx",
+    "validator",
+    `1000000000${WASMD_DENOM}`,
+    "--chain-id",
+    chainId,
+    ...keyring,
+  ]);
+  await cli(["genesis", "collect-gentxs"]);
+  return { address: faucetKey.address, mnemonic: faucetMnemonic ?? faucetKey.mnemonic ?? "" };
+}
+
+/**
+ * Loopback ports, fast blocks, no fee floor, the profiler off. Written on every start, so a
+ * resumed chain takes the ports of this run.
+ */
 function configure(home: string, options: WasmdOptions): void {
   const { ports } = options;
   const blockMs = options.blockMs ?? 200;
   const config = join(home, "config", "config.toml");
   writeFileSync(
     config,
-    edit(readFileSync(config, "utf8"), [
-      [/^laddr = "tcp:\/\/127\.0\.0\.1:26657"$/m, `laddr = "tcp://127.0.0.1:${ports.rpc}"`],
-      [/^laddr = "tcp:\/\/0\.0\.0\.0:26656"$/m, `laddr = "tcp://127.0.0.1:${ports.p2p}"`],
-      [/^timeout_commit = ".*"$/m, `timeout_commit = "${blockMs}ms"`],
-      [/^timeout_propose = ".*"$/m, `timeout_propose = "${Math.max(blockMs, 500)}ms"`],
-      [/^pprof_laddr = ".*"$/m, `pprof_laddr = ""`],
-      [/^allow_duplicate_ip = false$/m, "allow_duplicate_ip = true"],
+    setKeys(readFileSync(config, "utf8"), [
+      ["rpc", "laddr", `"tcp://127.0.0.1:${ports.rpc}"`],
+      ["rpc", "pprof_laddr", `""`],
+      ["p2p", "laddr", `"tcp://127.0.0.1:${ports.p2p}"`],
+      ["p2p", "allow_duplicate_ip", "true"],
+      ["consensus", "timeout_commit", `"${blockMs}ms"`],
+      ["consensus", "timeout_propose", `"${Math.max(blockMs, 500)}ms"`],
     ]),
   );
   const app = join(home, "config", "app.toml");
   writeFileSync(
     app,
-    edit(readFileSync(app, "utf8"), [
-      [/^minimum-gas-prices = ".*"$/m, `minimum-gas-prices = "0${WASMD_DENOM}"`],
-      [/^address = "localhost:9090"$/m, `address = "127.0.0.1:${ports.grpc}"`],
-      [/^address = "tcp:\/\/localhost:1317"$/m, `address = "tcp://127.0.0.1:${ports.api}"`],
+    setKeys(readFileSync(app, "utf8"), [
+      ["", "minimum-gas-prices", `"0${WASMD_DENOM}"`],
+      ["grpc", "address", `"127.0.0.1:${ports.grpc}"`],
+      ["api", "address", `"tcp://127.0.0.1:${ports.api}"`],
     ]),
   );
 }
 
-/** Apply every replacement, failing loudly when a line to edit is not there. */
-function edit(text: string, replacements: readonly [RegExp, string][]): string {
-  let out = text;
-  for (const [pattern, value] of replacements) {
-    if (!pattern.test(out)) throw new Error(`wasmd config: no line matching ${pattern}`);
-    out = out.replace(pattern, value);
+/**
+ * Set `key = value` in a TOML section ("" for the keys before the first header), failing
+ * loudly when the key is not there (a wasmd whose config layout changed).
+ */
+function setKeys(text: string, entries: readonly [string, string, string][]): string {
+  const lines = text.split("\n");
+  for (const [section, key, value] of entries) {
+    let current = "";
+    let done = false;
+    for (let i = 0; i < lines.length && !done; i++) {
+      const line = lines[i] as string;
+      const header = /^\[([^\]]+)\]\s*$/.exec(line);
+      if (header) current = header[1] as string;
+      else if (current === section && line.startsWith(`${key} = `)) {
+        lines[i] = `${key} = ${value}`;
+        done = true;
+      }
+    }
+    if (!done) throw new Error(`wasmd config: no '${key}' in [${section || "top level"}]`);
   }
-  return out;
+  return lines.join("\n");
 }
 
 /** Wait until the chain's RPC reports a block, or the process ended. */

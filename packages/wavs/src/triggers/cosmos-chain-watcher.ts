@@ -76,6 +76,16 @@ export class CosmosChainWatcher extends ChainFollower {
       return;
     }
     let cursor: bigint = stored;
+    if (cursor > head + this.maxRange) {
+      // Far ahead of the chain: not this chain's cursor (a new chain under the same id, such
+      // as a reset local chain). Nothing of it can be caught up; follow the new chain.
+      this.log.warn(
+        { cursor: String(cursor), height: String(head) },
+        "the stored cursor is ahead of the chain (a new chain under this id?); starting at its latest block",
+      );
+      this.advance(head);
+      return;
+    }
     while (cursor < head) {
       if (this.stopped) throw new Stopped();
       const from: bigint = cursor + 1n;

@@ -1,6 +1,6 @@
 /** A real local wasmd chain for tests, with the trigger contract deployed by the faucet. */
 import { cosmwasmCode } from "@wavs-ts/contracts";
-import { type CosmosWallet, connectCosmosWallet } from "../../src/devnet/cosmos-wallet.js";
+import { type CosmosWallet, connectCosmosWallet } from "../../src/chain/cosmos-wallet.js";
 import { ensureWasmd } from "../../src/devnet/wasmd-binary.js";
 import {
   startWasmd,

@@ -6,8 +6,8 @@ import {
   type TestCosmos,
   WASMD_HOOK_TIMEOUT,
 } from "../../test/helpers/cosmos-harness.js";
+import { WASMD_DENOM, WASMD_PREFIX } from "../devnet/wasmd-chain.js";
 import { connectCosmosWallet } from "./cosmos-wallet.js";
-import { WASMD_DENOM, WASMD_PREFIX } from "./wasmd-chain.js";
 
 const OPERATOR = "0x00000000000000000000000000000000000000A1";
 const KEY = "0x00000000000000000000000000000000000000B2";
