@@ -464,8 +464,14 @@ describe.concurrent("wavs exec: bad input exits 1 with one JSON error", () => {
     ],
     [
       ["--trigger-tx", `0x${"1".repeat(64)}`, "--log-index", "0", "--chain", "cosmos:x"],
-      /EVM logs only/,
+      /--log-index does not apply to cosmos:x: use --event-index/,
     ],
+    [["--trigger-tx", `0x${"1".repeat(64)}`, "--chain", "cosmos:x"], /needs --event-index/],
+    [
+      ["--trigger-tx", `0x${"1".repeat(64)}`, "--event-index", "0", "--chain", "evm:31337"],
+      /--event-index does not apply to evm:31337: use --log-index/,
+    ],
+    [["--input", "x", "--event-index", "0"], /--event-index only applies with --trigger-tx/],
   ])("conflicting or incomplete trigger flags %j", async (flags, message) => {
     failure(
       await wavs("exec", "--component", wasm.echo, ...flags, "--json"),

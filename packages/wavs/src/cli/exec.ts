@@ -10,6 +10,7 @@ import {
   parseConfigPairs,
   parseInputBytes,
   parseJsonArg,
+  replayCosmosEvent,
   replayEvmLog,
 } from "../exec/index.js";
 import {
@@ -19,7 +20,7 @@ import {
   printableUtf8,
   WavsError,
 } from "../internal/index.js";
-import { parseTriggerDataJson, type TriggerData } from "../service/index.js";
+import { chainKeyProblem, parseTriggerDataJson, type TriggerData } from "../service/index.js";
 import { hex, printJson, reportError } from "./output.js";
 
 interface CommonFlags {
@@ -40,6 +41,7 @@ interface ExecFlags extends CommonFlags {
   simulatesTrigger?: string;
   triggerTx?: string;
   logIndex?: string;
+  eventIndex?: string;
   chain?: string;
 }
 
@@ -121,10 +123,14 @@ async function execTriggerData(
     );
   }
   if (flags.triggerTx === undefined) {
-    const stray = flags.logIndex !== undefined ? "--log-index" : "--chain";
-    if (flags.logIndex !== undefined || flags.chain !== undefined) {
+    const stray = [
+      ["--log-index", flags.logIndex],
+      ["--event-index", flags.eventIndex],
+      ["--chain", flags.chain],
+    ].find(([, v]) => v !== undefined)?.[0];
+    if (stray !== undefined) {
       throw new WavsError("WAVS_ERR_INPUT_INVALID", `${stray} only applies with --trigger-tx`, {
-        hint: "add --trigger-tx <hash> to replay a log, or drop the flag",
+        hint: "add --trigger-tx <hash> to replay a log or event, or drop the flag",
       });
     }
     if (flags.simulatesTrigger !== undefined) {
@@ -134,22 +140,61 @@ async function execTriggerData(
       ? undefined
       : { type: "raw", data: parseInputBytes(flags.input) };
   }
-  if (flags.logIndex === undefined || flags.chain === undefined) {
-    const missing = flags.logIndex === undefined ? "--log-index <n>" : "--chain <key>";
-    throw new WavsError("WAVS_ERR_INPUT_INVALID", `--trigger-tx needs ${missing}`, {
-      hint: "replay a log with --trigger-tx <hash> --log-index <n> --chain evm:<chain id>",
+  if (flags.chain === undefined) {
+    throw new WavsError("WAVS_ERR_INPUT_INVALID", "--trigger-tx needs --chain <key>", {
+      hint: "replay an EVM log with --chain evm:<id> --log-index <n>, a Cosmos event with --chain cosmos:<id> --event-index <n>",
     });
   }
-  const logIndex = /^\d{1,15}$/.test(flags.logIndex) ? Number(flags.logIndex) : undefined;
-  if (logIndex === undefined) {
+  const problem = chainKeyProblem(flags.chain);
+  if (problem !== undefined) {
+    throw new WavsError("WAVS_ERR_INPUT_INVALID", `--chain: ${problem}`, {
+      hint: "write the chain as evm:<chain id> or cosmos:<chain id>, e.g. evm:31337",
+    });
+  }
+  const cosmos = flags.chain.startsWith("cosmos:");
+  const [flag, value, wrong] = cosmos
+    ? ([
+        "--event-index",
+        flags.eventIndex,
+        flags.logIndex === undefined ? undefined : "--log-index",
+      ] as const)
+    : ([
+        "--log-index",
+        flags.logIndex,
+        flags.eventIndex === undefined ? undefined : "--event-index",
+      ] as const);
+  if (wrong !== undefined || value === undefined) {
     throw new WavsError(
       "WAVS_ERR_INPUT_INVALID",
-      `--log-index: expected a non-negative integer, found ${JSON.stringify(flags.logIndex)}`,
+      wrong !== undefined
+        ? `${wrong} does not apply to ${flags.chain}: use ${flag}`
+        : `--trigger-tx on ${flags.chain} needs ${flag} <n>`,
+      {
+        hint: cosmos
+          ? "--event-index is the event's index among its block's events (the trigger data's event_index)"
+          : "--log-index is the log's index in its block",
+      },
     );
+  }
+  const index = /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+  if (index === undefined) {
+    throw new WavsError(
+      "WAVS_ERR_INPUT_INVALID",
+      `${flag}: expected a non-negative integer, found ${JSON.stringify(value)}`,
+    );
+  }
+  if (cosmos) {
+    return replayCosmosEvent({
+      txHash: flags.triggerTx,
+      eventIndex: index,
+      chain: flags.chain,
+      config: loaded.config,
+      configFile: loaded.file,
+    });
   }
   return replayEvmLog({
     txHash: flags.triggerTx,
-    logIndex,
+    logIndex: index,
     chain: flags.chain,
     config: loaded.config,
     configFile: loaded.file,
@@ -182,6 +227,9 @@ function fail(err: unknown, json: boolean): number {
 }
 
 function describeTrigger(data: TriggerData): string {
+  if (data.type === "cosmos_contract_event") {
+    return `cosmos_contract_event on ${data.chain}: ${data.event.ty} (event ${data.event_index} of block ${data.block_height}, contract ${data.contract_address.bech32_addr})`;
+  }
   if (data.type !== "evm_contract_event") return data.type;
   const log = data.log;
   return `evm_contract_event on ${data.chain}: log ${log.log_index} of tx ${hex(log.tx_hash)} (block ${log.block_number}, contract ${hex(log.address)})`;
@@ -192,9 +240,19 @@ export function registerExec(program: Command): void {
   addCommonFlags(program.command("exec").description("run an operator component once, locally"))
     .option("--input <text|0xhex|@file>", "raw trigger input")
     .option("--simulates-trigger <json|@file>", "trigger data as /dev/triggers accepts it")
-    .option("--trigger-tx <hash>", "replay a log of this transaction (with --log-index, --chain)")
-    .option("--log-index <n>", "with --trigger-tx: the log's index in its block")
-    .option("--chain <key>", "with --trigger-tx: a chain configured in wavs.toml, e.g. evm:31337")
+    .option(
+      "--trigger-tx <hash>",
+      "replay a log (EVM, with --log-index) or a contract event (Cosmos, with --event-index) of this transaction; with --chain",
+    )
+    .option("--log-index <n>", "with --trigger-tx on EVM: the log's index in its block")
+    .option(
+      "--event-index <n>",
+      "with --trigger-tx on Cosmos: the event's index among its block's events (event_index)",
+    )
+    .option(
+      "--chain <key>",
+      "with --trigger-tx: a chain configured in wavs.toml, e.g. evm:31337 or cosmos:wasmd-1",
+    )
     .action(async (flags: ExecFlags) => {
       const json = flags.json === true;
       try {

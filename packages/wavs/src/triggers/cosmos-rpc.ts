@@ -52,6 +52,10 @@ export interface CosmosRpc {
    * order, then the block's own (finalize-block) events.
    */
   getBlockEvents(height: bigint): Promise<CosmosEvent[]>;
+  /** The same, with where each transaction's events start. */
+  getBlockResults(height: bigint): Promise<BlockEvents>;
+  /** Height and position in its block of a committed transaction; undefined when unknown. */
+  getTx(hash: string): Promise<{ height: bigint; index: number } | undefined>;
   /**
    * A CosmWasm smart query (`abci_query` of `/cosmwasm.wasm.v1.Query/SmartContractState`);
    * resolves with the contract's JSON answer. A contract that refuses the query (or an
@@ -112,20 +116,34 @@ function events(raw: unknown, what: string): CosmosEvent[] {
   });
 }
 
+/** A block's events in event_index order, and where each transaction's events start. */
+export interface BlockEvents {
+  events: CosmosEvent[];
+  /** `txStarts[i]`: event_index of transaction i's first event (its events run to the next). */
+  txStarts: number[];
+  /** event_index just after the last transaction's events. */
+  txEnd: number;
+}
+
 /** The events of a `block_results` answer in event_index order (CometBFT 0.37 and 0.38+). */
-export function blockResultEvents(result: unknown): CosmosEvent[] {
+export function blockResultEvents(result: unknown): BlockEvents {
   const r = (result ?? {}) as Record<string, unknown>;
   const out: CosmosEvent[] = [];
+  const txStarts: number[] = [];
   // 0.37 had begin/end-block events around the transactions; 0.38+ one finalize-block list.
   out.push(...events(r.begin_block_events, "begin_block_events"));
   const txs = r.txs_results;
   if (txs !== null && txs !== undefined) {
     if (!Array.isArray(txs)) throw new RpcResponseError("malformed txs_results", 0);
-    for (const tx of txs as { events?: unknown }[]) out.push(...events(tx?.events, "tx events"));
+    for (const tx of txs as { events?: unknown }[]) {
+      txStarts.push(out.length);
+      out.push(...events(tx?.events, "tx events"));
+    }
   }
+  const txEnd = out.length;
   out.push(...events(r.end_block_events, "end_block_events"));
   out.push(...events(r.finalize_block_events, "finalize_block_events"));
-  return out;
+  return { events: out, txStarts, txEnd };
 }
 
 /** The `/websocket` URL of a CometBFT RPC URL. */
@@ -155,6 +173,16 @@ export function createCosmosRpc(options: CosmosRpcOptions): CosmosRpc {
       throw new RpcResponseError(`malformed ${what}`, 0);
     return BigInt(v);
   };
+
+  async function getBlockResults(height: bigint): Promise<BlockEvents> {
+    try {
+      return blockResultEvents(await pool.request("block_results", [String(height)], isPruned));
+    } catch (err) {
+      const lowest = prunedLowest(err);
+      if (lowest !== undefined) throw new PrunedHeightError(chain, height, lowest);
+      throw err;
+    }
+  }
 
   const subscribeOn = (url: string, onHeight: (h: bigint) => void, onDrop: (e: Error) => void) =>
     new Promise<() => void>((resolve, reject) => {
@@ -244,11 +272,19 @@ export function createCosmosRpc(options: CosmosRpcOptions): CosmosRpc {
       return asHeight(status?.sync_info?.latest_block_height, "status");
     },
     async getBlockEvents(height) {
+      return (await getBlockResults(height)).events;
+    },
+    getBlockResults,
+    async getTx(hash) {
+      const bytes = Buffer.from(hash.replace(/^0x/i, ""), "hex");
       try {
-        return blockResultEvents(await pool.request("block_results", [String(height)], isPruned));
+        const tx = (await pool.request("tx", [bytes.toString("base64"), false], isNotFound)) as {
+          height?: unknown;
+          index?: unknown;
+        } | null;
+        return { height: asHeight(tx?.height, "tx height"), index: Number(tx?.index ?? 0) };
       } catch (err) {
-        const lowest = prunedLowest(err);
-        if (lowest !== undefined) throw new PrunedHeightError(chain, height, lowest);
+        if (isNotFound(err)) return undefined;
         throw err;
       }
     },
@@ -315,6 +351,14 @@ function prunedLowest(err: unknown): bigint | undefined {
   const text = `${err.message} ${String(err.rpcData ?? "")}`;
   const match = /lowest height is (\d+)/.exec(text);
   return match ? BigInt(match[1] as string) : undefined;
+}
+
+// CometBFT answers an unknown transaction hash with "tx (<HASH>) not found".
+function isNotFound(err: unknown): boolean {
+  return (
+    err instanceof RpcResponseError &&
+    /not found/i.test(`${err.message} ${String(err.rpcData ?? "")}`)
+  );
 }
 
 function isPruned(err: unknown): boolean {
