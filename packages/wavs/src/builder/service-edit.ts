@@ -15,7 +15,7 @@ export function initService(
   manager?: { chain: string; address: string },
 ): ServiceDocument {
   const doc: ServiceDocument = { name, workflows: {}, status: "active" };
-  if (manager) doc.manager = { evm: { chain: manager.chain, address: manager.address } };
+  if (manager) setManager(doc, manager.chain, manager.address);
   return doc;
 }
 
@@ -119,9 +119,10 @@ export function setSubmitAggregator(
   };
 }
 
-/** Set the EVM service manager. */
+/** Set the service manager: `{"cosmos": ...}` for a `cosmos:` chain key, else `{"evm": ...}`. */
 export function setManager(doc: ServiceDocument, chain: string, address: string): void {
-  doc.manager = { evm: { chain, address } };
+  // the chain key's namespace says which kind of manager it is
+  doc.manager = { [chain.startsWith("cosmos:") ? "cosmos" : "evm"]: { chain, address } };
 }
 
 /** Set the status (`active` or `paused`; the schema check rejects anything else). */

@@ -1,6 +1,7 @@
 /**
  * `wavs service validate`: the schema and cron checks, the chains used being configured, and
- * (with checkChain) that trigger and manager contracts exist and the manager answers.
+ * (with checkChain) that trigger and manager contracts exist and the manager answers, on EVM
+ * and Cosmos chains alike.
  */
 
 import { wavsServiceManagerAbi } from "@wavs-ts/contracts";
@@ -8,6 +9,7 @@ import type { Address } from "viem";
 import { chainConfig, type LoadedConfig } from "../config/index.js";
 import type { Service, ValidationProblem } from "../service/index.js";
 import { parseService } from "../service/index.js";
+import { ContractQueryError, createCosmosRpc } from "../triggers/index.js";
 import type { DevState } from "./dev-state.js";
 import { chainEndpoint, publicClientFor } from "./evm-chain.js";
 import { checkServiceDocument } from "./service-check.js";
@@ -45,26 +47,31 @@ function chainsUsed(service: Service): { path: string; chain: string }[] {
   return out;
 }
 
-/** Contracts to look for on chain: EVM trigger addresses and the EVM manager. */
-function contractsUsed(
-  service: Service,
-): { path: string; chain: string; address: Address; manager: boolean }[] {
-  const out: { path: string; chain: string; address: Address; manager: boolean }[] = [];
-  if (service.manager.type === "evm") {
-    out.push({
-      path: "manager.evm.address",
+/** A contract to look for on chain. */
+interface UsedContract {
+  path: string;
+  chain: string;
+  address: string;
+  manager: boolean;
+}
+
+/** Contracts to look for on chain: trigger contracts and the manager, EVM and Cosmos. */
+function contractsUsed(service: Service): UsedContract[] {
+  const out: UsedContract[] = [
+    {
+      path: `manager.${service.manager.type}.address`,
       chain: service.manager.chain,
-      address: service.manager.address as Address,
+      address: service.manager.address,
       manager: true,
-    });
-  }
+    },
+  ];
   for (const [id, workflow] of service.workflows) {
     const t = workflow.trigger;
-    if (t.type === "evm_contract_event") {
+    if (t.type === "evm_contract_event" || t.type === "cosmos_contract_event") {
       out.push({
-        path: `workflows.${id}.trigger.evm_contract_event.address`,
+        path: `workflows.${id}.trigger.${t.type}.address`,
         chain: t.chain,
-        address: t.address as Address,
+        address: t.address,
         manager: false,
       });
     }
@@ -85,7 +92,8 @@ export async function validateServiceDocument(
   const { config, file } = options.loaded;
   const dev = options.devState;
   for (const { path, chain } of chainsUsed(service)) {
-    if (chainConfig(config, chain) !== undefined || dev?.chain === chain) continue;
+    if (chainConfig(config, chain) !== undefined) continue;
+    if (dev?.chain === chain || dev?.cosmos?.chain === chain) continue;
     if (file !== undefined) {
       errors.push({
         path,
@@ -114,9 +122,10 @@ export async function validateServiceDocument(
 }
 
 async function contractProblem(
-  c: { chain: string; address: Address; manager: boolean },
+  c: UsedContract,
   options: ValidateOptions,
 ): Promise<string | undefined> {
+  if (c.chain.startsWith("cosmos:")) return cosmosContractProblem(c, options);
   let client: ReturnType<typeof publicClientFor>;
   try {
     client = publicClientFor(
@@ -126,13 +135,13 @@ async function contractProblem(
     return `cannot check on chain: ${(err as Error).message}`;
   }
   try {
-    const code = await client.getCode({ address: c.address });
+    const code = await client.getCode({ address: c.address as Address });
     if (code === undefined || code === "0x") {
       return `no contract at ${c.address} on ${c.chain} (expected deployed ${c.manager ? "service manager" : "trigger contract"} code)`;
     }
     if (c.manager) {
       await client.readContract({
-        address: c.address,
+        address: c.address as Address,
         abi: wavsServiceManagerAbi,
         functionName: "getServiceURI",
       });
@@ -143,5 +152,38 @@ async function contractProblem(
     return c.manager
       ? `the contract at ${c.address} on ${c.chain} does not answer getServiceURI() (${message})`
       : `cannot read ${c.chain}: ${message}`;
+  }
+}
+
+/** The same checks on a Cosmos chain: a contract at the address; the manager's wavs_service_uri. */
+async function cosmosContractProblem(
+  c: UsedContract,
+  options: ValidateOptions,
+): Promise<string | undefined> {
+  const configured = chainConfig(options.loaded.config, c.chain as `cosmos:${string}`);
+  const dev = options.devState?.cosmos;
+  const rpcUrl = configured?.rpc_endpoint ?? (dev?.chain === c.chain ? dev.rpc_url : undefined);
+  if (rpcUrl === undefined) {
+    return `cannot check on chain: ${c.chain} has no rpc_endpoint in wavs.toml and no \`wavs dev --cosmos\` chain runs on it`;
+  }
+  const rpc = createCosmosRpc({
+    chain: c.chain,
+    endpoints: [rpcUrl],
+    maxAttempts: 2,
+    requestTimeoutMs: 10_000,
+    webSocket: false,
+  });
+  try {
+    if ((await rpc.getContractInfo(c.address)) === undefined) {
+      return `no contract at ${c.address} on ${c.chain} (expected a deployed ${c.manager ? "service manager" : "trigger contract"})`;
+    }
+    if (c.manager) await rpc.queryContractSmart(c.address, { wavs_service_uri: {} });
+    return undefined;
+  } catch (err) {
+    return err instanceof ContractQueryError
+      ? `the contract at ${c.address} on ${c.chain} does not answer {"wavs_service_uri": {}} (${err.log})`
+      : `cannot read ${c.chain}: ${(err as Error).message}`;
+  } finally {
+    rpc.close();
   }
 }

@@ -102,8 +102,11 @@ export function registerService(program: Command): void {
     .command("init")
     .description("write a new service file (refuses to overwrite one)")
     .requiredOption("--name <name>", "service name")
-    .option("--manager-chain <key>", "chain of the service manager, e.g. evm:31337")
-    .option("--manager-address <0x..>", "address of the service manager")
+    .option(
+      "--manager-chain <key>",
+      "chain of the service manager, e.g. evm:31337 or cosmos:wasmd-1",
+    )
+    .option("--manager-address <address>", "address of the service manager (0x.. or bech32)")
     .option("--force", "overwrite an existing file")
     .action(
       async (
@@ -175,6 +178,30 @@ export function registerService(program: Command): void {
         },
       });
       return `workflow '${id}' trigger set to evm_contract_event`;
+    },
+  );
+  edit<{ address: string; chain: string; eventType: string }>(
+    trigger,
+    "set-cosmos",
+    "fire on a CosmWasm contract event",
+    (c) =>
+      c
+        .requiredOption("--address <bech32>", "contract address, e.g. wasm1...")
+        .requiredOption("--chain <key>", "chain key, e.g. cosmos:wasmd-1")
+        .requiredOption(
+          "--event-type <type>",
+          "the event's type, with or without the wasm- prefix, e.g. new-message",
+        ),
+    (doc, opts, flags) => {
+      const id = requireId(flags);
+      setTrigger(doc, id, {
+        cosmos_contract_event: {
+          address: opts.address,
+          chain: opts.chain,
+          event_type: opts.eventType,
+        },
+      });
+      return `workflow '${id}' trigger set to cosmos_contract_event`;
     },
   );
   edit<{ chain: string; nBlocks: string; startBlock?: string; endBlock?: string }>(
@@ -374,19 +401,33 @@ export function registerService(program: Command): void {
   );
 
   const manager = service.command("manager").description("set the service manager");
-  edit<{ chain: string; address: string }>(
-    manager,
-    "set-evm",
-    "an EVM service manager contract",
-    (c) =>
-      c
-        .requiredOption("--chain <key>", "chain key, e.g. evm:31337")
-        .requiredOption("--address <0x..>", "manager address"),
-    (doc, opts) => {
-      setManager(doc, opts.chain, opts.address);
-      return `manager set to ${opts.address} on ${opts.chain}`;
-    },
-  );
+  for (const [kind, example, address] of [
+    ["evm", "evm:31337", "<0x..>"],
+    ["cosmos", "cosmos:wasmd-1", "<bech32>"],
+  ] as const) {
+    edit<{ chain: string; address: string }>(
+      manager,
+      `set-${kind}`,
+      `${kind === "evm" ? "an EVM" : "a CosmWasm"} service manager contract`,
+      (c) =>
+        c
+          .requiredOption("--chain <key>", `chain key, e.g. ${example}`)
+          .requiredOption(`--address ${address}`, "manager address"),
+      (doc, opts) => {
+        if (!opts.chain.startsWith(`${kind}:`)) {
+          throw new WavsError(
+            "WAVS_ERR_INPUT_INVALID",
+            `manager set-${kind}: --chain ${opts.chain} is not a ${kind} chain key`,
+            {
+              hint: `write it as ${example}, or use manager set-${kind === "evm" ? "cosmos" : "evm"}`,
+            },
+          );
+        }
+        setManager(doc, opts.chain, opts.address);
+        return `manager set to ${opts.address} on ${opts.chain}`;
+      },
+    );
+  }
 
   edit<{ value: string }>(
     service,
@@ -402,7 +443,10 @@ export function registerService(program: Command): void {
   service
     .command("validate")
     .description("check the schema, cron schedules, env keys, configured chains (and the chain)")
-    .option("--check-chain", "read the chain: contracts exist, the manager answers getServiceURI")
+    .option(
+      "--check-chain",
+      "read the chains: contracts exist, the manager answers getServiceURI (EVM) or wavs_service_uri (Cosmos)",
+    )
     .action(async (opts: { checkChain?: boolean }, self: Command) => {
       const flags = flagsOf(self);
       const doc = readServiceFile(flags.file);

@@ -5,6 +5,8 @@
  * (`tm.event='NewBlockHeader'`).
  */
 import {
+  QueryContractInfoRequest,
+  QueryContractInfoResponse,
   QuerySmartContractStateRequest,
   QuerySmartContractStateResponse,
 } from "cosmjs-types/cosmwasm/wasm/v1/query";
@@ -28,6 +30,7 @@ export interface CosmosEvent {
 }
 
 const SMART_QUERY_PATH = "/cosmwasm.wasm.v1.Query/SmartContractState";
+const CONTRACT_INFO_PATH = "/cosmwasm.wasm.v1.Query/ContractInfo";
 
 /** Options of `createCosmosRpc`. */
 export interface CosmosRpcOptions extends RpcPoolTuning {
@@ -62,6 +65,8 @@ export interface CosmosRpc {
    * address with no contract) rejects with `ContractQueryError`.
    */
   queryContractSmart(address: string, msg: unknown): Promise<unknown>;
+  /** A contract's code id and label; undefined when no contract is at that address. */
+  getContractInfo(address: string): Promise<{ codeId: bigint; label: string } | undefined>;
   /** Subscribe to new block heights on the first endpoint whose socket accepts. */
   subscribeNewBlocks(
     onHeight: (height: bigint) => void,
@@ -173,6 +178,27 @@ export function createCosmosRpc(options: CosmosRpcOptions): CosmosRpc {
       throw new RpcResponseError(`malformed ${what}`, 0);
     return BigInt(v);
   };
+
+  /** One gRPC-style query through `abci_query`; a refusal rejects with ContractQueryError. */
+  async function abciQuery(
+    path: string,
+    request: Uint8Array,
+    address: string,
+  ): Promise<Uint8Array> {
+    const result = (await pool.request("abci_query", [
+      path,
+      Buffer.from(request).toString("hex"),
+      "0",
+      false,
+    ])) as { response?: { code?: unknown; log?: unknown; value?: unknown } } | null;
+    const response = result?.response;
+    if (response === undefined) throw new RpcResponseError("abci_query: no response", 0);
+    if (response.code !== undefined && response.code !== 0) {
+      throw new ContractQueryError(chain, address, String(response.log ?? "").slice(0, 1000));
+    }
+    if (typeof response.value !== "string") throw new RpcResponseError("abci_query: no value", 0);
+    return Buffer.from(response.value, "base64");
+  }
 
   async function getBlockResults(height: bigint): Promise<BlockEvents> {
     try {
@@ -293,22 +319,21 @@ export function createCosmosRpc(options: CosmosRpcOptions): CosmosRpc {
         address,
         queryData: new TextEncoder().encode(JSON.stringify(msg)),
       }).finish();
-      const result = (await pool.request("abci_query", [
-        SMART_QUERY_PATH,
-        Buffer.from(request).toString("hex"),
-        "0",
-        false,
-      ])) as { response?: { code?: unknown; log?: unknown; value?: unknown } } | null;
-      const response = result?.response;
-      if (response === undefined) throw new RpcResponseError("abci_query: no response", 0);
-      if (response.code !== undefined && response.code !== 0) {
-        throw new ContractQueryError(chain, address, String(response.log ?? "").slice(0, 1000));
-      }
-      if (typeof response.value !== "string") throw new RpcResponseError("abci_query: no value", 0);
-      const { data } = QuerySmartContractStateResponse.decode(
-        Buffer.from(response.value, "base64"),
-      );
+      const value = await abciQuery(SMART_QUERY_PATH, request, address);
+      const { data } = QuerySmartContractStateResponse.decode(value);
       return JSON.parse(new TextDecoder().decode(data));
+    },
+    async getContractInfo(address) {
+      const request = QueryContractInfoRequest.encode({ address }).finish();
+      try {
+        const { contractInfo } = QueryContractInfoResponse.decode(
+          await abciQuery(CONTRACT_INFO_PATH, request, address),
+        );
+        return contractInfo && { codeId: contractInfo.codeId, label: contractInfo.label };
+      } catch (err) {
+        if (err instanceof ContractQueryError) return undefined;
+        throw err;
+      }
     },
     async subscribeNewBlocks(onHeight, onDrop) {
       let last: unknown;

@@ -1,8 +1,10 @@
-// `wavs exec --trigger-tx` on a Cosmos chain: a real contract event on a real wasmd, replayed
-// through the real binary into a real component.
+// The CLI on a Cosmos chain, through the real binary against a real wasmd: `wavs exec
+// --trigger-tx` replays a contract event into a real component; `wavs service` builds a
+// Cosmos-managed, Cosmos-triggered service and `validate --check-chain` reads the chain.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cosmwasmCode } from "@wavs-ts/contracts";
 import { buildFixture } from "@wavs-ts/sdk";
 import { decodeAbiParameters, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +20,7 @@ let scratch: string;
 let home: string;
 const wasm: Record<string, string> = {};
 let tx: { transactionHash: string; height: number; ids: number[] };
+let manager: string;
 
 beforeAll(async () => {
   cosmos = await startTestCosmos("wasmd-exec");
@@ -37,6 +40,7 @@ beforeAll(async () => {
     ].join("\n"),
   );
   tx = await cosmos.emit(2, Buffer.from('{"x":5}').toString("hex"));
+  manager = await cosmos.wallet.deploy(cosmwasmCode("service_manager"), {}, "cli manager");
 }, WASMD_HOOK_TIMEOUT);
 
 afterAll(async () => {
@@ -184,5 +188,112 @@ describe("wavs exec --trigger-tx on a Cosmos chain (real wasmd)", () => {
       "--json",
     );
     expect(JSON.parse(unknown.stdout).error).toMatchObject({ code: "WAVS_ERR_CHAIN_UNKNOWN" });
+  });
+});
+
+describe("wavs service with Cosmos triggers and managers (real wasmd)", () => {
+  const service = (...args: string[]) =>
+    runWavs(["service", "--file", join(scratch, "cosmos-service.json"), "--home", home, ...args], {
+      cwd: scratch,
+      env: { ...envWithoutWavs(), HOME: join(scratch, "home") },
+    });
+
+  it("builds a Cosmos-managed service step by step; validate --check-chain reads the chain", async () => {
+    const steps = [
+      ["init", "--name", "on-cosmos", "--manager-chain", cosmos.key, "--manager-address", manager],
+      ["workflow", "add", "--id", "default"],
+      [
+        "workflow",
+        "trigger",
+        "--id",
+        "default",
+        "set-cosmos",
+        "--address",
+        cosmos.trigger,
+        "--chain",
+        cosmos.key,
+        "--event-type",
+        "new-message",
+      ],
+      [
+        "workflow",
+        "component",
+        "--id",
+        "default",
+        "set-source-digest",
+        "--digest",
+        "ab".repeat(32),
+      ],
+    ];
+    for (const step of steps) {
+      const r = await service(...step);
+      expect(r.code, `${step.join(" ")}: ${r.stderr}`).toBe(0);
+    }
+    const shown = await service("--json", "validate", "--check-chain");
+    expect(shown.code, shown.stdout + shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ valid: true, errors: [] });
+
+    // the trigger contract as the manager: it exists but does not answer wavs_service_uri
+    const wrong = await service(
+      "manager",
+      "set-cosmos",
+      "--chain",
+      cosmos.key,
+      "--address",
+      cosmos.trigger,
+    );
+    expect(wrong.code, wrong.stderr).toBe(0);
+    const refused = await service("--json", "validate", "--check-chain");
+    const report = JSON.parse(refused.stdout) as {
+      valid: boolean;
+      errors: { path: string; message: string }[];
+    };
+    expect(report.valid).toBe(false);
+    expect(report.errors).toEqual([
+      {
+        path: "manager.cosmos.address",
+        message: expect.stringMatching(/does not answer \{"wavs_service_uri": \{\}\}/),
+      },
+    ]);
+
+    // an address with no contract
+    const nobody = cosmos.wallet.address;
+    await service("manager", "set-cosmos", "--chain", cosmos.key, "--address", manager);
+    await service(
+      "workflow",
+      "trigger",
+      "--id",
+      "default",
+      "set-cosmos",
+      "--address",
+      nobody,
+      "--chain",
+      cosmos.key,
+      "--event-type",
+      "new-message",
+    );
+    const missing = JSON.parse((await service("--json", "validate", "--check-chain")).stdout) as {
+      errors: { path: string; message: string }[];
+    };
+    expect(missing.errors).toEqual([
+      {
+        path: "workflows.default.trigger.cosmos_contract_event.address",
+        message: expect.stringMatching(/^no contract at wasm1/),
+      },
+    ]);
+  });
+
+  it("refuses an EVM chain key for a Cosmos manager", async () => {
+    const r = await service(
+      "--json",
+      "manager",
+      "set-cosmos",
+      "--chain",
+      "evm:1",
+      "--address",
+      manager,
+    );
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error.message).toMatch(/not a cosmos chain key/);
   });
 });
