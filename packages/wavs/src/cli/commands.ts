@@ -56,7 +56,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "trigger",
-    summary: "call addTrigger(bytes) on the example SimpleTrigger contract; prints the trigger id",
+    summary:
+      "fire the example trigger contract (SimpleTrigger's addTrigger, or add_message on Cosmos for a service triggered there); prints the trigger id",
     load: async () => (await import("./trigger.js")).registerTrigger,
   },
   {

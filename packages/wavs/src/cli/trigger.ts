@@ -14,7 +14,7 @@ export function registerTrigger(program: Command): void {
   program
     .command("trigger")
     .description(
-      "call addTrigger(bytes) on the example SimpleTrigger contract (add_message on the Cosmos trigger contract for a `wavs dev --cosmos` service triggered there); prints the trigger id",
+      "fire the example trigger contract (SimpleTrigger's addTrigger, or add_message on Cosmos for a service triggered there); prints the trigger id",
     )
     .requiredOption("--input <text|0xhex|@file>", "the trigger data")
     .option("--contract <0x..>", "SimpleTrigger address (default: from `wavs dev`)")
