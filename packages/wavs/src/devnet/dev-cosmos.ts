@@ -6,10 +6,9 @@
  */
 import { cosmwasmCode } from "@wavs-ts/contracts";
 import type { DevState } from "../builder/index.js";
-import { connectCosmosWallet } from "../chain/index.js";
 import type { Progress } from "../internal/index.js";
 import { ensureWasmd } from "./wasmd-binary.js";
-import { startWasmd, WASMD_DENOM, WASMD_PREFIX, type WasmdChain } from "./wasmd-chain.js";
+import { connectFaucet, startWasmd, type WasmdChain } from "./wasmd-chain.js";
 
 /** The chain id of the dev network's Cosmos chain. */
 export const DEV_COSMOS_CHAIN_ID = "wasmd-1";
@@ -42,12 +41,7 @@ export async function startDevCosmos(options: {
     home: options.home,
   });
   try {
-    const wallet = await connectCosmosWallet({
-      rpcUrl: chain.rpcUrl,
-      mnemonic: chain.faucet.mnemonic,
-      prefix: WASMD_PREFIX,
-      gasPrice: `0${WASMD_DENOM}`,
-    });
+    const wallet = await connectFaucet(chain);
     try {
       const answers = async (contract: string | undefined, query: Record<string, unknown>) =>
         contract !== undefined &&

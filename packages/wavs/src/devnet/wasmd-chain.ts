@@ -8,8 +8,19 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type CosmosWallet, connectCosmosWallet } from "../chain/index.js";
 import { WavsError } from "../internal/index.js";
 import { ensureWasmd, wasmdCacheDir, wasmdEnv } from "./wasmd-binary.js";
+
+/** The faucet's wallet on a local chain (fees are free there). */
+export function connectFaucet(chain: WasmdChain): Promise<CosmosWallet> {
+  return connectCosmosWallet({
+    rpcUrl: chain.rpcUrl,
+    mnemonic: chain.faucet.mnemonic,
+    prefix: WASMD_PREFIX,
+    gasPrice: `0${WASMD_DENOM}`,
+  });
+}
 
 /** The staking and fee denomination of the local chain. */
 export const WASMD_DENOM = "ustake";

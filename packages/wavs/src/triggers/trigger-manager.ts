@@ -193,12 +193,22 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
     }
   };
 
-  /** Start the watcher of a configured Cosmos chain (one without CometBFT RPC is skipped). */
-  const watchCosmos = (chain: string) => {
+  // what every watcher shares: the stores, the index, and where events go
+  const shared = () => ({
+    store,
+    index,
+    anchors,
+    logger,
+    onEvent: deliver,
+    onServiceUriUpdated: options.onServiceUriUpdated,
+  });
+
+  /** The watcher of a configured Cosmos chain (none without CometBFT RPC: warned). */
+  const cosmosWatcher = (chain: string): ChainFollower | undefined => {
     const chainCfg = chainConfig(config, chain as `cosmos:${string}`);
     if (chainCfg?.rpc_endpoint === undefined) {
       logger.warn({ chain }, "Cosmos chain without rpc_endpoint: its triggers cannot be watched");
-      return;
+      return undefined;
     }
     const rpc = createCosmosRpc({
       chain,
@@ -207,25 +217,17 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
       ...options.rpc,
     });
     closers.push(() => rpc.close());
-    const watcher = new CosmosChainWatcher({
+    return new CosmosChainWatcher({
       chain,
       rpc,
-      store,
-      index,
-      anchors,
-      logger,
-      onEvent: deliver,
-      onServiceUriUpdated: options.onServiceUriUpdated,
+      ...shared(),
       pollIntervalMs: chainCfg.poll_interval_ms,
       maxBlockRange: chainCfg.max_block_range,
     });
-    watchers.set(chain, watcher);
-    watcher.start();
   };
 
-  /** Start the watcher of a configured EVM chain. */
-  const watch = (chain: string) => {
-    if (chain.startsWith("cosmos:")) return watchCosmos(chain);
+  /** The watcher of a configured EVM chain. */
+  const evmWatcher = (chain: string): ChainFollower => {
     const chainCfg = evmChain(config, chain, "chains");
     // WebSocket first: a call over the open socket costs a fraction of an HTTP request's CPU
     // (here ~0.15 ms against ~0.5 - 1 ms, on both sides); HTTP takes over when sockets fail
@@ -235,19 +237,20 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
     ];
     const rpc = createEvmRpc({ chain, endpoints, logger, ...options.rpc });
     closers.push(() => rpc.close());
-    const watcher = new EvmChainWatcher({
+    return new EvmChainWatcher({
       chain,
       config: chainCfg,
       rpc,
-      store,
-      index,
-      anchors,
-      logger,
-      onEvent: deliver,
-      onServiceUriUpdated: options.onServiceUriUpdated,
+      ...shared(),
       // an explicit option (tests) wins over the chain's configured range
       maxLogRange: options.maxLogRange ?? chainCfg.max_log_range ?? DEFAULT_MAX_LOG_RANGE,
     });
+  };
+
+  /** Start watching a configured chain. */
+  const watch = (chain: string) => {
+    const watcher = chain.startsWith("cosmos:") ? cosmosWatcher(chain) : evmWatcher(chain);
+    if (watcher === undefined) return;
     watchers.set(chain, watcher);
     watcher.start();
   };

@@ -2,7 +2,12 @@ import { cosmwasmCode } from "@wavs-ts/contracts";
 import { buildFixture } from "@wavs-ts/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { componentJson } from "../../src/devnet/dev-services.js";
-import { startTestCosmos, type TestCosmos, WASMD_HOOK_TIMEOUT } from "../helpers/cosmos-harness.js";
+import {
+  cosmosChainToml,
+  startTestCosmos,
+  type TestCosmos,
+  WASMD_HOOK_TIMEOUT,
+} from "../helpers/cosmos-harness.js";
 import { api, startChainAndHome, uploadComponent, waitUntil } from "../helpers/node-network.js";
 import type { NodeProcess } from "../helpers/node-process.js";
 
@@ -18,16 +23,7 @@ describe("a service managed on Cosmos (real wasmd, real node process)", () => {
 
   beforeAll(async () => {
     cosmos = await startTestCosmos("wasmd-managed");
-    home = await startChainAndHome({
-      extraToml: `
-[default.chains.cosmos.${cosmos.chain.chainId}]
-bech32_prefix = "wasm"
-rpc_endpoint = "${cosmos.chain.rpcUrl}"
-gas_price = 0.0
-gas_denom = "ustake"
-poll_interval_ms = 100
-`,
-    });
+    home = await startChainAndHome({ extraToml: cosmosChainToml(cosmos) });
     node = await home.startNode();
     manager = await cosmos.wallet.deploy(cosmwasmCode("service_manager"), {}, "managed");
     serviceManager = { cosmos: { chain: cosmos.key, address: manager } };

@@ -30,10 +30,18 @@ describe("wavs dev --cosmos", () => {
     await ensureWasmd();
   }, WASMD_HOOK_TIMEOUT);
 
-  afterAll(() => {
-    if (dev && dev.exitCode === null) dev.kill("SIGKILL");
+  afterAll(async () => {
+    // after a failure: stop it the clean way (it stops its chains and nodes), at worst kill it
+    if (dev && dev.exitCode === null) {
+      const running = dev;
+      const exited = new Promise((r) => running.once("exit", r));
+      running.kill("SIGINT");
+      const timer = setTimeout(() => running.kill("SIGKILL"), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
     rmSync(home, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   /** Start the network; resolves with its stdout once it is up. */
   async function start(): Promise<{ exited: Promise<number | null>; stdout: () => string }> {
@@ -102,13 +110,17 @@ describe("wavs dev --cosmos", () => {
     expect(await first.exited).toBe(0);
     for (const pid of pids) expect(alive(pid), `process ${pid} still running`).toBe(false);
 
-    await start();
+    const second = await start();
     const resumed = JSON.parse(readFileSync(join(home, ".wavs-dev", "state.json"), "utf8"));
     expect(resumed.cosmos.trigger).toBe(state.cosmos.trigger);
     const again = await squareOnCosmos(4);
     // the same contract counts on
     expect(again.trigger.trigger_id).toBe("2");
     expect(again.result.text).toBe('{"y":16}');
+    const pidsAgain = JSON.parse(readFileSync(join(home, ".wavs-dev", "pids.json"), "utf8"))
+      .children as number[];
     dev!.kill("SIGINT");
+    expect(await second.exited).toBe(0);
+    for (const pid of pidsAgain) expect(alive(pid), `process ${pid} still running`).toBe(false);
   }, 600_000);
 });

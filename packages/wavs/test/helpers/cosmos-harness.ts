@@ -1,13 +1,8 @@
 /** A real local wasmd chain for tests, with the trigger contract deployed by the faucet. */
 import { cosmwasmCode } from "@wavs-ts/contracts";
-import { type CosmosWallet, connectCosmosWallet } from "../../src/chain/cosmos-wallet.js";
+import type { CosmosWallet } from "../../src/chain/cosmos-wallet.js";
 import { ensureWasmd } from "../../src/devnet/wasmd-binary.js";
-import {
-  startWasmd,
-  WASMD_DENOM,
-  WASMD_PREFIX,
-  type WasmdChain,
-} from "../../src/devnet/wasmd-chain.js";
+import { connectFaucet, startWasmd, type WasmdChain } from "../../src/devnet/wasmd-chain.js";
 import { freePort } from "./node-network.js";
 
 /** Long enough for a first wasmd build on a fresh machine (CI builds it before the tests). */
@@ -42,12 +37,7 @@ export async function startTestCosmos(chainId = "wasmd-test"): Promise<TestCosmo
   };
   const chain = await startWasmd({ chainId, ports, blockMs: 200 });
   try {
-    const wallet = await connectCosmosWallet({
-      rpcUrl: chain.rpcUrl,
-      mnemonic: chain.faucet.mnemonic,
-      prefix: WASMD_PREFIX,
-      gasPrice: `0${WASMD_DENOM}`,
-    });
+    const wallet = await connectFaucet(chain);
     const trigger = await wallet.deploy(cosmwasmCode("trigger"), {}, "wavs trigger");
     let next = 0;
     return {
@@ -74,4 +64,16 @@ export async function startTestCosmos(chainId = "wasmd-test"): Promise<TestCosmo
     await chain.stop();
     throw err;
   }
+}
+
+/** The `[default.chains.cosmos.<id>]` table of a node watching `cosmos`. */
+export function cosmosChainToml(cosmos: TestCosmos): string {
+  return `
+[default.chains.cosmos.${cosmos.chain.chainId}]
+bech32_prefix = "wasm"
+rpc_endpoint = "${cosmos.chain.rpcUrl}"
+gas_price = 0.0
+gas_denom = "ustake"
+poll_interval_ms = 100
+`;
 }

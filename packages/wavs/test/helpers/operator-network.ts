@@ -32,7 +32,7 @@ import { type Address, getAddress, type Hex, hexToBytes, toHex } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 import { componentJson } from "../../src/devnet/dev-services.js";
 import type { AggregationRecord } from "../../src/http/node-api.js";
-import type { TestCosmos } from "./cosmos-harness.js";
+import { cosmosChainToml, type TestCosmos } from "./cosmos-harness.js";
 import { api, freePort, TOKEN, uploadComponent, waitUntil } from "./node-network.js";
 import { type NodeProcess, startNodeProcess, writeConfig } from "./node-process.js";
 import { type RpcProxy, startRpcProxy } from "./rpc-proxy.js";
@@ -182,16 +182,7 @@ export async function startOperatorNetwork(
         ? ""
         : `aggregator = { ${aggregatorKeys.map(([k, v]) => `${k} = ${v}`).join(", ")} }`;
     const { cosmos } = options;
-    const cosmosToml = cosmos
-      ? `
-[default.chains.cosmos.${cosmos.chain.chainId}]
-bech32_prefix = "wasm"
-rpc_endpoint = "${cosmos.chain.rpcUrl}"
-gas_price = 0.0
-gas_denom = "ustake"
-poll_interval_ms = 100
-`
-      : "";
+    const cosmosToml = cosmos ? cosmosChainToml(cosmos) : "";
     for (let i = 0; i < 3; i++) {
       const home = mkdtempSync(join(tmpdir(), `wavs-op${i}-`));
       homes.push(home);
