@@ -19,6 +19,7 @@ describe("a service managed on Cosmos (real wasmd, real node process)", () => {
   let node: NodeProcess;
   let manager: string;
   let digest: string;
+  let probeDigest: string;
   let serviceManager: { cosmos: { chain: string; address: string } };
 
   beforeAll(async () => {
@@ -28,6 +29,7 @@ describe("a service managed on Cosmos (real wasmd, real node process)", () => {
     manager = await cosmos.wallet.deploy(cosmwasmCode("service_manager"), {}, "managed");
     serviceManager = { cosmos: { chain: cosmos.key, address: manager } };
     digest = await uploadComponent(node.url, await buildFixture("square"));
+    probeDigest = await uploadComponent(node.url, await buildFixture("host-probe"));
   }, WASMD_HOOK_TIMEOUT);
 
   afterAll(async () => {
@@ -98,8 +100,14 @@ describe("a service managed on Cosmos (real wasmd, real node process)", () => {
     ).CosmosContractEvent;
     expect(data.event.attributes).toContainEqual({ key: "id", value: String(ids[0]) });
 
-    // live update: the manager's wavs-service-uri-updated event brings the new definition
-    await publish({ second: workflow() }, "cosmos-managed-v2");
+    // live update: the manager's wavs-service-uri-updated event brings the new definition,
+    // here with a block interval on the Cosmos chain too
+    const tick = {
+      trigger: { block_interval: { chain: cosmos.key, n_blocks: 3 } },
+      component: componentJson(probeDigest),
+      submit: "none",
+    };
+    await publish({ second: workflow(), tick }, "cosmos-managed-v2");
     const updated = await waitUntil(
       async () => {
         const now = await services();
@@ -108,8 +116,30 @@ describe("a service managed on Cosmos (real wasmd, real node process)", () => {
       "the live update",
       60_000,
     );
-    expect(Object.keys(updated.services[0]!.workflows)).toEqual(["second"]);
+    expect(Object.keys(updated.services[0]!.workflows).sort()).toEqual(["second", "tick"]);
     expect(updated.service_ids).toEqual([serviceId]);
+    // the block interval fires every third Cosmos block
+    const ticks = await waitUntil(
+      async () => {
+        const res = await api(`${node.url}/services/${serviceId}/executions?limit=100`, "GET");
+        const heights = (
+          res.json as { executions: { workflow_id: string; trigger_data: unknown }[] }
+        ).executions
+          .filter((e) => e.workflow_id === "tick")
+          .map((e) =>
+            Number(
+              (e.trigger_data as { BlockInterval: { chain: string; block_height: number } })
+                .BlockInterval.block_height,
+            ),
+          )
+          .sort((a, b) => a - b);
+        return heights.length >= 3 ? heights : undefined;
+      },
+      "three block-interval executions",
+      60_000,
+    );
+    expect(ticks[1]! - ticks[0]!).toBe(3);
+    expect(ticks[2]! - ticks[1]!).toBe(3);
 
     // opt out
     const removed = await api(`${node.url}/services`, "DELETE", {
