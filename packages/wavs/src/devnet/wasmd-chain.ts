@@ -81,7 +81,15 @@ export async function startWasmd(options: WasmdOptions): Promise<WasmdChain> {
       child.on("exit", (code) =>
         code === 0
           ? resolve(out.length > 0 ? out : err)
-          : reject(new Error(`wasmd ${args.slice(0, 3).join(" ")}: ${err || out}`.slice(0, 4000))),
+          : reject(
+              // `keys` commands print mnemonics on stdout: only stderr goes into their errors
+              new Error(
+                `wasmd ${args.slice(0, 3).join(" ")}: ${args[0] === "keys" ? err : err || out}`.slice(
+                  0,
+                  4000,
+                ),
+              ),
+            ),
       );
     });
   };
