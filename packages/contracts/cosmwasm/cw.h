@@ -27,6 +27,10 @@ typedef struct {
 
 IMPORT(db_read) u32 db_read(u32 key);
 IMPORT(db_write) void db_write(u32 key, u32 value);
+/* (error code << 32) | region of the 65-byte uncompressed public key */
+IMPORT(secp256k1_recover_pubkey) u64 secp256k1_recover_pubkey(u32 hash, u32 sig, u32 recovery);
+/* a region holding the JSON SystemResult<ContractResult<Binary>> of a QueryRequest */
+IMPORT(query_chain) u32 query_chain(u32 request);
 
 extern u8 __heap_base;
 static u32 heap_top;
@@ -256,6 +260,112 @@ static int is_decimal(Bytes s) {
   if (s.len == 0 || s.len > 19) return 0;
   for (u32 i = 0; i < s.len; i++)
     if (s.data[i] < '0' || s.data[i] > '9') return 0;
+  return 1;
+}
+
+/* The contents between the brackets of the array following `"<key>":`. */
+static int json_array_field(Bytes msg, const char *quoted_key, Bytes *inside) {
+  int at = find(msg, quoted_key);
+  if (at < 0) return 0;
+  u32 i = (u32)at + cstrlen(quoted_key);
+  while (i < msg.len && msg.data[i] != ':') i++;
+  while (i < msg.len && msg.data[i] != '[') {
+    if (msg.data[i] != ':' && msg.data[i] != ' ' && msg.data[i] != '\n') return 0;
+    i++;
+  }
+  if (i >= msg.len) return 0;
+  u32 start = ++i;
+  while (i < msg.len && msg.data[i] != ']') i++;
+  if (i >= msg.len) return 0;
+  inside->data = msg.data + start;
+  inside->len = i - start;
+  return 1;
+}
+
+/* The next string of an array's contents (advancing `rest`); 0 at the end. */
+static int next_string(Bytes *rest, Bytes *value) {
+  u32 i = 0;
+  while (i < rest->len && rest->data[i] != '"') i++;
+  if (i >= rest->len) return 0;
+  u32 start = ++i;
+  while (i < rest->len && rest->data[i] != '"') i++;
+  if (i >= rest->len) return 0;
+  value->data = rest->data + start;
+  value->len = i - start;
+  rest->data += i + 1;
+  rest->len -= i + 1;
+  return 1;
+}
+
+/* The unsigned integer following `"<key>":`, bare or quoted. */
+static int json_u64_field(Bytes msg, const char *quoted_key, u64 *value) {
+  int at = find(msg, quoted_key);
+  if (at < 0) return 0;
+  u32 i = (u32)at + cstrlen(quoted_key);
+  while (i < msg.len && (msg.data[i] == ':' || msg.data[i] == ' ' || msg.data[i] == '"')) i++;
+  if (i >= msg.len || msg.data[i] < '0' || msg.data[i] > '9') return 0;
+  u64 v = 0;
+  u32 digits = 0;
+  while (i < msg.len && msg.data[i] >= '0' && msg.data[i] <= '9' && digits < 19) {
+    v = v * 10 + (msg.data[i++] - '0');
+    digits++;
+  }
+  *value = v;
+  return 1;
+}
+
+static int hex_digit(u8 c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Hex (0x optional) into `out` (at most `cap` bytes); the byte count, or -1 when malformed. */
+static int hex_decode(Bytes s, u8 *out, u32 cap) {
+  u32 i = 0;
+  if (s.len >= 2 && s.data[0] == '0' && (s.data[1] == 'x' || s.data[1] == 'X')) i = 2;
+  if ((s.len - i) % 2 || (s.len - i) / 2 > cap) return -1;
+  u32 n = 0;
+  for (; i < s.len; i += 2) {
+    int hi = hex_digit(s.data[i]), lo = hex_digit(s.data[i + 1]);
+    if (hi < 0 || lo < 0) return -1;
+    out[n++] = (u8)(hi << 4 | lo);
+  }
+  return (int)n;
+}
+
+static void put_hex(Buf *b, const u8 *s, u32 n) {
+  static const char digits[] = "0123456789abcdef";
+  for (u32 i = 0; i < n; i++) {
+    u8 pair[2] = {(u8)digits[s[i] >> 4], (u8)digits[s[i] & 15]};
+    put_bytes(b, pair, 2);
+  }
+}
+
+/* Standard base64 into a fresh buffer; 0 when malformed. */
+static int base64_decode(Bytes s, Bytes *out) {
+  u8 *data = alloc_bytes(s.len / 4 * 3 + 3);
+  u32 n = 0, acc = 0, bits = 0;
+  for (u32 i = 0; i < s.len; i++) {
+    u8 c = s.data[i];
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+') v = 62;
+    else if (c == '/') v = 63;
+    else if (c == '=') break;
+    else return 0;
+    acc = acc << 6 | (u32)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      data[n++] = (u8)(acc >> bits);
+    }
+  }
+  out->data = data;
+  out->len = n;
   return 1;
 }
 

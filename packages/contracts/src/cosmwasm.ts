@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { WavsError } from "@wavs-ts/errors";
+import { type Envelope, encodeEnvelope, type SignatureData } from "./envelope.js";
 
 /** The CosmWasm contracts this package builds. */
 export type CosmwasmContract = "trigger" | "service_manager";
@@ -18,4 +19,30 @@ export function cosmwasmCode(name: CosmwasmContract): Uint8Array {
     );
   }
   return new Uint8Array(readFileSync(path));
+}
+
+/** `signature_data` of the CosmWasm messages: signers 0x, signatures hex without 0x. */
+export interface CosmwasmSignatureData {
+  signers: string[];
+  signatures: string[];
+  reference_block: number;
+}
+
+/**
+ * The `{envelope, signature_data}` body shared by `wavs_validate` (manager query) and
+ * `wavs_handle_signed_envelope` (handler execute): the envelope as base64 of its ABI
+ * encoding, the same bytes the operators signed over on either chain family.
+ */
+export function cosmwasmSignedEnvelope(
+  envelope: Envelope,
+  signatureData: SignatureData,
+): { envelope: string; signature_data: CosmwasmSignatureData } {
+  return {
+    envelope: Buffer.from(encodeEnvelope(envelope).slice(2), "hex").toString("base64"),
+    signature_data: {
+      signers: signatureData.signers.map((s) => s.toLowerCase()),
+      signatures: signatureData.signatures.map((s) => s.replace(/^0x/, "")),
+      reference_block: signatureData.referenceBlock,
+    },
+  };
 }

@@ -1,5 +1,13 @@
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
-import { cosmwasmCode } from "@wavs-ts/contracts";
+import {
+  buildSignatureData,
+  cosmwasmCode,
+  cosmwasmSignedEnvelope,
+  signEnvelope,
+  ZERO_ORDERING,
+} from "@wavs-ts/contracts";
+import { encodeAbiParameters, type Hex, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   startTestCosmos,
@@ -48,7 +56,7 @@ describe("CosmWasm contracts built here, on a real wasmd", () => {
       await query({ wavs_latest_operator_for_signing_key: { signing_key_addr: KEY } }),
     ).toBeNull();
     await expect(query({ wavs_validate: { envelope: "", signature_data: {} } })).rejects.toThrow(
-      /not built/,
+      /wavs_validate: expected \{"envelope"/,
     );
   });
 
@@ -100,5 +108,151 @@ describe("CosmWasm contracts built here, on a real wasmd", () => {
       other.disconnect();
     }
     expect(await query({ wavs_service_uri: {} })).not.toBe("http://evil");
+  });
+});
+
+describe("the CosmWasm service manager's wavs_validate (real wasmd, real signatures)", () => {
+  const keys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
+  const accounts = keys.map((k) => privateKeyToAccount(k));
+  const operators = accounts.map((_, i) => `0x${String(i + 1).padStart(40, "0")}`);
+  const envelope = {
+    eventId: `0x${"ab".repeat(20)}` as Hex,
+    ordering: ZERO_ORDERING,
+    payload: encodeAbiParameters(
+      [{ type: "tuple", components: [{ type: "uint64" }, { type: "bytes" }] }],
+      [[7n, toHex("result")]],
+    ),
+  };
+  let validating: string;
+  let registeredAt: number;
+
+  const height = async () =>
+    Number(
+      (
+        (await (await fetch(`${cosmos.chain.rpcUrl}/status`)).json()) as {
+          result: { sync_info: { latest_block_height: string } };
+        }
+      ).result.sync_info.latest_block_height,
+    );
+  const after = async (h: number) => {
+    while ((await height()) <= h) await new Promise((r) => setTimeout(r, 50));
+  };
+  const signed = async (signers: number[], referenceBlock: number) =>
+    buildSignatureData(
+      await Promise.all(
+        signers.map(async (i) => ({
+          signer: accounts[i]!.address,
+          signature: await signEnvelope(envelope, keys[i]!),
+        })),
+      ),
+      referenceBlock,
+    );
+  const validate = (body: unknown) =>
+    cosmos.wallet.query(validating, { wavs_validate: body as Record<string, unknown> });
+
+  beforeAll(async () => {
+    validating = await cosmos.wallet.deploy(cosmwasmCode("service_manager"), {}, "validating");
+    const tx = await cosmos.wallet.execute(
+      validating,
+      accounts.map((a, i) => ({
+        set_signing_key: { operator: operators[i], signing_key: a.address, weight: "1" },
+      })),
+    );
+    registeredAt = tx.height;
+    await after(registeredAt);
+  });
+
+  it("answers ok for a 2-of-3 quorum of real EIP-191 signatures", async () => {
+    const data = await signed([0, 2], registeredAt);
+    expect(await validate(cosmwasmSignedEnvelope(envelope, data))).toBe("ok");
+  });
+
+  it("answers the spec's errors: insufficient quorum, order, length, forged signature, block", async () => {
+    const one = cosmwasmSignedEnvelope(envelope, await signed([1], registeredAt));
+    expect(await validate(one)).toEqual({
+      err: {
+        insufficient_quorum: { signer_weight: "1", threshold_weight: "2", total_weight: "3" },
+      },
+    });
+    const two = cosmwasmSignedEnvelope(envelope, await signed([0, 1], registeredAt));
+    const swapped = {
+      ...two,
+      signature_data: {
+        ...two.signature_data,
+        signers: [...two.signature_data.signers].reverse(),
+        signatures: [...two.signature_data.signatures].reverse(),
+      },
+    };
+    expect(await validate(swapped)).toEqual({ err: "invalid_signature_order" });
+    const short = {
+      ...two,
+      signature_data: {
+        ...two.signature_data,
+        signatures: [two.signature_data.signatures[0], two.signature_data.signatures[1]!.slice(2)],
+      },
+    };
+    expect(await validate(short)).toEqual({ err: "invalid_signature_length" });
+    // the second signer's place holds a signature by a key that is not registered
+    const forged = {
+      ...two,
+      signature_data: {
+        ...two.signature_data,
+        signatures: [
+          two.signature_data.signatures[0],
+          (await signEnvelope(envelope, generatePrivateKey())).slice(2),
+        ],
+      },
+    };
+    const refused = (await validate(forged)) as { err: { invalid_signature: string } };
+    expect(refused.err.invalid_signature).toMatch(
+      /^signature 1 recovers to 0x[0-9a-f]{40}, not to its signer/,
+    );
+    const future = cosmwasmSignedEnvelope(envelope, await signed([0, 1], (await height()) + 100));
+    expect(await validate(future)).toEqual({ err: "invalid_signature_block" });
+    expect(
+      await validate({
+        ...two,
+        signature_data: { signers: [], signatures: [], reference_block: 1 },
+      }),
+    ).toEqual({
+      err: "insufficient_quorum_zero",
+    });
+    // weights before registration: none
+    expect(
+      await validate(cosmwasmSignedEnvelope(envelope, await signed([0, 2], registeredAt - 1))),
+    ).toEqual({
+      err: "insufficient_quorum_zero",
+    });
+  });
+
+  it("counts a rotated key only before its rotation", async () => {
+    const replacement = generatePrivateKey();
+    const rotated = await cosmos.wallet.execute(validating, [
+      {
+        set_signing_key: {
+          operator: operators[0],
+          signing_key: privateKeyToAccount(replacement).address,
+          weight: "1",
+        },
+      },
+    ]);
+    await after(rotated.height);
+    expect(
+      await cosmos.wallet.query(validating, {
+        wavs_latest_operator_for_signing_key: { signing_key_addr: accounts[0]!.address },
+      }),
+    ).toBeNull();
+    // the old key with a reference block after the rotation: it weighs nothing
+    expect(
+      await validate(cosmwasmSignedEnvelope(envelope, await signed([0, 2], rotated.height))),
+    ).toEqual({
+      err: {
+        insufficient_quorum: { signer_weight: "1", threshold_weight: "2", total_weight: "3" },
+      },
+    });
+    // and before it, it still counted
+    expect(
+      await validate(cosmwasmSignedEnvelope(envelope, await signed([0, 2], rotated.height - 1))),
+    ).toBe("ok");
   });
 });
