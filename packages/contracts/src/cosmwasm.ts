@@ -5,7 +5,7 @@ import { WavsError } from "@wavs-ts/errors";
 import { type Envelope, encodeEnvelope, type SignatureData } from "./envelope.js";
 
 /** The CosmWasm contracts this package builds. */
-export type CosmwasmContract = "trigger" | "service_manager";
+export type CosmwasmContract = "trigger" | "service_manager" | "handler";
 
 /** The compiled wasm of a CosmWasm contract; a clear error when it was not built. */
 export function cosmwasmCode(name: CosmwasmContract): Uint8Array {

@@ -255,4 +255,45 @@ describe("the CosmWasm service manager's wavs_validate (real wasmd, real signatu
       await validate(cosmwasmSignedEnvelope(envelope, await signed([0, 2], rotated.height - 1))),
     ).toBe("ok");
   });
+
+  it("the handler lands a validated envelope once by trigger id; the replay-accepting one lands it again", async () => {
+    const handler = await cosmos.wallet.deploy(
+      cosmwasmCode("handler"),
+      { service_manager: validating },
+      "handler",
+    );
+    const replaying = await cosmos.wallet.deploy(
+      cosmwasmCode("handler"),
+      { service_manager: validating, accept_replays: true },
+      "replaying handler",
+    );
+    expect(await cosmos.wallet.query(handler, { wavs_service_manager: {} })).toBe(validating);
+    const reference = (await height()) - 1;
+    const body = cosmwasmSignedEnvelope(envelope, await signed([1, 2], reference));
+    const landed = await cosmos.wallet.execute(handler, [{ wavs_handle_signed_envelope: body }]);
+    const event = landed.events.find((e) => e.type === "wasm-wavs-envelope-handled");
+    expect(event?.attributes).toEqual(
+      expect.arrayContaining([
+        { key: "trigger-id", value: "7" },
+        { key: "event-id", value: envelope.eventId },
+      ]),
+    );
+    expect(await cosmos.wallet.query(handler, { trigger_data: { trigger_id: "7" } })).toEqual({
+      data: Buffer.from("result").toString("base64"),
+      event_id: envelope.eventId,
+    });
+    await expect(
+      cosmos.wallet.execute(handler, [{ wavs_handle_signed_envelope: body }]),
+    ).rejects.toThrow(/event 0xabab.* was handled already/);
+    for (let i = 0; i < 2; i++) {
+      await cosmos.wallet.execute(replaying, [{ wavs_handle_signed_envelope: body }]);
+    }
+    expect(await cosmos.wallet.query(replaying, { handled_count: {} })).toBe("2");
+    // without quorum the manager's answer is the handler's error
+    const alone = cosmwasmSignedEnvelope(envelope, await signed([1], reference));
+    await expect(
+      cosmos.wallet.execute(replaying, [{ wavs_handle_signed_envelope: alone }]),
+    ).rejects.toThrow(/the service manager refused the envelope: .*insufficient_quorum/);
+    expect(await cosmos.wallet.query(handler, { trigger_data: { trigger_id: "8" } })).toBeNull();
+  });
 });
