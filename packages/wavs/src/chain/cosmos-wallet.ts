@@ -30,6 +30,7 @@ import { createCosmosRpc } from "../triggers/index.js";
 export interface ExecutedTx {
   transactionHash: string;
   height: number;
+  gasUsed: bigint;
   events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[];
 }
 
@@ -102,7 +103,12 @@ export async function connectCosmosWallet(options: CosmosWalletOptions): Promise
         },
       );
     }
-    return { transactionHash: tx.transactionHash, height: tx.height, events: tx.events };
+    return {
+      transactionHash: tx.transactionHash,
+      height: tx.height,
+      gasUsed: tx.gasUsed,
+      events: tx.events,
+    };
   };
 
   return {
