@@ -14,9 +14,7 @@ import {
 } from "@wavs-ts/contracts";
 import { encodeAbiParameters, type Hex, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { pickPorts } from "../devnet/ports.js";
-import { ensureWasmd } from "../devnet/wasmd-binary.js";
-import { connectFaucet, startWasmd } from "../devnet/wasmd-chain.js";
+import { connectFaucet, ensureWasmd, pickPorts, startWasmd } from "../devnet/index.js";
 import { createProgress } from "../internal/index.js";
 import { createCosmosRpc } from "../triggers/index.js";
 
