@@ -1,6 +1,7 @@
 /**
  * Whether a signing key is registered with a service's manager
- * (`getLatestOperatorForSigningKey(key) != 0`), cached briefly: a peer's submission signed by a
+ * (`getLatestOperatorForSigningKey(key) != 0` on EVM, `wavs_latest_operator_for_signing_key`
+ * not null on Cosmos), cached briefly: a peer's submission signed by a
  * key the manager does not know is refused before it costs an execution, and a burst of
  * submissions from one operator costs one call.
  */
@@ -39,26 +40,14 @@ export class SignerRegistration {
     askAgain = false,
   ): Promise<RegistrationAnswer> {
     const manager = service.manager;
-    if (manager.type !== "evm") {
-      return {
-        registered: false,
-        reason: "only EVM service managers can be checked",
-        known: false,
-      };
-    }
     const key = `${manager.chain}|${manager.address.toLowerCase()}|${signer.toLowerCase()}`;
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now() && (hit.answer.registered || !askAgain)) return hit.answer;
     let answer: RegistrationAnswer;
     try {
-      const operator = await this.chains.get(manager.chain).readContract({
-        address: manager.address as Address,
-        abi: iWavsServiceManagerAbi,
-        functionName: "getLatestOperatorForSigningKey",
-        args: [signer],
-      });
+      const operator = await this.latestOperator(manager, signer);
       answer =
-        operator === zeroAddress
+        operator === undefined
           ? {
               registered: false,
               reason: `signer ${signer} is not registered with the service manager`,
@@ -78,5 +67,25 @@ export class SignerRegistration {
     this.cache.set(key, { answer, until: Date.now() + ttl });
     if (this.cache.size > 10_000) this.cache.clear();
     return answer;
+  }
+
+  /** The operator whose signing key `signer` is, per the manager; undefined when none. */
+  private async latestOperator(
+    manager: Service["manager"],
+    signer: Address,
+  ): Promise<string | undefined> {
+    if (manager.type === "cosmos") {
+      const operator = await this.chains.cosmos(manager.chain).queryContractSmart(manager.address, {
+        wavs_latest_operator_for_signing_key: { signing_key_addr: signer.toLowerCase() },
+      });
+      return typeof operator === "string" && operator !== "" ? operator : undefined;
+    }
+    const operator = await this.chains.get(manager.chain).readContract({
+      address: manager.address as Address,
+      abi: iWavsServiceManagerAbi,
+      functionName: "getLatestOperatorForSigningKey",
+      args: [signer],
+    });
+    return operator === zeroAddress ? undefined : operator;
   }
 }

@@ -21,11 +21,17 @@ import {
 } from "viem";
 import { chainConfig, type WavsConfig } from "../config/index.js";
 import { WavsError } from "../internal/index.js";
-import { RpcResponseError, wsEndpoint } from "../triggers/index.js";
+import {
+  type CosmosRpc,
+  createCosmosRpc,
+  RpcResponseError,
+  wsEndpoint,
+} from "../triggers/index.js";
 
-/** Clients per chain key (`evm:31337`). */
+/** Clients per chain key: viem clients of EVM chains (`evm:31337`), CometBFT clients of Cosmos ones. */
 export class ChainClients {
   private readonly clients = new Map<string, PublicClient>();
+  private readonly cosmosClients = new Map<string, CosmosRpc>();
   /** Aborted by `close()`: every socket of these clients closes, later calls fail over to HTTP. */
   private readonly closed = new AbortController();
 
@@ -68,9 +74,36 @@ export class ChainClients {
     return client;
   }
 
+  /** The CometBFT client of a configured Cosmos chain (rpc_endpoint, then its fallbacks). */
+  cosmos(chain: string): CosmosRpc {
+    const existing = this.cosmosClients.get(chain);
+    if (existing) return existing;
+    const cfg = chain.startsWith("cosmos:")
+      ? chainConfig(this.config, chain as `cosmos:${string}`)
+      : undefined;
+    if (cfg?.rpc_endpoint === undefined) {
+      throw new WavsError(
+        "WAVS_ERR_CHAIN_UNKNOWN",
+        `chain ${chain} is not a configured Cosmos chain with an rpc_endpoint`,
+        { hint: `add [default.chains.${chain.replace(":", ".")}] with rpc_endpoint to wavs.toml` },
+      );
+    }
+    const client = createCosmosRpc({
+      chain,
+      endpoints: [cfg.rpc_endpoint, ...cfg.rpc_fallback_endpoints],
+      requestTimeoutMs: this.options.timeoutMs ?? 15_000,
+      maxAttempts: 3,
+      webSocket: false,
+    });
+    this.cosmosClients.set(chain, client);
+    return client;
+  }
+
   /** Forget every client and close its sockets. */
   close(): void {
     this.clients.clear();
+    for (const client of this.cosmosClients.values()) client.close();
+    this.cosmosClients.clear();
     this.closed.abort();
   }
 

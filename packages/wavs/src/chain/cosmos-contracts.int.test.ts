@@ -14,7 +14,10 @@ import {
   type TestCosmos,
   WASMD_HOOK_TIMEOUT,
 } from "../../test/helpers/cosmos-harness.js";
+import { SignerRegistration } from "../aggregator/signer-registration.js";
+import { WavsConfigSchema } from "../config/index.js";
 import { WASMD_DENOM, WASMD_PREFIX } from "../devnet/wasmd-chain.js";
+import { ChainClients } from "./chain-clients.js";
 import { connectCosmosWallet } from "./cosmos-wallet.js";
 
 const OPERATOR = "0x00000000000000000000000000000000000000A1";
@@ -295,5 +298,37 @@ describe("the CosmWasm service manager's wavs_validate (real wasmd, real signatu
       cosmos.wallet.execute(replaying, [{ wavs_handle_signed_envelope: alone }]),
     ).rejects.toThrow(/the service manager refused the envelope: .*insufficient_quorum/);
     expect(await cosmos.wallet.query(handler, { trigger_data: { trigger_id: "8" } })).toBeNull();
+  });
+
+  it("a peer's signing key is checked against the Cosmos manager (wavs_latest_operator_for_signing_key)", async () => {
+    const config = WavsConfigSchema.parse({
+      chains: {
+        cosmos: {
+          [cosmos.chain.chainId]: {
+            bech32_prefix: "wasm",
+            rpc_endpoint: cosmos.chain.rpcUrl,
+            gas_price: 0,
+            gas_denom: "ustake",
+          },
+        },
+      },
+    });
+    const chains = new ChainClients(config);
+    try {
+      const registration = new SignerRegistration(chains);
+      const service = {
+        manager: { type: "cosmos" as const, chain: cosmos.key, address: validating },
+      };
+      expect(await registration.check(service, accounts[1]!.address)).toEqual({ registered: true });
+      // rotated away in the test above, and a key never registered
+      for (const key of [accounts[0]!.address, privateKeyToAccount(generatePrivateKey()).address]) {
+        expect(await registration.check(service, key)).toMatchObject({
+          registered: false,
+          known: true,
+        });
+      }
+    } finally {
+      chains.close();
+    }
   });
 });
