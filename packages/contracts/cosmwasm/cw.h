@@ -144,6 +144,24 @@ static u32 out_region(Buf *b) {
   return (u32)r;
 }
 
+/* An execute's or instantiate's success: `events` (JSON objects, comma-separated) or none. */
+static u32 ok_response(Buf *events) {
+  Buf b = {0};
+  put(&b, "{\"ok\":{\"messages\":[],\"attributes\":[],\"events\":[");
+  if (events) put_bytes(&b, events->data, events->len);
+  put(&b, "],\"data\":null}}");
+  return out_region(&b);
+}
+
+/* A query's answer: the JSON value, base64 as the VM wants it. */
+static u32 answer(Buf *json) {
+  Buf b = {0};
+  put(&b, "{\"ok\":\"");
+  put_base64(&b, json->data, json->len);
+  put(&b, "\"}");
+  return out_region(&b);
+}
+
 /* `{"error": msg}`: the VM turns it into a failed transaction or query with that message. */
 static u32 error_result(const char *msg) {
   Buf b = {0};

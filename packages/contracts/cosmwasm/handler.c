@@ -14,21 +14,7 @@
  */
 #include "cw.h"
 
-static u32 ok_response(Buf *events) {
-  Buf b = {0};
-  put(&b, "{\"ok\":{\"messages\":[],\"attributes\":[],\"events\":[");
-  if (events) put_bytes(&b, events->data, events->len);
-  put(&b, "],\"data\":null}}");
-  return out_region(&b);
-}
 
-static u32 answer(Buf *json) {
-  Buf b = {0};
-  put(&b, "{\"ok\":\"");
-  put_base64(&b, json->data, json->len);
-  put(&b, "\"}");
-  return out_region(&b);
-}
 
 EXPORT(instantiate) u32 instantiate(u32 env, u32 info, u32 msg_region) {
   (void)env;

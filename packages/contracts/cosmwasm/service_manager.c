@@ -52,13 +52,6 @@ static void key_with(Buf *key, const char *prefix, const u8 *value, u32 len) {
   put_bytes(key, value, len);
 }
 
-static u32 ok_response(Buf *events) {
-  Buf b = {0};
-  put(&b, "{\"ok\":{\"messages\":[],\"attributes\":[],\"events\":[");
-  if (events) put_bytes(&b, events->data, events->len);
-  put(&b, "],\"data\":null}}");
-  return out_region(&b);
-}
 
 static void event_start(Buf *e, const char *type) {
   if (e->len) put(e, ",");
@@ -244,13 +237,6 @@ EXPORT(execute) u32 execute(u32 env, u32 info, u32 msg_region) {
   return set_signing_key(msg, block_height(env));
 }
 
-static u32 answer(Buf *json) {
-  Buf b = {0};
-  put(&b, "{\"ok\":\"");
-  put_base64(&b, json->data, json->len);
-  put(&b, "\"}");
-  return out_region(&b);
-}
 
 /* {"err": <json>} as a query answer. */
 static u32 validate_err(const char *json) {

@@ -7,16 +7,12 @@
  */
 #include "cw.h"
 
-static const char EMPTY_RESPONSE[] = "{\"ok\":{\"messages\":[],\"attributes\":[],\"events\":[],\"data\":null}}";
-
 EXPORT(instantiate) u32 instantiate(u32 env, u32 info, u32 msg) {
   (void)env;
   (void)info;
   (void)msg;
   storage_set("count", (const u8 *)"0", 1);
-  Buf b = {0};
-  put(&b, EMPTY_RESPONSE);
-  return out_region(&b);
+  return ok_response(0);
 }
 
 static int is_hex(Bytes s) {
@@ -42,14 +38,13 @@ EXPORT(execute) u32 execute(u32 env, u32 info, u32 msg_region) {
   Buf n = {0};
   put_u64(&n, count);
   storage_set("count", n.data, n.len);
-  Buf b = {0};
-  put(&b, "{\"ok\":{\"messages\":[],\"attributes\":[],\"events\":[{\"type\":\"new-message\",\"attributes\":[");
-  put(&b, "{\"key\":\"id\",\"value\":\"");
-  put_bytes(&b, n.data, n.len);
-  put(&b, "\"},{\"key\":\"data\",\"value\":\"");
-  put_bytes(&b, data.data, data.len);
-  put(&b, "\"}]}],\"data\":null}}");
-  return out_region(&b);
+  Buf e = {0};
+  put(&e, "{\"type\":\"new-message\",\"attributes\":[{\"key\":\"id\",\"value\":\"");
+  put_bytes(&e, n.data, n.len);
+  put(&e, "\"},{\"key\":\"data\",\"value\":\"");
+  put_bytes(&e, data.data, data.len);
+  put(&e, "\"}]}");
+  return ok_response(&e);
 }
 
 EXPORT(query) u32 query(u32 env, u32 msg_region) {
@@ -57,12 +52,8 @@ EXPORT(query) u32 query(u32 env, u32 msg_region) {
   Bytes msg = bytes_of(msg_region);
   if (find(msg, "\"count\"") < 0) return error_result("unknown query: expected count");
   Bytes stored;
-  Buf answer = {0};
-  if (storage_get("count", &stored)) put_bytes(&answer, stored.data, stored.len);
-  else put(&answer, "0");
-  Buf b = {0};
-  put(&b, "{\"ok\":\"");
-  put_base64(&b, answer.data, answer.len);
-  put(&b, "\"}");
-  return out_region(&b);
+  Buf value = {0};
+  if (storage_get("count", &stored)) put_bytes(&value, stored.data, stored.len);
+  else put(&value, "0");
+  return answer(&value);
 }
