@@ -221,6 +221,17 @@ describe("an event's journey", () => {
       workflowId: null,
     });
     expect(triggerWhere({ Cron: { trigger_time: 5 } })).toBe("Cron, time 5");
+    expect(
+      triggerWhere({
+        CosmosContractEvent: {
+          contract_address: "wasm1...",
+          chain: "cosmos:wasmd-1",
+          event: { type: "wasm-new-message", attributes: [] },
+          block_height: 12,
+          event_index: 3,
+        },
+      }),
+    ).toBe("CosmosContractEvent, on cosmos:wasmd-1, height 12, wasm-new-message, event 3");
     expect(triggerWhere(null)).toBe("");
   });
 });

@@ -72,6 +72,10 @@ export function triggerWhere(data: Record<string, unknown> | null): string {
   if (b.block_height !== undefined) parts.push(`height ${String(b.block_height)}`);
   if (b.tx_hash !== undefined) parts.push(`tx ${String(b.tx_hash)}`);
   if (b.log_index !== undefined) parts.push(`log ${String(b.log_index)}`);
+  // a Cosmos contract event: its type and its position among the block's events
+  const event = b.event as { type?: unknown } | undefined;
+  if (typeof event?.type === "string") parts.push(event.type);
+  if (b.event_index !== undefined) parts.push(`event ${String(b.event_index)}`);
   if (b.trigger_time !== undefined) parts.push(`time ${String(b.trigger_time)}`);
   return parts.join(", ");
 }
