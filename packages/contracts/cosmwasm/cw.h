@@ -101,6 +101,11 @@ static u32 cstrlen(const char *s) {
   return n;
 }
 static void put(Buf *b, const char *s) { put_bytes(b, (const u8 *)s, cstrlen(s)); }
+/* The buffer as a C string (NUL-terminated in place), for messages built piece by piece. */
+static const char *cstr(Buf *b) {
+  put_bytes(b, (const u8 *)"", 1);
+  return (const char *)b->data;
+}
 static void put_u64(Buf *b, u64 v) {
   char tmp[21];
   int i = 20;

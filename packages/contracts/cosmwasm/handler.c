@@ -107,8 +107,7 @@ static u32 handle(Bytes msg) {
     Buf err = {0};
     put(&err, "the service manager refused the envelope: ");
     put_bytes(&err, why.data, why.len < 500 ? why.len : 500);
-    put_bytes(&err, (const u8 *)"", 1);
-    return error_result((const char *)err.data);
+    return error_result(cstr(&err));
   }
   // Envelope { bytes20 eventId; bytes12 ordering; bytes payload; }: tuple at 32 (after its offset)
   int ok = 1;
@@ -135,8 +134,7 @@ static u32 handle(Bytes msg) {
     put(&err, "event ");
     put_bytes(&err, event_id.data, event_id.len);
     put(&err, " was handled already");
-    put_bytes(&err, (const u8 *)"", 1);
-    return error_result((const char *)err.data);
+    return error_result(cstr(&err));
   }
   storage_set_b(&seen_key, (const u8 *)"1", 1);
   Buf id = {0}, record_key = {0}, record = {0};

@@ -335,8 +335,7 @@ static u32 validate(Bytes msg, u64 height) {
       put(&err, ", not to its signer ");
       put_bytes(&err, addrs[i], 42);
       put(&err, "\"}");
-      put_bytes(&err, (const u8 *)"", 1);
-      return validate_err((const char *)err.data);
+      return validate_err(cstr(&err));
     }
     Buf key = {0};
     key_with(&key, "kh:", addrs[i], 42);
@@ -362,8 +361,7 @@ static u32 validate(Bytes msg, u64 height) {
     put(&err, "\",\"total_weight\":\"");
     put_u64(&err, total);
     put(&err, "\"}}");
-    put_bytes(&err, (const u8 *)"", 1);
-    return validate_err((const char *)err.data);
+    return validate_err(cstr(&err));
   }
   Buf ok = {0};
   put(&ok, "\"ok\"");

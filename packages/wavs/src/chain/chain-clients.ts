@@ -21,12 +21,7 @@ import {
 } from "viem";
 import { chainConfig, type WavsConfig } from "../config/index.js";
 import { WavsError } from "../internal/index.js";
-import {
-  type CosmosRpc,
-  createCosmosRpc,
-  RpcResponseError,
-  wsEndpoint,
-} from "../triggers/index.js";
+import { type CosmosRpc, cosmosRpcFor, RpcResponseError, wsEndpoint } from "../triggers/index.js";
 
 /** Clients per chain key: viem clients of EVM chains (`evm:31337`), CometBFT clients of Cosmos ones. */
 export class ChainClients {
@@ -88,9 +83,7 @@ export class ChainClients {
         { hint: `add [default.chains.${chain.replace(":", ".")}] with rpc_endpoint to wavs.toml` },
       );
     }
-    const client = createCosmosRpc({
-      chain,
-      endpoints: [cfg.rpc_endpoint, ...cfg.rpc_fallback_endpoints],
+    const client = cosmosRpcFor(chain, cfg, {
       requestTimeoutMs: this.options.timeoutMs ?? 15_000,
       maxAttempts: 3,
       webSocket: false,

@@ -7,7 +7,7 @@ import type { WavsConfig } from "../config/index.js";
 import { chainConfig, cosmosChainKeys } from "../config/index.js";
 import { WavsError } from "../internal/index.js";
 import type { TriggerDataOf } from "../service/index.js";
-import { type CosmosEvent, createCosmosRpc } from "../triggers/index.js";
+import { contractAddressOf, cosmosRpcFor } from "../triggers/index.js";
 
 /** What to replay: one event of one transaction on one configured Cosmos chain. */
 export interface ReplayCosmosEventRequest {
@@ -51,9 +51,7 @@ export async function replayCosmosEvent(
       },
     );
   }
-  const rpc = createCosmosRpc({
-    chain: req.chain,
-    endpoints: [chain.rpc_endpoint, ...chain.rpc_fallback_endpoints],
+  const rpc = cosmosRpcFor(req.chain, chain, {
     requestTimeoutMs: req.timeoutMs ?? 10_000,
     maxAttempts: 2,
     webSocket: false,
@@ -71,11 +69,14 @@ export async function replayCosmosEvent(
     const start = block.txStarts[tx.index] ?? block.txEnd;
     const end = block.txStarts[tx.index + 1] ?? block.txEnd;
     const event = block.events[req.eventIndex];
-    const address = event && contractOf(event);
+    const address = event && contractAddressOf(event);
     if (event === undefined || req.eventIndex < start || req.eventIndex >= end || !address) {
       const listed = block.events
         .slice(start, end)
-        .map((e, i) => `${start + i} ${e.type}${contractOf(e) ? "" : " (not a contract event)"}`);
+        .map(
+          (e, i) =>
+            `${start + i} ${e.type}${contractAddressOf(e) ? "" : " (not a contract event)"}`,
+        );
       throw new WavsError(
         "WAVS_ERR_INPUT_INVALID",
         `--event-index ${req.eventIndex}: not a contract event of transaction ${hash} (block ${tx.height})`,
@@ -96,8 +97,4 @@ export async function replayCosmosEvent(
   } finally {
     rpc.close();
   }
-}
-
-function contractOf(event: CosmosEvent): string | undefined {
-  return event.attributes.find((a) => a.key === "_contract_address")?.value;
 }

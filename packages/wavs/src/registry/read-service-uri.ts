@@ -19,7 +19,7 @@ import type { CosmosChainConfig, WavsConfig } from "../config/index.js";
 import { chainConfig, redactUrl, redactUrlsInText } from "../config/index.js";
 import { closeSocketClient, WavsError } from "../internal/index.js";
 import type { ServiceManager } from "../service/index.js";
-import { ContractQueryError, type CosmosRpc, createCosmosRpc } from "../triggers/index.js";
+import { ContractQueryError, type CosmosRpc, cosmosRpcFor } from "../triggers/index.js";
 
 /** Reads service URIs from manager contracts. */
 export class ServiceUriReader {
@@ -70,9 +70,7 @@ export class ServiceUriReader {
     }
     let rpc = this.cosmos.get(manager.chain);
     if (rpc === undefined) {
-      rpc = createCosmosRpc({
-        chain: manager.chain,
-        endpoints: [chain.rpc_endpoint, ...chain.rpc_fallback_endpoints],
+      rpc = cosmosRpcFor(manager.chain, chain, {
         requestTimeoutMs: this.options.timeoutMs,
         maxAttempts: 3,
         webSocket: false,

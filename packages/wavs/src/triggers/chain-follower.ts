@@ -6,6 +6,9 @@
  */
 import type { Logger } from "../internal/index.js";
 import { errorMessage } from "../internal/index.js";
+import type { CursorStore } from "../store/index.js";
+import { type BlockIntervalFire, blockIntervalEvent } from "./block-interval.js";
+import type { TriggerEventHandler } from "./trigger-event.js";
 
 /** How a watcher learns about new heads right now. */
 export type HeadMode = "ws" | "polling" | "stopped";
@@ -72,6 +75,10 @@ export class Signal {
 export interface ChainFollowerOptions {
   chain: string;
   logger: Logger;
+  /** Holds the chain's cursor (read when the follower starts). */
+  store: CursorStore;
+  /** Receives every trigger event; resolve once it is durably recorded. */
+  onEvent: TriggerEventHandler;
   /** Polling period while no socket delivers heads. */
   pollMs: number;
   /** With a live socket, still poll this often in case heads stop coming (default 30 s). */
@@ -89,6 +96,8 @@ export abstract class ChainFollower {
   protected notifiedHead: bigint | undefined;
   protected head: bigint | undefined;
   protected cursor: bigint | undefined;
+  protected readonly store: CursorStore;
+  protected readonly onEvent: TriggerEventHandler;
   private readonly pollMs: number;
   private readonly wsSafetyPollMs: number;
   private readonly subscribeHeads: SubscribeHeads | undefined;
@@ -102,6 +111,8 @@ export abstract class ChainFollower {
   constructor(options: ChainFollowerOptions) {
     this.chain = options.chain;
     this.log = options.logger.child({ chain: options.chain });
+    this.store = options.store;
+    this.onEvent = options.onEvent;
     this.pollMs = options.pollMs;
     this.wsSafetyPollMs = options.wsSafetyPollMs ?? 30_000;
     this.subscribeHeads = options.subscribeHeads;
@@ -110,15 +121,12 @@ export abstract class ChainFollower {
   /** Process every block up to the head (catching up from the cursor); throw to retry. */
   protected abstract pass(): Promise<void>;
 
-  /** The persisted cursor, read when the follower starts. */
-  protected abstract storedCursor(): bigint | undefined;
-
   /** Start following the chain (catching up from the cursor first). */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
     this.mode = "polling";
-    this.cursor = this.storedCursor();
+    this.cursor = this.store.cursor(this.chain)?.number;
     const loops = [this.syncLoop()];
     if (this.subscribeHeads) loops.push(this.headLoop(this.subscribeHeads));
     this.loops = Promise.all(loops);
@@ -152,6 +160,12 @@ export abstract class ChainFollower {
       head: this.head,
       cursor: this.cursor,
     };
+  }
+
+  /** Hand over a block-interval firing. */
+  protected async emitFire(fire: BlockIntervalFire): Promise<void> {
+    if (this.stopped) throw new Stopped();
+    await this.onEvent(blockIntervalEvent(this.chain, fire));
   }
 
   /** Take the head the subscription announced, if any, for this pass. */

@@ -9,13 +9,14 @@
  */
 import type { Logger } from "../internal/index.js";
 import type { CursorStore } from "../store/index.js";
-import {
-  type BlockIntervalAnchors,
-  type BlockIntervalFire,
-  blockIntervalEvent,
-} from "./block-interval.js";
+import type { BlockIntervalAnchors, BlockIntervalFire } from "./block-interval.js";
 import { ChainFollower, Stopped } from "./chain-follower.js";
-import { type CosmosEvent, type CosmosRpc, PrunedHeightError } from "./cosmos-rpc.js";
+import {
+  type CosmosEvent,
+  type CosmosRpc,
+  contractAddressOf,
+  PrunedHeightError,
+} from "./cosmos-rpc.js";
 import type { ServiceUriUpdatedHandler, TriggerEventHandler } from "./trigger-event.js";
 import { cosmosEventKey, type TriggerIndex } from "./trigger-index.js";
 
@@ -50,6 +51,8 @@ export class CosmosChainWatcher extends ChainFollower {
     super({
       chain: options.chain,
       logger: options.logger,
+      store: options.store,
+      onEvent: options.onEvent,
       pollMs: options.pollIntervalMs ?? 1000,
       wsSafetyPollMs: options.wsSafetyPollMs,
       subscribeHeads: options.rpc.hasWebSocket
@@ -57,10 +60,6 @@ export class CosmosChainWatcher extends ChainFollower {
         : undefined,
     });
     this.maxRange = BigInt(Math.max(1, options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE));
-  }
-
-  protected storedCursor(): bigint | undefined {
-    return this.options.store.cursor(this.chain)?.number;
   }
 
   /** One pass: process every committed height up to the latest. */
@@ -150,7 +149,7 @@ export class CosmosChainWatcher extends ChainFollower {
   private async emitEvents(height: bigint, events: readonly CosmosEvent[]): Promise<void> {
     for (let eventIndex = 0; eventIndex < events.length; eventIndex++) {
       const event = events[eventIndex] as CosmosEvent;
-      const address = event.attributes.find((a) => a.key === "_contract_address")?.value;
+      const address = contractAddressOf(event);
       if (address === undefined) continue;
       const subscribers = this.options.index.lookupLog(
         this.chain,
@@ -160,7 +159,7 @@ export class CosmosChainWatcher extends ChainFollower {
       for (const subscriber of subscribers) {
         if (this.stopped) throw new Stopped();
         if (subscriber.kind === "workflow") {
-          await this.options.onEvent({
+          await this.onEvent({
             serviceId: subscriber.serviceId,
             workflowId: subscriber.workflowId,
             trigger: subscriber.trigger,
@@ -183,10 +182,5 @@ export class CosmosChainWatcher extends ChainFollower {
         }
       }
     }
-  }
-
-  private async emitFire(fire: BlockIntervalFire): Promise<void> {
-    if (this.stopped) throw new Stopped();
-    await this.options.onEvent(blockIntervalEvent(this.chain, fire));
   }
 }

@@ -11,7 +11,7 @@ import {
   QuerySmartContractStateResponse,
 } from "cosmjs-types/cosmwasm/wasm/v1/query";
 import WebSocket from "ws";
-import { redactUrl } from "../config/index.js";
+import { type CosmosChainConfig, redactUrl } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
 import { errorMessage, WavsError } from "../internal/index.js";
 import type { HeadSubscription } from "./chain-follower.js";
@@ -31,6 +31,11 @@ export interface CosmosEvent {
 
 const SMART_QUERY_PATH = "/cosmwasm.wasm.v1.Query/SmartContractState";
 const CONTRACT_INFO_PATH = "/cosmwasm.wasm.v1.Query/ContractInfo";
+
+/** The contract that emitted an event (its `_contract_address` attribute), if any. */
+export function contractAddressOf(event: CosmosEvent): string | undefined {
+  return event.attributes.find((a) => a.key === "_contract_address")?.value;
+}
 
 /** Options of `createCosmosRpc`. */
 export interface CosmosRpcOptions extends RpcPoolTuning {
@@ -157,6 +162,20 @@ export function cometWebSocketUrl(rpcUrl: string): string {
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   url.pathname = `${url.pathname.replace(/\/+$/, "")}/websocket`;
   return url.toString();
+}
+
+/** The client of a configured chain: its rpc_endpoint first, then its rpc_fallback_endpoints. */
+export function cosmosRpcFor(
+  chain: string,
+  config: Pick<CosmosChainConfig, "rpc_endpoint" | "rpc_fallback_endpoints">,
+  options: Omit<CosmosRpcOptions, "chain" | "endpoints"> = {},
+): CosmosRpc {
+  const endpoints = config.rpc_endpoint === undefined ? [] : [config.rpc_endpoint];
+  return createCosmosRpc({
+    ...options,
+    chain,
+    endpoints: [...endpoints, ...config.rpc_fallback_endpoints],
+  });
 }
 
 /** Create the CometBFT client of one chain. */

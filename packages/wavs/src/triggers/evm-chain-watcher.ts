@@ -12,11 +12,7 @@ import type { EvmChainConfig } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import type { BlockRef, CursorStore } from "../store/index.js";
-import {
-  type BlockIntervalAnchors,
-  type BlockIntervalFire,
-  blockIntervalEvent,
-} from "./block-interval.js";
+import type { BlockIntervalAnchors, BlockIntervalFire } from "./block-interval.js";
 import { ChainFollower, Stopped } from "./chain-follower.js";
 import type { BlockHeader, EvmRpc, RpcLog } from "./evm-rpc.js";
 import {
@@ -56,6 +52,8 @@ export class EvmChainWatcher extends ChainFollower {
     super({
       chain: options.chain,
       logger: options.logger,
+      store: options.store,
+      onEvent: options.onEvent,
       pollMs: options.config.poll_interval_ms,
       wsSafetyPollMs: options.wsSafetyPollMs,
       subscribeHeads: options.rpc.hasWebSocket
@@ -64,10 +62,6 @@ export class EvmChainWatcher extends ChainFollower {
     });
     this.maxRange = BigInt(Math.max(1, options.maxLogRange ?? DEFAULT_MAX_LOG_RANGE));
     this.confirmations = BigInt(options.config.confirmations);
-  }
-
-  protected storedCursor(): bigint | undefined {
-    return this.options.store.cursor(this.chain)?.number;
   }
 
   /** One pass: process every block up to head - confirmations. */
@@ -191,7 +185,7 @@ export class EvmChainWatcher extends ChainFollower {
     for (const subscriber of subscribers) {
       if (this.stopped) throw new Stopped();
       if (subscriber.kind === "workflow") {
-        await this.options.onEvent({
+        await this.onEvent({
           serviceId: subscriber.serviceId,
           workflowId: subscriber.workflowId,
           trigger: subscriber.trigger,
@@ -201,10 +195,6 @@ export class EvmChainWatcher extends ChainFollower {
         await this.options.onServiceUriUpdated?.(subscriber.serviceId, decodeServiceUri(log));
       }
     }
-  }
-  private async emitFire(fire: BlockIntervalFire): Promise<void> {
-    if (this.stopped) throw new Stopped();
-    await this.options.onEvent(blockIntervalEvent(this.chain, fire));
   }
 }
 

@@ -9,6 +9,8 @@ export {
   ContractQueryError,
   type CosmosEvent,
   type CosmosRpc,
+  contractAddressOf,
+  cosmosRpcFor,
   createCosmosRpc,
 } from "./cosmos-rpc.js";
 export {

@@ -20,7 +20,7 @@ import { CursorStore } from "../store/index.js";
 import { BlockIntervalAnchors } from "./block-interval.js";
 import type { ChainFollower, ChainWatcherStatus } from "./chain-follower.js";
 import { CosmosChainWatcher } from "./cosmos-chain-watcher.js";
-import { createCosmosRpc } from "./cosmos-rpc.js";
+import { cosmosRpcFor } from "./cosmos-rpc.js";
 import { CronScheduler, compileCronSchedule } from "./cron-trigger.js";
 import { DEFAULT_MAX_LOG_RANGE, EvmChainWatcher } from "./evm-chain-watcher.js";
 import { createEvmRpc, type EvmRpcOptions } from "./evm-rpc.js";
@@ -210,12 +210,7 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
       logger.warn({ chain }, "Cosmos chain without rpc_endpoint: its triggers cannot be watched");
       return undefined;
     }
-    const rpc = createCosmosRpc({
-      chain,
-      endpoints: [chainCfg.rpc_endpoint, ...chainCfg.rpc_fallback_endpoints],
-      logger,
-      ...options.rpc,
-    });
+    const rpc = cosmosRpcFor(chain, chainCfg, { logger, ...options.rpc });
     closers.push(() => rpc.close());
     return new CosmosChainWatcher({
       chain,

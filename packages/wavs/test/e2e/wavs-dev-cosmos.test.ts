@@ -1,7 +1,7 @@
 // `wavs dev --cosmos` end to end: the real binary starts anvil, a wasmd chain with the example
 // CosmWasm contracts and three operators; `wavs trigger` on the square-cosmos service emits on
 // Cosmos and the result lands on EVM; SIGINT stops everything; a second start resumes the chain.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWasmd } from "../../src/devnet/wasmd-binary.js";
 import { WASMD_HOOK_TIMEOUT } from "../helpers/cosmos-harness.js";
 import { waitUntil } from "../helpers/wait-until.js";
-import { runWavs, WAVS_BIN } from "../helpers/wavs-cli.js";
+import { runWavs, startWavsDev } from "../helpers/wavs-cli.js";
 
 const FREE_PORTS = ["--port", "0", "--p2p-port", "0", "--anvil-port", "0", "--cosmos-port", "0"];
 
@@ -45,24 +45,9 @@ describe("wavs dev --cosmos", () => {
 
   /** Start the network; resolves with its stdout once it is up. */
   async function start(): Promise<{ exited: Promise<number | null>; stdout: () => string }> {
-    dev = spawn(process.execPath, [WAVS_BIN, "dev", "--cosmos", "--home", home, ...FREE_PORTS], {
-      stdio: "pipe",
-    });
-    let stdout = "";
-    let stderr = "";
-    dev.stdout!.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    dev.stderr!.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    const exited = new Promise<number | null>((r) => dev!.once("exit", (code) => r(code)));
-    await waitUntil(
-      () => (stdout.includes("WAVS dev network is up") ? true : undefined),
-      `wavs dev --cosmos to come up (stderr: ${stderr})`,
-      240_000,
-    );
-    return { exited, stdout: () => stdout };
+    const run = await startWavsDev(["dev", "--cosmos", "--home", home, ...FREE_PORTS], 240_000);
+    dev = run.child;
+    return { exited: run.exited, stdout: () => run.out.stdout };
   }
 
   /** `wavs trigger` on square-cosmos, then `wavs result` until it lands. */

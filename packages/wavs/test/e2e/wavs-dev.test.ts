@@ -1,17 +1,16 @@
 // `wavs dev` end to end: the real binary starts anvil, the contracts and three operator
 // processes; the demo lands a result on-chain; a second start resumes; the long-running mode
 // serves the builder commands, survives an operator's death and stops cleanly on SIGINT.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../helpers/wait-until.js";
-import { REPO_ROOT, runWavs, WAVS_BIN } from "../helpers/wavs-cli.js";
+import { REPO_ROOT, runWavs, startWavsDev } from "../helpers/wavs-cli.js";
 
 const ROOT = REPO_ROOT;
-const BIN = WAVS_BIN;
 const FREE_PORTS = ["--port", "0", "--p2p-port", "0", "--anvil-port", "0"];
 
 /** Run the wavs binary to its end. */
@@ -154,28 +153,16 @@ describe("wavs dev (long-running)", () => {
 
   it("serves trigger/result, refuses a second network on the same directory, keeps landing with an operator down, stops cleanly on SIGINT", async () => {
     const home = newHome();
-    dev = spawn(process.execPath, [BIN, "dev", "--home", home, ...FREE_PORTS], { stdio: "pipe" });
-    let stdout = "";
-    let stderr = "";
-    dev.stdout!.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    dev.stderr!.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    const exited = new Promise<number | null>((r) => dev!.once("exit", (code) => r(code)));
-    await waitUntil(
-      () => (stdout.includes("WAVS dev network is up") ? true : undefined),
-      `wavs dev to come up (stderr: ${stderr})`,
-      180_000,
-    );
-    expect(stdout).toContain("wavs trigger --service square");
+    const started = await startWavsDev(["dev", "--home", home, ...FREE_PORTS], 180_000);
+    dev = started.child;
+    const { out, exited } = started;
+    expect(out.stdout).toContain("wavs trigger --service square");
     // the token is in the 0600 state file, never printed
     const state = JSON.parse(readFileSync(join(home, ".wavs-dev", "state.json"), "utf8"));
-    expect(stdout + stderr).not.toContain(state.token);
+    expect(out.stdout + out.stderr).not.toContain(state.token);
     // the dashboard's address is printed, and each operator's page shows the others
     const urls = (state.nodes as { url: string }[]).map((n) => n.url);
-    expect(stdout).toContain(`dashboard  ${urls[0]}/`);
+    expect(out.stdout).toContain(`dashboard  ${urls[0]}/`);
     for (const [i, url] of urls.entries()) {
       const info = (await (await fetch(`${url}/info`)).json()) as { dashboard_peers: string[] };
       expect(info.dashboard_peers).toEqual(urls.filter((_, j) => j !== i));
@@ -212,7 +199,7 @@ describe("wavs dev (long-running)", () => {
     // children[0] is anvil; kill the third operator the hard way
     process.kill(pids.children[3]!, "SIGKILL");
     await waitUntil(
-      () => (stderr.includes("operator 3 exited") ? true : undefined),
+      () => (out.stderr.includes("operator 3 exited") ? true : undefined),
       "wavs dev to report the dead operator",
       30_000,
     );

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitUntil } from "./wait-until.js";
 
 /** The repository root and the real `wavs` binary (bin/wavs.js over dist/: build first). */
 export const REPO_ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
@@ -50,4 +51,27 @@ export function runWavs(
     child.once("error", fail);
     child.once("close", (code) => done({ code, ...out }));
   });
+}
+
+/** A running `wavs dev`, up: its process, its output so far, and its exit. */
+export interface WavsDevRun {
+  child: ChildProcess;
+  out: { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+}
+
+/** Start `wavs <args>` (a `dev` command); resolves once it printed that the network is up. */
+export async function startWavsDev(
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<WavsDevRun> {
+  const child = spawn(process.execPath, [WAVS_BIN, ...args], { stdio: "pipe" });
+  const out = captureOutput(child);
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  await waitUntil(
+    () => (out.stdout.includes("WAVS dev network is up") ? true : undefined),
+    `wavs ${args.join(" ")} to come up (stderr: ${out.stderr})`,
+    timeoutMs,
+  );
+  return { child, out, exited };
 }
