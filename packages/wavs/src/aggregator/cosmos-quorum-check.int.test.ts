@@ -1,5 +1,14 @@
-// The Cosmos quorum check against our CosmWasm handler and manager on a real wasmd.
-import { cosmwasmCode, type Envelope, signEnvelope, ZERO_ORDERING } from "@wavs-ts/contracts";
+// The Cosmos quorum check and landing search against our CosmWasm handler and manager on a
+// real wasmd.
+import { StargateClient } from "@cosmjs/stargate";
+import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import {
+  cosmwasmCode,
+  cosmwasmSignedEnvelope,
+  type Envelope,
+  signEnvelope,
+  ZERO_ORDERING,
+} from "@wavs-ts/contracts";
 import { encodeAbiParameters, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +18,7 @@ import {
   WASMD_HOOK_TIMEOUT,
 } from "../../test/helpers/cosmos-harness.js";
 import { createCosmosRpc } from "../triggers/index.js";
+import { findCosmosLanding } from "./cosmos-landing.js";
 import { CosmosManagerCache, checkCosmosQuorum } from "./cosmos-quorum-check.js";
 
 let cosmos: TestCosmos;
@@ -116,6 +126,57 @@ describe("checkCosmosQuorum (real wasmd, our handler and manager)", () => {
         reason: expect.stringMatching(/cannot prepare the quorum check/),
       });
     } finally {
+      rpc.close();
+    }
+  });
+});
+
+describe("findCosmosLanding (real wasmd, tx_search)", () => {
+  it("finds the transaction that landed an event on the handler, and only that event's", async () => {
+    const rpc = createCosmosRpc({
+      chain: cosmos.key,
+      endpoints: [cosmos.chain.rpcUrl],
+      webSocket: false,
+    });
+    const reader = await StargateClient.create(await Comet38Client.connect(cosmos.chain.rpcUrl));
+    try {
+      const from = Number(await rpc.getLatestHeight());
+      const check = await checkCosmosQuorum({
+        rpc,
+        handler,
+        envelope,
+        signatures: await signatures(2),
+        managers: new CosmosManagerCache(),
+      });
+      if (check.kind !== "reached") throw new Error(`no quorum: ${JSON.stringify(check)}`);
+      const landed = await cosmos.wallet.execute(handler, [
+        { wavs_handle_signed_envelope: cosmwasmSignedEnvelope(envelope, check.signatureData) },
+      ]);
+      const searchTx = (query: string) => reader.searchTx(query);
+      expect(
+        await findCosmosLanding({ searchTx, handler, eventId: envelope.eventId, fromHeight: from }),
+      ).toEqual({
+        transactionHash: landed.transactionHash,
+        height: landed.height,
+      });
+      expect(
+        await findCosmosLanding({
+          searchTx,
+          handler,
+          eventId: toHex(43, { size: 20 }),
+          fromHeight: from,
+        }),
+      ).toBeUndefined();
+      expect(
+        await findCosmosLanding({
+          searchTx,
+          handler,
+          eventId: envelope.eventId,
+          fromHeight: landed.height + 1,
+        }),
+      ).toBeUndefined();
+    } finally {
+      reader.disconnect();
       rpc.close();
     }
   });
