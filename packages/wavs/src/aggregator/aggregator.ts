@@ -25,7 +25,7 @@ import type { EventTrace, Logger } from "../internal/index.js";
 import { NO_TRACE, WavsError } from "../internal/index.js";
 import { KeyedLock } from "../registry/index.js";
 import { bytesToHex, parseTriggerDataText, type Service } from "../service/index.js";
-import { aggregatorAccount } from "../signing/index.js";
+import { aggregatorAccount, cosmosKey } from "../signing/index.js";
 import type { Db } from "../store/index.js";
 import {
   type AggregationInputRow,
@@ -50,6 +50,7 @@ import {
   type DriverOutcome,
   type TxResult,
 } from "./component-driver.js";
+import { cosmosSendingChain } from "./cosmos-sending-chain.js";
 import { aggregatorCallKey, IdenticalInputs } from "./identical-inputs.js";
 import { KeyedScheduler, systemClock } from "./keyed-scheduler.js";
 import { type KnownOperator, KnownOperators } from "./known-operators.js";
@@ -197,6 +198,11 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       scheduler: this.scheduler,
       lock: this.lock,
       account: aggregatorAccount(deps.config.aggregator_evm_credential),
+      cosmosKey:
+        deps.config.aggregator_cosmos_credential === undefined
+          ? undefined
+          : cosmosKey(deps.config.aggregator_cosmos_credential),
+      cosmosChain: (chain) => cosmosSendingChain(deps.config, chain),
       timing: this.options,
       txOptions: this.options.tx,
       log: this.log,
@@ -230,7 +236,11 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     if (this.state !== "new") throw new WavsError("WAVS_ERR_INTERNAL", "aggregator started twice");
     this.state = "started";
     this.startedAt = Date.now();
-    this.submitter.start(Object.keys(this.deps.config.chains.evm).map((id) => `evm:${id}`));
+    const { evm, cosmos } = this.deps.config.chains;
+    this.submitter.start([
+      ...Object.keys(evm).map((id) => `evm:${id}`),
+      ...Object.keys(cosmos).map((id) => `cosmos:${id}`),
+    ]);
     const received = this.inputs.received();
     for (const row of received) this.work.push(row.id);
     const timers = this.aggregationTimers.resume();
@@ -429,10 +439,10 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     for (const action of actions) {
       if (action.kind === "timer") {
         this.aggregationTimers.add(row, action.delaySecs, depth);
-      } else if (action.chainType === "evm") {
-        await this.quorum.join(row, src, action.chain, bytesToHex(action.address), action.gasPrice);
       } else {
-        this.callback(src, { err: "this node does not submit to Cosmos chains" });
+        const handler =
+          action.chainType === "evm" ? bytesToHex(action.address) : action.address.bech32Addr;
+        await this.quorum.join(row, src, action.chain, handler, action.gasPrice);
       }
     }
   }

@@ -35,7 +35,7 @@ export interface AggregatorInputSource {
 }
 
 /** Result of a submit attempt as `handle-submit-callback` receives it. */
-export type TxResult = { ok: string } | { err: string };
+export type TxResult = { ok: string; family: "evm" | "cosmos" } | { err: string };
 
 /** Outcome of one aggregator export call. */
 export type DriverOutcome =
@@ -65,7 +65,13 @@ export function aggregatorInputToWit(src: AggregatorInputSource): unknown {
 /** The WIT `result<any-tx-hash, string>` (jco form) of a submit attempt. */
 export function txResultToWit(result: TxResult): unknown {
   return "ok" in result
-    ? { tag: "ok", val: { tag: "evm", val: hexToBytes(result.ok) } }
+    ? {
+        tag: "ok",
+        val:
+          result.family === "evm"
+            ? { tag: "evm", val: hexToBytes(result.ok) }
+            : { tag: "cosmos", val: result.ok },
+      }
     : { tag: "err", val: result.err };
 }
 

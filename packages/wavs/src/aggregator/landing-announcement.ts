@@ -14,11 +14,11 @@ export interface LandingAnnouncement {
   service_id: string;
   /** 0x + 20 bytes. */
   event_id: string;
-  /** Chain key of the handler, e.g. `evm:31337`. */
+  /** Chain key of the handler, e.g. `evm:31337` or `cosmos:wasmd-1`. */
   chain: string;
-  /** The handler contract (0x + 20 bytes). */
+  /** The handler contract (0x + 20 bytes on EVM, bech32 on Cosmos). */
   handler: string;
-  /** The broadcast transaction (0x + 32 bytes). */
+  /** The broadcast transaction (0x + 32 bytes on EVM, 64 upper-case hex on Cosmos). */
   tx_hash: string;
   /** The sender's signing key for the service (0x + 20 bytes). */
   signer: string;

@@ -8,15 +8,21 @@
 import type { Address, Hex } from "viem";
 import type { ChainClients } from "../chain/index.js";
 import type { Logger } from "../internal/index.js";
-import { parseTriggerDataText, type Service } from "../service/index.js";
+import { isCosmosChain, parseTriggerDataText, type Service } from "../service/index.js";
 import type { AggregationInputStore, QuorumQueueRow } from "../store/index.js";
+import { checkCosmosLandingTx, findCosmosLanding } from "./cosmos-landing.js";
 import {
   type LandingAnnouncement,
   landingKey,
   landingSignedBySigner,
 } from "./landing-announcement.js";
 import { LandingClaims } from "./landing-claims.js";
-import { checkLandingTx, type LandingProof, LandingScanner } from "./landing-proof.js";
+import {
+  checkLandingTx,
+  type LandingCheck,
+  type LandingProof,
+  LandingScanner,
+} from "./landing-proof.js";
 import type { SignerRegistration } from "./signer-registration.js";
 
 /** Blocks before the quorum block where a search for a landing starts (this node may lag). */
@@ -67,15 +73,10 @@ export class LandingWatch {
     const key = landingKey(q.event_id, q.chain, q.handler);
     const known = this.claims.proof(key);
     if (known) return { kind: "landed", ...known };
-    if (!this.deps.chains.has(q.chain)) return { kind: "none" };
-    const client = this.deps.chains.get(q.chain);
+    if (!this.deps.chains.knows(q.chain)) return { kind: "none" };
     let pending = false;
     for (const hash of this.claims.hashes(key)) {
-      const check = await checkLandingTx(client, {
-        hash: hash as Hex,
-        handler: q.handler,
-        eventId: q.event_id,
-      });
+      const check = await this.checkTx(q.chain, { hash, handler: q.handler, eventId: q.event_id });
       if (check.kind === "landed") {
         this.claims.prove(key, check);
         return check;
@@ -83,11 +84,11 @@ export class LandingWatch {
       if (check.kind === "pending") pending = true;
     }
     if (opts.scan) {
-      const proof = await this.scanner(q.chain).find({
-        handler: q.handler,
-        eventId: q.event_id,
-        fromBlock: this.searchFrom(q),
-      });
+      const search = { handler: q.handler, eventId: q.event_id };
+      const from = this.searchFrom(q);
+      const proof = isCosmosChain(q.chain)
+        ? await findCosmosLanding(this.deps.chains.cosmos(q.chain), { ...search, fromHeight: from })
+        : await this.scanner(q.chain).find({ ...search, fromBlock: from });
       if (proof) {
         this.claims.prove(key, proof);
         return { kind: "landed", ...proof };
@@ -120,11 +121,11 @@ export class LandingWatch {
 
   /** Look at an announced transaction; report it once it landed; again while pending. */
   private async check(a: LandingAnnouncement, attempt: number): Promise<void> {
-    if (!this.deps.running() || !this.deps.chains.has(a.chain)) return;
+    if (!this.deps.running() || !this.deps.chains.knows(a.chain)) return;
     const key = landingKey(a.event_id, a.chain, a.handler);
     if (this.claims.proof(key)) return;
-    const check = await checkLandingTx(this.deps.chains.get(a.chain), {
-      hash: a.tx_hash as Hex,
+    const check = await this.checkTx(a.chain, {
+      hash: a.tx_hash,
       handler: a.handler,
       eventId: a.event_id,
     });
@@ -138,6 +139,16 @@ export class LandingWatch {
     }
   }
 
+  /** Look at one transaction on a chain of either family. */
+  private checkTx(
+    chain: string,
+    args: { hash: string; handler: string; eventId: string },
+  ): Promise<LandingCheck> {
+    return isCosmosChain(chain)
+      ? checkCosmosLandingTx(this.deps.chains.cosmos(chain), args)
+      : checkLandingTx(this.deps.chains.get(chain), { ...args, hash: args.hash as Hex });
+  }
+
   /** The first block a landing of this queue's result can be in, as far as this node knows. */
   private searchFrom(q: QuorumQueueRow): bigint {
     let from = q.quorum_block === null ? 0n : BigInt(q.quorum_block) - LOOKBACK_BLOCKS;
@@ -147,6 +158,9 @@ export class LandingWatch {
       const data = parseTriggerDataText(input.trigger_data);
       if (data.type === "evm_contract_event" && data.chain === q.chain) {
         if (data.log.block_number > from) from = data.log.block_number;
+      }
+      if (data.type === "cosmos_contract_event" && data.chain === q.chain) {
+        if (data.block_height > from) from = data.block_height;
       }
     }
     return from > 0n ? from : 0n;

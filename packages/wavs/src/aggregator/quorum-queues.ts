@@ -10,17 +10,25 @@ import type { ChainClients } from "../chain/index.js";
 import { errorLine } from "../chain/index.js";
 import type { EventTrace, Logger } from "../internal/index.js";
 import type { KeyedLock } from "../registry/index.js";
+import { isCosmosChain } from "../service/index.js";
 import type {
   AggregationInputRow,
   Db,
+  QuorumQueueRow,
   QuorumQueueStore,
+  QuorumSignatureRow,
   QuorumSignatureStore,
 } from "../store/index.js";
 import type { AggregatorInputSource, TxResult } from "./component-driver.js";
+import {
+  CosmosManagerCache,
+  type CosmosQuorumOutcome,
+  checkCosmosQuorum,
+} from "./cosmos-quorum-check.js";
 import type { KeyedScheduler } from "./keyed-scheduler.js";
 import type { KnownOperators } from "./known-operators.js";
 import { envelopeOfInput, envelopeOfQueue } from "./queue-rows.js";
-import { checkQuorum, ManagerCache } from "./quorum-check.js";
+import { checkQuorum, ManagerCache, type QuorumOutcome } from "./quorum-check.js";
 import type { ResultSubmitter } from "./result-submitter.js";
 
 /** What the quorum queues are given by the aggregator. */
@@ -45,6 +53,7 @@ export interface QuorumQueuesDeps {
 /** See the module comment. */
 export class QuorumQueues {
   private readonly managers = new ManagerCache();
+  private readonly cosmosManagers = new CosmosManagerCache();
   /** Re-checks done per waiting queue. */
   private readonly rechecks = new Map<number, number>();
   /** A lone first signature gathering: resolved when another joins. */
@@ -158,27 +167,16 @@ export class QuorumQueues {
     const q = this.deps.queues.get(queueId);
     if (!q || q.status === "quorum" || q.status === "burned" || !this.deps.running()) return;
     if (!trigger && q.status !== "collecting") return;
-    let client: ReturnType<ChainClients["get"]>;
+    const signatures = this.deps.signatures.list(q.id);
+    const checking = Date.now();
+    let outcome: QuorumOutcome | CosmosQuorumOutcome;
     try {
-      client = this.deps.chains.get(q.chain);
+      outcome = await this.check(q, signatures);
     } catch (err) {
       this.deps.queues.note(q.id, errorLine(err));
       if (trigger) this.deps.callback(trigger.src, { err: errorLine(err) });
       return;
     }
-    const signatures = this.deps.signatures.list(q.id);
-    const checking = Date.now();
-    const outcome = await checkQuorum({
-      client,
-      chain: q.chain,
-      handler: getAddress(q.handler),
-      envelope: envelopeOfQueue(q),
-      signatures: signatures.map((s) => ({
-        signer: s.signer as Address,
-        signature: s.signature as Hex,
-      })),
-      managers: this.managers,
-    });
     if (this.deps.trace.enabled) {
       this.deps.trace.record("wavs.quorum.check", q.event_id, checking, Date.now(), {
         "wavs.service_id": q.service_id,
@@ -225,6 +223,38 @@ export class QuorumQueues {
       "quorum reached",
     );
     this.deps.submitter.scheduleSubmission(q.id);
+  }
+
+  /**
+   * Dry-run the manager's validation with these signatures: `validate` on EVM, the
+   * `wavs_validate` query on Cosmos. Throws when the chain is not configured.
+   */
+  private check(
+    q: QuorumQueueRow,
+    signatures: readonly QuorumSignatureRow[],
+  ): Promise<QuorumOutcome | CosmosQuorumOutcome> {
+    const args = {
+      envelope: envelopeOfQueue(q),
+      signatures: signatures.map((s) => ({
+        signer: s.signer as Address,
+        signature: s.signature as Hex,
+      })),
+    };
+    if (isCosmosChain(q.chain)) {
+      return checkCosmosQuorum({
+        ...args,
+        rpc: this.deps.chains.cosmos(q.chain),
+        handler: q.handler,
+        managers: this.cosmosManagers,
+      });
+    }
+    return checkQuorum({
+      ...args,
+      client: this.deps.chains.get(q.chain),
+      chain: q.chain,
+      handler: getAddress(q.handler),
+      managers: this.managers,
+    });
   }
 
   /** Look at a waiting queue again after a backoff; gives up after `maxRechecks`. */

@@ -6,16 +6,24 @@
  * on-chain (ours or another operator's, decided from the chain), failed otherwise. Every step
  * runs under the queue's lock; the aggregator hands queues here at quorum.
  */
-import { type EnvelopeSignature, iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
+import {
+  buildSignatureData,
+  cosmwasmSignedEnvelope,
+  type EnvelopeSignature,
+  iWavsServiceHandlerAbi,
+} from "@wavs-ts/contracts";
 import { type Address, encodeFunctionData, getAddress, type Hex, type LocalAccount } from "viem";
 import {
   type ChainClients,
+  CosmosTxManager,
   TxManager,
   type TxManagerOptions,
   type TxOutcome,
 } from "../chain/index.js";
 import type { EventTrace, Logger } from "../internal/index.js";
 import type { KeyedLock } from "../registry/index.js";
+import { isCosmosChain } from "../service/index.js";
+import type { CosmosKey } from "../signing/index.js";
 import type {
   AggregationInputStore,
   AggregatorNonceStore,
@@ -27,6 +35,7 @@ import type {
   QuorumSignatureStore,
 } from "../store/index.js";
 import type { TxResult } from "./component-driver.js";
+import type { CosmosSendingChain } from "./cosmos-sending-chain.js";
 import { planSubmission, type SubmitterPlan, settleExtends } from "./designated-submitter.js";
 import type { KeyedScheduler } from "./keyed-scheduler.js";
 import type { KnownOperators } from "./known-operators.js";
@@ -56,6 +65,10 @@ export interface ResultSubmitterDeps {
   lock: KeyedLock;
   /** The account that sends result transactions (`aggregator_evm_credential`), if any. */
   account: LocalAccount | undefined;
+  /** The key of the account that sends them on Cosmos (`aggregator_cosmos_credential`), if any. */
+  cosmosKey: CosmosKey | undefined;
+  /** How to send on a configured Cosmos chain; undefined for any other chain. */
+  cosmosChain(chain: string): CosmosSendingChain | undefined;
   timing: SubmissionTiming;
   txOptions: Partial<TxManagerOptions>;
   log: Logger;
@@ -75,13 +88,13 @@ export interface ResultSubmitterDeps {
     queueId: number;
     eventId: string;
     by: "self" | "other";
-    txHash?: Hex | undefined;
+    txHash?: string | undefined;
   }): void;
 }
 
 /** See the module comment. */
 export class ResultSubmitter {
-  private readonly txManagers = new Map<string, TxManager>();
+  private readonly txManagers = new Map<string, TxManager | CosmosTxManager>();
   /** Takeovers postponed for an announced transaction still pending, per queue. */
   private readonly postponed = new Map<number, number>();
 
@@ -89,7 +102,6 @@ export class ResultSubmitter {
 
   /** Start a transaction manager per configured chain (they resume what was in flight). */
   start(chains: readonly string[]): void {
-    if (!this.deps.account) return;
     for (const chain of chains) this.txManager(chain);
   }
 
@@ -260,7 +272,7 @@ export class ResultSubmitter {
   }
 
   /** Announce this node's broadcast of a queue's transaction to the service's peers. */
-  private announce(row: AggregatorTxRow, hash: Hex): void {
+  private announce(row: AggregatorTxRow, hash: string): void {
     const queueId = queueIdOfRef(row.ref);
     const q = queueId === undefined ? undefined : this.deps.queues.get(queueId);
     if (!q) return;
@@ -275,7 +287,7 @@ export class ResultSubmitter {
         service_id: q.service_id,
         event_id: q.event_id,
         chain: q.chain,
-        handler: getAddress(q.handler),
+        handler: isCosmosChain(q.chain) ? q.handler : getAddress(q.handler),
         tx_hash: hash,
       }).then((announcement) => this.deps.announce(announcement)),
     );
@@ -304,35 +316,55 @@ export class ResultSubmitter {
     return found.kind === "landed" ? found : undefined;
   }
 
-  private txManager(chain: string): TxManager | undefined {
-    if (!this.deps.account || !this.deps.chains.has(chain)) return undefined;
-    let manager = this.txManagers.get(chain);
-    if (!manager) {
-      manager = new TxManager(
-        {
-          chain,
-          client: this.deps.chains.get(chain),
-          account: this.deps.account,
-          db: this.deps.db,
-          txs: this.deps.txs,
-          nonces: this.deps.nonces,
-          logger: this.deps.log,
-          onSettled: (row, outcome) => {
-            const queueId = queueIdOfRef(row.ref);
-            if (queueId === undefined) return;
-            void this.deps.track(
-              this.deps.lock.run(`queue:${queueId}`, () => this.settled(row, outcome)),
-            );
-          },
-          onBroadcast: (row, hash) => this.announce(row, hash),
-          alreadyLanded: (row) => this.alreadyLanded(row),
-        },
+  /** The chain's transaction manager, made on first use; undefined when this node cannot send there. */
+  private txManager(chain: string): TxManager | CosmosTxManager | undefined {
+    const existing = this.txManagers.get(chain);
+    if (existing) return existing;
+    const common = {
+      chain,
+      db: this.deps.db,
+      txs: this.deps.txs,
+      nonces: this.deps.nonces,
+      logger: this.deps.log,
+      onSettled: (row: AggregatorTxRow, outcome: TxOutcome) => {
+        const queueId = queueIdOfRef(row.ref);
+        if (queueId === undefined) return;
+        void this.deps.track(
+          this.deps.lock.run(`queue:${queueId}`, () => this.settled(row, outcome)),
+        );
+      },
+      onBroadcast: (row: AggregatorTxRow, hash: string) => this.announce(row, hash),
+      alreadyLanded: (row: AggregatorTxRow) => this.alreadyLanded(row),
+    };
+    let manager: TxManager | CosmosTxManager;
+    if (isCosmosChain(chain)) {
+      const cosmos = this.deps.cosmosChain(chain);
+      if (!this.deps.cosmosKey || !cosmos) return undefined;
+      manager = new CosmosTxManager(
+        { ...common, ...cosmos, key: this.deps.cosmosKey, rpc: this.deps.chains.cosmos(chain) },
         this.deps.txOptions,
       );
-      this.txManagers.set(chain, manager);
-      if (this.deps.running()) manager.start();
+    } else {
+      if (!this.deps.account || !this.deps.chains.has(chain)) return undefined;
+      manager = new TxManager(
+        { ...common, client: this.deps.chains.get(chain), account: this.deps.account },
+        this.deps.txOptions,
+      );
     }
+    this.txManagers.set(chain, manager);
+    if (this.deps.running()) manager.start();
     return manager;
+  }
+
+  /** Why this node cannot send on a chain. */
+  private cannotSend(chain: string): string {
+    if (isCosmosChain(chain)) {
+      if (!this.deps.cosmosChain(chain)) return `chain ${chain} is not configured`;
+      return "this node has no aggregator_cosmos_credential to send the transaction";
+    }
+    return this.deps.account
+      ? `chain ${chain} is not configured`
+      : "this node has no aggregator_evm_credential to send the transaction";
   }
 
   /**
@@ -356,32 +388,39 @@ export class ResultSubmitter {
     }
     const manager = this.txManager(q.chain);
     if (!manager) {
-      const reason = this.deps.account
-        ? `chain ${q.chain} is not configured`
-        : "this node has no aggregator_evm_credential to send the transaction";
+      const reason = this.cannotSend(q.chain);
       // failed, not left at quorum: an operator with a credential lands it (its own takeover)
       this.deps.queues.fail(q.id, reason);
       this.deps.log.warn({ queue_id: q.id, code: "WAVS_ERR_AGGREGATOR_NO_CREDENTIAL" }, reason);
       this.deps.callback(q, { err: reason });
       return;
     }
-    const client = this.deps.chains.get(q.chain);
-    const signatureData = await currentSignatureData(client, this.signaturesOf(q.id));
-    const data = encodeFunctionData({
-      abi: iWavsServiceHandlerAbi,
-      functionName: "handleSignedEnvelope",
-      args: [envelopeOfQueue(q), signatureData],
-    });
-    // one transaction: the queue points at its row from the moment it exists
-    this.deps.db.transaction(() => {
-      const txId = manager.enqueue({
-        to: getAddress(q.handler),
-        data,
-        gasPrice: q.gas_price === null ? undefined : BigInt(q.gas_price),
-        ref: `queue:${q.id}`,
+    const gasPrice = q.gas_price === null ? undefined : BigInt(q.gas_price);
+    const ref = `queue:${q.id}`;
+    let enqueue: () => number;
+    if (manager instanceof CosmosTxManager) {
+      // the manager reads weights at the reference height: the latest one is not final yet
+      const height = await this.deps.chains.cosmos(q.chain).getLatestHeight();
+      const signatureData = buildSignatureData(
+        this.signaturesOf(q.id),
+        height > 0n ? height - 1n : 0n,
+      );
+      const msg = {
+        wavs_handle_signed_envelope: cosmwasmSignedEnvelope(envelopeOfQueue(q), signatureData),
+      };
+      enqueue = () => manager.enqueue({ contract: q.handler, msg, gasPrice, ref });
+    } else {
+      const client = this.deps.chains.get(q.chain);
+      const signatureData = await currentSignatureData(client, this.signaturesOf(q.id));
+      const data = encodeFunctionData({
+        abi: iWavsServiceHandlerAbi,
+        functionName: "handleSignedEnvelope",
+        args: [envelopeOfQueue(q), signatureData],
       });
-      this.deps.queues.setTx(q.id, txId);
-    })();
+      enqueue = () => manager.enqueue({ to: getAddress(q.handler), data, gasPrice, ref });
+    }
+    // one transaction: the queue points at its row from the moment it exists
+    this.deps.db.transaction(() => this.deps.queues.setTx(q.id, enqueue()))();
   }
 
   /** The transaction of a queue ended: burn on success, otherwise see whether it landed anyway. */
@@ -392,7 +431,10 @@ export class ResultSubmitter {
     this.traceTransaction(q, row, outcome);
     if (outcome.kind === "mined" && outcome.status === "success") {
       this.burn(q, { by: "self", txHash: outcome.txHash, block: Number(outcome.block) });
-      this.deps.callback(q, { ok: outcome.txHash });
+      this.deps.callback(q, {
+        ok: outcome.txHash,
+        family: isCosmosChain(q.chain) ? "cosmos" : "evm",
+      });
       return;
     }
     const reason =
@@ -439,7 +481,10 @@ export class ResultSubmitter {
     });
   }
 
-  private burn(q: QuorumQueueRow, landed: { by: "self" | "other"; txHash?: Hex; block?: number }) {
+  private burn(
+    q: QuorumQueueRow,
+    landed: { by: "self" | "other"; txHash?: string; block?: number },
+  ) {
     this.postponed.delete(q.id);
     if (!this.deps.queues.burn(q.id, landed)) return;
     if (this.deps.trace.enabled) {

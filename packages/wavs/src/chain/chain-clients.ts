@@ -40,6 +40,15 @@ export class ChainClients {
     return chain.startsWith("evm:") && chainConfig(this.config, chain) !== undefined;
   }
 
+  /** Whether the chain is a configured chain of either family (a Cosmos one with an RPC endpoint). */
+  knows(chain: string): boolean {
+    if (this.has(chain)) return true;
+    return (
+      chain.startsWith("cosmos:") &&
+      chainConfig(this.config, chain as `cosmos:${string}`)?.rpc_endpoint !== undefined
+    );
+  }
+
   /** The client of a configured EVM chain; WAVS_ERR_CHAIN_UNKNOWN otherwise. */
   get(chain: string): PublicClient {
     const existing = this.clients.get(chain);

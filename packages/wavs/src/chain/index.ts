@@ -9,6 +9,7 @@ export {
   type SendErrorKind,
 } from "./call-errors.js";
 export { ChainClients } from "./chain-clients.js";
+export { CosmosTxManager, type CosmosTxRequest } from "./cosmos-tx-manager.js";
 export {
   type CosmosWallet,
   type CosmosWalletOptions,

@@ -4,9 +4,11 @@ import type { Address, Hex } from "viem";
 
 /** A transaction that already did what a queued one would do (it is then not sent). */
 export interface LandedTx {
-  txHash: Hex;
+  /** 0x hex on EVM; upper-case hex without 0x on Cosmos (CometBFT's spelling). */
+  txHash: string;
   block: bigint;
-  from: Address;
+  /** The sender: 0x address on EVM, bech32 on Cosmos. */
+  from: string;
 }
 
 /** A transaction to send. */
@@ -21,7 +23,13 @@ export interface TxRequest {
 
 /** How a transaction ended. */
 export type TxOutcome =
-  | { kind: "mined"; txHash: Hex; status: "success" | "reverted"; gasUsed: bigint; block: bigint }
+  | {
+      kind: "mined";
+      txHash: string;
+      status: "success" | "reverted";
+      gasUsed: bigint;
+      block: bigint;
+    }
   /**
    * Never mined: the estimate reverted, we gave up, or (`landed`) the owner found the result
    * already landed by another transaction before this one was sent.

@@ -196,6 +196,8 @@ export const WavsConfigSchema = z.strictObject({
   data: nonEmptyString().default(DEFAULT_DATA_DIR),
   signing_mnemonic: mnemonic().optional(),
   aggregator_evm_credential: credential().optional(),
+  // ours: the account that sends result transactions on Cosmos chains (mnemonic or 0x key)
+  aggregator_cosmos_credential: credential().optional(),
   bearer_token: token().optional(),
   dev_endpoints_enabled: z.boolean().default(false),
   max_body_size_mb: positiveNumber().default(15),
@@ -243,6 +245,7 @@ export const FIELD_KINDS: { readonly [F in ConfigField]: FieldKind } = {
   data: "string",
   signing_mnemonic: "string",
   aggregator_evm_credential: "string",
+  aggregator_cosmos_credential: "string",
   bearer_token: "string",
   dev_endpoints_enabled: "boolean",
   max_body_size_mb: "number",
@@ -272,6 +275,7 @@ export const CONFIG_FIELDS = Object.keys(FIELD_KINDS) as ConfigField[];
 export const SECRET_FIELDS = [
   "signing_mnemonic",
   "aggregator_evm_credential",
+  "aggregator_cosmos_credential",
   "bearer_token",
 ] as const;
 

@@ -30,12 +30,27 @@ export interface GossipLanding {
 export const hexOfBytes = (n: number) =>
   z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${2 * n}}$`), `expected 0x and ${n} bytes of hex`);
 
+/** A handler on either chain family: 0x and 20 bytes (EVM), or a bech32 address (Cosmos). */
+const handlerAddress = z
+  .string()
+  .regex(
+    /^(0x[0-9a-fA-F]{40}|[a-z0-9]{1,83}1[02-9ac-hj-np-z]{38,90})$/,
+    "expected 0x and 20 bytes of hex, or a bech32 address",
+  );
+/** A transaction hash: 0x and 32 bytes (EVM), or 64 upper-case hex characters (CometBFT). */
+const txHash = z
+  .string()
+  .regex(
+    /^(0x[0-9a-fA-F]{64}|[0-9A-F]{64})$/,
+    "expected 0x and 32 bytes of hex, or 64 upper-case hex characters",
+  );
+
 const LandingSchema = z.object({
   service_id: z.string().refine(isServiceId, "expected 64 lowercase hex characters"),
   event_id: hexOfBytes(20),
   chain: z.string().refine(isChainKey, "expected a chain key (namespace:id)"),
-  handler: hexOfBytes(20),
-  tx_hash: hexOfBytes(32),
+  handler: handlerAddress,
+  tx_hash: txHash,
   signer: hexOfBytes(20),
   signature: hexOfBytes(65),
 });

@@ -53,3 +53,8 @@ export function parseChainKey(key: string): ParsedChainKey {
 
 /** Schema of a chain key string. */
 export const ChainKeySchema = checkedString(chainKeyProblem, "namespace:id, e.g. evm:31337");
+
+/** Whether a chain key names a Cosmos chain (`cosmos:<chain id>`). */
+export function isCosmosChain(key: string): boolean {
+  return key.startsWith("cosmos:");
+}

@@ -15,6 +15,7 @@ export {
   ChainKeySchema,
   chainKeyProblem,
   isChainKey,
+  isCosmosChain,
   type ParsedChainKey,
   parseChainKey,
 } from "./chain-key.js";

@@ -126,7 +126,7 @@ export class AggregatorTxStore {
   /** Record a (re)broadcast with its nonce, fees and all hashes so far. */
   markSent(
     id: number,
-    s: { nonce: number; gasLimit: bigint; gasPrice: bigint; hashes: readonly string[] },
+    s: { nonce: number; gasLimit: bigint; gasPrice: bigint | string; hashes: readonly string[] },
   ): void {
     this.stmts.sent.run(
       s.nonce,

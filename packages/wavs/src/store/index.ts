@@ -19,7 +19,7 @@ export { KeyStore } from "./key-store.js";
 export { KvStore } from "./kv-store.js";
 export type { QuorumQueueRow } from "./quorum-queue-store.js";
 export { QuorumQueueStore } from "./quorum-queue-store.js";
-export { QuorumSignatureStore } from "./quorum-signature-store.js";
+export { type QuorumSignatureRow, QuorumSignatureStore } from "./quorum-signature-store.js";
 export type { ServiceFile } from "./service-files.js";
 export { readServiceFile } from "./service-files.js";
 export type { StoredService } from "./service-store.js";

@@ -37,6 +37,30 @@ export function contractAddressOf(event: CosmosEvent): string | undefined {
   return event.attributes.find((a) => a.key === "_contract_address")?.value;
 }
 
+/** A `tx` / `tx_search` entry as a {@link CommittedTx}. */
+function committedTx(raw: unknown): CommittedTx {
+  const tx = raw as {
+    hash?: unknown;
+    height?: unknown;
+    index?: unknown;
+    tx?: unknown;
+    tx_result?: { code?: unknown; log?: unknown; gas_used?: unknown };
+  } | null;
+  const height = tx?.height;
+  if (typeof height !== "string" || !/^\d+$/.test(height))
+    throw new RpcResponseError("malformed tx height", 0);
+  const gas = tx?.tx_result?.gas_used;
+  return {
+    hash: String(tx?.hash ?? "").toUpperCase(),
+    height: BigInt(height),
+    index: Number(tx?.index ?? 0),
+    code: Number(tx?.tx_result?.code ?? 0),
+    log: String(tx?.tx_result?.log ?? ""),
+    gasUsed: typeof gas === "string" && /^\d+$/.test(gas) ? BigInt(gas) : 0n,
+    tx: typeof tx?.tx === "string" ? Buffer.from(tx.tx, "base64") : new Uint8Array(),
+  };
+}
+
 /** Options of `createCosmosRpc`. */
 export interface CosmosRpcOptions extends RpcPoolTuning {
   /** Chain key, for messages (e.g. `cosmos:wasmd-1`). */
@@ -46,6 +70,21 @@ export interface CosmosRpcOptions extends RpcPoolTuning {
   logger?: Logger | undefined;
   /** Subscribe to new blocks over each endpoint's `/websocket` (default true). */
   webSocket?: boolean | undefined;
+}
+
+/** A committed transaction as CometBFT reports it. */
+export interface CommittedTx {
+  /** Upper-case hex, no 0x (CometBFT's spelling). */
+  hash: string;
+  height: bigint;
+  /** Position in its block. */
+  index: number;
+  /** 0 when the transaction succeeded. */
+  code: number;
+  log: string;
+  gasUsed: bigint;
+  /** The raw transaction (protobuf `TxRaw`). */
+  tx: Uint8Array;
 }
 
 /** The CometBFT client of one chain. */
@@ -62,8 +101,16 @@ export interface CosmosRpc {
   getBlockEvents(height: bigint): Promise<CosmosEvent[]>;
   /** The same, with where each transaction's events start. */
   getBlockResults(height: bigint): Promise<BlockEvents>;
-  /** Height and position in its block of a committed transaction; undefined when unknown. */
-  getTx(hash: string): Promise<{ height: bigint; index: number } | undefined>;
+  /** A committed transaction (height, position, result, bytes); undefined when unknown. */
+  getTx(hash: string): Promise<CommittedTx | undefined>;
+  /**
+   * One page (from 1, up to 100 per page) of the committed transactions matching a CometBFT
+   * `tx_search` query, newest first unless `order` is `asc`.
+   */
+  searchTxs(
+    query: string,
+    page?: { page?: number; perPage?: number; order?: "asc" | "desc" },
+  ): Promise<CommittedTx[]>;
   /**
    * A CosmWasm smart query (`abci_query` of `/cosmwasm.wasm.v1.Query/SmartContractState`);
    * resolves with the contract's JSON answer. A contract that refuses the query (or an
@@ -323,15 +370,21 @@ export function createCosmosRpc(options: CosmosRpcOptions): CosmosRpc {
     async getTx(hash) {
       const bytes = Buffer.from(hash.replace(/^0x/i, ""), "hex");
       try {
-        const tx = (await pool.request("tx", [bytes.toString("base64"), false], isNotFound)) as {
-          height?: unknown;
-          index?: unknown;
-        } | null;
-        return { height: asHeight(tx?.height, "tx height"), index: Number(tx?.index ?? 0) };
+        return committedTx(await pool.request("tx", [bytes.toString("base64"), false], isNotFound));
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
       }
+    },
+    async searchTxs(query, page = {}) {
+      const result = (await pool.request("tx_search", [
+        query,
+        false,
+        String(page.page ?? 1),
+        String(Math.min(100, Math.max(1, page.perPage ?? 100))),
+        page.order ?? "desc",
+      ])) as { txs?: unknown } | null;
+      return Array.isArray(result?.txs) ? result.txs.map(committedTx) : [];
     },
     async queryContractSmart(address, msg) {
       const request = QuerySmartContractStateRequest.encode({

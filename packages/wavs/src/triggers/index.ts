@@ -6,6 +6,7 @@ export {
 } from "./block-interval.js";
 export type { ChainWatcherStatus, HeadMode } from "./chain-follower.js";
 export {
+  type CommittedTx,
   ContractQueryError,
   type CosmosEvent,
   type CosmosRpc,

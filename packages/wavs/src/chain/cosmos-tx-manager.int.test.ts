@@ -1,0 +1,178 @@
+// The Cosmos transaction manager against a real wasmd: executes in sequence order and persisted,
+// a sequence taken behind its back resynced, an unfunded account that waits and lands once
+// funded, a refused simulation that costs no sequence, a restart that resumes a sent row.
+import { english, generateMnemonic } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  startTestCosmos,
+  type TestCosmos,
+  WASMD_HOOK_TIMEOUT,
+} from "../../test/helpers/cosmos-harness.js";
+import { useTempDatabase } from "../../test/helpers/temp-database.js";
+import { waitUntil } from "../../test/helpers/wait-until.js";
+import { silentLogger } from "../internal/logger.js";
+import { cosmosAddress, cosmosKey } from "../signing/index.js";
+import { AggregatorNonceStore } from "../store/aggregator-nonce-store.js";
+import { AggregatorTxStore } from "../store/aggregator-tx-store.js";
+import type { Db } from "../store/index.js";
+import { createCosmosRpc } from "../triggers/index.js";
+import { CosmosTxManager } from "./cosmos-tx-manager.js";
+import type { TxOutcome } from "./tx-types.js";
+
+let cosmos: TestCosmos;
+beforeAll(async () => {
+  cosmos = await startTestCosmos("wasmd-txm");
+}, WASMD_HOOK_TIMEOUT);
+afterAll(async () => {
+  await cosmos?.stop();
+});
+
+const add = (data: string) => ({ add_message: { data } });
+
+describe("Cosmos transaction manager (real wasmd)", () => {
+  const temp = useTempDatabase();
+
+  function manager(db: Db, mnemonic: string, outcomes: Map<string, TxOutcome>) {
+    const rpc = createCosmosRpc({
+      chain: cosmos.key,
+      endpoints: [cosmos.chain.rpcUrl],
+      webSocket: false,
+    });
+    const m = new CosmosTxManager(
+      {
+        chain: cosmos.key,
+        rpc,
+        rpcUrl: cosmos.chain.rpcUrl,
+        key: cosmosKey(mnemonic),
+        prefix: "wasm",
+        gasPrice: { amount: 0, denom: "ustake" },
+        db,
+        txs: new AggregatorTxStore(db),
+        nonces: new AggregatorNonceStore(db),
+        logger: silentLogger(),
+        onSettled: (row, outcome) => outcomes.set(row.ref, outcome),
+      },
+      { pollMs: 50, initialBackoffMs: 100, maxBackoffMs: 500, stuckAfterMs: 5_000 },
+    );
+    return {
+      m,
+      async stop() {
+        await m.stop();
+        rpc.close();
+      },
+    };
+  }
+
+  const count = async () => (await cosmos.wallet.query(cosmos.trigger, { count: {} })) as number;
+
+  it("sends queued executes in sequence order, persists the next sequence, and resyncs one used elsewhere", async () => {
+    const db = temp.db();
+    const outcomes = new Map<string, TxOutcome>();
+    // the faucet's own account: the test's wallet takes sequences behind the manager's back
+    const { m, stop } = manager(db, cosmos.chain.faucet.mnemonic, outcomes);
+    m.start();
+    try {
+      expect(m.from).toBe(cosmos.chain.faucet.address);
+      const before = await count();
+      for (const d of ["01", "02", "03", "04", "05"])
+        m.enqueue({ contract: cosmos.trigger, msg: add(d), ref: d });
+      await waitUntil(() => (outcomes.size === 5 ? true : undefined), "five settled", 60_000);
+      const rows = new AggregatorTxStore(db).byChain(cosmos.key);
+      expect(rows.map((r) => r.status)).toEqual(["mined", "mined", "mined", "mined", "mined"]);
+      expect(rows.map((r) => r.receipt_status)).toEqual(Array(5).fill("success"));
+      const sequences = rows.map((r) => r.nonce!);
+      expect(sequences).toEqual(sequences.map((_, i) => sequences[0]! + i));
+      expect(new AggregatorNonceStore(db).get(cosmos.key, m.from)).toBe(sequences[4]! + 1);
+      for (const row of rows) {
+        const outcome = outcomes.get(row.ref) as Extract<TxOutcome, { kind: "mined" }>;
+        expect(outcome.txHash).toBe(row.tx_hash);
+        expect(outcome.txHash).toMatch(/^[0-9A-F]{64}$/);
+        expect(outcome.gasUsed > 0n).toBe(true);
+      }
+      // the same account sends from elsewhere: the stored sequence is stale now
+      await cosmos.emit(1);
+      m.enqueue({ contract: cosmos.trigger, msg: add("06"), ref: "06" });
+      await waitUntil(() => outcomes.get("06"), "the execute after the resync", 60_000);
+      expect(outcomes.get("06")).toMatchObject({ kind: "mined", status: "success" });
+      expect(await count()).toBe(before + 7);
+    } finally {
+      await stop();
+    }
+  }, 120_000);
+
+  it("an account without funds keeps its executes queued, and lands them once funded", async () => {
+    const db = temp.db();
+    const mnemonic = generateMnemonic(english);
+    const outcomes = new Map<string, TxOutcome>();
+    const { m, stop } = manager(db, mnemonic, outcomes);
+    m.start();
+    try {
+      expect(m.from).toBe(cosmosAddress(cosmosKey(mnemonic), "wasm"));
+      const id = m.enqueue({ contract: cosmos.trigger, msg: add("aa"), ref: "aa" });
+      const txs = new AggregatorTxStore(db);
+      // it waits, says why, and tries again
+      const waiting = await waitUntil(
+        () => {
+          const row = txs.get(id)!;
+          return row.attempts >= 3 ? row : undefined;
+        },
+        "the execute waiting for funds",
+        30_000,
+      );
+      expect(waiting.status).toBe("queued");
+      expect(waiting.error).toMatch(/does not exist .* yet; waiting for funds/);
+      expect(outcomes.size).toBe(0);
+      await cosmos.wallet.send(m.from, "1000000", "ustake");
+      await waitUntil(() => outcomes.get("aa"), "the execute once funded", 60_000);
+      expect(outcomes.get("aa")).toMatchObject({ kind: "mined", status: "success" });
+    } finally {
+      await stop();
+    }
+  }, 120_000);
+
+  it("a simulation the contract refuses fails the execute without using a sequence", async () => {
+    const db = temp.db();
+    const mnemonic = generateMnemonic(english);
+    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "1000000", "ustake");
+    const outcomes = new Map<string, TxOutcome>();
+    const { m, stop } = manager(db, mnemonic, outcomes);
+    m.start();
+    try {
+      m.enqueue({ contract: cosmos.trigger, msg: { no_such_message: {} }, ref: "bad" });
+      m.enqueue({ contract: cosmos.trigger, msg: add("bb"), ref: "good" });
+      await waitUntil(() => (outcomes.size === 2 ? true : undefined), "both settled", 60_000);
+      const bad = outcomes.get("bad") as Extract<TxOutcome, { kind: "failed" }>;
+      expect(bad.kind).toBe("failed");
+      expect(bad.reason).toMatch(/simulating the execute on wasm1.* failed/);
+      const rows = new AggregatorTxStore(db).byChain(cosmos.key);
+      expect(rows[0]!.nonce).toBeNull();
+      // the good one took the account's first sequence
+      expect(rows[1]).toMatchObject({ status: "mined", receipt_status: "success", nonce: 0 });
+    } finally {
+      await stop();
+    }
+  }, 120_000);
+
+  it("a restart resumes a transaction marked sent and settles it", async () => {
+    const db = temp.db();
+    const mnemonic = generateMnemonic(english);
+    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "1000000", "ustake");
+    const first = new Map<string, TxOutcome>();
+    const a = manager(db, mnemonic, first);
+    a.m.start();
+    const txs = new AggregatorTxStore(db);
+    const id = a.m.enqueue({ contract: cosmos.trigger, msg: add("cc"), ref: "cc" });
+    await waitUntil(() => (txs.get(id)!.status !== "queued" ? true : undefined), "sent", 30_000);
+    await a.stop();
+    const second = new Map<string, TxOutcome>();
+    const b = manager(temp.reopen(), mnemonic, second);
+    b.m.start();
+    try {
+      const outcome =
+        first.get("cc") ?? (await waitUntil(() => second.get("cc"), "resumed", 60_000));
+      expect(outcome).toMatchObject({ kind: "mined", status: "success" });
+    } finally {
+      await b.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,477 @@
+/**
+ * The transaction manager of one Cosmos chain and the aggregator's Cosmos account
+ * (`aggregator_cosmos_credential`): what TxManager is on EVM, for CosmWasm executes. Every
+ * transaction is a row of the same table (queued -> sent -> mined | failed; `data` holds the
+ * execute message's JSON, `nonce` the account sequence) and the next sequence is persisted, so
+ * a restart resumes exactly where it was. One loop sends, oldest first:
+ *
+ * - a queued transaction is simulated at the sequence it will take (gas + `gasMarginPercent`),
+ *   its fee is gas x price (the component's `gas-price` in `gas_denom` per gas when it gave
+ *   one, else the chain's `gas_price`), it is signed, marked sent with its hash *before* the
+ *   broadcast, then broadcast (CheckTx); later ones follow in the same block with the next
+ *   sequences;
+ * - one account query per poll says which sequences are used: only those transactions are
+ *   looked up by hash. One whose sequence is used and that is still not found after
+ *   `stuckAfterMs` is queued again (another transaction of the account took the sequence);
+ *   one whose sequence is still free is broadcast again, byte for byte (signing is
+ *   deterministic and the row keeps its gas and fee), which a node that has it ignores;
+ * - "account sequence mismatch" resyncs the sequence from the chain (the node says which);
+ * - an account that does not exist yet or lacks funds for the fee keeps its transactions
+ *   queued and retries with backoff: they land once it is funded, without a restart;
+ * - a simulation the contract refuses settles the transaction as failed without a sequence.
+ */
+import { createHash } from "node:crypto";
+import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
+import { DirectSecp256k1Wallet, type EncodeObject, Registry } from "@cosmjs/proto-signing";
+import {
+  accountFromAny,
+  defaultRegistryTypes,
+  QueryClient,
+  SigningStargateClient,
+  type StdFee,
+  setupAuthExtension,
+  setupTxExtension,
+} from "@cosmjs/stargate";
+import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
+import { hexToBytes } from "viem";
+import type { Logger } from "../internal/index.js";
+import { errorMessage } from "../internal/index.js";
+import { type CosmosKey, cosmosAddress } from "../signing/index.js";
+import type {
+  AggregatorNonceStore,
+  AggregatorTxRow,
+  AggregatorTxStore,
+  Db,
+} from "../store/index.js";
+import type { CosmosRpc } from "../triggers/index.js";
+import {
+  DEFAULT_TX_MANAGER_OPTIONS,
+  type LandedTx,
+  type TxManagerOptions,
+  type TxOutcome,
+} from "./tx-types.js";
+
+const EXECUTE = "/cosmwasm.wasm.v1.MsgExecuteContract";
+
+/** A CosmWasm execute to send. */
+export interface CosmosTxRequest {
+  /** The contract (bech32). */
+  contract: string;
+  /** The execute message. */
+  msg: Record<string, unknown>;
+  /** The component's gas price: whole units of the chain's gas denom per gas. */
+  gasPrice?: bigint | undefined;
+  /** Routes the outcome back to whoever asked (survives restarts). */
+  ref: string;
+}
+
+/** What the Cosmos transaction manager is built from. */
+export interface CosmosTxManagerDeps {
+  /** Chain key, `cosmos:<chain id>`. */
+  chain: string;
+  /** Reads (transactions by hash, heights) with the chain's endpoint failover. */
+  rpc: CosmosRpc;
+  /** The CometBFT endpoint accounts are read, simulations run and transactions broadcast on. */
+  rpcUrl: string;
+  key: CosmosKey;
+  prefix: string;
+  /** The chain's gas price (`gas_price` of `gas_denom`). */
+  gasPrice: { amount: number; denom: string };
+  db: Db;
+  txs: AggregatorTxStore;
+  nonces: AggregatorNonceStore;
+  logger: Logger;
+  onSettled: (row: AggregatorTxRow, outcome: TxOutcome) => void;
+  /** A transaction was broadcast under this hash. */
+  onBroadcast?: (row: AggregatorTxRow, hash: string) => void;
+  /** Asked before each first broadcast: a proof that it is already on-chain cancels it. */
+  alreadyLanded?: (row: AggregatorTxRow) => Promise<LandedTx | undefined>;
+}
+
+/** What a broadcast refused by CheckTx means (codes of the SDK's error registry). */
+function refusal(code: number, log: string): "sequence" | "funds" | "known" | "other" {
+  if (code === 32 || /account sequence mismatch/.test(log)) return "sequence";
+  if (code === 5 || code === 13 || /insufficient (funds|fee)/.test(log)) return "funds";
+  if (code === 19 || /tx already exists/.test(log)) return "known";
+  return "other";
+}
+
+/** The sequence a node expected, from its "account sequence mismatch" message. */
+function expectedSequence(text: string): number | undefined {
+  const match = /account sequence mismatch, expected (\d+)/.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Whether a failed query is the chain's answer (a contract error), not a transport problem. */
+function answeredByChain(err: unknown): boolean {
+  return /Query failed with \(\d+\)/.test(errorMessage(err));
+}
+
+/** The connection, made on first use (and again after it failed). */
+interface Session {
+  comet: Comet38Client;
+  query: ReturnType<typeof connectQuery>;
+  signer: SigningStargateClient;
+  chainId: string;
+}
+
+function connectQuery(comet: Comet38Client) {
+  return QueryClient.withExtensions(comet, setupAuthExtension, setupTxExtension);
+}
+
+/** Sends and tracks the executes of one account on one Cosmos chain; see the module comment. */
+export class CosmosTxManager {
+  readonly from: string;
+  private readonly options: TxManagerOptions;
+  private stopped = true;
+  private loopDone: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private dirty = false;
+  private resync = true;
+  private session: Session | undefined;
+  private accountNumber: bigint | undefined;
+  private receiptsAt = 0;
+
+  constructor(
+    private readonly deps: CosmosTxManagerDeps,
+    options: Partial<TxManagerOptions> = {},
+  ) {
+    this.from = cosmosAddress(deps.key, deps.prefix);
+    this.options = { ...DEFAULT_TX_MANAGER_OPTIONS, ...options };
+  }
+
+  /** Start the send loop; transactions left queued or sent by a previous run resume. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loopDone = this.loop();
+  }
+
+  /** Stop the loop after the current step; nothing is lost (rows stay queued or sent). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeUp?.();
+    await this.loopDone;
+    this.session?.signer.disconnect();
+    this.session = undefined;
+  }
+
+  /** Queue an execute (persisted at once); returns its id. */
+  enqueue(req: CosmosTxRequest): number {
+    const id = this.deps.txs.insert({
+      chain: this.deps.chain,
+      from: this.from,
+      to: req.contract,
+      dataHex: `0x${Buffer.from(JSON.stringify(req.msg)).toString("hex")}`,
+      gasPrice: req.gasPrice,
+      ref: req.ref,
+    });
+    this.dirty = true;
+    this.wakeUp?.();
+    return id;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      this.dirty = false;
+      let open = true;
+      try {
+        open = await this.tick();
+      } catch (err) {
+        this.dirty = false;
+        // a broken connection is made again next time
+        this.session?.signer.disconnect();
+        this.session = undefined;
+        this.deps.logger.warn(
+          { chain: this.deps.chain, err: errorMessage(err) },
+          "Cosmos transaction loop step failed",
+        );
+      }
+      if (this.stopped) break;
+      if (this.dirty) continue;
+      await new Promise<void>((resolve) => {
+        const timer = open ? setTimeout(done, this.options.pollMs) : undefined;
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wakeUp = done;
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  private async connect(): Promise<Session> {
+    if (this.session) return this.session;
+    const comet = await Comet38Client.connect(this.deps.rpcUrl);
+    const wallet = await DirectSecp256k1Wallet.fromKey(this.deps.key.privateKey, this.deps.prefix);
+    const signer = SigningStargateClient.createWithSigner(comet, wallet, {
+      registry: new Registry([...defaultRegistryTypes, [EXECUTE, MsgExecuteContract]]),
+    });
+    const session = {
+      comet,
+      query: connectQuery(comet),
+      signer,
+      chainId: await signer.getChainId(),
+    };
+    this.session = session;
+    return session;
+  }
+
+  /** The account's number and committed sequence; undefined while it does not exist. */
+  private async account(s: Session): Promise<{ number: bigint; sequence: number } | undefined> {
+    // the SDK answers a query of an account it has never seen with a "not found" error
+    const any = await s.query.auth.account(this.from).catch((err: unknown) => {
+      if (/not found/i.test(errorMessage(err))) return null;
+      throw err;
+    });
+    if (!any) return undefined;
+    const account = accountFromAny(any);
+    this.accountNumber = account.accountNumber;
+    return { number: account.accountNumber, sequence: account.sequence };
+  }
+
+  /** One step of the loop; false when the account has nothing queued or sent. */
+  private async tick(): Promise<boolean> {
+    const open = this.deps.txs.open(this.deps.chain, this.from);
+    if (open.length === 0) return false;
+    const s = await this.connect();
+    const sent = open.filter((row) => row.status === "sent");
+    let pending = sent.length;
+    if (sent.length > 0 && Date.now() - this.receiptsAt >= this.options.pollMs) {
+      this.receiptsAt = Date.now();
+      pending = await this.checkSent(s, sent);
+    }
+    if (this.stopped) return true;
+    let room = this.options.maxInFlight - pending;
+    for (const row of open) {
+      if (row.status !== "queued") continue;
+      // strict order: a head waiting for funds holds the rest back, as the chain would
+      if (row.next_attempt_at > Date.now() || room <= 0 || this.stopped) break;
+      if (!(await this.send(s, row))) break;
+      room--;
+    }
+    return true;
+  }
+
+  /** Look up sent transactions whose sequence is used (or that count as stuck); returns how many still wait. */
+  private async checkSent(s: Session, rows: readonly AggregatorTxRow[]): Promise<number> {
+    const used = (await this.account(s))?.sequence ?? 0;
+    let settled = 0;
+    for (const row of rows) {
+      if (this.stopped) break;
+      const stuck = row.sent_at !== null && Date.now() - row.sent_at >= this.options.stuckAfterMs;
+      if (row.nonce !== null && row.nonce >= used && !stuck) continue;
+      if (await this.settleIfFound(row)) {
+        settled++;
+        continue;
+      }
+      if (!stuck) continue;
+      if (row.nonce !== null && row.nonce >= used) {
+        // still free: the node lost it (or never had it); the same bytes again
+        await this.rebroadcast(s, row);
+      } else {
+        this.resync = true;
+        this.deps.txs.requeue(
+          row.id,
+          `sequence ${row.nonce} was used by another transaction of ${this.from}`,
+          Date.now(),
+        );
+        this.dirty = true;
+      }
+    }
+    return rows.length - settled;
+  }
+
+  /** Settle a row when one of its hashes is committed; true when it was. */
+  private async settleIfFound(row: AggregatorTxRow): Promise<boolean> {
+    for (const hash of row.hashes) {
+      const tx = await this.deps.rpc.getTx(hash);
+      if (!tx) continue;
+      const status = tx.code === 0 ? "success" : "reverted";
+      this.deps.txs.markMined(row.id, {
+        txHash: tx.hash,
+        status,
+        gasUsed: tx.gasUsed,
+        block: tx.height,
+      });
+      if (status === "reverted") this.deps.txs.note(row.id, tx.log.slice(0, 1000));
+      this.deps.onSettled(this.deps.txs.get(row.id) ?? row, {
+        kind: "mined",
+        txHash: tx.hash,
+        status,
+        gasUsed: tx.gasUsed,
+        block: tx.height,
+      });
+      return true;
+    }
+    return false;
+  }
+
+  private backoff(attempts: number): number {
+    const { initialBackoffMs, maxBackoffMs } = this.options;
+    return Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempts, 20));
+  }
+
+  /** The sequence for the next broadcast, skipping those of transactions still marked sent. */
+  private nextSequence(committed: number): number {
+    const { chain } = this.deps;
+    const stored = this.deps.nonces.get(chain, this.from);
+    let next = !this.resync && stored !== undefined ? stored : committed;
+    this.resync = false;
+    const held = new Set(this.deps.txs.sentNonces(chain, this.from));
+    while (held.has(next)) next++;
+    return next;
+  }
+
+  private messages(row: AggregatorTxRow): EncodeObject[] {
+    return [
+      {
+        typeUrl: EXECUTE,
+        value: MsgExecuteContract.fromPartial({
+          sender: this.from,
+          contract: row.to_address,
+          msg: hexToBytes(row.data_hex as `0x${string}`),
+          funds: [],
+        }),
+      },
+    ];
+  }
+
+  private fee(gas: number, row: AggregatorTxRow): { fee: StdFee; price: string } {
+    const { denom, amount } = this.deps.gasPrice;
+    const price = row.gas_price_override ?? String(amount);
+    const total =
+      row.gas_price_override === null
+        ? BigInt(Math.ceil(gas * amount))
+        : BigInt(gas) * BigInt(row.gas_price_override);
+    return { fee: { amount: [{ denom, amount: total.toString() }], gas: String(gas) }, price };
+  }
+
+  private async sign(
+    s: Session,
+    row: AggregatorTxRow,
+    sequence: number,
+    gas: number,
+  ): Promise<{ bytes: Uint8Array; hash: string; price: string }> {
+    const { fee, price } = this.fee(gas, row);
+    const raw = await s.signer.sign(this.from, this.messages(row), fee, "", {
+      accountNumber: this.accountNumber as bigint,
+      sequence,
+      chainId: s.chainId,
+    });
+    const bytes = TxRaw.encode(raw).finish();
+    const hash = createHash("sha256").update(bytes).digest("hex").toUpperCase();
+    return { bytes, hash, price };
+  }
+
+  /**
+   * Simulate, sign, mark sent, broadcast one queued transaction. False when the loop must stop
+   * for now (waiting for funds, the sequence resynced, the node unreachable).
+   */
+  private async send(s: Session, row: AggregatorTxRow): Promise<boolean> {
+    const { txs, logger, chain } = this.deps;
+    // a transaction queued again after a broadcast may have landed meanwhile
+    if (row.hashes.length > 0 && (await this.settleIfFound(row))) return true;
+    const proof = await this.deps.alreadyLanded?.(row);
+    if (proof) {
+      const reason = `already landed by ${proof.txHash}`;
+      txs.markFailed(row.id, reason);
+      this.deps.onSettled(txs.get(row.id) ?? row, { kind: "failed", reason, landed: proof });
+      return true;
+    }
+    const account = await this.account(s);
+    if (!account) {
+      this.waitForFunds(row, `the account ${this.from} does not exist on ${chain} yet`);
+      return false;
+    }
+    const sequence = this.nextSequence(account.sequence);
+    let gasUsed: number;
+    try {
+      const simulated = await s.query.tx.simulate(
+        this.messages(row).map((m) => s.signer.registry.encodeAsAny(m)),
+        "",
+        encodeSecp256k1Pubkey(this.deps.key.publicKey),
+        sequence,
+      );
+      gasUsed = Number(simulated.gasInfo?.gasUsed ?? 0n);
+    } catch (err) {
+      const text = errorMessage(err);
+      if (/account sequence mismatch/.test(text)) {
+        this.resync = true;
+        this.dirty = true;
+        return false;
+      }
+      if (!answeredByChain(err)) throw err;
+      const reason = `simulating the execute on ${row.to_address} failed: ${text.slice(0, 1000)}`;
+      txs.markFailed(row.id, reason);
+      this.deps.onSettled(txs.get(row.id) ?? row, { kind: "failed", reason });
+      return true;
+    }
+    const gas = Math.ceil(gasUsed * (1 + this.options.gasMarginPercent / 100));
+    const signed = await this.sign(s, row, sequence, gas);
+    const hashes = [...row.hashes, signed.hash];
+    this.deps.db.transaction(() => {
+      txs.markSent(row.id, {
+        nonce: sequence,
+        gasLimit: BigInt(gas),
+        gasPrice: signed.price,
+        hashes,
+      });
+      this.deps.nonces.set(chain, this.from, sequence + 1);
+    })();
+    const result = await s.comet.broadcastTxSync({ tx: signed.bytes });
+    if (result.code !== 0) {
+      const kind = refusal(result.code, result.log ?? "");
+      const log = (result.log ?? `code ${result.code}`).slice(0, 1000);
+      if (kind !== "known") {
+        // refused outright: the sequence is free again and the hash never existed
+        this.deps.nonces.set(chain, this.from, sequence);
+        if (kind === "sequence") {
+          const expected = expectedSequence(log);
+          if (expected !== undefined) this.deps.nonces.set(chain, this.from, expected);
+          else this.resync = true;
+          txs.requeue(row.id, log, Date.now(), row.hashes);
+          this.dirty = true;
+          return false;
+        }
+        if (kind === "funds") {
+          this.waitForFunds(row, `${this.from} cannot pay the fee: ${log}`, row.hashes);
+          return false;
+        }
+        const reason = `the node refused the transaction: ${log}`;
+        txs.markFailed(row.id, reason);
+        this.deps.onSettled(txs.get(row.id) ?? row, { kind: "failed", reason });
+        return true;
+      }
+    }
+    logger.debug({ chain, sequence, tx_hash: signed.hash, gas }, "Cosmos transaction broadcast");
+    this.deps.onBroadcast?.(row, signed.hash);
+    return true;
+  }
+
+  /** Broadcast a stuck transaction again with its sequence, gas and fee: the same bytes. */
+  private async rebroadcast(s: Session, row: AggregatorTxRow): Promise<void> {
+    if (row.nonce === null || row.gas_limit === null || this.accountNumber === undefined) return;
+    const signed = await this.sign(s, row, row.nonce, Number(row.gas_limit));
+    await s.comet.broadcastTxSync({ tx: signed.bytes });
+    this.deps.txs.markSent(row.id, {
+      nonce: row.nonce,
+      gasLimit: BigInt(row.gas_limit),
+      gasPrice: signed.price,
+      hashes: row.hashes.includes(signed.hash) ? row.hashes : [...row.hashes, signed.hash],
+    });
+  }
+
+  /** Keep a transaction queued until the account can pay; said once per attempt. */
+  private waitForFunds(row: AggregatorTxRow, why: string, hashes?: readonly string[]): void {
+    const delay = this.backoff(row.attempts);
+    this.deps.txs.requeue(row.id, `${why}; waiting for funds`, Date.now() + delay, hashes);
+    this.deps.logger.warn(
+      { chain: this.deps.chain, account: this.from, retry_in_ms: delay },
+      `${why}; waiting for funds`,
+    );
+  }
+}
