@@ -1,7 +1,5 @@
 // The Cosmos quorum check and landing search against our CosmWasm handler and manager on a
 // real wasmd.
-import { StargateClient } from "@cosmjs/stargate";
-import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import {
   cosmwasmCode,
   cosmwasmSignedEnvelope,
@@ -18,7 +16,7 @@ import {
   WASMD_HOOK_TIMEOUT,
 } from "../../test/helpers/cosmos-harness.js";
 import { createCosmosRpc } from "../triggers/index.js";
-import { findCosmosLanding } from "./cosmos-landing.js";
+import { checkCosmosLandingTx, findCosmosLanding } from "./cosmos-landing.js";
 import { CosmosManagerCache, checkCosmosQuorum } from "./cosmos-quorum-check.js";
 
 let cosmos: TestCosmos;
@@ -131,16 +129,15 @@ describe("checkCosmosQuorum (real wasmd, our handler and manager)", () => {
   });
 });
 
-describe("findCosmosLanding (real wasmd, tx_search)", () => {
+describe("Cosmos landing (real wasmd, tx and tx_search)", () => {
   it("finds the transaction that landed an event on the handler, and only that event's", async () => {
     const rpc = createCosmosRpc({
       chain: cosmos.key,
       endpoints: [cosmos.chain.rpcUrl],
       webSocket: false,
     });
-    const reader = await StargateClient.create(await Comet38Client.connect(cosmos.chain.rpcUrl));
     try {
-      const from = Number(await rpc.getLatestHeight());
+      const from = await rpc.getLatestHeight();
       const check = await checkCosmosQuorum({
         rpc,
         handler,
@@ -152,31 +149,38 @@ describe("findCosmosLanding (real wasmd, tx_search)", () => {
       const landed = await cosmos.wallet.execute(handler, [
         { wavs_handle_signed_envelope: cosmwasmSignedEnvelope(envelope, check.signatureData) },
       ]);
-      const searchTx = (query: string) => reader.searchTx(query);
+      const proof = {
+        txHash: landed.transactionHash,
+        block: BigInt(landed.height),
+        from: cosmos.wallet.address,
+      };
+      const search = { handler, eventId: envelope.eventId };
+      expect(await findCosmosLanding(rpc, { ...search, fromHeight: from })).toEqual(proof);
+      const other = { handler, eventId: toHex(43, { size: 20 }) };
+      expect(await findCosmosLanding(rpc, { ...other, fromHeight: from })).toBeUndefined();
       expect(
-        await findCosmosLanding({ searchTx, handler, eventId: envelope.eventId, fromHeight: from }),
-      ).toEqual({
-        transactionHash: landed.transactionHash,
-        height: landed.height,
+        await findCosmosLanding(rpc, { ...search, fromHeight: BigInt(landed.height) + 1n }),
+      ).toBeUndefined();
+      // an announced hash is checked on its own
+      const hash = landed.transactionHash;
+      expect(await checkCosmosLandingTx(rpc, { ...search, hash })).toEqual({
+        kind: "landed",
+        ...proof,
       });
-      expect(
-        await findCosmosLanding({
-          searchTx,
-          handler,
-          eventId: toHex(43, { size: 20 }),
-          fromHeight: from,
-        }),
-      ).toBeUndefined();
-      expect(
-        await findCosmosLanding({
-          searchTx,
-          handler,
-          eventId: envelope.eventId,
-          fromHeight: landed.height + 1,
-        }),
-      ).toBeUndefined();
+      expect(await checkCosmosLandingTx(rpc, { ...other, hash })).toMatchObject({ kind: "no" });
+      // unknown to the node: possibly still in a mempool
+      expect(await checkCosmosLandingTx(rpc, { ...search, hash: "AB".repeat(32) })).toEqual({
+        kind: "pending",
+      });
+      // a replay of the same event is refused by the handler: a failed tx proves nothing
+      const handled = (await cosmos.wallet.query(handler, { handled_count: {} })) as number;
+      await expect(
+        cosmos.wallet.execute(handler, [
+          { wavs_handle_signed_envelope: cosmwasmSignedEnvelope(envelope, check.signatureData) },
+        ]),
+      ).rejects.toThrow(/already/);
+      expect(await cosmos.wallet.query(handler, { handled_count: {} })).toBe(handled);
     } finally {
-      reader.disconnect();
       rpc.close();
     }
   });

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type Anvil,
+  cosmwasmCode,
   deployContract,
   deployServiceSet,
   registerOperator,
@@ -32,7 +33,12 @@ import { type Address, getAddress, type Hex, hexToBytes, toHex } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 import { componentJson } from "../../src/devnet/dev-services.js";
 import type { AggregationRecord } from "../../src/http/node-api.js";
-import { cosmosChainToml, type TestCosmos } from "./cosmos-harness.js";
+import { cosmosAddress, cosmosKey } from "../../src/signing/index.js";
+import {
+  type CosmosContractTransaction,
+  cosmosChainToml,
+  type TestCosmos,
+} from "./cosmos-harness.js";
 import { api, freePort, TOKEN, uploadComponent, waitUntil } from "./node-network.js";
 import { type NodeProcess, startNodeProcess, writeConfig } from "./node-process.js";
 import { type RpcProxy, startRpcProxy } from "./rpc-proxy.js";
@@ -55,6 +61,8 @@ export interface Operator {
   sender: Address;
   /** Its signing key for the service. */
   signer: Address;
+  /** The account its Cosmos result transactions are sent from (with `cosmos`). */
+  cosmosSender: string | undefined;
 }
 
 /** What `startOperatorNetwork` builds. */
@@ -80,6 +88,16 @@ export interface OperatorNetworkOptions {
    */
   cosmos?: TestCosmos | undefined;
   cosmosWorkflows?: readonly string[] | undefined;
+  /**
+   * Workflow id -> a handler on the `cosmos` chain instead of the EVM one: our CosmWasm handler
+   * (`cosmos`, refuses a replayed event) or the same accepting replays as WAVS's mock handler
+   * (`cosmos-replay-accepting`). Such handlers validate against one CosmWasm service manager
+   * with every operator's signing key at weight 1 and the network's quorum; every node gets a
+   * funded `aggregator_cosmos_credential` (unfunded: `cosmosUnfunded`, fund it later).
+   */
+  cosmosHandlers?: Record<string, "cosmos" | "cosmos-replay-accepting"> | undefined;
+  /** Leave the nodes' Cosmos sending accounts without funds. */
+  cosmosUnfunded?: boolean | undefined;
 }
 
 /** A result transaction mined on a workflow's submit contract. */
@@ -108,6 +126,12 @@ export interface OperatorNetwork {
   resultFor(triggerId: bigint, workflowId?: string): Promise<string | undefined>;
   /** Every transaction mined on the workflow's submit contract, with its receipt status. */
   resultTransactions(workflowId?: string): Promise<ResultTransaction[]>;
+  /** With `cosmosHandlers`: the workflow's Cosmos handler and the manager it validates with. */
+  cosmosContracts(workflowId: string): { handler: string; manager: string };
+  /** The data a workflow's Cosmos handler stored for a trigger id, as text. */
+  cosmosResultFor(triggerId: bigint | number, workflowId: string): Promise<string | undefined>;
+  /** Every transaction committed on the workflow's Cosmos handler (tx_search). */
+  cosmosResultTransactions(workflowId: string): Promise<CosmosContractTransaction[]>;
   /** GET /services/{service_id}/aggregations of operator `i`'s node. */
   aggregations(i: number): Promise<AggregationRecord[]>;
   /** Stop every node and proxy, remove the homes, stop anvil. */
@@ -183,6 +207,26 @@ export async function startOperatorNetwork(
         : `aggregator = { ${aggregatorKeys.map(([k, v]) => `${k} = ${v}`).join(", ")} }`;
     const { cosmos } = options;
     const cosmosToml = cosmos ? cosmosChainToml(cosmos) : "";
+    // Cosmos handlers: one manager for all of them, one handler per workflow
+    const cosmosContracts = new Map<string, { handler: string; manager: string }>();
+    let cosmosManager: string | undefined;
+    for (const [workflowId, kind] of Object.entries(options.cosmosHandlers ?? {})) {
+      if (!cosmos) throw new Error("cosmosHandlers needs a cosmos chain");
+      cosmosManager ??= await cosmos.wallet.deploy(
+        cosmwasmCode("service_manager"),
+        {
+          quorum_numerator: String(options.quorum?.numerator ?? 2n),
+          quorum_denominator: String(options.quorum?.denominator ?? 3n),
+        },
+        "three-operators manager",
+      );
+      const handler = await cosmos.wallet.deploy(
+        cosmwasmCode("handler"),
+        { service_manager: cosmosManager, accept_replays: kind === "cosmos-replay-accepting" },
+        `three-operators handler ${workflowId}`,
+      );
+      cosmosContracts.set(workflowId, { handler, manager: cosmosManager });
+    }
     for (let i = 0; i < 3; i++) {
       const home = mkdtempSync(join(tmpdir(), `wavs-op${i}-`));
       homes.push(home);
@@ -193,6 +237,13 @@ export async function startOperatorNetwork(
         .map((p) => `"/ip4/127.0.0.1/tcp/${p}"`)
         .join(", ");
       const credential = anvil.privateKeys[i + 1]!;
+      const cosmosCredential = cosmos ? generateMnemonic(english) : undefined;
+      const cosmosSender =
+        cosmosCredential === undefined
+          ? undefined
+          : cosmosAddress(cosmosKey(cosmosCredential), "wasm");
+      if (cosmos && cosmosSender && !options.cosmosUnfunded)
+        await cosmos.wallet.send(cosmosSender, "100000000", "ustake");
       const endpoints = proxy
         ? `http_endpoint = "${proxy.url}"\nws_endpoints = ["${proxy.wsUrl}"]`
         : `http_endpoint = "${anvil.rpcUrl}"`;
@@ -202,6 +253,7 @@ export async function startOperatorNetwork(
 data = "${join(home, "data")}"
 signing_mnemonic = "${generateMnemonic(english)}"
 aggregator_evm_credential = "${credential}"
+${cosmosCredential ? `aggregator_cosmos_credential = "${cosmosCredential}"` : ""}
 dev_endpoints_enabled = true
 bearer_token = "${TOKEN}"
 p2p = { remote = { listen_port = ${p2pPorts[i]}, bootstrap_nodes = [${bootstrap}] } }
@@ -222,6 +274,7 @@ ${cosmosToml}`,
         proxy,
         sender: privateKeyToAccount(credential as Hex).address,
         signer: "0x0000000000000000000000000000000000000000",
+        cosmosSender,
       });
     }
     const start = async (i: number) => {
@@ -241,6 +294,7 @@ ${cosmosToml}`,
         aggregatorDigest = await uploadComponent(op.node!.url, aggregatorFile);
       }
       const { trigger, submit } = contractsOf(workflowId);
+      const cosmosHandler = cosmosContracts.get(workflowId)?.handler;
       const onCosmos = cosmos !== undefined && options.cosmosWorkflows?.includes(workflowId);
       workflows[workflowId] = {
         trigger: onCosmos
@@ -261,10 +315,12 @@ ${cosmosToml}`,
         component: componentJson(operatorDigest),
         submit: {
           aggregator: {
-            component: componentJson(aggregatorDigest, {
-              chain: "evm:31337",
-              service_handler: submit,
-            }),
+            component: componentJson(
+              aggregatorDigest,
+              cosmos && cosmosHandler
+                ? { chain: cosmos.key, service_handler: cosmosHandler }
+                : { chain: "evm:31337", service_handler: submit },
+            ),
             signature_kind: { algorithm: "secp256k1", prefix: "eip191" },
           },
         },
@@ -297,6 +353,24 @@ ${cosmosToml}`,
     }
     // validate() reads weights at the previous block; anvil mines only on transactions
     await anvil.mine(1);
+    if (cosmos && cosmosManager) {
+      const tx = await cosmos.wallet.execute(
+        cosmosManager,
+        ops.map((op) => ({
+          set_signing_key: {
+            operator: anvil.walletClient(op.index + 4).account.address,
+            signing_key: op.signer,
+            weight: "1",
+          },
+        })),
+      );
+      // weights count from the block after registration: wait until one is past it
+      await waitUntil(
+        async () => ((await cosmos.height()) > tx.height + 1 ? true : undefined),
+        "a Cosmos block after the key registration",
+        60_000,
+      );
+    }
 
     const waitForMesh = async () => {
       await waitUntil(
@@ -379,6 +453,23 @@ ${cosmosToml}`,
           }
         }
         return out;
+      },
+      cosmosContracts(workflowId) {
+        const c = cosmosContracts.get(workflowId);
+        if (!c) throw new Error(`workflow ${workflowId} has no Cosmos handler`);
+        return c;
+      },
+      async cosmosResultFor(triggerId, workflowId) {
+        if (!cosmos) throw new Error("no cosmos chain");
+        const { handler } = cosmosContracts.get(workflowId)!;
+        const stored = (await cosmos.wallet.query(handler, {
+          trigger_data: { trigger_id: String(triggerId) },
+        })) as { data: string } | null;
+        return stored ? Buffer.from(stored.data, "base64").toString() : undefined;
+      },
+      async cosmosResultTransactions(workflowId) {
+        if (!cosmos) throw new Error("no cosmos chain");
+        return cosmos.handlerTransactions(cosmosContracts.get(workflowId)!.handler);
       },
       async aggregations(i) {
         const res = await api(

@@ -1,0 +1,139 @@
+// Results landing on Cosmos: three real node processes, a real anvil and a real wasmd; the
+// workflows' aggregator submits to our CosmWasm handlers, which validate with a CosmWasm
+// service manager holding the operators' signing keys (2-of-3 by weight).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AggregationRecord } from "../../src/http/node-api.js";
+import { startTestCosmos, type TestCosmos, WASMD_HOOK_TIMEOUT } from "../helpers/cosmos-harness.js";
+import { type OperatorNetwork, startOperatorNetwork } from "../helpers/operator-network.js";
+import { waitUntil } from "../helpers/wait-until.js";
+
+const hex = (text: string) => Buffer.from(text).toString("hex");
+
+describe("results submitted on Cosmos (real wasmd, real anvil, three node processes)", () => {
+  let cosmos: TestCosmos;
+  let net: OperatorNetwork;
+
+  beforeAll(async () => {
+    cosmos = await startTestCosmos("wasmd-submit");
+    net = await startOperatorNetwork({
+      cosmos,
+      workflows: { evm: "square", cosmos: "square" },
+      cosmosWorkflows: ["cosmos"],
+      // the EVM-triggered results land on a handler that accepts replays (as WAVS's mock
+      // handler does): only the nodes' coordination keeps them to one transaction
+      cosmosHandlers: { evm: "cosmos-replay-accepting", cosmos: "cosmos" },
+      // the first test funds them
+      cosmosUnfunded: true,
+      // no takeovers while the designated submitter waits for funds
+      aggregator: { grace_period_ms: 600_000 },
+    });
+  }, WASMD_HOOK_TIMEOUT);
+
+  afterAll(async () => {
+    await net?.close();
+    await cosmos?.stop();
+  });
+
+  const recordIds = () =>
+    Promise.all([0, 1, 2].map(async (i) => new Set((await net.aggregations(i)).map((r) => r.id))));
+
+  /** Every operator's one record beyond `known`, once all are burned. */
+  const allBurned = (known: Set<number>[]) =>
+    waitUntil(
+      async () => {
+        const fresh = await Promise.all(
+          [0, 1, 2].map(async (i) =>
+            (await net.aggregations(i)).filter((r) => !known[i]!.has(r.id)),
+          ),
+        );
+        return fresh.every((rs) => rs.length === 1 && rs[0]!.status === "burned")
+          ? fresh.map((rs) => rs[0]!)
+          : undefined;
+      },
+      "every operator's record burned",
+      120_000,
+    );
+
+  /** One transaction landed it: the sender's record says self with its hash, the others other. */
+  function expectOneLanding(records: AggregationRecord[], hash: string): void {
+    expect(records.filter((r) => r.landed_by === "self").map((r) => r.landed_tx_hash)).toEqual([
+      hash,
+    ]);
+    expect(records.filter((r) => r.landed_by === "other")).toHaveLength(2);
+    for (const r of records) expect(r.chain).toBe(cosmos.key);
+  }
+
+  it("the aggregator's Cosmos account without funds: the result waits, and lands once funded", async () => {
+    const known = await recordIds();
+    const id = await net.trigger('{"x":7}', "evm");
+    // the designated submitter's transaction waits for funds, saying so
+    const waiting = await waitUntil(
+      async () => {
+        for (const i of [0, 1, 2]) {
+          const r = (await net.aggregations(i)).find((a) => !known[i]!.has(a.id));
+          if (r?.transaction?.error?.includes("waiting for funds")) return { i, r };
+        }
+        return undefined;
+      },
+      "a result transaction waiting for funds",
+      120_000,
+    );
+    expect(waiting.r.status).toBe("quorum");
+    expect(waiting.r.transaction!.status).toBe("queued");
+    expect(await net.cosmosResultFor(id, "evm")).toBeUndefined();
+    for (const op of net.ops) await cosmos.wallet.send(op.cosmosSender!, "100000000", "ustake");
+    expect(await waitUntil(() => net.cosmosResultFor(id, "evm"), "the result", 120_000)).toBe(
+      '{"y":49}',
+    );
+    const records = await allBurned(known);
+    const txs = await net.cosmosResultTransactions("evm");
+    expect(txs).toHaveLength(1);
+    expect(txs[0]).toMatchObject({ status: "success", from: net.ops[waiting.i]!.cosmosSender });
+    expectOneLanding(records, txs[0]!.hash);
+  }, 300_000);
+
+  it("an EVM event's result lands on the Cosmos handler in exactly one transaction", async () => {
+    const known = await recordIds();
+    const before = (await net.cosmosResultTransactions("evm")).length;
+    const id = await net.trigger('{"x":3}', "evm");
+    expect(await waitUntil(() => net.cosmosResultFor(id, "evm"), "the result", 120_000)).toBe(
+      '{"y":9}',
+    );
+    const records = await allBurned(known);
+    const txs = (await net.cosmosResultTransactions("evm")).slice(before);
+    expect(txs).toHaveLength(1);
+    expect(txs[0]!.status).toBe("success");
+    expect(txs[0]!.hash).toMatch(/^[0-9A-F]{64}$/);
+    expectOneLanding(records, txs[0]!.hash);
+    // the winner's own record carries its Cosmos transaction
+    const self = records.find((r) => r.landed_by === "self")!;
+    expect(self.transaction).toMatchObject({
+      status: "mined",
+      receipt_status: "success",
+      tx_hash: txs[0]!.hash,
+    });
+    // and its aggregator component's handle-submit-callback got the Cosmos tx hash
+    const sender = net.ops.find((op) => op.cosmosSender === txs[0]!.from)!;
+    await waitUntil(
+      () =>
+        sender.node!.logs.some((l) => l.includes(`landed in ${txs[0]!.hash}`)) ? true : undefined,
+      "the submit callback with the Cosmos tx hash",
+      30_000,
+    );
+  }, 240_000);
+
+  it("a Cosmos event's result lands on Cosmos in exactly one transaction", async () => {
+    const known = await recordIds();
+    const before = (await net.cosmosResultTransactions("cosmos")).length;
+    const { ids } = await cosmos.emit(1, hex('{"x":11}'));
+    const id = ids[0]!;
+    expect(await waitUntil(() => net.cosmosResultFor(id, "cosmos"), "the result", 120_000)).toBe(
+      '{"y":121}',
+    );
+    const records = await allBurned(known);
+    const txs = (await net.cosmosResultTransactions("cosmos")).slice(before);
+    expect(txs).toHaveLength(1);
+    expect(txs[0]!.status).toBe("success");
+    expectOneLanding(records, txs[0]!.hash);
+  }, 240_000);
+});
