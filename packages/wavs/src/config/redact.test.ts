@@ -38,6 +38,7 @@ describe("redactConfig", () => {
   const config = WavsConfigSchema.parse({
     signing_mnemonic: TEST_MNEMONIC,
     aggregator_evm_credential: `0x${"11".repeat(32)}`,
+    aggregator_cosmos_credential: `0x${"22".repeat(32)}`,
     bearer_token: "s3cret-token",
     max_wasm_fuel: 18446744073709551615n,
     max_execution_seconds: 30,
@@ -61,6 +62,7 @@ describe("redactConfig", () => {
     for (const secret of [
       TEST_MNEMONIC,
       "11".repeat(32),
+      "22".repeat(32),
       "s3cret-token",
       "hunter2",
       "k3y",
@@ -86,6 +88,7 @@ describe("redactConfig", () => {
           "tx_poll_ms": 250,
           "tx_stuck_after_ms": 30000,
         },
+        "aggregator_cosmos_credential": "[redacted]",
         "aggregator_evm_credential": "[redacted]",
         "bearer_token": "[redacted]",
         "chains": {
