@@ -20,6 +20,8 @@ const DevServiceSchema = z.object({
   component: z.string(),
   /** The chain of the service's trigger when it is not `chain` (a Cosmos-triggered service). */
   trigger_chain: z.string().optional(),
+  /** Where its results land when that is a Cosmos handler (bech32, on the dev Cosmos chain). */
+  cosmos_handler: z.string().optional(),
 });
 
 /** The dev network's Cosmos chain (`wavs dev --cosmos`). */
@@ -30,6 +32,8 @@ const DevCosmosSchema = z.object({
   trigger: z.string(),
   /** The example CosmWasm service manager (bech32). */
   service_manager: z.string(),
+  /** The example CosmWasm handler, validating with that manager (bech32). */
+  handler: z.string().optional(),
   /** The local chain's faucet: funded at genesis, a test-only key (the file is mode 0600). */
   faucet_mnemonic: z.string(),
 });

@@ -180,15 +180,24 @@ export async function setServiceUri(options: {
 }
 
 /** Read a result; while the handler has none yet, look again every `pollMs` until `waitMs` has passed. */
-export async function readResultWaiting(
+export function readResultWaiting(
   options: Parameters<typeof readResult>[0],
   waitMs: number,
   pollMs = 250,
 ): Promise<TriggerResult> {
+  return waitForResult(() => readResult(options), waitMs, pollMs);
+}
+
+/** Run `read` until it stops failing with WAVS_ERR_RESULT_NOT_FOUND, or `waitMs` has passed. */
+export async function waitForResult<T>(
+  read: () => Promise<T>,
+  waitMs: number,
+  pollMs = 250,
+): Promise<T> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      return await readResult(options);
+      return await read();
     } catch (err) {
       const missing = err instanceof WavsError && err.code === "WAVS_ERR_RESULT_NOT_FOUND";
       if (!missing || Date.now() >= deadline) throw err;

@@ -8,11 +8,17 @@ export {
   exampleContractTarget,
   nodeEndpoint,
 } from "./context.js";
+export { type CosmosTriggerResult, readCosmosResult } from "./cosmos-result.js";
 export { type AddedCosmosTrigger, addCosmosTrigger } from "./cosmos-trigger.js";
 export type { DevService, DevState } from "./dev-state.js";
 export { devDir, devStatePath, readDevState } from "./dev-state.js";
 export { cliAccount } from "./evm-chain.js";
-export { addTrigger, readResultWaiting, setServiceUri } from "./example-contracts.js";
+export {
+  addTrigger,
+  readResultWaiting,
+  setServiceUri,
+  waitForResult,
+} from "./example-contracts.js";
 export {
   eventHash,
   parseBool,

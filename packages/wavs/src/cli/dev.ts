@@ -173,6 +173,7 @@ function summary(devnet: Devnet, home: string): string {
       ? [
           `  cosmos     ${state.cosmos.chain}  ${state.cosmos.rpc_url} (wasmd)`,
           `             trigger ${state.cosmos.trigger}  service manager ${state.cosmos.service_manager}`,
+          ...(state.cosmos.handler ? [`             handler ${state.cosmos.handler}`] : []),
         ]
       : []),
     `  quorum     ${needed} of ${operators.length} operators (weight 1 each)`,
@@ -182,7 +183,7 @@ function summary(devnet: Devnet, home: string): string {
         `  ${i === 0 ? "operators" : "         "}  ${i + 1}. ${op.url}${state.nodes[i]?.p2p_port ? `  p2p :${state.nodes[i]?.p2p_port}` : ""}  log ${short(layout.operatorLog(i))}`,
     ),
     ...state.services.flatMap((s, i) => [
-      `  ${i === 0 ? "services" : "        "}   ${s.name}  id ${s.service_id.slice(0, 12)}…${s.trigger_chain ? `  (triggered on ${s.trigger_chain})` : ""}`,
+      `  ${i === 0 ? "services" : "        "}   ${s.name}  id ${s.service_id.slice(0, 12)}…${s.trigger_chain ? `  (triggered on ${s.trigger_chain}${s.cosmos_handler ? ", results there too" : ""})` : ""}`,
       `             manager ${s.service_manager}  trigger ${s.trigger}  submit ${s.submit}`,
     ]),
     "",

@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { hexToBytes } from "viem";
-import { builderContext, exampleContractTarget, readResultWaiting } from "../builder/index.js";
+import {
+  builderContext,
+  exampleContractTarget,
+  readCosmosResult,
+  readResultWaiting,
+  waitForResult,
+} from "../builder/index.js";
 import { printableUtf8, WavsError } from "../internal/index.js";
 import { printJson } from "./output.js";
 
@@ -8,7 +14,9 @@ import { printJson } from "./output.js";
 export function registerResult(program: Command): void {
   program
     .command("result")
-    .description("read a trigger's result from the example SimpleSubmit handler")
+    .description(
+      "read a trigger's result from the example handler (SimpleSubmit, or the CosmWasm handler of a service landing on Cosmos)",
+    )
     .argument("<trigger-id>", "the id `wavs trigger` printed")
     .option("--contract <0x..>", "SimpleSubmit address (default: from `wavs dev`)")
     .option("--service <name>", "which `wavs dev` service (default: its first)")
@@ -45,6 +53,45 @@ export function registerResult(program: Command): void {
           );
         }
         const ctx = builderContext(flags.home);
+        const cosmos = ctx.devState?.cosmos;
+        const service = ctx.devState?.services.find((s) => s.name === flags.service);
+        if (cosmos && service?.cosmos_handler && flags.contract === undefined) {
+          // a service of `wavs dev --cosmos` whose results land on the local Cosmos chain
+          const landed = await waitForResult(
+            () =>
+              readCosmosResult({
+                rpcUrl: cosmos.rpc_url,
+                chain: cosmos.chain,
+                handler: service.cosmos_handler as string,
+                triggerId: BigInt(id),
+              }),
+            Number(flags.wait) * 1000,
+          );
+          const text = printableUtf8(hexToBytes(landed.data));
+          if (flags.json) {
+            printJson({
+              trigger_id: landed.triggerId.toString(),
+              data: landed.data,
+              text,
+              chain: cosmos.chain,
+              handler: service.cosmos_handler,
+              event_id: landed.eventId,
+            });
+            return;
+          }
+          process.stdout.write(
+            [
+              `trigger id: ${landed.triggerId}`,
+              `data: ${landed.data}`,
+              ...(text === null ? [] : [`text: ${text}`]),
+              `on: ${cosmos.chain} ${service.cosmos_handler}`,
+              `event id: ${landed.eventId}`,
+            ]
+              .map((line) => `${line}\n`)
+              .join(""),
+          );
+          return;
+        }
         const { contract, endpoint } = exampleContractTarget(ctx, flags, "submit");
         const result = await readResultWaiting(
           { rpcUrl: endpoint.rpcUrl, contract, triggerId: BigInt(id) },

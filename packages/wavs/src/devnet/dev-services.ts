@@ -4,7 +4,7 @@
  * workflow runs on the example trigger contract's NewTrigger event and submits through the
  * aggregator-simple component to SimpleSubmit, with the 2-of-3 (by weight) quorum of the manager.
  * With `--cosmos`, a `<name>-cosmos` twin of the last one runs on the Cosmos trigger contract's
- * `new-message` event instead, its results landing on its own SimpleSubmit the same way.
+ * `new-message` event instead, its results landing on the dev Cosmos chain's handler.
  */
 import { existsSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
@@ -130,8 +130,10 @@ export function devServiceJson(options: {
   aggregatorDigest: string;
   /** Trigger on this Cosmos contract's `new-message` event instead. */
   cosmosTrigger?: { chain: string; address: string } | undefined;
+  /** Land results on this Cosmos handler instead of the EVM one. */
+  cosmosHandler?: { chain: string; address: string } | undefined;
 }): unknown {
-  const { chain, contracts, cosmosTrigger } = options;
+  const { chain, contracts, cosmosTrigger, cosmosHandler } = options;
   return {
     name: options.name,
     workflows: {
@@ -148,10 +150,12 @@ export function devServiceJson(options: {
         component: componentJson(options.componentDigest),
         submit: {
           aggregator: {
-            component: componentJson(options.aggregatorDigest, {
-              chain,
-              service_handler: contracts.submit,
-            }),
+            component: componentJson(
+              options.aggregatorDigest,
+              cosmosHandler
+                ? { chain: cosmosHandler.chain, service_handler: cosmosHandler.address }
+                : { chain, service_handler: contracts.submit },
+            ),
             signature_kind: { algorithm: "secp256k1", prefix: "eip191" },
           },
         },

@@ -40,7 +40,7 @@ import {
   sharedPreparedDir,
 } from "./prepared-cache.js";
 import { clearPreviousRun, writePids } from "./previous-run.js";
-import { registerServices, registerSigningKeys } from "./service-setup.js";
+import { registerCosmosOperators, registerServices, registerSigningKeys } from "./service-setup.js";
 
 /** How to start a dev network. */
 export interface DevnetOptions {
@@ -244,10 +244,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       nodes,
       components,
       contracts,
-      cosmosTrigger: cosmos && { chain: cosmos.key, address: cosmos.trigger },
+      cosmos: cosmos && { chain: cosmos.key, trigger: cosmos.trigger, handler: cosmos.handler },
       progress,
     });
     await registerSigningKeys({ anvil, chain, nodes, services, progress });
+    if (cosmos) await registerCosmosOperators({ anvil, chain, nodes, services, cosmos, progress });
     if (count > 1) await waitForMesh(nodes, progress);
     await waitForWarmEngines(nodes, progress);
 
@@ -272,6 +273,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
               rpc_url: cosmos.chain.rpcUrl,
               trigger: cosmos.trigger,
               service_manager: cosmos.serviceManager,
+              handler: cosmos.handler,
               faucet_mnemonic: cosmos.chain.faucet.mnemonic,
             },
           }

@@ -61,7 +61,7 @@ export function writeOperatorConfig(c: OperatorConfig): void {
 data = ${JSON.stringify(join(c.home, "data"))}
 signing_mnemonic = ${JSON.stringify(operatorMnemonic(c.home))}
 aggregator_evm_credential = ${JSON.stringify(c.aggregatorKey)}
-dev_endpoints_enabled = true
+${c.cosmos ? `aggregator_cosmos_credential = ${JSON.stringify(c.aggregatorKey)}\n` : ""}dev_endpoints_enabled = true
 bearer_token = ${JSON.stringify(c.token)}
 log_level = ${JSON.stringify(c.logLevel)}
 engine_pool_size = ${c.enginePoolSize}

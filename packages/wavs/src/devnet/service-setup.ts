@@ -24,6 +24,7 @@ import {
 } from "../builder/index.js";
 import { serviceId } from "../ids/index.js";
 import type { Progress } from "../internal/index.js";
+import { type DevCosmos, prepareDevCosmosOperators } from "./dev-cosmos.js";
 import { type DevComponents, type DevServiceContracts, devServiceJson } from "./dev-services.js";
 import type { DevnetLayout } from "./layout.js";
 import { devQuorumSize } from "./limits.js";
@@ -40,8 +41,8 @@ export async function registerServices(ctx: {
   nodes: NodeEndpoint[];
   components: DevComponents;
   contracts: Map<string, DevServiceContracts>;
-  /** The dev Cosmos chain's trigger contract, for the services triggered there. */
-  cosmosTrigger?: { chain: string; address: string } | undefined;
+  /** The dev Cosmos chain's trigger contract and handler, for the services run there. */
+  cosmos?: { chain: string; trigger: string; handler: string } | undefined;
   progress: Progress;
 }): Promise<DevService[]> {
   const { anvil, chain, nodes, components, progress, layout } = ctx;
@@ -71,7 +72,14 @@ export async function registerServices(ctx: {
       contracts,
       componentDigest,
       aggregatorDigest: digests.get(components.aggregator)!,
-      cosmosTrigger: svc.cosmos ? ctx.cosmosTrigger : undefined,
+      cosmosTrigger:
+        svc.cosmos && ctx.cosmos
+          ? { chain: ctx.cosmos.chain, address: ctx.cosmos.trigger }
+          : undefined,
+      cosmosHandler:
+        svc.cosmos && ctx.cosmos
+          ? { chain: ctx.cosmos.chain, address: ctx.cosmos.handler }
+          : undefined,
     });
     const uri = devServiceUri(nodes[0]!, await storeService(nodes[0]!, json));
     const current = await client.readContract({
@@ -100,7 +108,9 @@ export async function registerServices(ctx: {
       trigger: contracts.trigger,
       submit: contracts.submit,
       component: componentDigest,
-      ...(svc.cosmos && ctx.cosmosTrigger ? { trigger_chain: ctx.cosmosTrigger.chain } : {}),
+      ...(svc.cosmos && ctx.cosmos
+        ? { trigger_chain: ctx.cosmos.chain, cosmos_handler: ctx.cosmos.handler }
+        : {}),
     });
   }
   progress.update("registering the services on the nodes");
@@ -170,5 +180,37 @@ export async function registerSigningKeys(ctx: {
   const needed = devQuorumSize(nodes.length);
   progress.done(
     `signing keys registered: ${nodes.length} operator(s), weight 1 each, quorum ${needed} of ${nodes.length}`,
+  );
+}
+
+/**
+ * The service that lands on the dev Cosmos chain (square-cosmos): each operator's Cosmos
+ * account (its EVM sending key) funded, and its signing key for that service registered with
+ * the Cosmos manager the handler validates with.
+ */
+export async function registerCosmosOperators(ctx: {
+  anvil: Anvil;
+  chain: string;
+  nodes: NodeEndpoint[];
+  services: DevService[];
+  cosmos: DevCosmos;
+  progress: Progress;
+}): Promise<void> {
+  const { anvil, chain, nodes } = ctx;
+  const onCosmos = ctx.services.find((s) => s.cosmos_handler !== undefined);
+  if (!onCosmos) return;
+  const manager = onCosmos.service_manager as Address;
+  const signers = await Promise.all(
+    nodes.map((node) => requestSigner(node, { chain, address: manager })),
+  );
+  await prepareDevCosmosOperators(
+    ctx.cosmos,
+    nodes.map((_, i) => ({
+      operator: operatorAddress(anvil, nodes.length, i),
+      signingKey: signers[i]!,
+      // the same key sends on both chain families
+      credential: anvil.privateKeys[1 + i]!,
+    })),
+    ctx.progress,
   );
 }

@@ -1,6 +1,7 @@
 // `wavs dev --cosmos` end to end: the real binary starts anvil, a wasmd chain with the example
 // CosmWasm contracts and three operators; `wavs trigger` on the square-cosmos service emits on
-// Cosmos and the result lands on EVM; SIGINT stops everything; a second start resumes the chain.
+// Cosmos and the result lands on the CosmWasm handler; SIGINT stops everything; a second start
+// resumes the chain.
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -73,13 +74,14 @@ describe("wavs dev --cosmos", () => {
     return { trigger, result };
   }
 
-  it("runs a Cosmos chain beside anvil; a Cosmos trigger's result lands on EVM; SIGINT stops it; a restart resumes the chain", async () => {
+  it("runs a Cosmos chain beside anvil; a Cosmos trigger's result lands on Cosmos; SIGINT stops it; a restart resumes the chain", async () => {
     const first = await start();
     const state = JSON.parse(readFileSync(join(home, ".wavs-dev", "state.json"), "utf8"));
     expect(state.cosmos).toMatchObject({
       chain: "cosmos:wasmd-1",
       trigger: expect.stringMatching(/^wasm1/),
       service_manager: expect.stringMatching(/^wasm1/),
+      handler: expect.stringMatching(/^wasm1/),
     });
     expect(first.stdout()).toContain(`cosmos     cosmos:wasmd-1  ${state.cosmos.rpc_url} (wasmd)`);
     expect(first.stdout()).toContain("wavs trigger --service square-cosmos");
@@ -88,6 +90,9 @@ describe("wavs dev --cosmos", () => {
     const { trigger, result } = await squareOnCosmos(6);
     expect(trigger.trigger_id).toBe("1");
     expect(result.text).toBe('{"y":36}');
+    // landed on the Cosmos handler by one operator's Cosmos account
+    expect(result).toMatchObject({ chain: "cosmos:wasmd-1", handler: state.cosmos.handler });
+    expect(first.stdout()).toContain("(triggered on cosmos:wasmd-1, results there too)");
 
     const pids = JSON.parse(readFileSync(join(home, ".wavs-dev", "pids.json"), "utf8"))
       .children as number[];
