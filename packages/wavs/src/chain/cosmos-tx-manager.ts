@@ -46,6 +46,7 @@ import type {
   Db,
 } from "../store/index.js";
 import type { CosmosRpc } from "../triggers/index.js";
+import { backoffMs, SendLoop } from "./send-loop.js";
 import {
   DEFAULT_TX_MANAGER_OPTIONS,
   type LandedTx,
@@ -125,10 +126,7 @@ function connectQuery(comet: Comet38Client) {
 export class CosmosTxManager {
   readonly from: string;
   private readonly options: TxManagerOptions;
-  private stopped = true;
-  private loopDone: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private dirty = false;
+  private readonly loop: SendLoop;
   private resync = true;
   private session: Session | undefined;
   private accountNumber: bigint | undefined;
@@ -140,20 +138,33 @@ export class CosmosTxManager {
   ) {
     this.from = cosmosAddress(deps.key, deps.prefix);
     this.options = { ...DEFAULT_TX_MANAGER_OPTIONS, ...options };
+    this.loop = new SendLoop({
+      pollMs: this.options.pollMs,
+      step: () => this.tick(),
+      failed: (err) => {
+        // a broken connection is made again next time
+        this.session?.signer.disconnect();
+        this.session = undefined;
+        deps.logger.warn(
+          { chain: deps.chain, err: errorMessage(err) },
+          "Cosmos transaction loop step failed",
+        );
+      },
+    });
+  }
+
+  private get stopped(): boolean {
+    return !this.loop.running;
   }
 
   /** Start the send loop; transactions left queued or sent by a previous run resume. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.loopDone = this.loop();
+    this.loop.start();
   }
 
   /** Stop the loop after the current step; nothing is lost (rows stay queued or sent). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeUp?.();
-    await this.loopDone;
+    await this.loop.stop();
     this.session?.signer.disconnect();
     this.session = undefined;
   }
@@ -168,39 +179,8 @@ export class CosmosTxManager {
       gasPrice: req.gasPrice,
       ref: req.ref,
     });
-    this.dirty = true;
-    this.wakeUp?.();
+    this.loop.wake();
     return id;
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      this.dirty = false;
-      let open = true;
-      try {
-        open = await this.tick();
-      } catch (err) {
-        this.dirty = false;
-        // a broken connection is made again next time
-        this.session?.signer.disconnect();
-        this.session = undefined;
-        this.deps.logger.warn(
-          { chain: this.deps.chain, err: errorMessage(err) },
-          "Cosmos transaction loop step failed",
-        );
-      }
-      if (this.stopped) break;
-      if (this.dirty) continue;
-      await new Promise<void>((resolve) => {
-        const timer = open ? setTimeout(done, this.options.pollMs) : undefined;
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.wakeUp = done;
-      });
-      this.wakeUp = undefined;
-    }
   }
 
   private async connect(): Promise<Session> {
@@ -279,7 +259,7 @@ export class CosmosTxManager {
           `sequence ${row.nonce} was used by another transaction of ${this.from}`,
           Date.now(),
         );
-        this.dirty = true;
+        this.loop.again();
       }
     }
     return rows.length - settled;
@@ -308,11 +288,6 @@ export class CosmosTxManager {
       return true;
     }
     return false;
-  }
-
-  private backoff(attempts: number): number {
-    const { initialBackoffMs, maxBackoffMs } = this.options;
-    return Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempts, 20));
   }
 
   /** The sequence for the next broadcast, skipping those of transactions still marked sent. */
@@ -401,7 +376,7 @@ export class CosmosTxManager {
       const text = errorMessage(err);
       if (/account sequence mismatch/.test(text)) {
         this.resync = true;
-        this.dirty = true;
+        this.loop.again();
         return false;
       }
       if (!answeredByChain(err)) throw err;
@@ -434,7 +409,7 @@ export class CosmosTxManager {
           if (expected !== undefined) this.deps.nonces.set(chain, this.from, expected);
           else this.resync = true;
           txs.requeue(row.id, log, Date.now(), row.hashes);
-          this.dirty = true;
+          this.loop.again();
           return false;
         }
         if (kind === "funds") {
@@ -467,7 +442,7 @@ export class CosmosTxManager {
 
   /** Keep a transaction queued until the account can pay; said once per attempt. */
   private waitForFunds(row: AggregatorTxRow, why: string, hashes?: readonly string[]): void {
-    const delay = this.backoff(row.attempts);
+    const delay = backoffMs(row.attempts, this.options);
     this.deps.txs.requeue(row.id, `${why}; waiting for funds`, Date.now() + delay, hashes);
     this.deps.logger.warn(
       { chain: this.deps.chain, account: this.from, retry_in_ms: delay },

@@ -38,6 +38,7 @@ import {
   nodeReason,
   revertReason,
 } from "./call-errors.js";
+import { backoffMs, SendLoop } from "./send-loop.js";
 import { attempt, eachLimited, type Settled } from "./settled.js";
 import {
   DEFAULT_TX_MANAGER_OPTIONS,
@@ -57,12 +58,8 @@ export class TxManager {
   readonly from: Address;
   private readonly options: TxManagerOptions;
   private chainId: number | undefined;
-  private stopped = true;
-  private loopDone: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly loop: SendLoop;
   private resyncNonce = true;
-  /** Work arrived during a step: run the next one without waiting. */
-  private dirty = false;
   /** Rounds a sent transaction's nonce was seen used with none of its hashes mined. */
   private readonly orphanRounds = new Map<number, number>();
   /** When receipts were last looked for: every `pollMs`, however often new work wakes the loop. */
@@ -90,20 +87,29 @@ export class TxManager {
   ) {
     this.from = deps.account.address;
     this.options = { ...DEFAULT_TX_MANAGER_OPTIONS, ...options };
+    this.loop = new SendLoop({
+      pollMs: this.options.pollMs,
+      step: () => this.tick(),
+      failed: (err) =>
+        deps.logger.warn(
+          { chain: deps.chain, err: errorLine(err) },
+          "transaction loop step failed",
+        ),
+    });
+  }
+
+  private get stopped(): boolean {
+    return !this.loop.running;
   }
 
   /** Start the send loop; transactions left queued or sent by a previous run resume. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.loopDone = this.loop();
+    this.loop.start();
   }
 
   /** Stop the loop after the current step; nothing is lost (rows stay queued or sent). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeUp?.();
-    await this.loopDone;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Queue a transaction (persisted at once); returns its id. */
@@ -116,38 +122,8 @@ export class TxManager {
       gasPrice: req.gasPrice,
       ref: req.ref,
     });
-    this.dirty = true;
-    this.wakeUp?.();
+    this.loop.wake();
     return id;
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      this.dirty = false;
-      let open = true;
-      try {
-        open = await this.tick();
-      } catch (err) {
-        this.dirty = false;
-        this.deps.logger.warn(
-          { chain: this.deps.chain, err: errorLine(err) },
-          "transaction loop step failed",
-        );
-      }
-      if (this.stopped) break;
-      if (this.dirty) continue;
-      // with nothing queued or sent the loop sleeps until `enqueue` (or `stop`) wakes it: an
-      // idle node spends no CPU and no RPC calls here
-      await new Promise<void>((resolve) => {
-        const timer = open ? setTimeout(done, this.options.pollMs) : undefined;
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.wakeUp = done;
-      });
-      this.wakeUp = undefined;
-    }
   }
 
   /** One step of the loop; false when the account has nothing queued or sent. */
@@ -172,7 +148,7 @@ export class TxManager {
     if (ready.length === 0) return true;
     await this.sendBatch(ready);
     // more queued than one batch: go on without waiting
-    if (open.filter((row) => row.status === "queued").length > ready.length) this.dirty = true;
+    if (open.filter((row) => row.status === "queued").length > ready.length) this.loop.again();
     return true;
   }
 
@@ -231,8 +207,7 @@ export class TxManager {
   }
 
   private backoff(attempts: number): number {
-    const { initialBackoffMs, maxBackoffMs } = this.options;
-    return Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempts, 20));
+    return backoffMs(attempts, this.options);
   }
 
   /**

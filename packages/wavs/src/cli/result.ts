@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { hexToBytes } from "viem";
+import { type Hex, hexToBytes } from "viem";
 import {
+  type BuilderContext,
   builderContext,
   exampleContractTarget,
   readCosmosResult,
@@ -53,73 +54,81 @@ export function registerResult(program: Command): void {
           );
         }
         const ctx = builderContext(flags.home);
-        const cosmos = ctx.devState?.cosmos;
-        const service = ctx.devState?.services.find((s) => s.name === flags.service);
-        if (cosmos && service?.cosmos_handler && flags.contract === undefined) {
-          // a service of `wavs dev --cosmos` whose results land on the local Cosmos chain
-          const landed = await waitForResult(
-            () =>
-              readCosmosResult({
-                rpcUrl: cosmos.rpc_url,
-                chain: cosmos.chain,
-                handler: service.cosmos_handler as string,
-                triggerId: BigInt(id),
-              }),
-            Number(flags.wait) * 1000,
-          );
-          const text = printableUtf8(hexToBytes(landed.data));
-          if (flags.json) {
-            printJson({
-              trigger_id: landed.triggerId.toString(),
-              data: landed.data,
-              text,
-              chain: cosmos.chain,
-              handler: service.cosmos_handler,
-              event_id: landed.eventId,
-            });
-            return;
-          }
-          process.stdout.write(
-            [
-              `trigger id: ${landed.triggerId}`,
-              `data: ${landed.data}`,
-              ...(text === null ? [] : [`text: ${text}`]),
-              `on: ${cosmos.chain} ${service.cosmos_handler}`,
-              `event id: ${landed.eventId}`,
-            ]
-              .map((line) => `${line}\n`)
-              .join(""),
-          );
-          return;
-        }
-        const { contract, endpoint } = exampleContractTarget(ctx, flags, "submit");
-        const result = await readResultWaiting(
-          { rpcUrl: endpoint.rpcUrl, contract, triggerId: BigInt(id) },
-          Number(flags.wait) * 1000,
-        );
-        const text = printableUtf8(hexToBytes(result.data));
+        const triggerId = BigInt(id).toString();
+        const printed = await readPrinted(ctx, triggerId, flags);
+        const text = printableUtf8(hexToBytes(printed.data));
         if (flags.json) {
           printJson({
-            trigger_id: result.triggerId.toString(),
-            data: result.data,
+            trigger_id: triggerId,
+            data: printed.data,
             text,
-            signers: result.signers,
-            reference_block: result.referenceBlock,
-            event_id: result.eventId,
+            ...printed.json,
+            event_id: printed.eventId,
           });
           return;
         }
         process.stdout.write(
           [
-            `trigger id: ${result.triggerId}`,
-            `data: ${result.data}`,
+            `trigger id: ${triggerId}`,
+            `data: ${printed.data}`,
             ...(text === null ? [] : [`text: ${text}`]),
-            `signers: ${result.signers.join(", ")}`,
-            `event id: ${result.eventId}`,
+            printed.line,
+            `event id: ${printed.eventId}`,
           ]
             .map((line) => `${line}\n`)
             .join(""),
         );
       },
     );
+}
+
+/** A result and what is printed about where it is, besides its data and event id. */
+interface PrintedResult {
+  data: Hex;
+  eventId: string;
+  /** The human line (signers on EVM, the chain and handler on Cosmos). */
+  line: string;
+  /** The extra `--json` fields. */
+  json: Record<string, unknown>;
+}
+
+/** Read a trigger's result from the example handler the flags (or `wavs dev`) point at. */
+async function readPrinted(
+  ctx: BuilderContext,
+  id: string,
+  flags: { contract?: string; service?: string; chain?: string; wait: string },
+): Promise<PrintedResult> {
+  const waitMs = Number(flags.wait) * 1000;
+  const cosmos = ctx.devState?.cosmos;
+  const handler = ctx.devState?.services.find((s) => s.name === flags.service)?.cosmos_handler;
+  if (cosmos && handler && flags.contract === undefined) {
+    // a service of `wavs dev --cosmos` whose results land on the local Cosmos chain
+    const landed = await waitForResult(
+      () =>
+        readCosmosResult({
+          rpcUrl: cosmos.rpc_url,
+          chain: cosmos.chain,
+          handler,
+          triggerId: BigInt(id),
+        }),
+      waitMs,
+    );
+    return {
+      data: landed.data,
+      eventId: landed.eventId,
+      line: `on: ${cosmos.chain} ${handler}`,
+      json: { chain: cosmos.chain, handler },
+    };
+  }
+  const { contract, endpoint } = exampleContractTarget(ctx, flags, "submit");
+  const result = await readResultWaiting(
+    { rpcUrl: endpoint.rpcUrl, contract, triggerId: BigInt(id) },
+    waitMs,
+  );
+  return {
+    data: result.data,
+    eventId: result.eventId,
+    line: `signers: ${result.signers.join(", ")}`,
+    json: { signers: result.signers, reference_block: result.referenceBlock },
+  };
 }
