@@ -1,6 +1,7 @@
 // The Cosmos transaction manager against a real wasmd: executes in sequence order and persisted,
 // a sequence taken behind its back resynced, an unfunded account that waits and lands once
 // funded, a refused simulation that costs no sequence, a restart that resumes a sent row.
+import { AuthInfo, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { english, generateMnemonic } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -8,6 +9,7 @@ import {
   type TestCosmos,
   WASMD_HOOK_TIMEOUT,
 } from "../../test/helpers/cosmos-harness.js";
+import { startRpcProxy } from "../../test/helpers/rpc-proxy.js";
 import { useTempDatabase } from "../../test/helpers/temp-database.js";
 import { waitUntil } from "../../test/helpers/wait-until.js";
 import { silentLogger } from "../internal/logger.js";
@@ -32,7 +34,12 @@ const add = (data: string) => ({ add_message: { data } });
 describe("Cosmos transaction manager (real wasmd)", () => {
   const temp = useTempDatabase();
 
-  function manager(db: Db, mnemonic: string, outcomes: Map<string, TxOutcome>) {
+  function manager(
+    db: Db,
+    mnemonic: string,
+    outcomes: Map<string, TxOutcome>,
+    opts: { gasPrice?: { amount: number; denom: string }; rpcUrl?: string } = {},
+  ) {
     const rpc = createCosmosRpc({
       chain: cosmos.key,
       endpoints: [cosmos.chain.rpcUrl],
@@ -42,17 +49,17 @@ describe("Cosmos transaction manager (real wasmd)", () => {
       {
         chain: cosmos.key,
         rpc,
-        rpcUrl: cosmos.chain.rpcUrl,
+        rpcUrl: opts.rpcUrl ?? cosmos.chain.rpcUrl,
         key: cosmosKey(mnemonic),
         prefix: "wasm",
-        gasPrice: { amount: 0, denom: "ustake" },
+        gasPrice: opts.gasPrice ?? { amount: 0, denom: "ustake" },
         db,
         txs: new AggregatorTxStore(db),
         nonces: new AggregatorNonceStore(db),
         logger: silentLogger(),
         onSettled: (row, outcome) => outcomes.set(row.ref, outcome),
       },
-      { pollMs: 50, initialBackoffMs: 100, maxBackoffMs: 500, stuckAfterMs: 5_000 },
+      { pollMs: 50, initialBackoffMs: 100, maxBackoffMs: 500, stuckAfterMs: 1_500 },
     );
     return {
       m,
@@ -150,6 +157,71 @@ describe("Cosmos transaction manager (real wasmd)", () => {
       expect(rows[1]).toMatchObject({ status: "mined", receipt_status: "success", nonce: 0 });
     } finally {
       await stop();
+    }
+  }, 120_000);
+
+  it("pays gas x the chain's gas price, or the component's own price", async () => {
+    const db = temp.db();
+    const mnemonic = generateMnemonic(english);
+    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "100000000", "ustake");
+    const outcomes = new Map<string, TxOutcome>();
+    const { m, stop } = manager(db, mnemonic, outcomes, {
+      gasPrice: { amount: 0.25, denom: "ustake" },
+    });
+    m.start();
+    const rpc = createCosmosRpc({
+      chain: cosmos.key,
+      endpoints: [cosmos.chain.rpcUrl],
+      webSocket: false,
+    });
+    try {
+      m.enqueue({ contract: cosmos.trigger, msg: add("dd"), ref: "chain" });
+      m.enqueue({ contract: cosmos.trigger, msg: add("ee"), gasPrice: 2n, ref: "component" });
+      await waitUntil(() => (outcomes.size === 2 ? true : undefined), "both settled", 60_000);
+      const [chainPriced, componentPriced] = new AggregatorTxStore(db).byChain(cosmos.key);
+      const feeOf = async (hash: string) => {
+        const tx = (await rpc.getTx(hash))!;
+        const authInfo = AuthInfo.decode(TxRaw.decode(tx.tx).authInfoBytes);
+        return { gas: authInfo.fee!.gasLimit, amount: authInfo.fee!.amount };
+      };
+      const a = await feeOf(chainPriced!.tx_hash!);
+      expect(a.gas).toBe(BigInt(chainPriced!.gas_limit!));
+      expect(a.amount).toEqual([
+        { denom: "ustake", amount: String(Math.ceil(Number(a.gas) * 0.25)) },
+      ]);
+      expect(chainPriced!.gas_price).toBe("0.25");
+      const b = await feeOf(componentPriced!.tx_hash!);
+      expect(b.amount).toEqual([{ denom: "ustake", amount: String(b.gas * 2n) }]);
+      expect(componentPriced!.gas_price).toBe("2");
+    } finally {
+      rpc.close();
+      await stop();
+    }
+  }, 120_000);
+
+  it("a broadcast lost on its way is sent again byte for byte once it counts as stuck", async () => {
+    const db = temp.db();
+    const mnemonic = generateMnemonic(english);
+    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "1000000", "ustake");
+    const proxy = await startRpcProxy(cosmos.chain.rpcUrl, { sendMethods: ["broadcast_tx_sync"] });
+    const outcomes = new Map<string, TxOutcome>();
+    const { m, stop } = manager(db, mnemonic, outcomes, { rpcUrl: proxy.url });
+    m.start();
+    try {
+      proxy.blockSends();
+      const id = m.enqueue({ contract: cosmos.trigger, msg: add("ff"), ref: "lost" });
+      await waitUntil(() => (proxy.refusedSends() > 0 ? true : undefined), "a lost broadcast");
+      const lost = new AggregatorTxStore(db).get(id)!;
+      // marked sent with its hash before the broadcast: the node knows what to look for
+      expect(lost.status).toBe("sent");
+      expect(lost.hashes).toHaveLength(1);
+      proxy.unblockSends();
+      const outcome = await waitUntil(() => outcomes.get("lost"), "the resent execute", 60_000);
+      expect(outcome).toMatchObject({ kind: "mined", status: "success", txHash: lost.hashes[0] });
+      expect(proxy.forwardedSends()).toBe(1);
+    } finally {
+      await stop();
+      await proxy.close();
     }
   }, 120_000);
 

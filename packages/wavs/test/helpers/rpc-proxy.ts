@@ -11,8 +11,8 @@ import { createServer, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 
-/** Methods that broadcast a transaction. */
-export const SEND_METHODS: ReadonlySet<string> = new Set([
+/** Methods that broadcast a transaction on Ethereum. */
+export const ETH_SEND_METHODS: ReadonlySet<string> = new Set([
   "eth_sendRawTransaction",
   "eth_sendTransaction",
 ]);
@@ -77,7 +77,14 @@ function parseCalls(text: string): { calls: JsonRpcCall[]; batch: boolean } | un
 const methodOf = (c: JsonRpcCall) => (typeof c.method === "string" ? c.method : "?");
 
 /** Start a proxy in front of `upstream` (an `http://host:port` JSON-RPC endpoint that also speaks WebSocket). */
-export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
+export async function startRpcProxy(
+  upstream: string,
+  /** The broadcast methods (default: Ethereum's; `broadcast_tx_sync` for CometBFT). */
+  options: { sendMethods?: readonly string[] } = {},
+): Promise<RpcProxy> {
+  const sendMethods: ReadonlySet<string> = options.sendMethods
+    ? new Set(options.sendMethods)
+    : ETH_SEND_METHODS;
   const target = new URL(upstream);
   const calls: ProxiedCall[] = [];
   const sockets = new Set<Duplex>();
@@ -85,12 +92,12 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
 
   const record = (list: JsonRpcCall[], transport: "http" | "ws") => {
     const at = Date.now();
-    const refused = blocked && list.some((c) => SEND_METHODS.has(methodOf(c)));
+    const refused = blocked && list.some((c) => sendMethods.has(methodOf(c)));
     for (const c of list) {
       calls.push({
         method: methodOf(c),
         transport,
-        refused: refused && SEND_METHODS.has(methodOf(c)),
+        refused: refused && sendMethods.has(methodOf(c)),
         at,
       });
     }
@@ -106,7 +113,7 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
         const parsed = parseCalls(body.toString("utf8"));
         if (parsed && record(parsed.calls, "http")) {
           // a batch holding a broadcast: the broadcasts are refused, the rest forwarded
-          const others = parsed.calls.filter((c) => !SEND_METHODS.has(methodOf(c)));
+          const others = parsed.calls.filter((c) => !sendMethods.has(methodOf(c)));
           const answers = new Map<unknown, unknown>();
           if (others.length > 0) {
             const up = await fetch(target, {
@@ -117,7 +124,7 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
             for (const a of (await up.json()) as { id?: unknown }[]) answers.set(a.id, a);
           }
           const out = parsed.calls.map((c) =>
-            SEND_METHODS.has(methodOf(c)) ? refusal(c) : answers.get(c.id),
+            sendMethods.has(methodOf(c)) ? refusal(c) : answers.get(c.id),
           );
           res.writeHead(200, { "content-type": "application/json" });
           res.end(JSON.stringify(parsed.batch ? out : out[0]));
@@ -206,7 +213,7 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
   });
   const { port } = server.address() as { port: number };
   const count = (refused: boolean) =>
-    calls.filter((c) => SEND_METHODS.has(c.method) && c.refused === refused).length;
+    calls.filter((c) => sendMethods.has(c.method) && c.refused === refused).length;
 
   return {
     url: `http://127.0.0.1:${port}`,
