@@ -78,7 +78,7 @@ export interface AggregationRecord {
   event_id: string;
   /** Submit chain key, e.g. `evm:31337`. */
   chain: string;
-  /** The service handler the result is submitted to (0x address). */
+  /** The service handler the result is submitted to (0x address, or bech32 on Cosmos). */
   handler: string;
   /** `collecting` (waiting for quorum), `quorum` (submitting), `failed` (last attempt failed), `burned` (landed). */
   status: string;
