@@ -137,3 +137,69 @@ describe("results submitted on Cosmos (real wasmd, real anvil, three node proces
     expectOneLanding(records, txs[0]!.hash);
   }, 240_000);
 });
+
+describe("results on Cosmos when only one operator can send there (real wasmd, real anvil, three node processes)", () => {
+  let cosmos: TestCosmos;
+  let net: OperatorNetwork;
+
+  beforeAll(async () => {
+    cosmos = await startTestCosmos("wasmd-one-sender");
+    net = await startOperatorNetwork({
+      cosmos,
+      cosmosHandlers: { default: "cosmos" },
+      cosmosSenders: [0],
+      aggregator: { grace_period_ms: 1_000 },
+    });
+  }, WASMD_HOOK_TIMEOUT);
+
+  afterAll(async () => {
+    await net?.close();
+    await cosmos?.stop();
+  });
+
+  it("an operator without aggregator_cosmos_credential stands aside and the one with it lands the result once", async () => {
+    const signers = net.ops.map((op) => op.signer);
+    // events until one names an operator without the credential as its submitter (the order
+    // differs per event: a third of them name operator 0)
+    let designatedElsewhere: { index: number; eventId: string } | undefined;
+    let events = 0;
+    for (let x = 2; x < 14 && !designatedElsewhere; x++) {
+      events++;
+      const known = new Set((await net.aggregations(0)).map((r) => r.id));
+      const id = await net.trigger(`{"x":${x}}`);
+      expect(
+        await waitUntil(() => net.cosmosResultFor(id, "default"), `result ${id}`, 120_000),
+      ).toBe(JSON.stringify({ y: x * x }));
+      const record = await waitUntil(
+        async () =>
+          (await net.aggregations(0)).find((r) => !known.has(r.id) && r.designated_submitter),
+        "operator 0's record with its designated submitter",
+        60_000,
+      );
+      const index = signers.indexOf(record.designated_submitter as `0x${string}`);
+      if (index !== 0) designatedElsewhere = { index, eventId: record.event_id };
+    }
+    expect(designatedElsewhere).toBeDefined();
+    const { index, eventId } = designatedElsewhere!;
+    // that operator said why it did not send; operator 0 took over
+    const theirs = await waitUntil(
+      async () => (await net.aggregations(index)).find((r) => r.event_id === eventId),
+      "the designated operator's record",
+      60_000,
+    );
+    expect(theirs.notes.join("\n")).toMatch(/no aggregator_cosmos_credential/);
+    const txs = await net.cosmosResultTransactions("default");
+    for (const tx of txs)
+      expect(tx).toMatchObject({ status: "success", from: net.ops[0]!.cosmosSender });
+    // one transaction per result, once operator 0 saw each landed
+    await waitUntil(
+      async () =>
+        (await net.aggregations(0)).filter((r) => r.status === "burned").length === events
+          ? true
+          : undefined,
+      "operator 0's records burned",
+      60_000,
+    );
+    expect(await net.cosmosResultTransactions("default")).toHaveLength(events);
+  }, 240_000);
+});

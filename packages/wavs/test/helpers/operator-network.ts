@@ -98,6 +98,8 @@ export interface OperatorNetworkOptions {
   cosmosHandlers?: Record<string, "cosmos" | "cosmos-replay-accepting"> | undefined;
   /** Leave the nodes' Cosmos sending accounts without funds. */
   cosmosUnfunded?: boolean | undefined;
+  /** The operators that get an `aggregator_cosmos_credential` (default: every one). */
+  cosmosSenders?: readonly number[] | undefined;
 }
 
 /** A result transaction mined on a workflow's submit contract. */
@@ -237,7 +239,8 @@ export async function startOperatorNetwork(
         .map((p) => `"/ip4/127.0.0.1/tcp/${p}"`)
         .join(", ");
       const credential = anvil.privateKeys[i + 1]!;
-      const cosmosCredential = cosmos ? generateMnemonic(english) : undefined;
+      const sends = options.cosmosSenders?.includes(i) ?? true;
+      const cosmosCredential = cosmos && sends ? generateMnemonic(english) : undefined;
       const cosmosSender =
         cosmosCredential === undefined
           ? undefined
