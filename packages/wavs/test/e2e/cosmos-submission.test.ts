@@ -203,3 +203,50 @@ describe("results on Cosmos when only one operator can send there (real wasmd, r
     expect(await net.cosmosResultTransactions("default")).toHaveLength(events);
   }, 240_000);
 });
+
+describe("a service managed, triggered and landed on Cosmos (real wasmd, three node processes)", () => {
+  let cosmos: TestCosmos;
+  let net: OperatorNetwork;
+
+  beforeAll(async () => {
+    cosmos = await startTestCosmos("wasmd-all-cosmos");
+    net = await startOperatorNetwork({
+      cosmos,
+      cosmosWorkflows: ["default"],
+      cosmosHandlers: { default: "cosmos" },
+      cosmosManaged: true,
+    });
+  }, WASMD_HOOK_TIMEOUT);
+
+  afterAll(async () => {
+    await net?.close();
+    await cosmos?.stop();
+  });
+
+  it("peers' signatures are checked against the Cosmos manager and the result lands once", async () => {
+    const { ids } = await cosmos.emit(1, hex('{"x":9}'));
+    const id = ids[0]!;
+    expect(await waitUntil(() => net.cosmosResultFor(id, "default"), "the result", 120_000)).toBe(
+      '{"y":81}',
+    );
+    const records = await waitUntil(
+      async () => {
+        const all = await Promise.all([0, 1, 2].map((i) => net.aggregations(i)));
+        return all.every((rs) => rs.length === 1 && rs[0]!.status === "burned")
+          ? all.map((rs) => rs[0]!)
+          : undefined;
+      },
+      "every operator's record burned",
+      120_000,
+    );
+    // quorum needed a peer's signature on every node: each was accepted after the Cosmos
+    // manager confirmed its signer
+    for (const r of records) {
+      expect(r.quorum_signers!.length).toBeGreaterThanOrEqual(2);
+      expect(r.signers.some((s) => s.origin === "peer")).toBe(true);
+    }
+    const txs = await net.cosmosResultTransactions("default");
+    expect(txs).toHaveLength(1);
+    expect(txs[0]!.status).toBe("success");
+  }, 240_000);
+});

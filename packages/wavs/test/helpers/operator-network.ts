@@ -98,6 +98,11 @@ export interface OperatorNetworkOptions {
   cosmosHandlers?: Record<string, "cosmos" | "cosmos-replay-accepting"> | undefined;
   /** Leave the nodes' Cosmos sending accounts without funds. */
   cosmosUnfunded?: boolean | undefined;
+  /**
+   * Manage the service with the Cosmos manager of `cosmosHandlers` (its `wavs_service_uri`,
+   * its signing keys) instead of the EVM one.
+   */
+  cosmosManaged?: boolean | undefined;
   /** The operators that get an `aggregator_cosmos_credential` (default: every one). */
   cosmosSenders?: readonly number[] | undefined;
 }
@@ -329,12 +334,27 @@ ${cosmosToml}`,
         },
       };
     }
-    const manager = { evm: { chain: "evm:31337", address: set.serviceManager } };
+    if (options.cosmosManaged && !(cosmos && cosmosManager))
+      throw new Error("cosmosManaged needs a cosmos chain and cosmosHandlers");
+    const cosmosManaged =
+      options.cosmosManaged && cosmos && cosmosManager
+        ? { chain: cosmos.key, address: cosmosManager }
+        : undefined;
+    const manager = cosmosManaged
+      ? { cosmos: cosmosManaged }
+      : { evm: { chain: "evm:31337", address: set.serviceManager } };
     const service = { name: "three-operators", workflows, status: "active", manager };
     const stored = await api(`${ops[0]!.node!.url}/dev/services`, "POST", service);
     if (stored.status !== 200) throw new Error(`storing the service: ${stored.text}`);
     const hash = (stored.json as { hash: string }).hash;
-    await setServiceURI(admin, set.serviceManager, `${ops[0]!.node!.url}/dev/services/${hash}`);
+    const uri = `${ops[0]!.node!.url}/dev/services/${hash}`;
+    if (cosmos && cosmosManaged) {
+      await cosmos.wallet.execute(cosmosManaged.address, [
+        { wavs_set_service_uri: { service_uri: uri } },
+      ]);
+    } else {
+      await setServiceURI(admin, set.serviceManager, uri);
+    }
     let serviceId = "";
     for (const op of ops) {
       const added = await api(`${op.node!.url}/services`, "POST", { service_manager: manager });
