@@ -1,7 +1,7 @@
 /**
  * Quorum on a Cosmos chain (spec: cosmos.md): the `wavs_validate` query of the manager that
  * the handler's `wavs_service_manager` names, with signers sorted ascending and
- * `reference_block` = latest height - 1. `insufficient_quorum` and `insufficient_quorum_zero`
+ * `reference_block` = the application's height - 1. `insufficient_quorum` and `insufficient_quorum_zero`
  * mean "wait for more signatures", as InsufficientQuorum does on EVM; any other error means
  * the signatures cannot land. Groundwork of Cosmos submission (issue 16).
  */
@@ -62,7 +62,8 @@ export async function checkCosmosQuorum(args: {
   let signatureData: SignatureData;
   try {
     manager = await args.managers.managerOf(rpc, args.handler);
-    const height = await rpc.getLatestHeight();
+    // the height the query runs at: the manager refuses a reference block that is not before it
+    const height = await rpc.getAppHeight();
     signatureData = buildSignatureData(args.signatures, height > 0n ? height - 1n : 0n);
   } catch (err) {
     return { kind: "error", reason: `cannot prepare the quorum check: ${errorMessage(err)}` };

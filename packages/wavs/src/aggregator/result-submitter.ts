@@ -399,8 +399,8 @@ export class ResultSubmitter {
     const ref = `queue:${q.id}`;
     let enqueue: () => number;
     if (manager instanceof CosmosTxManager) {
-      // the manager reads weights at the reference height: the latest one is not final yet
-      const height = await this.deps.chains.cosmos(q.chain).getLatestHeight();
+      // the reference block must be before the block the handler runs in
+      const height = await this.deps.chains.cosmos(q.chain).getAppHeight();
       const signatureData = buildSignatureData(
         this.signaturesOf(q.id),
         height > 0n ? height - 1n : 0n,

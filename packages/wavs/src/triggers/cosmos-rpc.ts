@@ -92,8 +92,14 @@ export interface CosmosRpc {
   readonly chain: string;
   /** Whether new blocks can be subscribed to. */
   readonly hasWebSocket: boolean;
-  /** The latest committed height. */
+  /** The latest committed height (CometBFT's block store). */
   getLatestHeight(): Promise<bigint>;
+  /**
+   * The height the application has committed (`abci_info`): what contract queries see as the
+   * current block. It can trail `getLatestHeight` for a moment (CometBFT stores a block
+   * before the application commits it).
+   */
+  getAppHeight(): Promise<bigint>;
   /**
    * A block's events in `event_index` order: every transaction's events in transaction
    * order, then the block's own (finalize-block) events.
@@ -362,6 +368,12 @@ export function createCosmosRpc(options: CosmosRpcOptions): CosmosRpc {
         sync_info?: { latest_block_height?: unknown };
       } | null;
       return asHeight(status?.sync_info?.latest_block_height, "status");
+    },
+    async getAppHeight() {
+      const info = (await pool.request("abci_info")) as {
+        response?: { last_block_height?: unknown };
+      } | null;
+      return asHeight(info?.response?.last_block_height, "abci_info");
     },
     async getBlockEvents(height) {
       return (await getBlockResults(height)).events;
