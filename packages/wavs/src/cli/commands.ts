@@ -62,7 +62,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "result",
-    summary: "read a trigger's result from the example SimpleSubmit handler",
+    summary:
+      "read a trigger's result from the example handler (SimpleSubmit, or the CosmWasm handler of a service landing on Cosmos)",
     load: async () => (await import("./result.js")).registerResult,
   },
   {
