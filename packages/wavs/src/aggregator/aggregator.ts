@@ -6,7 +6,8 @@
  * `timer` actions become persisted timers that run `handle-timer-callback` later (after a
  * reorg check of the trigger log); `submit` actions join the quorum queue of (event id, chain,
  * handler). A queue is checked on-chain with `validate`; at quorum the designated submitter
- * sends `handleSignedEnvelope` through the chain's transaction manager and announces each
+ * sends `handleSignedEnvelope` through the chain's transaction manager (on Cosmos chains:
+ * `wavs_validate` and the `wavs_handle_signed_envelope` execute) and announces each
  * broadcast to its peers; the others stand down once an announced transaction is seen landed
  * on-chain, and otherwise take over after grace periods unless a search of the blocks since
  * quorum finds the result landed (landing-proof.ts: decided from the chain, never from a

@@ -1,7 +1,8 @@
 /**
  * Landing a result once quorum is reached: who sends (the designated submitter, from the
  * submitter order), when (now, after the settle window, or as a takeover after grace
- * periods), the `handleSignedEnvelope` transaction through the chain's transaction manager,
+ * periods), the `handleSignedEnvelope` transaction through the chain's transaction manager
+ * (on a Cosmos chain the `wavs_handle_signed_envelope` execute, cosmos-tx-manager.ts),
  * the announcement of each broadcast to peers, and the outcome: burned when the result is
  * on-chain (ours or another operator's, decided from the chain), failed otherwise. Every step
  * runs under the queue's lock; the aggregator hands queues here at quorum.
