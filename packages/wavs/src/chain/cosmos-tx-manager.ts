@@ -20,21 +20,7 @@
  *   queued and retries with backoff: they land once it is funded, without a restart;
  * - a simulation the contract refuses settles the transaction as failed without a sequence.
  */
-import { createHash } from "node:crypto";
-import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
-import { DirectSecp256k1Wallet, type EncodeObject, Registry } from "@cosmjs/proto-signing";
-import {
-  accountFromAny,
-  defaultRegistryTypes,
-  QueryClient,
-  SigningStargateClient,
-  type StdFee,
-  setupAuthExtension,
-  setupTxExtension,
-} from "@cosmjs/stargate";
-import { Comet38Client } from "@cosmjs/tendermint-rpc";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
+import type { StdFee } from "@cosmjs/stargate";
 import { hexToBytes } from "viem";
 import type { Logger } from "../internal/index.js";
 import { errorMessage } from "../internal/index.js";
@@ -46,6 +32,12 @@ import type {
   Db,
 } from "../store/index.js";
 import type { CosmosRpc } from "../triggers/index.js";
+import {
+  CosmosAccountSession,
+  type CosmosExecute,
+  refusedByChain,
+  type SignedCosmosTx,
+} from "./cosmos-account-session.js";
 import { backoffMs, SendLoop } from "./send-loop.js";
 import {
   DEFAULT_TX_MANAGER_OPTIONS,
@@ -53,8 +45,6 @@ import {
   type TxManagerOptions,
   type TxOutcome,
 } from "./tx-types.js";
-
-const EXECUTE = "/cosmwasm.wasm.v1.MsgExecuteContract";
 
 /** A CosmWasm execute to send. */
 export interface CosmosTxRequest {
@@ -105,31 +95,13 @@ function expectedSequence(text: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** Whether a failed query is the chain's answer (a contract error), not a transport problem. */
-function answeredByChain(err: unknown): boolean {
-  return /Query failed with \(\d+\)/.test(errorMessage(err));
-}
-
-/** The connection, made on first use (and again after it failed). */
-interface Session {
-  comet: Comet38Client;
-  query: ReturnType<typeof connectQuery>;
-  signer: SigningStargateClient;
-  chainId: string;
-}
-
-function connectQuery(comet: Comet38Client) {
-  return QueryClient.withExtensions(comet, setupAuthExtension, setupTxExtension);
-}
-
 /** Sends and tracks the executes of one account on one Cosmos chain; see the module comment. */
 export class CosmosTxManager {
   readonly from: string;
   private readonly options: TxManagerOptions;
   private readonly loop: SendLoop;
   private resync = true;
-  private session: Session | undefined;
-  private accountNumber: bigint | undefined;
+  private session: CosmosAccountSession | undefined;
   private receiptsAt = 0;
 
   constructor(
@@ -143,7 +115,7 @@ export class CosmosTxManager {
       step: () => this.tick(),
       failed: (err) => {
         // a broken connection is made again next time
-        this.session?.signer.disconnect();
+        this.session?.close();
         this.session = undefined;
         deps.logger.warn(
           { chain: deps.chain, err: errorMessage(err) },
@@ -165,7 +137,7 @@ export class CosmosTxManager {
   /** Stop the loop after the current step; nothing is lost (rows stay queued or sent). */
   async stop(): Promise<void> {
     await this.loop.stop();
-    this.session?.signer.disconnect();
+    this.session?.close();
     this.session = undefined;
   }
 
@@ -183,34 +155,14 @@ export class CosmosTxManager {
     return id;
   }
 
-  private async connect(): Promise<Session> {
-    if (this.session) return this.session;
-    const comet = await Comet38Client.connect(this.deps.rpcUrl);
-    const wallet = await DirectSecp256k1Wallet.fromKey(this.deps.key.privateKey, this.deps.prefix);
-    const signer = SigningStargateClient.createWithSigner(comet, wallet, {
-      registry: new Registry([...defaultRegistryTypes, [EXECUTE, MsgExecuteContract]]),
+  private async connect(): Promise<CosmosAccountSession> {
+    this.session ??= await CosmosAccountSession.connect({
+      rpcUrl: this.deps.rpcUrl,
+      from: this.from,
+      key: this.deps.key,
+      prefix: this.deps.prefix,
     });
-    const session = {
-      comet,
-      query: connectQuery(comet),
-      signer,
-      chainId: await signer.getChainId(),
-    };
-    this.session = session;
-    return session;
-  }
-
-  /** The account's number and committed sequence; undefined while it does not exist. */
-  private async account(s: Session): Promise<{ number: bigint; sequence: number } | undefined> {
-    // the SDK answers a query of an account it has never seen with a "not found" error
-    const any = await s.query.auth.account(this.from).catch((err: unknown) => {
-      if (/not found/i.test(errorMessage(err))) return null;
-      throw err;
-    });
-    if (!any) return undefined;
-    const account = accountFromAny(any);
-    this.accountNumber = account.accountNumber;
-    return { number: account.accountNumber, sequence: account.sequence };
+    return this.session;
   }
 
   /** One step of the loop; false when the account has nothing queued or sent. */
@@ -237,8 +189,11 @@ export class CosmosTxManager {
   }
 
   /** Look up sent transactions whose sequence is used (or that count as stuck); returns how many still wait. */
-  private async checkSent(s: Session, rows: readonly AggregatorTxRow[]): Promise<number> {
-    const used = (await this.account(s))?.sequence ?? 0;
+  private async checkSent(
+    s: CosmosAccountSession,
+    rows: readonly AggregatorTxRow[],
+  ): Promise<number> {
+    const used = (await s.committedSequence()) ?? 0;
     let settled = 0;
     for (const row of rows) {
       if (this.stopped) break;
@@ -301,20 +256,11 @@ export class CosmosTxManager {
     return next;
   }
 
-  private messages(row: AggregatorTxRow): EncodeObject[] {
-    return [
-      {
-        typeUrl: EXECUTE,
-        value: MsgExecuteContract.fromPartial({
-          sender: this.from,
-          contract: row.to_address,
-          msg: hexToBytes(row.data_hex as `0x${string}`),
-          funds: [],
-        }),
-      },
-    ];
+  private execute(row: AggregatorTxRow): CosmosExecute {
+    return { contract: row.to_address, msg: hexToBytes(row.data_hex as `0x${string}`) };
   }
 
+  /** Gas x price: the component's price (whole units per gas) or the chain's. */
   private fee(gas: number, row: AggregatorTxRow): { fee: StdFee; price: string } {
     const { denom, amount } = this.deps.gasPrice;
     const price = row.gas_price_override ?? String(amount);
@@ -326,27 +272,20 @@ export class CosmosTxManager {
   }
 
   private async sign(
-    s: Session,
+    s: CosmosAccountSession,
     row: AggregatorTxRow,
     sequence: number,
     gas: number,
-  ): Promise<{ bytes: Uint8Array; hash: string; price: string }> {
+  ): Promise<SignedCosmosTx & { price: string }> {
     const { fee, price } = this.fee(gas, row);
-    const raw = await s.signer.sign(this.from, this.messages(row), fee, "", {
-      accountNumber: this.accountNumber as bigint,
-      sequence,
-      chainId: s.chainId,
-    });
-    const bytes = TxRaw.encode(raw).finish();
-    const hash = createHash("sha256").update(bytes).digest("hex").toUpperCase();
-    return { bytes, hash, price };
+    return { ...(await s.sign(this.execute(row), sequence, fee)), price };
   }
 
   /**
    * Simulate, sign, mark sent, broadcast one queued transaction. False when the loop must stop
    * for now (waiting for funds, the sequence resynced, the node unreachable).
    */
-  private async send(s: Session, row: AggregatorTxRow): Promise<boolean> {
+  private async send(s: CosmosAccountSession, row: AggregatorTxRow): Promise<boolean> {
     const { txs, logger, chain } = this.deps;
     // a transaction queued again after a broadcast may have landed meanwhile
     if (row.hashes.length > 0 && (await this.settleIfFound(row))) return true;
@@ -357,21 +296,15 @@ export class CosmosTxManager {
       this.deps.onSettled(txs.get(row.id) ?? row, { kind: "failed", reason, landed: proof });
       return true;
     }
-    const account = await this.account(s);
-    if (!account) {
+    const committed = await s.committedSequence();
+    if (committed === undefined) {
       this.waitForFunds(row, `the account ${this.from} does not exist on ${chain} yet`);
       return false;
     }
-    const sequence = this.nextSequence(account.sequence);
+    const sequence = this.nextSequence(committed);
     let gasUsed: number;
     try {
-      const simulated = await s.query.tx.simulate(
-        this.messages(row).map((m) => s.signer.registry.encodeAsAny(m)),
-        "",
-        encodeSecp256k1Pubkey(this.deps.key.publicKey),
-        sequence,
-      );
-      gasUsed = Number(simulated.gasInfo?.gasUsed ?? 0n);
+      gasUsed = await s.simulate(this.execute(row), sequence);
     } catch (err) {
       const text = errorMessage(err);
       if (/account sequence mismatch/.test(text)) {
@@ -379,7 +312,7 @@ export class CosmosTxManager {
         this.loop.again();
         return false;
       }
-      if (!answeredByChain(err)) throw err;
+      if (!refusedByChain(err)) throw err;
       const reason = `simulating the execute on ${row.to_address} failed: ${text.slice(0, 1000)}`;
       txs.markFailed(row.id, reason);
       this.deps.onSettled(txs.get(row.id) ?? row, { kind: "failed", reason });
@@ -397,10 +330,10 @@ export class CosmosTxManager {
       });
       this.deps.nonces.set(chain, this.from, sequence + 1);
     })();
-    const result = await s.comet.broadcastTxSync({ tx: signed.bytes });
+    const result = await s.broadcast(signed.bytes);
     if (result.code !== 0) {
-      const kind = refusal(result.code, result.log ?? "");
-      const log = (result.log ?? `code ${result.code}`).slice(0, 1000);
+      const kind = refusal(result.code, result.log);
+      const log = (result.log || `code ${result.code}`).slice(0, 1000);
       if (kind !== "known") {
         // refused outright: the sequence is free again and the hash never existed
         this.deps.nonces.set(chain, this.from, sequence);
@@ -428,10 +361,10 @@ export class CosmosTxManager {
   }
 
   /** Broadcast a stuck transaction again with its sequence, gas and fee: the same bytes. */
-  private async rebroadcast(s: Session, row: AggregatorTxRow): Promise<void> {
-    if (row.nonce === null || row.gas_limit === null || this.accountNumber === undefined) return;
+  private async rebroadcast(s: CosmosAccountSession, row: AggregatorTxRow): Promise<void> {
+    if (row.nonce === null || row.gas_limit === null) return;
     const signed = await this.sign(s, row, row.nonce, Number(row.gas_limit));
-    await s.comet.broadcastTxSync({ tx: signed.bytes });
+    await s.broadcast(signed.bytes);
     this.deps.txs.markSent(row.id, {
       nonce: row.nonce,
       gasLimit: BigInt(row.gas_limit),
