@@ -1,4 +1,5 @@
 import { WavsError } from "../internal/index.js";
+import { isCosmosChain } from "../service/index.js";
 
 /** A response of the operator world's `run`, as the node uses it. */
 export interface WasmResponse {
@@ -74,15 +75,28 @@ export function validateAggregatorActions(value: unknown): AggregatorAction[] {
       const gas = v.gasPrice as { value?: [bigint, bigint] } | undefined;
       const gasPrice = gas?.value ? gas.value[0] + (gas.value[1] << 64n) : undefined;
       if (typeof v.chain !== "string") bad(`action ${i}: submit without a chain`);
+      // the chain key's family must be the action's: a handler address means nothing on the other
+      const onCosmos = isCosmosChain(v.chain);
       if (sub.tag === "evm") {
+        if (onCosmos) bad(`action ${i}: submit(evm) names the Cosmos chain ${v.chain}`);
         const raw = (v.address as { rawBytes?: unknown })?.rawBytes;
         if (!(raw instanceof Uint8Array) || raw.length !== 20)
           bad(`action ${i}: submit address is not 20 bytes`);
         return { kind: "submit", chainType: "evm", chain: v.chain, address: raw, gasPrice };
       }
       if (sub.tag === "cosmos") {
-        const addr = v.address as { bech32Addr: string; prefixLen: number };
-        return { kind: "submit", chainType: "cosmos", chain: v.chain, address: addr, gasPrice };
+        if (!onCosmos)
+          bad(`action ${i}: submit(cosmos) names ${v.chain}, not a cosmos:<chain id> chain`);
+        const addr = v.address as { bech32Addr?: unknown; prefixLen?: unknown } | undefined;
+        if (typeof addr?.bech32Addr !== "string" || addr.bech32Addr === "")
+          bad(`action ${i}: submit(cosmos) without a bech32 address`);
+        return {
+          kind: "submit",
+          chainType: "cosmos",
+          chain: v.chain,
+          address: { bech32Addr: addr.bech32Addr, prefixLen: Number(addr.prefixLen ?? 0) },
+          gasPrice,
+        };
       }
     }
     return bad(`action ${i} is neither a timer nor a submit`);
