@@ -63,7 +63,7 @@ describe("results submitted on Cosmos (real wasmd, real anvil, three node proces
     for (const r of records) expect(r.chain).toBe(cosmos.key);
   }
 
-  it("the aggregator's Cosmos account without funds: the result waits, and lands once funded", async () => {
+  it("the aggregator's Cosmos account without funds: the result waits, survives a kill -9 of its node, and lands once funded", async () => {
     const known = await recordIds();
     const id = await net.trigger('{"x":7}', "evm");
     // the designated submitter's transaction waits for funds, saying so
@@ -81,6 +81,19 @@ describe("results submitted on Cosmos (real wasmd, real anvil, three node proces
     expect(waiting.r.status).toBe("quorum");
     expect(waiting.r.transaction!.status).toBe("queued");
     expect(await net.cosmosResultFor(id, "evm")).toBeUndefined();
+    // a power cut on that node: the queued transaction is on disk, and waits again after start
+    await net.ops[waiting.i]!.node!.kill9();
+    await net.start(waiting.i);
+    await net.waitForMesh();
+    const restarted = net.ops[waiting.i]!.node!;
+    await waitUntil(
+      () => (restarted.logs.some((l) => l.includes("waiting for funds")) ? true : undefined),
+      "the restarted node trying its queued transaction again",
+      60_000,
+    );
+    const resumed = (await net.aggregations(waiting.i)).find((a) => a.id === waiting.r.id)!;
+    expect(resumed.status).toBe("quorum");
+    expect(resumed.transaction).toMatchObject({ status: "queued" });
     for (const op of net.ops) await cosmos.wallet.send(op.cosmosSender!, "100000000", "ustake");
     expect(await waitUntil(() => net.cosmosResultFor(id, "evm"), "the result", 120_000)).toBe(
       '{"y":49}',
