@@ -8,15 +8,27 @@ import { type NodeProcess, startNodeProcess, writeConfig } from "./node-process.
 export const TEST_MNEMONIC = "test test test test test test test test test test test junk";
 export const TOKEN = "e2e-secret-token";
 
-/** A free TCP port on 127.0.0.1. */
+/** A TCP port free on every interface, for a process started next to bind. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  // Below Linux's ephemeral range (32768+): a port the OS picked for us there can be handed
+  // out again as the local port of any outgoing connection (and the suite makes thousands)
+  // before the process it was picked for binds it. Here only another pick can collide, and
+  // picks are random; the port must be free on every interface (P2P listens on 0.0.0.0).
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PORT_FLOOR + Math.floor(Math.random() * (PORT_CEILING - PORT_FLOOR));
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port between ${PORT_FLOOR} and ${PORT_CEILING}`);
+}
+
+const PORT_FLOOR = 20_000;
+const PORT_CEILING = 32_000;
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "0.0.0.0", () => srv.close(() => resolve(true)));
   });
 }
 

@@ -205,8 +205,6 @@ export async function startOperatorNetwork(
       return c;
     };
 
-    const p2pPorts = [await freePort(), await freePort(), await freePort()];
-    const httpPorts = [await freePort(), await freePort(), await freePort()];
     const aggregatorKeys = Object.entries(options.aggregator ?? {});
     const aggregatorToml =
       aggregatorKeys.length === 0
@@ -234,6 +232,22 @@ export async function startOperatorNetwork(
       );
       cosmosContracts.set(workflowId, { handler, manager: cosmosManager });
     }
+    // each operator's Cosmos sending account, funded before any port is picked: the ports
+    // stay free only as long as nothing else on the machine takes them
+    const cosmosCredentials = [0, 1, 2].map((i) =>
+      cosmos && (options.cosmosSenders?.includes(i) ?? true)
+        ? generateMnemonic(english)
+        : undefined,
+    );
+    const cosmosSenders = cosmosCredentials.map((c) =>
+      c === undefined ? undefined : cosmosAddress(cosmosKey(c), "wasm"),
+    );
+    if (cosmos && !options.cosmosUnfunded) {
+      for (const sender of cosmosSenders)
+        if (sender) await cosmos.wallet.send(sender, "100000000", "ustake");
+    }
+    const p2pPorts = [await freePort(), await freePort(), await freePort()];
+    const httpPorts = [await freePort(), await freePort(), await freePort()];
     for (let i = 0; i < 3; i++) {
       const home = mkdtempSync(join(tmpdir(), `wavs-op${i}-`));
       homes.push(home);
@@ -244,14 +258,8 @@ export async function startOperatorNetwork(
         .map((p) => `"/ip4/127.0.0.1/tcp/${p}"`)
         .join(", ");
       const credential = anvil.privateKeys[i + 1]!;
-      const sends = options.cosmosSenders?.includes(i) ?? true;
-      const cosmosCredential = cosmos && sends ? generateMnemonic(english) : undefined;
-      const cosmosSender =
-        cosmosCredential === undefined
-          ? undefined
-          : cosmosAddress(cosmosKey(cosmosCredential), "wasm");
-      if (cosmos && cosmosSender && !options.cosmosUnfunded)
-        await cosmos.wallet.send(cosmosSender, "100000000", "ustake");
+      const cosmosCredential = cosmosCredentials[i];
+      const cosmosSender = cosmosSenders[i];
       const endpoints = proxy
         ? `http_endpoint = "${proxy.url}"\nws_endpoints = ["${proxy.wsUrl}"]`
         : `http_endpoint = "${anvil.rpcUrl}"`;
