@@ -16,11 +16,17 @@ export async function freePort(): Promise<number> {
   // picks are random; the port must be free on every interface (P2P listens on 0.0.0.0).
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = PORT_FLOOR + Math.floor(Math.random() * (PORT_CEILING - PORT_FLOOR));
-    if (await bindable(port)) return port;
+    // never the same port twice in one test process: the first may not be bound yet
+    if (handedOut.has(port)) continue;
+    if (await bindable(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error(`no free port between ${PORT_FLOOR} and ${PORT_CEILING}`);
 }
 
+const handedOut = new Set<number>();
 const PORT_FLOOR = 20_000;
 const PORT_CEILING = 32_000;
 

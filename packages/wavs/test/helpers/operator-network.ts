@@ -152,10 +152,24 @@ export function isRunning(op: Operator): boolean {
   );
 }
 
-/** Start anvil, the contracts, three nodes and the service; see the module comment. */
+/**
+ * Start anvil, the contracts, three nodes and the service; see the module comment. A node that
+ * finds one of its ports taken by another process meanwhile (EADDRINUSE) makes the whole
+ * network start again on other ports, up to three times.
+ */
 export async function startOperatorNetwork(
   options: OperatorNetworkOptions = {},
 ): Promise<OperatorNetwork> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOperatorNetworkOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !String((err as Error).message).includes("EADDRINUSE")) throw err;
+    }
+  }
+}
+
+async function startOperatorNetworkOnce(options: OperatorNetworkOptions): Promise<OperatorNetwork> {
   const workflowFixtures = options.workflows ?? { default: "square" };
   const anvil = await startAnvil();
   const ops: Operator[] = [];
