@@ -31,13 +31,16 @@ import {
 import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
 import { type Address, getAddress, type Hex, hexToBytes, toHex } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll } from "vitest";
 import { componentJson } from "../../src/devnet/dev-services.js";
 import type { AggregationRecord } from "../../src/http/node-api.js";
 import { cosmosAddress, cosmosKey } from "../../src/signing/index.js";
 import {
   type CosmosContractTransaction,
   cosmosChainToml,
+  startTestCosmos,
   type TestCosmos,
+  WASMD_HOOK_TIMEOUT,
 } from "./cosmos-harness.js";
 import { api, freePort, TOKEN, uploadComponent, waitUntil } from "./node-network.js";
 import { type NodeProcess, startNodeProcess, writeConfig } from "./node-process.js";
@@ -530,4 +533,34 @@ ${cosmosToml}`,
     await closeAll().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * For a describe block: a local wasmd chain (`chainId`) and an operator network watching it,
+ * started before its tests and stopped after them. Read `cosmos` and `net` inside the tests.
+ */
+export function useCosmosOperatorNetwork(
+  chainId: string,
+  options: Omit<OperatorNetworkOptions, "cosmos"> = {},
+): { readonly cosmos: TestCosmos; readonly net: OperatorNetwork } {
+  let cosmos: TestCosmos | undefined;
+  let net: OperatorNetwork | undefined;
+  beforeAll(async () => {
+    cosmos = await startTestCosmos(chainId);
+    net = await startOperatorNetwork({ ...options, cosmos });
+  }, WASMD_HOOK_TIMEOUT);
+  afterAll(async () => {
+    await net?.close();
+    await cosmos?.stop();
+  });
+  return {
+    get cosmos() {
+      if (!cosmos) throw new Error("the Cosmos chain is not started");
+      return cosmos;
+    },
+    get net() {
+      if (!net) throw new Error("the operator network is not started");
+      return net;
+    },
+  };
 }
