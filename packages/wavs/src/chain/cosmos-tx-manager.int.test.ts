@@ -38,7 +38,11 @@ describe("Cosmos transaction manager (real wasmd)", () => {
     db: Db,
     mnemonic: string,
     outcomes: Map<string, TxOutcome>,
-    opts: { gasPrice?: { amount: number; denom: string }; rpcUrl?: string } = {},
+    opts: {
+      gasPrice?: { amount: number; denom: string };
+      rpcUrl?: string;
+      stuckAfterMs?: number;
+    } = {},
   ) {
     const rpc = createCosmosRpc({
       chain: cosmos.key,
@@ -59,7 +63,12 @@ describe("Cosmos transaction manager (real wasmd)", () => {
         logger: silentLogger(),
         onSettled: (row, outcome) => outcomes.set(row.ref, outcome),
       },
-      { pollMs: 50, initialBackoffMs: 100, maxBackoffMs: 500, stuckAfterMs: 1_500 },
+      {
+        pollMs: 50,
+        initialBackoffMs: 100,
+        maxBackoffMs: 500,
+        stuckAfterMs: opts.stuckAfterMs ?? 1_500,
+      },
     );
     return {
       m,
@@ -219,6 +228,40 @@ describe("Cosmos transaction manager (real wasmd)", () => {
       const outcome = await waitUntil(() => outcomes.get("lost"), "the resent execute", 60_000);
       expect(outcome).toMatchObject({ kind: "mined", status: "success", txHash: lost.hashes[0] });
       expect(proxy.forwardedSends()).toBe(1);
+    } finally {
+      await stop();
+      await proxy.close();
+    }
+  }, 120_000);
+
+  it("an execute refused for the sequence of a lost broadcast sends that broadcast again at once", async () => {
+    const db = temp.db();
+    const mnemonic = generateMnemonic(english);
+    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "1000000", "ustake");
+    const proxy = await startRpcProxy(cosmos.chain.rpcUrl, { sendMethods: ["broadcast_tx_sync"] });
+    const outcomes = new Map<string, TxOutcome>();
+    // never stuck within the test: only the refusal of the next execute can bring it back
+    const { m, stop } = manager(db, mnemonic, outcomes, {
+      rpcUrl: proxy.url,
+      stuckAfterMs: 600_000,
+    });
+    m.start();
+    try {
+      proxy.blockSends();
+      const lostId = m.enqueue({ contract: cosmos.trigger, msg: add("a1"), ref: "lost" });
+      await waitUntil(() => (proxy.refusedSends() > 0 ? true : undefined), "a lost broadcast");
+      const lost = new AggregatorTxStore(db).get(lostId)!;
+      proxy.unblockSends();
+      m.enqueue({ contract: cosmos.trigger, msg: add("a2"), ref: "next" });
+      await waitUntil(() => (outcomes.size === 2 ? true : undefined), "both landed", 60_000);
+      expect(outcomes.get("lost")).toMatchObject({
+        kind: "mined",
+        status: "success",
+        txHash: lost.hashes[0],
+      });
+      expect(outcomes.get("next")).toMatchObject({ kind: "mined", status: "success" });
+      const rows = new AggregatorTxStore(db).byChain(cosmos.key);
+      expect(rows.map((r) => r.nonce)).toEqual([0, 1]);
     } finally {
       await stop();
       await proxy.close();

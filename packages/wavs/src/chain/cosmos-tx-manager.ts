@@ -16,6 +16,8 @@
  *   one whose sequence is still free is broadcast again, byte for byte (signing is
  *   deterministic and the row keeps its gas and fee), which a node that has it ignores;
  * - "account sequence mismatch" resyncs the sequence from the chain (the node says which);
+ *   when one of our sent transactions holds the sequence the node expects, its broadcast was
+ *   lost on the way and the same bytes go out again at once;
  * - an account that does not exist yet or lacks funds for the fee keeps its transactions
  *   queued and retries with backoff: they land once it is funded, without a restart;
  * - a simulation the contract refuses settles the transaction as failed without a sequence.
@@ -308,8 +310,7 @@ export class CosmosTxManager {
     } catch (err) {
       const text = errorMessage(err);
       if (/account sequence mismatch/.test(text)) {
-        this.resync = true;
-        this.loop.again();
+        await this.sequenceRefused(s, row, text);
         return false;
       }
       if (!refusedByChain(err)) throw err;
@@ -338,11 +339,7 @@ export class CosmosTxManager {
         // refused outright: the sequence is free again and the hash never existed
         this.deps.nonces.set(chain, this.from, sequence);
         if (kind === "sequence") {
-          const expected = expectedSequence(log);
-          if (expected !== undefined) this.deps.nonces.set(chain, this.from, expected);
-          else this.resync = true;
-          txs.requeue(row.id, log, Date.now(), row.hashes);
-          this.loop.again();
+          await this.sequenceRefused(s, row, log, row.hashes);
           return false;
         }
         if (kind === "funds") {
@@ -358,6 +355,39 @@ export class CosmosTxManager {
     logger.debug({ chain, sequence, tx_hash: signed.hash, gas }, "Cosmos transaction broadcast");
     this.deps.onBroadcast?.(row, signed.hash);
     return true;
+  }
+
+  /**
+   * The node wants another sequence than the one `row` was simulated or signed with. When one
+   * of our sent transactions holds the sequence it expects, that broadcast never reached the
+   * node (a connection cut mid-broadcast): send those same bytes again now, rather than
+   * waiting for it to count as stuck while every later execute is refused. Otherwise take
+   * the node's sequence (or the chain's). `row` is tried again after one poll.
+   */
+  private async sequenceRefused(
+    s: CosmosAccountSession,
+    row: AggregatorTxRow,
+    message: string,
+    hashes?: readonly string[],
+  ): Promise<void> {
+    const { txs, chain } = this.deps;
+    const expected = expectedSequence(message);
+    const lost =
+      expected === undefined
+        ? undefined
+        : txs.open(chain, this.from).find((r) => r.status === "sent" && r.nonce === expected);
+    if (lost) {
+      this.deps.logger.info(
+        { chain, sequence: expected, tx_hash: lost.hashes[lost.hashes.length - 1] },
+        "a sent transaction never reached the node: broadcasting it again",
+      );
+      await this.rebroadcast(s, lost);
+    } else if (expected !== undefined) {
+      this.deps.nonces.set(chain, this.from, expected);
+    } else {
+      this.resync = true;
+    }
+    txs.requeue(row.id, message.slice(0, 1000), Date.now() + this.options.pollMs, hashes);
   }
 
   /** Broadcast a stuck transaction again with its sequence, gas and fee: the same bytes. */
