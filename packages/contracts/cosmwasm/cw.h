@@ -398,4 +398,29 @@ static u64 parse_u64(Bytes s) {
   return v;
 }
 
+/* Add 1 to the decimal counter stored under `key` (0 when unset); `out` gets the new value. */
+static void storage_increment(const char *key, Buf *out) {
+  Bytes stored;
+  put_u64(out, (storage_get(key, &stored) ? parse_u64(stored) : 0) + 1);
+  storage_set(key, out->data, out->len);
+}
+
+/* Events for ok_response: event_start, event_attr for each attribute, event_end. */
+static void event_start(Buf *e, const char *type) {
+  if (e->len) put(e, ",");
+  put(e, "{\"type\":\"");
+  put(e, type);
+  put(e, "\",\"attributes\":[");
+}
+/* An attribute whose value is already a JSON string body (escapes kept as received). */
+static void event_attr(Buf *e, int first, const char *key, const u8 *value, u32 len) {
+  if (!first) put(e, ",");
+  put(e, "{\"key\":\"");
+  put(e, key);
+  put(e, "\",\"value\":\"");
+  put_bytes(e, value, len);
+  put(e, "\"}");
+}
+static void event_end(Buf *e) { put(e, "]}"); }
+
 #endif

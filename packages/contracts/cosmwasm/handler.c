@@ -147,16 +147,13 @@ static u32 handle(Bytes msg) {
   put_bytes(&record, event_id.data, event_id.len);
   put(&record, "\"}");
   storage_set_b(&record_key, record.data, record.len);
-  Bytes count;
-  Buf next = {0};
-  put_u64(&next, (storage_get("count", &count) ? parse_u64(count) : 0) + 1);
-  storage_set("count", next.data, next.len);
+  Buf count = {0};
+  storage_increment("count", &count);
   Buf e = {0};
-  put(&e, "{\"type\":\"wavs-envelope-handled\",\"attributes\":[{\"key\":\"trigger-id\",\"value\":\"");
-  put_bytes(&e, id.data, id.len);
-  put(&e, "\"},{\"key\":\"event-id\",\"value\":\"");
-  put_bytes(&e, event_id.data, event_id.len);
-  put(&e, "\"}]}");
+  event_start(&e, "wavs-envelope-handled");
+  event_attr(&e, 1, "trigger-id", id.data, id.len);
+  event_attr(&e, 0, "event-id", event_id.data, event_id.len);
+  event_end(&e);
   return ok_response(&e);
 }
 

@@ -53,22 +53,6 @@ static void key_with(Buf *key, const char *prefix, const u8 *value, u32 len) {
 }
 
 
-static void event_start(Buf *e, const char *type) {
-  if (e->len) put(e, ",");
-  put(e, "{\"type\":\"");
-  put(e, type);
-  put(e, "\",\"attributes\":[");
-}
-/* An attribute whose value is already a JSON string body (escapes kept as received). */
-static void event_attr(Buf *e, int first, const char *key, const u8 *value, u32 len) {
-  if (!first) put(e, ",");
-  put(e, "{\"key\":\"");
-  put(e, key);
-  put(e, "\",\"value\":\"");
-  put_bytes(e, value, len);
-  put(e, "\"}");
-}
-
 static int quorum_valid(Bytes num, Bytes den) {
   if (!is_decimal(num) || !is_decimal(den)) return 0;
   u64 n = parse_u64(num), d = parse_u64(den);
@@ -159,7 +143,7 @@ static u32 set_service_uri(Bytes msg) {
   Buf e = {0};
   event_start(&e, "wavs-service-uri-updated");
   event_attr(&e, 1, "service-uri", uri.data, uri.len);
-  put(&e, "]}");
+  event_end(&e);
   return ok_response(&e);
 }
 
@@ -174,7 +158,7 @@ static u32 set_quorum_threshold(Bytes msg) {
   event_start(&e, "wavs-quorum-threshold-updated");
   event_attr(&e, 1, "numerator", num.data, num.len);
   event_attr(&e, 0, "denominator", den.data, den.len);
-  put(&e, "]}");
+  event_end(&e);
   return ok_response(&e);
 }
 
@@ -220,7 +204,7 @@ static u32 set_signing_key(Bytes msg, u64 height) {
   event_attr(&e, 1, "operator", op, 42);
   event_attr(&e, 0, "signing-key", key, 42);
   event_attr(&e, 0, "weight", weight_in.data, weight_in.len);
-  put(&e, "]}");
+  event_end(&e);
   return ok_response(&e);
 }
 

@@ -32,18 +32,13 @@ EXPORT(execute) u32 execute(u32 env, u32 info, u32 msg_region) {
   Bytes data;
   if (!json_string_field(msg, "\"data\"", &data) || !is_hex(data))
     return error_result("add_message.data must be a non-empty hex string without 0x");
-  Bytes stored;
-  u64 count = storage_get("count", &stored) ? parse_u64(stored) : 0;
-  count++;
-  Buf n = {0};
-  put_u64(&n, count);
-  storage_set("count", n.data, n.len);
+  Buf id = {0};
+  storage_increment("count", &id);
   Buf e = {0};
-  put(&e, "{\"type\":\"new-message\",\"attributes\":[{\"key\":\"id\",\"value\":\"");
-  put_bytes(&e, n.data, n.len);
-  put(&e, "\"},{\"key\":\"data\",\"value\":\"");
-  put_bytes(&e, data.data, data.len);
-  put(&e, "\"}]}");
+  event_start(&e, "new-message");
+  event_attr(&e, 1, "id", id.data, id.len);
+  event_attr(&e, 0, "data", data.data, data.len);
+  event_end(&e);
   return ok_response(&e);
 }
 

@@ -79,6 +79,13 @@ describe("Cosmos transaction manager (real wasmd)", () => {
     };
   }
 
+  /** A fresh account's mnemonic, funded with `amount` ustake by the faucet. */
+  async function fundedAccount(amount = 1_000_000n): Promise<string> {
+    const mnemonic = generateMnemonic(english);
+    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), String(amount), "ustake");
+    return mnemonic;
+  }
+
   const count = async () => (await cosmos.wallet.query(cosmos.trigger, { count: {} })) as number;
 
   it("sends queued executes in sequence order, persists the next sequence, and resyncs one used elsewhere", async () => {
@@ -148,8 +155,7 @@ describe("Cosmos transaction manager (real wasmd)", () => {
 
   it("a simulation the contract refuses fails the execute without using a sequence", async () => {
     const db = temp.db();
-    const mnemonic = generateMnemonic(english);
-    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "1000000", "ustake");
+    const mnemonic = await fundedAccount();
     const outcomes = new Map<string, TxOutcome>();
     const { m, stop } = manager(db, mnemonic, outcomes);
     m.start();
@@ -171,8 +177,7 @@ describe("Cosmos transaction manager (real wasmd)", () => {
 
   it("pays gas x the chain's gas price, or the component's own price", async () => {
     const db = temp.db();
-    const mnemonic = generateMnemonic(english);
-    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "100000000", "ustake");
+    const mnemonic = await fundedAccount(100000000n);
     const outcomes = new Map<string, TxOutcome>();
     const { m, stop } = manager(db, mnemonic, outcomes, {
       gasPrice: { amount: 0.25, denom: "ustake" },
@@ -210,8 +215,7 @@ describe("Cosmos transaction manager (real wasmd)", () => {
 
   it("a broadcast lost on its way is sent again byte for byte once it counts as stuck", async () => {
     const db = temp.db();
-    const mnemonic = generateMnemonic(english);
-    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "1000000", "ustake");
+    const mnemonic = await fundedAccount();
     const proxy = await startRpcProxy(cosmos.chain.rpcUrl, { sendMethods: ["broadcast_tx_sync"] });
     const outcomes = new Map<string, TxOutcome>();
     const { m, stop } = manager(db, mnemonic, outcomes, { rpcUrl: proxy.url });
@@ -236,8 +240,7 @@ describe("Cosmos transaction manager (real wasmd)", () => {
 
   it("an execute refused for the sequence of a lost broadcast sends that broadcast again at once", async () => {
     const db = temp.db();
-    const mnemonic = generateMnemonic(english);
-    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "1000000", "ustake");
+    const mnemonic = await fundedAccount();
     const proxy = await startRpcProxy(cosmos.chain.rpcUrl, { sendMethods: ["broadcast_tx_sync"] });
     const outcomes = new Map<string, TxOutcome>();
     // never stuck within the test: only the refusal of the next execute can bring it back
@@ -270,8 +273,7 @@ describe("Cosmos transaction manager (real wasmd)", () => {
 
   it("a restart resumes a transaction marked sent and settles it", async () => {
     const db = temp.db();
-    const mnemonic = generateMnemonic(english);
-    await cosmos.wallet.send(cosmosAddress(cosmosKey(mnemonic), "wasm"), "1000000", "ustake");
+    const mnemonic = await fundedAccount();
     const first = new Map<string, TxOutcome>();
     const a = manager(db, mnemonic, first);
     a.m.start();

@@ -172,11 +172,17 @@ export class CosmosTxManager {
     const open = this.deps.txs.open(this.deps.chain, this.from);
     if (open.length === 0) return false;
     const s = await this.connect();
+    // the account's committed sequence, read once per step (it moves only with blocks)
+    let read: Promise<number | undefined> | undefined;
+    const committed = () => {
+      read ??= s.committedSequence();
+      return read;
+    };
     const sent = open.filter((row) => row.status === "sent");
     let pending = sent.length;
     if (sent.length > 0 && Date.now() - this.receiptsAt >= this.options.pollMs) {
       this.receiptsAt = Date.now();
-      pending = await this.checkSent(s, sent);
+      pending = await this.checkSent(s, sent, await committed());
     }
     if (this.stopped) return true;
     let room = this.options.maxInFlight - pending;
@@ -184,7 +190,7 @@ export class CosmosTxManager {
       if (row.status !== "queued") continue;
       // strict order: a head waiting for funds holds the rest back, as the chain would
       if (row.next_attempt_at > Date.now() || room <= 0 || this.stopped) break;
-      if (!(await this.send(s, row))) break;
+      if (!(await this.send(s, row, committed))) break;
       room--;
     }
     return true;
@@ -194,8 +200,9 @@ export class CosmosTxManager {
   private async checkSent(
     s: CosmosAccountSession,
     rows: readonly AggregatorTxRow[],
+    committed: number | undefined,
   ): Promise<number> {
-    const used = (await s.committedSequence()) ?? 0;
+    const used = committed ?? 0;
     let settled = 0;
     for (const row of rows) {
       if (this.stopped) break;
@@ -287,7 +294,11 @@ export class CosmosTxManager {
    * Simulate, sign, mark sent, broadcast one queued transaction. False when the loop must stop
    * for now (waiting for funds, the sequence resynced, the node unreachable).
    */
-  private async send(s: CosmosAccountSession, row: AggregatorTxRow): Promise<boolean> {
+  private async send(
+    s: CosmosAccountSession,
+    row: AggregatorTxRow,
+    committedSequence: () => Promise<number | undefined>,
+  ): Promise<boolean> {
     const { txs, logger, chain } = this.deps;
     // a transaction queued again after a broadcast may have landed meanwhile
     if (row.hashes.length > 0 && (await this.settleIfFound(row))) return true;
@@ -298,7 +309,7 @@ export class CosmosTxManager {
       this.deps.onSettled(txs.get(row.id) ?? row, { kind: "failed", reason, landed: proof });
       return true;
     }
-    const committed = await s.committedSequence();
+    const committed = await committedSequence();
     if (committed === undefined) {
       this.waitForFunds(row, `the account ${this.from} does not exist on ${chain} yet`);
       return false;
