@@ -43,6 +43,7 @@ import { type Address, createPublicClient, type Hex, hexToBytes, webSocket } fro
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 
 import { devServiceJson, NEW_TRIGGER_TOPIC, pickPorts } from "../devnet/index.js";
+import { NODE_MALLOC_ENV } from "../node/malloc-env.js";
 import { anvilCeiling } from "./anvil-ceiling.js";
 import { pct } from "./percentile.js";
 import { cpuSeconds, memoryMb } from "./process-usage.js";
@@ -86,9 +87,8 @@ async function startNode(home: string, port: number, name: string): Promise<Chil
   const child = spawn(
     process.execPath,
     [...NODE_FLAGS, BIN, "node", "--home", home, "--port", String(port)],
-    {
-      stdio: ["ignore", out, out],
-    },
+    // as `wavs dev` and the operator guide start a node
+    { stdio: ["ignore", out, out], env: { ...NODE_MALLOC_ENV, ...process.env } },
   );
   for (let i = 0; i < 300; i++) {
     try {

@@ -49,7 +49,7 @@ function compare(name: string, now: Record<string, number>, recorded: Record<str
     const worse = higherIsBetter(key) ? before / value : value / before;
     const flag = worse > 3 ? "   <-- more than 3x worse than recorded: look into it" : "";
     console.log(
-      `  ${name}.${key}: ${value} (recorded ${before}, x${worse.toFixed(2)} worse)${flag}`,
+      `  ${name}.${key}: ${value} (recorded ${before}; x${worse.toFixed(2)}, ${worse > 1 ? "worse" : "better or equal"})${flag}`,
     );
   }
 }

@@ -52,6 +52,14 @@ export function registerNode(program: Command): void {
         return;
       }
       logger.info({ url: address.url, data: config.data }, "wavs node listening");
+      const { missingMallocEnv } = await import("../node/malloc-env.js");
+      const missing = missingMallocEnv(process.env);
+      if (missing.length > 0) {
+        logger.info(
+          { unset: missing },
+          "memory: set MALLOC_MMAP_THRESHOLD_=131072 in the node's environment to keep ~100 MB less resident (docs/operator-guide.md)",
+        );
+      }
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           logger.info({ signal }, "shutting down");

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { WavsError } from "../internal/index.js";
+import { NODE_MALLOC_ENV } from "../node/malloc-env.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
 
@@ -52,7 +53,7 @@ export async function startOperatorProcess(options: {
   try {
     child = spawn(process.execPath, [BIN, "node", "--home", home, "--port", String(port)], {
       cwd: home,
-      env: cleanEnv({ WAVS_HOME: home }),
+      env: { ...NODE_MALLOC_ENV, ...cleanEnv({ WAVS_HOME: home }) },
       stdio: ["ignore", fd, fd],
     });
   } finally {
