@@ -260,9 +260,13 @@ export class Dispatcher {
         fuelUsed: outcome.fuelUsed,
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
       });
-      const row = executions.get(job.id);
-      for (const w of this.completionWaiters.get(job.id) ?? []) if (row) w(row);
-      this.completionWaiters.delete(job.id);
+      // read back only for someone waiting (manual fires): decoding the row costs a JSON parse
+      const waiters = this.completionWaiters.get(job.id);
+      if (waiters) {
+        this.completionWaiters.delete(job.id);
+        const row = executions.get(job.id);
+        if (row) for (const w of waiters) w(row);
+      }
     };
     const resolved = this.deps.resolve(job.serviceId, job.workflowId);
     if (!resolved) {

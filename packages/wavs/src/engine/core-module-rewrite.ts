@@ -6,8 +6,10 @@
  *   snapshot an instance right after instantiation and restore it between executions.
  * - with `meterFuel`, add a fuel global (exported as `__wavs_fuel`) and charge it in every
  *   function and loop body (fuel-meter.ts).
- * Only the memory, global, export and (for fuel) code sections are touched.
+ * - with `liftData`, take the active data segments out (data-lift.ts): the engine writes them.
+ * Only the memory, global, export, (for fuel) code and (for lifting) data sections are touched.
  */
+import { type LiftedSegment, liftDataSection } from "./data-lift.js";
 import { meterCodeSection, UnmeterableCode } from "./fuel-meter.js";
 import { encodeS64, encodeU32, WasmReader } from "./wasm-bytes.js";
 
@@ -15,7 +17,9 @@ const SECTION_IMPORT = 2;
 const SECTION_MEMORY = 5;
 const SECTION_GLOBAL = 6;
 const SECTION_EXPORT = 7;
+const SECTION_START = 8;
 const SECTION_CODE = 10;
+const SECTION_DATA = 11;
 
 /** Name of the fuel global's export. */
 export const FUEL_EXPORT = "__wavs_fuel";
@@ -25,6 +29,11 @@ export const FUEL_UNLIMITED = 2n ** 63n - 1n;
 /** Name prefix of the exports this rewrite adds. */
 export const SNAPSHOT_EXPORT_PREFIX = "__wavs_snapshot_";
 
+/** The export name of the defined memory with index `index`. */
+export function memoryStateExport(index: number): string {
+  return `${SNAPSHOT_EXPORT_PREFIX}m${index}`;
+}
+
 export interface RewriteOptions {
   /** Maximum memory size in 64 KiB pages for every memory the module defines. */
   maxMemoryPages?: number | undefined;
@@ -32,6 +41,8 @@ export interface RewriteOptions {
   exportState?: boolean;
   /** Meter fuel (see fuel-meter.ts). */
   meterFuel?: boolean;
+  /** Lift the active data segments out when that is safe (data-lift.ts); needs `exportState`. */
+  liftData?: boolean;
 }
 
 export interface RewriteResult {
@@ -44,6 +55,8 @@ export interface RewriteResult {
   metered: boolean;
   /** Why the code is not metered though it was asked. */
   unmeteredReason?: string;
+  /** The active data segments taken out, for the engine to write after instantiation. */
+  liftedData?: LiftedSegment[];
 }
 
 class Reader extends WasmReader {
@@ -127,6 +140,8 @@ export function rewriteCoreModule(input: Uint8Array, options: RewriteOptions): R
   let definedGlobals = 0;
   let metered = false;
   let unmeteredReason: string | undefined;
+  let sawStart = false;
+  let liftedData: LiftedSegment[] | undefined;
   const r = new Reader(input, 8);
   const fuelGlobal = () => importedGlobals + definedGlobals;
   /** The fuel global's definition: (mut i64) = i64.const max. */
@@ -143,7 +158,7 @@ export function rewriteCoreModule(input: Uint8Array, options: RewriteOptions): R
     }
     for (let i = 0; i < definedMemories; i++) {
       const idx = importedMemories + i;
-      const name = `${SNAPSHOT_EXPORT_PREFIX}m${idx}`;
+      const name = memoryStateExport(idx);
       stateExports.push({ name, kind: "memory" });
       out.push([...encodeName(name), 0x02, ...encodeU32(idx)]);
     }
@@ -249,7 +264,15 @@ export function rewriteCoreModule(input: Uint8Array, options: RewriteOptions): R
         const extra = extraExports();
         parts.push(section(SECTION_EXPORT, [...encodeU32(extra.length), ...extra.flat()]));
       }
-      if (id === SECTION_CODE && options.meterFuel) {
+      if (id === SECTION_START) sawStart = true;
+      const lifted =
+        id === SECTION_DATA && options.liftData && options.exportState && !sawStart
+          ? liftDataSection(input.subarray(bodyStart, end), importedMemories)
+          : undefined;
+      if (lifted) {
+        liftedData = lifted.segments;
+        parts.push(section(SECTION_DATA, lifted.body));
+      } else if (id === SECTION_CODE && options.meterFuel) {
         try {
           parts.push(
             section(SECTION_CODE, meterCodeSection(input.subarray(bodyStart, end), fuelGlobal())),
@@ -281,5 +304,6 @@ export function rewriteCoreModule(input: Uint8Array, options: RewriteOptions): R
     initialPages,
     metered,
     ...(unmeteredReason === undefined ? {} : { unmeteredReason }),
+    ...(liftedData === undefined ? {} : { liftedData }),
   };
 }

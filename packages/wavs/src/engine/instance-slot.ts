@@ -1,5 +1,6 @@
 import type { KvStore } from "../store/index.js";
-import { FUEL_EXPORT, SNAPSHOT_EXPORT_PREFIX } from "./core-module-rewrite.js";
+import { FUEL_EXPORT, memoryStateExport, SNAPSHOT_EXPORT_PREFIX } from "./core-module-rewrite.js";
+import type { LiftedData } from "./data-lift.js";
 import { ExecState } from "./host/exec-state.js";
 import { createHostImports } from "./host/index.js";
 import type { SyncBroker } from "./host/sync-broker.js";
@@ -17,6 +18,8 @@ export interface LoadedComponent {
     ) => WebAssembly.Instance,
   ) => Record<string, (...args: unknown[]) => unknown>;
   modules: Map<string, WebAssembly.Module>;
+  /** Data segments lifted out of a module (data-lift.ts), written right after it is instantiated. */
+  liftedData: Map<WebAssembly.Module, LiftedData>;
   maxMemoryBytes: number;
   /** Whether every core module is fuel-metered. */
   metered: boolean;
@@ -60,6 +63,8 @@ export class InstanceSlot {
       host.imports,
       (module, imports) => {
         const instance = new WebAssembly.Instance(module, imports);
+        const lifted = component.liftedData.get(module);
+        lifted?.apply(instance, memoryStateExport);
         this.cores.push(instance);
         return instance;
       },

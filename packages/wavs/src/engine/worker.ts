@@ -11,6 +11,7 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { errorMessage } from "@wavs-ts/errors";
 import { KvStore, openDatabase } from "../store/index.js";
 import { FUEL_UNLIMITED } from "./core-module-rewrite.js";
+import type { LiftedData } from "./data-lift.js";
 import type { ExecContext, ExportName, WorkerExecResult } from "./exec-types.js";
 import { ComponentExit } from "./host/host-error.js";
 import { SyncBroker } from "./host/sync-broker.js";
@@ -93,20 +94,25 @@ async function load(digest: string): Promise<ComponentState> {
   const meta = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")) as PreparedMeta;
   const glue = await loadGlue(join(dir, meta.glue));
   const modules = new Map<string, WebAssembly.Module>();
+  const liftedData = new Map<WebAssembly.Module, LiftedData>();
   let metered = init.meterFuel;
   for (const file of meta.coreFiles) {
     const rewritten = rewrittenModule(dir, file, {
       maxMemoryPages: init.maxMemoryPages,
       exportState: true,
       meterFuel: init.meterFuel,
+      liftData: true,
     });
     if (!rewritten.metered) metered = false;
-    modules.set(file, new WebAssembly.Module(rewritten.bytes));
+    const module = new WebAssembly.Module(rewritten.bytes);
+    modules.set(file, module);
+    if (rewritten.liftedData) liftedData.set(module, rewritten.liftedData);
   }
   const loaded: LoadedComponent = {
     digest,
     instantiate: glue.instantiate,
     modules,
+    liftedData,
     maxMemoryBytes: init.maxMemoryPages * 65536,
     metered,
   };
