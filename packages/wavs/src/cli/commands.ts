@@ -8,6 +8,15 @@ import type { Command } from "commander";
 
 type Register = (program: Command) => void;
 
+/**
+ * For the commands that run a component once: start the engine's worker before loading the
+ * command's modules, so the two boot side by side (not for `--help`).
+ */
+async function prespawnWorker(): Promise<void> {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) return;
+  (await import("../engine/engine-worker-thread.js")).prespawnEngineWorker();
+}
+
 /** One top-level command. */
 export interface CommandEntry {
   name: string;
@@ -25,12 +34,18 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "exec",
     summary: "run an operator component once, locally",
-    load: async () => (await import("./exec.js")).registerExec,
+    load: async () => {
+      await prespawnWorker();
+      return (await import("./exec.js")).registerExec;
+    },
   },
   {
     name: "exec-aggregator",
     summary: "run an aggregator component once, locally",
-    load: async () => (await import("./exec.js")).registerExecAggregator,
+    load: async () => {
+      await prespawnWorker();
+      return (await import("./exec.js")).registerExecAggregator;
+    },
   },
   {
     name: "component",

@@ -4,7 +4,8 @@
  * nothing), then hand it to the aggregator, which gossips it and counts it toward quorum.
  */
 import { type Aggregator, localSubmission } from "../aggregator/index.js";
-import type { EventTrace, Logger, Metrics } from "../internal/index.js";
+import type { EventTrace, Logger } from "../internal/index.js";
+import type { Metrics } from "../internal/metrics.js";
 import type { ServiceRegistry } from "../registry/index.js";
 import { signResponse } from "../signing/index.js";
 import type { SubmissionStore } from "../store/index.js";

@@ -1,11 +1,11 @@
-import { MessageChannel, Worker } from "node:worker_threads";
+import { MessageChannel, type Worker } from "node:worker_threads";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
+import { takeEngineWorker } from "./engine-worker-thread.js";
 import type { ExecContext, WorkerExecResult } from "./exec-types.js";
 import { serveBroker } from "./host/sync-broker.js";
 import { type HostIoLimits, handleBrokerRequest } from "./host-io-broker.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
-import { engineWorkerPath } from "./worker-path.js";
 
 export interface WorkerPoolOptions {
   size: number;
@@ -119,17 +119,10 @@ export class WorkerPool {
       meterFuel: this.options.meterFuel,
       maxLoaded: this.options.maxLoadedPerWorker,
     };
-    const worker = new Worker(engineWorkerPath("worker"), {
-      workerData: init,
-      transferList: [port2],
-      // the JS heap of a worker holds lifted component values; wasm memory is capped separately
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
-      stdout: true,
-      stderr: true,
-    });
-    worker.unref();
+    const worker = takeEngineWorker();
     worker.stdout.resume();
     worker.stderr.resume();
+    worker.postMessage({ type: "init", init } satisfies WorkerRequest, [port2]);
     serveBroker(port1, shared, (req) => handleBrokerRequest(req, this.options.io));
     port1.unref();
     const pw: PoolWorker = {

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort } from "node:worker_threads";
 import { errorMessage } from "@wavs-ts/errors";
 import { KvStore, openDatabase } from "../store/index.js";
 import { FUEL_UNLIMITED } from "./core-module-rewrite.js";
@@ -33,7 +33,11 @@ export interface WorkerInit {
   meterFuel: boolean;
 }
 
-export type WorkerRequest = { type: "exec"; ctx: ExecContext } | { type: "warm"; digest: string };
+export type WorkerRequest =
+  /** The first message: the worker's settings (it boots before they are known, see engine-worker-thread.ts). */
+  | { type: "init"; init: WorkerInit }
+  | { type: "exec"; ctx: ExecContext }
+  | { type: "warm"; digest: string };
 export type WorkerReply =
   /** The component is loaded and about to run: its time limit starts now. */
   | { type: "started"; execId: number }
@@ -47,8 +51,6 @@ const EXPORT_FUNCTIONS: Record<ExportName, string> = {
   "handle-submit-callback": "handleSubmitCallback",
 };
 
-const init = workerData as WorkerInit;
-
 // jco's glue wraps a few exports with WebAssembly.promising (JSPI) in a try/catch on every
 // instantiation. Without JSPI (Node 20 and 22) each call throws, and a thrown error's stack
 // costs milliseconds in the glue's huge instantiate function: a third of instantiating a
@@ -57,6 +59,16 @@ if (typeof (WebAssembly as { promising?: unknown }).promising !== "function") {
   (WebAssembly as { promising?: unknown }).promising = (fn: unknown) => fn;
 }
 const port = parentPort!;
+// one listener from the start: messages behind `init` wait for the worker to be set up
+const early: WorkerRequest[] = [];
+let handle: ((msg: WorkerRequest) => void) | undefined;
+const init = await new Promise<WorkerInit>((resolve) => {
+  port.on("message", (msg: WorkerRequest) => {
+    if (msg.type === "init") resolve(msg.init);
+    else if (handle) handle(msg);
+    else early.push(msg);
+  });
+});
 const kv = new KvStore(openDatabase(init.dbPath));
 const broker = new SyncBroker(init.brokerPort, init.brokerShared);
 
@@ -285,12 +297,13 @@ function reply(execId: number, result: WorkerExecResult): void {
 
 // one execution at a time: the next message waits until the current one is done
 let chain: Promise<void> = Promise.resolve();
-port.on("message", (msg: WorkerRequest) => {
+handle = (msg) => {
   chain = chain.then(async () => {
     if (msg.type === "exec") await execute(msg.ctx);
-    else {
+    else if (msg.type === "warm") {
       await getComponent(msg.digest).catch(() => undefined);
       port.postMessage({ type: "warmed", digest: msg.digest } satisfies WorkerReply);
     }
   });
-});
+};
+for (const msg of early.splice(0)) handle(msg);

@@ -5,8 +5,9 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { redactUrlsInText } from "../config/index.js";
-import type { ErrorCode, Logger, Metrics, Vocabulary } from "../internal/index.js";
+import type { ErrorCode, Logger, Vocabulary } from "../internal/index.js";
 import { expectedFound, expectedType, problemsError, WavsError } from "../internal/index.js";
+import type { Metrics } from "../internal/metrics.js";
 import { describeValue, type ValidationProblem } from "../service/index.js";
 import { WWW_AUTHENTICATE } from "./auth.js";
 

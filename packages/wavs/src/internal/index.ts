@@ -1,4 +1,8 @@
-/** What every folder uses: the error family, validation messages, logger, metrics, progress. */
+/**
+ * What every folder uses: the error family, validation messages, logger, progress. Metrics
+ * (`./metrics.js`) are imported by path: prom-client and what it loads would otherwise be part
+ * of every command's start, `wavs exec` included.
+ */
 
 export type { ErrorCode } from "@wavs-ts/errors";
 export { ERROR_CODES, errorMessage, toWavsError, WavsError } from "@wavs-ts/errors";
@@ -15,7 +19,6 @@ export type { LogEntry, LogFilter } from "./log-buffer.js";
 export { LOG_LEVEL_NUMBERS, LogBuffer, matchesLog } from "./log-buffer.js";
 export type { Logger, LogLevel } from "./logger.js";
 export { createLogger, LOG_LEVELS, silentLogger } from "./logger.js";
-export { METRIC_PREFIX, Metrics } from "./metrics.js";
 export type { MetricsPush } from "./metrics-push.js";
 export { createMetricsPush } from "./metrics-push.js";
 export { printableUtf8 } from "./printable-utf8.js";

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import type { Aggregator } from "../aggregator/index.js";
 import { gossipVerdict } from "../aggregator/index.js";
 import type { WavsConfig } from "../config/index.js";
-import type { EventTrace, Logger, Metrics } from "../internal/index.js";
+import type { EventTrace, Logger } from "../internal/index.js";
+import type { Metrics } from "../internal/metrics.js";
 import { createP2pNode, type P2pNode, type P2pTuning } from "../p2p/index.js";
 import type { ServiceRegistry } from "../registry/index.js";
 

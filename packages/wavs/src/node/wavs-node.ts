@@ -25,8 +25,8 @@ import {
   deferredTrace,
   ERROR_CODES,
   type ErrorCode,
-  Metrics,
 } from "../internal/index.js";
+import { Metrics } from "../internal/metrics.js";
 import type { P2pNode, P2pTuning } from "../p2p/index.js";
 import { ServiceRegistry } from "../registry/index.js";
 import type { Service } from "../service/index.js";

@@ -3,7 +3,8 @@
  * disabled), what it reports, its tuning and its options.
  */
 import type { WavsConfig } from "../config/index.js";
-import type { Logger, Metrics } from "../internal/index.js";
+import type { Logger } from "../internal/index.js";
+import type { Metrics } from "../internal/metrics.js";
 import type { GossipLanding } from "./landing-wire.js";
 import type { GossipPresence } from "./presence-wire.js";
 import type { RateLimit } from "./rate-limit.js";
