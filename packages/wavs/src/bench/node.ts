@@ -1,9 +1,13 @@
 /**
  * `npm run bench:node`: trigger matching rate, and events per second plus latency from a log
- * being mined on anvil to its signed submission, on one node with the compiled pair: the
- * minimal echo component and a compiled aggregator (both hand-written WAT, standing in for
- * Rust builds); every response is signed for the aggregator. Ends with one JSON line of
- * headline figures. `WAVS_BENCH_QUICK=1` (bench:quick) measures fewer events.
+ * being mined on anvil to its signed submission, on one node with the compiled pair (both
+ * hand-written WAT, standing in for Rust builds): an operator component answering each LogSpam
+ * log with a DataWithId payload, and the compiled aggregator submitting it. The workflow is
+ * whole, as in production: the aggregator is configured with its chain and handler, the
+ * service manager is a real one on the same anvil where this node's key is the whole quorum,
+ * and every result is checked and lands on SimpleSubmit (that work shares the machine with
+ * what is measured; the bench waits for it and says when it was done). Ends with one JSON line
+ * of headline figures. `WAVS_BENCH_QUICK=1` (bench:quick) measures fewer events.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,8 +15,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   deployContract,
+  deployServiceSet,
   logSpamAbi,
   logSpamBytecode,
+  registerOperator,
   startAnvil,
   waitForSuccess,
 } from "@wavs-ts/contracts";
@@ -44,6 +50,7 @@ async function main(): Promise<void> {
       `[default]
 data = "${join(home, "data")}"
 signing_mnemonic = "${MNEMONIC}"
+aggregator_evm_credential = "${anvil.privateKeys[1]}"
 dev_endpoints_enabled = true
 port = 0
 log_level = "silent"
@@ -60,14 +67,15 @@ poll_interval_ms = 50
   try {
     const clients = anvil.clients(0);
     const spam = await deployContract(clients, logSpamAbi, logSpamBytecode, []);
+    const set = await deployServiceSet(clients, { quorumNumerator: 1n, quorumDenominator: 1n });
     await node.start();
     const { engine, registry, submissions } = node.parts;
-    const watPath = join(home, "echo.wasm");
+    const watPath = join(home, "spam-result.wasm");
     await buildWatComponent({
-      wat: join(repoRoot, "packages/wavs/test/fixtures/wat/echo.wat"),
+      wat: join(repoRoot, "packages/wavs/test/fixtures/wat/spam-result.wat"),
       out: watPath,
     });
-    const echo = await engine.register(readFileSync(watPath));
+    const operator = await engine.register(readFileSync(watPath));
     // the compiled pair: hand-written WAT for both components, standing in for Rust builds
     const aggregatorPath = join(home, "aggregator.wasm");
     await buildWatComponent({
@@ -79,11 +87,7 @@ poll_interval_ms = 50
     const { serviceId } = await registry.addDirect({
       name: "bench",
       status: "active",
-      manager: {
-        type: "evm",
-        chain: "evm:31337",
-        address: "0x00000000000000000000000000000000000000be",
-      },
+      manager: { type: "evm", chain: "evm:31337", address: set.serviceManager },
       workflows: new Map([
         [
           "spam",
@@ -94,16 +98,30 @@ poll_interval_ms = 50
               chain: "evm:31337",
               event_hash: keccak256(toHex("Spam(uint256)")),
             },
-            component: uploadedComponent(echo.digest),
+            component: uploadedComponent(operator.digest),
             submit: {
               type: "aggregator",
-              component: uploadedComponent(aggregator.digest),
+              component: {
+                ...uploadedComponent(aggregator.digest),
+                config: new Map([
+                  ["chain", "evm:31337"],
+                  ["service_handler", set.submit],
+                ]),
+              },
               signature_kind: { algorithm: "secp256k1", prefix: "eip191" },
             },
           },
         ],
       ]),
     } as Parameters<typeof registry.addDirect>[0]);
+    await waitForSuccess(
+      clients,
+      await registerOperator(clients, set.serviceManager, {
+        operator: anvil.walletClient(2).account.address,
+        signingKey: registry.signerAccount(serviceId).address,
+        weight: 1n,
+      }),
+    );
     const wallet = anvil.walletClient(0);
     const emit = async (start: number, count: number) => {
       const hash = await wallet.writeContract({
@@ -149,6 +167,20 @@ poll_interval_ms = 50
     console.log(
       `throughput: ${burst * bursts} events in ${seconds.toFixed(2)} s = ${eventsPerSecond.toFixed(0)} events/s`,
     );
+    // the rest of the workflow, not in the figures: every result checked and landed
+    const burned = node.parts.db.prepare(
+      "SELECT COUNT(*) AS n FROM quorum_queues WHERE status = 'burned'",
+    );
+    const landed = () => (burned.get() as { n: number }).n;
+    const signedAt = performance.now();
+    while (landed() < next && performance.now() - signedAt < 300_000) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const landedCount = landed();
+    console.log(
+      `results landed on SimpleSubmit: ${landedCount} of ${next}, the last ${((performance.now() - signedAt) / 1000).toFixed(1)} s after the last signed submission`,
+    );
+    if (landedCount < next) throw new Error(`${next - landedCount} results did not land`);
 
     console.log(
       JSON.stringify({

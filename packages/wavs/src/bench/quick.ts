@@ -1,6 +1,7 @@
 /**
  * `npm run bench:quick`: the regression guard run by `.ci/run` after the tests. Runs the CLI
- * benchmark and a shortened node benchmark (a few minutes in all), and prints each headline
+ * benchmark, a shortened node benchmark and a shortened idle one (an idle `wavs dev` network:
+ * an operator's CPU per second and memory), a few minutes in all, and prints each headline
  * figure beside the one recorded in docs/benchmarks.json, with the ratio; a figure more than
  * three times worse is flagged. It never fails: figures on a shared machine are noisy, and
  * the point is that a ten-fold regression cannot pass unseen.
@@ -70,6 +71,8 @@ const results: [string, Record<string, number>][] = [];
 for (const [name, script, env] of [
   ["cli", "cli.js", {}],
   ["node_quick", "node.js", { WAVS_BENCH_QUICK: "1" }],
+  // an idle `wavs dev` network, measured sooner and shorter than bench:idle does
+  ["idle_quick", "idle.js", { WAVS_BENCH_IDLE_SETTLE_S: "15", WAVS_BENCH_IDLE_WINDOW_S: "10" }],
 ] as const) {
   try {
     results.push([name, await run(script, env)]);
