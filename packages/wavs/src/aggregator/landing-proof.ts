@@ -88,12 +88,21 @@ export const MAX_SCAN_BLOCKS = 2048;
 const CACHE_BLOCKS = 8192;
 /** Blocks this far below the head are kept; newer ones may still be reorged and are refetched. */
 const CACHE_DEPTH = 3n;
+/**
+ * How long a block newer than that is reused: as long as the head itself is (`cacheTime` of the
+ * head's lookup), so one burst of sends late after quorum does not fetch the newest blocks
+ * again for every transaction (with a block per transaction, that was most of the RPC of a
+ * backlog's sends).
+ */
+const RECENT_MS = 250;
 /** Blocks fetched at once. */
 const SCAN_CONCURRENCY = 8;
 
 /** Scans the blocks of one chain for landings; see the module comment. */
 export class LandingScanner {
   private readonly blocks = new Map<bigint, HandlerCall[]>();
+  /** Blocks near the head, with when they were fetched. */
+  private readonly recent = new Map<bigint, { at: number; calls: Promise<HandlerCall[]> }>();
 
   constructor(private readonly client: PublicClient) {}
 
@@ -130,19 +139,33 @@ export class LandingScanner {
   private async callsIn(number: bigint, head: bigint): Promise<HandlerCall[]> {
     const cached = this.blocks.get(number);
     if (cached) return cached;
+    if (head - number < CACHE_DEPTH) {
+      const now = Date.now();
+      const seen = this.recent.get(number);
+      if (seen && now - seen.at < RECENT_MS) return seen.calls;
+      for (const [n, r] of this.recent) if (now - r.at >= RECENT_MS) this.recent.delete(n);
+      const calls = this.fetchCalls(number);
+      this.recent.set(number, { at: now, calls });
+      calls.catch(() => this.recent.delete(number));
+      return calls;
+    }
+    const calls = await this.fetchCalls(number);
+    this.blocks.set(number, calls);
+    if (this.blocks.size > CACHE_BLOCKS) {
+      const oldest = this.blocks.keys().next().value;
+      if (oldest !== undefined) this.blocks.delete(oldest);
+    }
+    return calls;
+  }
+
+  /** The handler calls in block `number`. */
+  private async fetchCalls(number: bigint): Promise<HandlerCall[]> {
     const block = await this.client.getBlock({ blockNumber: number, includeTransactions: true });
     const calls: HandlerCall[] = [];
     for (const tx of block.transactions) {
       if (!tx.to) continue;
       const eventId = handledEventId(tx.input);
       if (eventId) calls.push({ to: tx.to, eventId, hash: tx.hash });
-    }
-    if (head - number >= CACHE_DEPTH) {
-      this.blocks.set(number, calls);
-      if (this.blocks.size > CACHE_BLOCKS) {
-        const oldest = this.blocks.keys().next().value;
-        if (oldest !== undefined) this.blocks.delete(oldest);
-      }
     }
     return calls;
   }
