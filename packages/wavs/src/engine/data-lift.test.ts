@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import wabtInit from "wabt";
+import { assembleWat } from "../../test/helpers/assemble-wat.js";
 import { memoryStateExport, rewriteCoreModule } from "./core-module-rewrite.js";
 import {
   encodeLiftedSegments,
@@ -14,18 +14,6 @@ import {
   type LiftedData,
   liftedDataFile,
 } from "./data-lift.js";
-
-async function assemble(wat: string): Promise<Uint8Array> {
-  const wabt = await wabtInit();
-  const parsed = wabt.parseWat("test.wat", wat, { bulk_memory: true, multi_value: true });
-  try {
-    parsed.resolveNames();
-    parsed.validate();
-    return parsed.toBinary({}).buffer;
-  } finally {
-    parsed.destroy();
-  }
-}
 
 // overlapping active segments (the later wins), one past 2^31 in a second page range, a
 // passive segment copied in by `init` (its index must survive the rewrite)
@@ -47,7 +35,7 @@ function memoryOf(instance: WebAssembly.Instance): Uint8Array {
 
 describe("lifted data segments", () => {
   it("leave the module's memory exactly as V8 would, from the file or held", async () => {
-    const original = await assemble(MODULE);
+    const original = await assembleWat(MODULE);
     const expected = new WebAssembly.Instance(new WebAssembly.Module(original), {});
     (expected.exports.init as () => void)();
 
@@ -79,16 +67,16 @@ describe("lifted data segments", () => {
     const imported = `(module (import "env" "mem" (memory 1)) (data (i32.const 0) "x"))`;
     const computed = `(module (import "env" "base" (global i32)) (memory 1) (data (global.get 0) "x"))`;
     for (const wat of [withStart, imported, computed]) {
-      const out = rewriteCoreModule(await assemble(wat), { exportState: true, liftData: true });
+      const out = rewriteCoreModule(await assembleWat(wat), { exportState: true, liftData: true });
       expect(out.liftedData).toBeUndefined();
     }
     // and nothing is lifted unless asked
-    const plain = rewriteCoreModule(await assemble(MODULE), { exportState: true });
+    const plain = rewriteCoreModule(await assembleWat(MODULE), { exportState: true });
     expect(plain.liftedData).toBeUndefined();
   });
 
   it("refuse a truncated file and a segment past the memory's end", async () => {
-    const out = rewriteCoreModule(await assemble(MODULE), { exportState: true, liftData: true });
+    const out = rewriteCoreModule(await assembleWat(MODULE), { exportState: true, liftData: true });
     const whole = encodeLiftedSegments(out.liftedData ?? []);
     const truncated = join(dir, "truncated.data");
     writeFileSync(truncated, whole.subarray(0, whole.length - 5));

@@ -2,20 +2,8 @@
 // call and each loop iteration cost, the trap past the limit, and code the meter leaves alone.
 
 import { describe, expect, it } from "vitest";
-import wabtInit from "wabt";
+import { assembleWat } from "../../test/helpers/assemble-wat.js";
 import { FUEL_EXPORT, FUEL_UNLIMITED, rewriteCoreModule } from "./core-module-rewrite.js";
-
-async function assemble(wat: string): Promise<Uint8Array> {
-  const wabt = await wabtInit();
-  const parsed = wabt.parseWat("test.wat", wat, { bulk_memory: true, multi_value: true });
-  try {
-    parsed.resolveNames();
-    parsed.validate();
-    return parsed.toBinary({}).buffer;
-  } finally {
-    parsed.destroy();
-  }
-}
 
 // `count(n)`: a loop of n iterations. Its body holds 9 instructions (4 to add, 4 to test and
 // branch, its `end`), charged per iteration; the function's own code is 3 (`loop`, the final
@@ -30,7 +18,7 @@ const COUNTER = `(module
     (local.get $i)))`;
 
 async function instantiate(wat: string) {
-  const { bytes, metered } = rewriteCoreModule(await assemble(wat), {
+  const { bytes, metered } = rewriteCoreModule(await assembleWat(wat), {
     exportState: true,
     meterFuel: true,
   });
@@ -64,7 +52,7 @@ describe("fuel metering", () => {
   });
 
   it("adds the fuel global after the module's own, so no index moves; state exports stay", async () => {
-    const { bytes, stateExports } = rewriteCoreModule(await assemble(COUNTER), {
+    const { bytes, stateExports } = rewriteCoreModule(await assembleWat(COUNTER), {
       exportState: true,
       meterFuel: true,
     });
@@ -76,7 +64,7 @@ describe("fuel metering", () => {
 
   it("a module without globals or exports gets both", async () => {
     const { bytes, metered } = rewriteCoreModule(
-      await assemble(`(module (func $f (loop $l (br $l))) (start $f))`),
+      await assembleWat(`(module (func $f (loop $l (br $l))) (start $f))`),
       { meterFuel: true },
     );
     expect(metered).toBe(true);
