@@ -43,7 +43,7 @@ import { type Address, createPublicClient, type Hex, hexToBytes, webSocket } fro
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 
 import { devServiceJson, NEW_TRIGGER_TOPIC, pickPorts } from "../devnet/index.js";
-import { NODE_MALLOC_ENV } from "../node/malloc-env.js";
+import { NODE_MALLOC_ENV } from "../internal/index.js";
 import { anvilCeiling } from "./anvil-ceiling.js";
 import { pct } from "./percentile.js";
 import { cpuSeconds, memoryMb } from "./process-usage.js";

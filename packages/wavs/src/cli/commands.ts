@@ -14,7 +14,7 @@ type Register = (program: Command) => void;
  */
 async function prespawnWorker(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) return;
-  (await import("../engine/engine-worker-thread.js")).prespawnEngineWorker();
+  (await import("../engine-thread/index.js")).prespawnEngineWorker();
 }
 
 /** One top-level command. */

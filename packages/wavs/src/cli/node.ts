@@ -52,7 +52,7 @@ export function registerNode(program: Command): void {
         return;
       }
       logger.info({ url: address.url, data: config.data }, "wavs node listening");
-      const { missingMallocEnv } = await import("../node/malloc-env.js");
+      const { missingMallocEnv } = await import("../internal/index.js");
       const missing = missingMallocEnv(process.env);
       if (missing.length > 0) {
         logger.info(

@@ -6,8 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { WavsError } from "../internal/index.js";
-import { NODE_MALLOC_ENV } from "../node/malloc-env.js";
+import { NODE_MALLOC_ENV, WavsError } from "../internal/index.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
 

@@ -5,7 +5,7 @@
  */
 import { type Aggregator, localSubmission } from "../aggregator/index.js";
 import type { EventTrace, Logger } from "../internal/index.js";
-import type { Metrics } from "../internal/metrics.js";
+import type { Metrics } from "../metrics/index.js";
 import type { ServiceRegistry } from "../registry/index.js";
 import { signResponse } from "../signing/index.js";
 import type { SubmissionStore } from "../store/index.js";

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { engineWorkerPath } from "../engine-thread/index.js";
 import { WavsError } from "../internal/index.js";
 import { assertComponentBytes } from "./component-bytes.js";
 import type { ComponentWorld } from "./exec-types.js";
 import { PREPARED_FORMAT_VERSION, type PreparedMeta } from "./prepared-component.js";
 import type { TranspileReply } from "./transpile-worker.js";
-import { engineWorkerPath } from "./worker-path.js";
 
 const OPERATOR_EXPORTS = ["run"];
 const AGGREGATOR_EXPORTS = ["process-input", "handle-timer-callback", "handle-submit-callback"];

@@ -1,7 +1,7 @@
 import { MessageChannel, type Worker } from "node:worker_threads";
+import { takeEngineWorker } from "../engine-thread/index.js";
 import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
-import { takeEngineWorker } from "./engine-worker-thread.js";
 import type { ExecContext, WorkerExecResult } from "./exec-types.js";
 import { serveBroker } from "./host/sync-broker.js";
 import { type HostIoLimits, handleBrokerRequest } from "./host-io-broker.js";

@@ -34,7 +34,7 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  /** The first message: the worker's settings (it boots before they are known, see engine-worker-thread.ts). */
+  /** The first message: the worker's settings (it boots before they are known, see engine-thread/). */
   | { type: "init"; init: WorkerInit }
   | { type: "exec"; ctx: ExecContext }
   | { type: "warm"; digest: string };

@@ -7,7 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { redactUrlsInText } from "../config/index.js";
 import type { ErrorCode, Logger, Vocabulary } from "../internal/index.js";
 import { expectedFound, expectedType, problemsError, WavsError } from "../internal/index.js";
-import type { Metrics } from "../internal/metrics.js";
+import type { Metrics } from "../metrics/index.js";
 import { describeValue, type ValidationProblem } from "../service/index.js";
 import { WWW_AUTHENTICATE } from "./auth.js";
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { WavsConfig } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
-import type { Metrics } from "../internal/metrics.js";
+import type { Metrics } from "../metrics/index.js";
 import { installBearerAuth } from "./auth.js";
 import { installCors } from "./cors.js";
 import { dashboardRoutes, loadDashboardAssets } from "./dashboard-routes.js";

@@ -1,7 +1,7 @@
 /** Public read-only status routes: health, info, config, p2p status, metrics. */
 import type { FastifyInstance } from "fastify";
 import { WavsError } from "../internal/index.js";
-import type { Metrics } from "../internal/metrics.js";
+import type { Metrics } from "../metrics/index.js";
 import type { NodeApi } from "./node-api.js";
 import { documented, errors } from "./schemas.js";
 

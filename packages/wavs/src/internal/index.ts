@@ -1,6 +1,6 @@
 /**
  * What every folder uses: the error family, validation messages, logger, progress. Metrics
- * (`./metrics.js`) are imported by path: prom-client and what it loads would otherwise be part
+ * are a folder of their own (`metrics/`): prom-client and what it loads would otherwise be part
  * of every command's start, `wavs exec` included.
  */
 
@@ -19,6 +19,7 @@ export type { LogEntry, LogFilter } from "./log-buffer.js";
 export { LOG_LEVEL_NUMBERS, LogBuffer, matchesLog } from "./log-buffer.js";
 export type { Logger, LogLevel } from "./logger.js";
 export { createLogger, LOG_LEVELS, silentLogger } from "./logger.js";
+export { missingMallocEnv, NODE_MALLOC_ENV } from "./malloc-env.js";
 export type { MetricsPush } from "./metrics-push.js";
 export { createMetricsPush } from "./metrics-push.js";
 export { printableUtf8 } from "./printable-utf8.js";

@@ -3,7 +3,7 @@ import type { Aggregator } from "../aggregator/index.js";
 import { gossipVerdict } from "../aggregator/index.js";
 import type { WavsConfig } from "../config/index.js";
 import type { EventTrace, Logger } from "../internal/index.js";
-import type { Metrics } from "../internal/metrics.js";
+import type { Metrics } from "../metrics/index.js";
 import { createP2pNode, type P2pNode, type P2pTuning } from "../p2p/index.js";
 import type { ServiceRegistry } from "../registry/index.js";
 

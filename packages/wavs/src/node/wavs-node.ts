@@ -26,7 +26,7 @@ import {
   ERROR_CODES,
   type ErrorCode,
 } from "../internal/index.js";
-import { Metrics } from "../internal/metrics.js";
+import { Metrics } from "../metrics/index.js";
 import type { P2pNode, P2pTuning } from "../p2p/index.js";
 import { ServiceRegistry } from "../registry/index.js";
 import type { Service } from "../service/index.js";

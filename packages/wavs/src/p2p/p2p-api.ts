@@ -4,7 +4,7 @@
  */
 import type { WavsConfig } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
-import type { Metrics } from "../internal/metrics.js";
+import type { Metrics } from "../metrics/index.js";
 import type { GossipLanding } from "./landing-wire.js";
 import type { GossipPresence } from "./presence-wire.js";
 import type { RateLimit } from "./rate-limit.js";

@@ -1,6 +1,6 @@
 /** Prometheus counters of the gossip layer, registered on the node's own registry. */
 import { Counter, type Registry } from "prom-client";
-import { METRIC_PREFIX } from "../internal/metrics.js";
+import { METRIC_PREFIX } from "../metrics/index.js";
 
 /** Where a peer's message came from. */
 export type MessageSource = "gossip" | "catchup";

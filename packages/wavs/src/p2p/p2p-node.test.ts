@@ -20,7 +20,7 @@ import {
   waitFor,
 } from "../../test/helpers/p2p-harness.js";
 import { silentLogger } from "../internal/logger.js";
-import { Metrics } from "../internal/metrics.js";
+import { Metrics } from "../metrics/index.js";
 import type { P2pNode } from "./p2p-api.js";
 import { createP2pNode } from "./p2p-node.js";
 import { encodeSubmission, topicForService } from "./wire.js";

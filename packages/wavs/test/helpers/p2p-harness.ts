@@ -14,7 +14,7 @@ import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import { createLogger, silentLogger } from "../../src/internal/logger.js";
-import type { Metrics } from "../../src/internal/metrics.js";
+import type { Metrics } from "../../src/metrics/index.js";
 import type { P2pNode, P2pTuning, PeerIdString, SubmissionVerdict } from "../../src/p2p/p2p-api.js";
 import { createP2pNode } from "../../src/p2p/p2p-node.js";
 import type { GossipSubmission, HexString } from "../../src/p2p/wire.js";

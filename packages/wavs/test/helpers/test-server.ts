@@ -16,7 +16,7 @@ import type {
 import { createHttpServer, type HttpServerConfig } from "../../src/http/server.js";
 import { serviceId } from "../../src/ids/index.js";
 import { silentLogger } from "../../src/internal/logger.js";
-import { Metrics } from "../../src/internal/metrics.js";
+import { Metrics } from "../../src/metrics/index.js";
 import { executionStats } from "../../src/node/execution-stats.js";
 import {
   parseService,

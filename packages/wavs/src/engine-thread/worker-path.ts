@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
  * TypeScript, so code running from sources (tests) uses the build in `dist/`.
  */
 export function engineWorkerPath(name: string): string {
-  const beside = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
+  const beside = fileURLToPath(new URL(`../engine/${name}.js`, import.meta.url));
   if (existsSync(beside)) return beside;
   const built = fileURLToPath(new URL(`../../dist/engine/${name}.js`, import.meta.url));
   if (existsSync(built)) return built;
