@@ -58,7 +58,13 @@ export function rewrittenModule(
   const out = rewriteCoreModule(input, options satisfies RewriteOptions);
   const segments = out.liftedData;
   try {
-    mkdirSync(join(dir, "rewritten"), { recursive: true });
+    // not recursive: a component forgotten while a worker was loading it (its directory
+    // removed) must not come back as a directory of rewritten modules alone
+    try {
+      mkdirSync(join(dir, "rewritten"));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
     const tmp = `.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     // the module and its data first: once the flag exists, they are complete
     writeFileSync(`${base}.wasm${tmp}`, out.bytes);
