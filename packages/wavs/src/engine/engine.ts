@@ -186,7 +186,8 @@ export class Engine {
   forget(digest: string): void {
     if (!/^[0-9a-f]{64}$/.test(digest)) return;
     this.prepared.delete(digest);
-    rmSync(join(this.cacheDir, digest), { recursive: true, force: true });
+    // retried: a worker still loading it may write a file in it meanwhile (ENOTEMPTY)
+    rmSync(join(this.cacheDir, digest), { recursive: true, force: true, maxRetries: 3 });
   }
 
   /** Jobs waiting and running, for metrics and backpressure. */
