@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
-import { createLogger, errorMessage, type LogLevel, WavsError } from "../internal/index.js";
+import {
+  createLogger,
+  errorMessage,
+  type LogLevel,
+  missingMallocEnv,
+  WavsError,
+} from "../internal/index.js";
 import { reportError } from "./output.js";
 import { wavsVersion } from "./version.js";
 
@@ -52,7 +58,6 @@ export function registerNode(program: Command): void {
         return;
       }
       logger.info({ url: address.url, data: config.data }, "wavs node listening");
-      const { missingMallocEnv } = await import("../internal/index.js");
       const missing = missingMallocEnv(process.env);
       if (missing.length > 0) {
         logger.info(
