@@ -54,6 +54,8 @@ export interface ExecContext {
   eventId: Uint8Array | undefined;
   /** Cap on captured log bytes; further lines are dropped with one note. */
   maxLogBytes: number;
+  /** A warm-up call (warm-up.ts): the host refuses everything that reaches outside the instance. */
+  warmUp?: boolean;
 }
 
 /** Outcome of one execution as reported by a worker. */

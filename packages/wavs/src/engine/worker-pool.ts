@@ -138,7 +138,13 @@ export class WorkerPool {
         this.startClock(pw, pw.job.timeLimitMs);
       if (msg.type === "result" && pw.job && pw.job.ctx.execId === msg.execId)
         this.finish(pw, msg.result);
-      if (msg.type === "warmed") pw.warming.delete(msg.digest);
+      if (msg.type === "warmed") {
+        pw.warming.delete(msg.digest);
+        this.options.logger.debug(
+          { digest: msg.digest, ...msg.warmUp },
+          "component loaded ahead of use",
+        );
+      }
     });
     worker.on("error", (err: Error & { code?: string }) => {
       const oom = err.code === "ERR_WORKER_OUT_OF_MEMORY";

@@ -18,6 +18,7 @@ import { SyncBroker } from "./host/sync-broker.js";
 import { InstanceSlot, type LoadedComponent } from "./instance-slot.js";
 import type { PreparedMeta } from "./prepared-component.js";
 import { rewrittenModule } from "./rewritten-cache.js";
+import { type WarmUpReport, warmUpContext } from "./warm-up.js";
 
 export interface WorkerInit {
   dbPath: string;
@@ -42,7 +43,7 @@ export type WorkerReply =
   /** The component is loaded and about to run: its time limit starts now. */
   | { type: "started"; execId: number }
   | { type: "result"; execId: number; result: WorkerExecResult }
-  | { type: "warmed"; digest: string };
+  | { type: "warmed"; digest: string; warmUp: WarmUpReport };
 
 const EXPORT_FUNCTIONS: Record<ExportName, string> = {
   run: "run",
@@ -74,6 +75,7 @@ const broker = new SyncBroker(init.brokerPort, init.brokerShared);
 
 interface ComponentState {
   loaded: LoadedComponent;
+  world: PreparedMeta["world"];
   /** A ready instance: a spare (fresh mode) or the reusable one (snapshot mode). */
   ready: InstanceSlot | undefined;
   snapshotMode: boolean;
@@ -131,7 +133,7 @@ async function load(digest: string): Promise<ComponentState> {
   const first = new InstanceSlot(loaded, kv, broker);
   const snapshotMode = first.instantiateMs > init.snapshotThresholdMs;
   if (snapshotMode) first.takeSnapshot();
-  return { loaded, ready: first, snapshotMode };
+  return { loaded, world: meta.world, ready: first, snapshotMode };
 }
 
 /**
@@ -163,11 +165,15 @@ function newSlot(c: ComponentState): InstanceSlot {
   return slot;
 }
 
+/** The error value a component returned (jco throws it as a ComponentError), if that is what `err` is. */
+function returnedError(err: unknown): unknown {
+  return err && typeof err === "object" && Object.hasOwn(err, "payload")
+    ? (err as { payload: unknown }).payload
+    : undefined;
+}
+
 function classify(err: unknown, slot: InstanceSlot): { code: string; message: string } {
-  const payload =
-    err && typeof err === "object" && Object.hasOwn(err, "payload")
-      ? (err as { payload: unknown }).payload
-      : undefined;
+  const payload = returnedError(err);
   const message =
     payload !== undefined
       ? typeof payload === "string"
@@ -274,6 +280,33 @@ async function execute(ctx: ExecContext): Promise<void> {
   }
 }
 
+/**
+ * The warm-up call of a component just loaded ahead of use (warm-up.ts), on its ready instance,
+ * which is then restored, or replaced when the call did not return (a trap, a refused host call).
+ */
+function warmUp(c: ComponentState): WarmUpReport {
+  const slot = c.ready;
+  if (!slot) return { ran: false, why: "no instance ready" };
+  if (!c.loaded.metered)
+    return { ran: false, why: "code not metered: nothing would bound the call" };
+  c.ready = undefined;
+  const t0 = performance.now();
+  const ctx = warmUpContext(c.loaded.digest, c.world);
+  slot.setFuel(ctx.fuelLimit ?? 0n);
+  slot.state.begin(ctx);
+  let returned = true;
+  try {
+    slot.api[EXPORT_FUNCTIONS[ctx.fn]]?.(...ctx.args);
+  } catch (err) {
+    returned = returnedError(err) !== undefined;
+  }
+  slot.flushOutput();
+  slot.state.end();
+  const ms = performance.now() - t0;
+  c.ready = c.snapshotMode && returned && slot.restore() ? slot : newSlot(c);
+  return { ran: true, returned, ms };
+}
+
 function reply(execId: number, result: WorkerExecResult): void {
   try {
     port.postMessage({ type: "result", execId, result } satisfies WorkerReply);
@@ -301,8 +334,19 @@ handle = (msg) => {
   chain = chain.then(async () => {
     if (msg.type === "exec") await execute(msg.ctx);
     else if (msg.type === "warm") {
-      await getComponent(msg.digest).catch(() => undefined);
-      port.postMessage({ type: "warmed", digest: msg.digest } satisfies WorkerReply);
+      const c = await getComponent(msg.digest).catch((err: unknown) => errorMessage(err));
+      let report: WarmUpReport;
+      try {
+        report = typeof c === "string" ? { ran: false, why: `not loaded: ${c}` } : warmUp(c);
+      } catch (err) {
+        // the replacement instance failed: the next execution makes one and reports why
+        report = { ran: false, why: errorMessage(err) };
+      }
+      port.postMessage({
+        type: "warmed",
+        digest: msg.digest,
+        warmUp: report,
+      } satisfies WorkerReply);
     }
   });
 };

@@ -15,9 +15,25 @@ export class ExecState {
   private logsTruncated = false;
 
   constructor(
-    readonly kv: KvStore,
-    readonly broker: SyncBroker,
+    private readonly store: KvStore,
+    private readonly syncBroker: SyncBroker,
   ) {}
+
+  /** The key-value store; refused in a warm-up call, which must leave no trace. */
+  get kv(): KvStore {
+    this.refuseInWarmUp("the key-value store");
+    return this.store;
+  }
+
+  /** Blocking calls to the main thread (HTTP, DNS, sleep); refused in a warm-up call. */
+  get broker(): SyncBroker {
+    this.refuseInWarmUp("HTTP, DNS and sleeping");
+    return this.syncBroker;
+  }
+
+  private refuseInWarmUp(what: string): void {
+    if (this.ctx?.warmUp) throw new Error(`${what} is not available in a warm-up call`);
+  }
 
   /** Begin an execution. */
   begin(ctx: ExecContext): void {

@@ -1,4 +1,5 @@
 import { errorMessage } from "@wavs-ts/errors";
+import type { KvStore } from "../../store/index.js";
 import type { ExecState } from "./exec-state.js";
 import { fail } from "./host-error.js";
 
@@ -21,8 +22,6 @@ function guard<T>(op: () => T): T {
  * by the running service. `swap` is a real compare-and-swap.
  */
 export function keyvalueImports(state: ExecState) {
-  const kv = state.kv;
-
   class Bucket {
     readonly execId: number;
     readonly service: string;
@@ -35,23 +34,23 @@ export function keyvalueImports(state: ExecState) {
     }
     get(key: string): Uint8Array | undefined {
       this.ok();
-      return guard(() => kv.get(this.service, this.name, key));
+      return guard(() => state.kv.get(this.service, this.name, key));
     }
     set(key: string, value: Uint8Array): void {
       this.ok();
-      guard(() => kv.set(this.service, this.name, key, value));
+      guard(() => state.kv.set(this.service, this.name, key, value));
     }
     delete(key: string): void {
       this.ok();
-      guard(() => kv.delete(this.service, this.name, key));
+      guard(() => state.kv.delete(this.service, this.name, key));
     }
     exists(key: string): boolean {
       this.ok();
-      return guard(() => kv.get(this.service, this.name, key) !== undefined);
+      return guard(() => state.kv.get(this.service, this.name, key) !== undefined);
     }
     listKeys(cursor: string | undefined) {
       this.ok();
-      return guard(() => kv.listKeys(this.service, this.name, cursor));
+      return guard(() => state.kv.listKeys(this.service, this.name, cursor));
     }
   }
 
@@ -78,14 +77,14 @@ export function keyvalueImports(state: ExecState) {
       Cas,
       increment(bucket: Bucket, key: string, delta: bigint): bigint {
         state.check(bucket.execId);
-        return guard(() => kv.increment(bucket.service, bucket.name, key, delta));
+        return guard(() => state.kv.increment(bucket.service, bucket.name, key, delta));
       },
       swap(cas: Cas, value: Uint8Array): void {
         state.check(cas.bucket.execId);
         const { service, name } = cas.bucket;
-        let result: ReturnType<typeof kv.compareAndSwap>;
+        let result: ReturnType<KvStore["compareAndSwap"]>;
         try {
-          result = kv.compareAndSwap(service, name, cas.key, cas.seen, value);
+          result = state.kv.compareAndSwap(service, name, cas.key, cas.seen, value);
         } catch (err) {
           fail({ tag: "store-error", val: storeError(err) });
         }

@@ -1,0 +1,88 @@
+import { buildFixture } from "@wavs-ts/sdk";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { startEngine } from "../../test/helpers/engine-harness.js";
+import { firstPayloadText, serviceRunRequest } from "../../test/helpers/service-request.js";
+import { waitUntil } from "../../test/helpers/wait-until.js";
+import { createLogger, LogBuffer } from "../internal/index.js";
+
+/** An engine whose debug lines are kept, for the workers' warm-up reports. */
+async function engineWithLog(options: { meterFuel?: boolean } = {}) {
+  const buffer = new LogBuffer();
+  const logger = createLogger({ level: "debug", stderr: false, buffer });
+  const h = await startEngine({ logger, poolSize: 1, ...options });
+  closers.push(h.close);
+  return {
+    ...h,
+    /** The warm-up reports of `digest`, once every load asked for ahead of use is done. */
+    async warmUps(digest: string): Promise<Record<string, unknown>[]> {
+      await waitUntil(
+        () => (h.engine.status().warming === 0 ? true : undefined),
+        "components loaded ahead of use",
+      );
+      return buffer
+        .recent({}, 1000)
+        .map((e) => e.line as Record<string, unknown>)
+        .filter((l) => l.msg === "component loaded ahead of use" && l.digest === digest);
+    },
+  };
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+describe("warm-up call of a component loaded ahead of use", () => {
+  it("runs a TypeScript component once when it is registered, and its first execution starts from a fresh state", async () => {
+    const h = await engineWithLog();
+    const { digest } = await h.register(await buildFixture("global-counter"));
+    const [report] = await h.warmUps(digest);
+    expect(report).toMatchObject({ ran: true, returned: true });
+    expect(report?.ms).toBeGreaterThan(0);
+    // the warm-up's run counted too, in the instance it was restored from
+    const out = await h.engine.execute(serviceRunRequest(digest));
+    if (!out.ok) throw out.error;
+    expect(firstPayloadText(out.value)).toBe("1:1");
+  });
+
+  it("leaves nothing in the key-value store: the store is refused to the call", async () => {
+    const h = await engineWithLog();
+    const { digest } = await h.register(await buildFixture("kv-counter"));
+    const [report] = await h.warmUps(digest);
+    expect(report).toMatchObject({ ran: true });
+    const db = new Database(`${h.dataDir}/wavs.db`, { readonly: true });
+    try {
+      const tables = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'kv_%'")
+        .all() as { name: string }[];
+      expect(tables.length).toBeGreaterThan(0);
+      for (const { name } of tables) {
+        expect(db.prepare(`SELECT COUNT(*) AS n FROM ${name}`).get()).toEqual({ n: 0 });
+      }
+    } finally {
+      db.close();
+    }
+    const out = await h.engine.execute(serviceRunRequest(digest));
+    if (!out.ok) throw out.error;
+    expect(firstPayloadText(out.value)).toBe("1");
+  });
+
+  it("refuses sleeping: the call traps instead, and the component still sleeps in its real runs", async () => {
+    const h = await engineWithLog();
+    const { digest } = await h.register(await buildFixture("sleeper"));
+    const [report] = await h.warmUps(digest);
+    expect(report).toMatchObject({ ran: true, returned: false });
+    const t0 = Date.now();
+    const out = await h.engine.execute(serviceRunRequest(digest, { config: { ms: "300" } }));
+    if (!out.ok) throw out.error;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+  });
+
+  it("is skipped for code that is not fuel-metered: nothing would bound it", async () => {
+    const h = await engineWithLog({ meterFuel: false });
+    const { digest } = await h.register(await buildFixture("echo"));
+    const [report] = await h.warmUps(digest);
+    expect(report).toMatchObject({ ran: false, why: expect.stringMatching(/not metered/) });
+  });
+});
