@@ -143,12 +143,19 @@ export class Engine {
     return { workers: this.options.poolSize, warming: this.pool.warming() };
   }
 
-  /** Check, prepare and cache component bytes; returns its digest and world. */
-  async register(bytes: Uint8Array): Promise<RegisteredComponent> {
+  /**
+   * Check, prepare and cache component bytes; returns its digest and world. The component is
+   * then loaded and warmed up in every worker ahead of use, unless `loadAhead` is false (a
+   * single local run: its execution loads it, and a warm-up call would be a second run).
+   */
+  async register(
+    bytes: Uint8Array,
+    options: { loadAhead?: boolean } = {},
+  ): Promise<RegisteredComponent> {
     const digest = createHash("sha256").update(bytes).digest("hex");
     const cached = readPrepared(this.cacheDir, digest);
     const meta = cached ?? (await prepareComponent(bytes, this.cacheDir));
-    this.pool.warm(digest);
+    if (options.loadAhead !== false) this.pool.warm(digest);
     return { digest, world: meta.world, cached: cached !== undefined };
   }
 

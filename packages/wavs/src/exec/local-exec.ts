@@ -95,7 +95,7 @@ async function withEngine<P, T>(
     maxExecutionSeconds: Number.MAX_SAFE_INTEGER / 1000,
   });
   try {
-    const { digest } = await engine.register(bytes);
+    const { digest } = await engine.register(bytes, { loadAhead: false });
     return await fn(engine, digest, prepared);
   } finally {
     await engine.stop();
