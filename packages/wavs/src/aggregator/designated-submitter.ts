@@ -24,10 +24,26 @@
  */
 import { type Address, concat, getAddress, type Hex, keccak256 } from "viem";
 
+/** Rendezvous weights computed lately: an event's order is asked for at every step of its queue. */
+const weights = new Map<string, bigint>();
+const WEIGHTS_KEPT = 4096;
+
+/** keccak256(eventId ‖ signer) as a number, remembered for the events in flight. */
+function weightOf(eventId: Hex, signer: Address): bigint {
+  const key = eventId + signer;
+  let w = weights.get(key);
+  if (w === undefined) {
+    w = BigInt(keccak256(concat([eventId, signer])));
+    if (weights.size >= WEIGHTS_KEPT) weights.delete(weights.keys().next().value as string);
+    weights.set(key, w);
+  }
+  return w;
+}
+
 /** Operators in submission order for one event: the first that signed is the submitter. */
 export function submissionOrder(eventId: Hex, operators: readonly Address[]): Address[] {
   const unique = [...new Set(operators.map((s) => getAddress(s)))];
-  const weight = new Map(unique.map((s) => [s, BigInt(keccak256(concat([eventId, s])))]));
+  const weight = new Map(unique.map((s) => [s, weightOf(eventId, s)]));
   return unique.sort((a, b) => {
     const wa = weight.get(a)!;
     const wb = weight.get(b)!;

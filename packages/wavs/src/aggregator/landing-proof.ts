@@ -9,16 +9,9 @@
  * - a node that heard nothing scans the blocks since quorum for calls to the handler
  *   (`LandingScanner`), newest first, each block fetched once per node and kept while final.
  */
-import { iWavsServiceHandlerAbi } from "@wavs-ts/contracts";
-import {
-  decodeFunctionData,
-  getAbiItem,
-  getAddress,
-  type Hex,
-  type PublicClient,
-  toFunctionSelector,
-} from "viem";
+import { getAddress, type Hex, type PublicClient } from "viem";
 import type { LandedTx } from "../chain/index.js";
+import { handledEventId } from "./handle-call.js";
 
 /** A transaction that landed the result. */
 export type LandingProof = LandedTx;
@@ -30,22 +23,6 @@ export type LandingCheck =
   | { kind: "pending" }
   /** Not a landing of this result (reverted, another call, unknown to the node). */
   | { kind: "no"; reason: string };
-
-const HANDLE_SELECTOR = toFunctionSelector(
-  getAbiItem({ abi: iWavsServiceHandlerAbi, name: "handleSignedEnvelope" }),
-);
-
-/** The event id of `handleSignedEnvelope` calldata, or undefined for any other call. */
-export function handledEventId(input: Hex): Hex | undefined {
-  if (!input.toLowerCase().startsWith(HANDLE_SELECTOR)) return undefined;
-  try {
-    const call = decodeFunctionData({ abi: iWavsServiceHandlerAbi, data: input });
-    if (call.functionName !== "handleSignedEnvelope") return undefined;
-    return (call.args[0] as { eventId: Hex }).eventId.toLowerCase() as Hex;
-  } catch {
-    return undefined;
-  }
-}
 
 function sameAddress(a: string | null | undefined, b: string): boolean {
   return typeof a === "string" && a.toLowerCase() === b.toLowerCase();

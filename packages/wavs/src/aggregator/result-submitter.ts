@@ -11,9 +11,8 @@ import {
   buildSignatureData,
   cosmwasmSignedEnvelope,
   type EnvelopeSignature,
-  iWavsServiceHandlerAbi,
 } from "@wavs-ts/contracts";
-import { type Address, encodeFunctionData, getAddress, type Hex, type LocalAccount } from "viem";
+import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
 import {
   type ChainClients,
   CosmosTxManager,
@@ -38,6 +37,7 @@ import type {
 import type { TxResult } from "./component-driver.js";
 import type { CosmosSendingChain } from "./cosmos-sending-chain.js";
 import { planSubmission, type SubmitterPlan, settleExtends } from "./designated-submitter.js";
+import { encodeHandleCall } from "./handle-call.js";
 import type { KeyedScheduler } from "./keyed-scheduler.js";
 import type { KnownOperators } from "./known-operators.js";
 import { type LandingAnnouncement, signLanding } from "./landing-announcement.js";
@@ -413,11 +413,7 @@ export class ResultSubmitter {
     } else {
       const client = this.deps.chains.get(q.chain);
       const signatureData = await currentSignatureData(client, this.signaturesOf(q.id));
-      const data = encodeFunctionData({
-        abi: iWavsServiceHandlerAbi,
-        functionName: "handleSignedEnvelope",
-        args: [envelopeOfQueue(q), signatureData],
-      });
+      const data = encodeHandleCall(envelopeOfQueue(q), signatureData);
       enqueue = () => manager.enqueue({ to: getAddress(q.handler), data, gasPrice, ref });
     }
     // one transaction: the queue points at its row from the moment it exists

@@ -217,12 +217,19 @@ export function wsEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
       const socket = await connect(timeoutMs);
       let reply: JsonRpcReply;
       try {
-        reply = (await socket.requestAsync({
-          body: { method, params: [...params] },
-          timeout: timeoutMs,
-        })) as JsonRpcReply;
+        // not viem's requestAsync: it builds a TimeoutError (message, stack, docs link) for
+        // every request in case it times out, 1.4 % of a node's main thread under load
+        reply = await withTimeout(
+          new Promise<JsonRpcReply>((onResponse, onError) =>
+            socket.request({ body: { method, params: [...params] }, onResponse, onError }),
+          ),
+          timeoutMs,
+          method,
+          closed,
+        );
       } catch (err) {
         drop(socket);
+        if (err instanceof RpcTransportError) throw err;
         throw new RpcTransportError(`${method}: ${describeFailure(err)}`);
       }
       return fromReply(reply, method);
