@@ -21,6 +21,19 @@ describe("MemoryImage", () => {
     expect(Buffer.compare(bytes, original)).toBe(0);
   });
 
+  it("restores a single changed byte anywhere in a run, of data or of zeros", () => {
+    const memory = new WebAssembly.Memory({ initial: 8 });
+    const bytes = new Uint8Array(memory.buffer);
+    bytes.fill(5, 0, 4 * PAGE); // a data run of four pages, then a zero run of four
+    const image = MemoryImage.take(bytes);
+    const original = bytes.slice();
+    for (const at of [0, PAGE + 1, 4 * PAGE - 1, 4 * PAGE, 6 * PAGE + 100, 8 * PAGE - 1]) {
+      bytes[at] = 9;
+      image.restoreInto(bytes);
+      expect(Buffer.compare(bytes, original)).toBe(0);
+    }
+  });
+
   it("is a copy: later writes to the memory do not change it", () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const bytes = new Uint8Array(memory.buffer);

@@ -2,18 +2,26 @@
  * A copy of a linear memory that leaves out its all-zero pages. A component's memory right
  * after instantiation is often half zeros (a JavaScript engine's reserved heap, stacks), and a
  * worker keeps one image per loaded component for as long as it is loaded: the zeros would be
- * megabytes held for nothing. Restoring writes zeros over those pages instead of copying them,
- * which is also faster than a copy.
+ * megabytes held for nothing.
+ *
+ * Restoring compares before it writes, chunk by chunk (a native memcmp): an execution changes
+ * a small part of a large memory, reading is cheaper than writing, and a page the component
+ * never touched is never written, so the operating system never has to back it (writing zeros
+ * over the untouched zero pages of a TypeScript component's memory cost ~4 MB of resident
+ * memory per instance, for pages that only ever held zeros).
  */
 
 /** Pages are compared and kept in units of a WebAssembly page. */
 const CHUNK = 65536;
 
+/** A chunk of zeros to compare zero runs with. */
+const ZERO_CHUNK = Buffer.alloc(CHUNK);
+
 interface Run {
   offset: number;
   length: number;
   /** The run's bytes; null for a run of zeros. */
-  bytes: Uint8Array | null;
+  bytes: Buffer | null;
 }
 
 /** Whether `length` bytes of `words` from byte `offset` are all zero (offset, length: multiples of 8). */
@@ -46,7 +54,7 @@ export class MemoryImage {
     const runs = spans.map(({ offset, length, zero }) => ({
       offset,
       length,
-      bytes: zero ? null : memory.slice(offset, offset + length),
+      bytes: zero ? null : Buffer.from(memory.slice(offset, offset + length).buffer),
     }));
     return new MemoryImage(memory.byteLength, runs);
   }
@@ -56,11 +64,19 @@ export class MemoryImage {
     return this.runs.reduce((sum, r) => sum + (r.bytes?.length ?? 0), 0);
   }
 
-  /** Write the image over `memory`, which must have the image's size. */
+  /** Write the image over `memory`, which must have the image's size: only the chunks that differ. */
   restoreInto(memory: Uint8Array): void {
+    const target = Buffer.from(memory.buffer, memory.byteOffset, memory.byteLength);
     for (const run of this.runs) {
-      if (run.bytes) memory.set(run.bytes, run.offset);
-      else memory.fill(0, run.offset, run.offset + run.length);
+      for (let at = 0; at < run.length; at += CHUNK) {
+        const length = Math.min(CHUNK, run.length - at);
+        const start = run.offset + at;
+        const source = run.bytes ?? ZERO_CHUNK;
+        const from = run.bytes ? at : 0;
+        if (source.compare(target, start, start + length, from, from + length) === 0) continue;
+        if (run.bytes) target.set(run.bytes.subarray(at, at + length), start);
+        else target.fill(0, start, start + length);
+      }
     }
   }
 }
