@@ -169,8 +169,9 @@ export class CosmosTxManager {
 
   /** One step of the loop; false when the account has nothing queued or sent. */
   private async tick(): Promise<boolean> {
-    const open = this.deps.txs.open(this.deps.chain, this.from);
-    if (open.length === 0) return false;
+    const { chain, txs } = this.deps;
+    const sent = txs.sent(chain, this.from);
+    if (sent.length === 0 && txs.queued(chain, this.from, 1).length === 0) return false;
     const s = await this.connect();
     // the account's committed sequence, read once per step (it moves only with blocks)
     let read: Promise<number | undefined> | undefined;
@@ -178,7 +179,6 @@ export class CosmosTxManager {
       read ??= s.committedSequence();
       return read;
     };
-    const sent = open.filter((row) => row.status === "sent");
     let pending = sent.length;
     if (sent.length > 0 && Date.now() - this.receiptsAt >= this.options.pollMs) {
       this.receiptsAt = Date.now();
@@ -186,8 +186,7 @@ export class CosmosTxManager {
     }
     if (this.stopped) return true;
     let room = this.options.maxInFlight - pending;
-    for (const row of open) {
-      if (row.status !== "queued") continue;
+    for (const row of txs.queued(chain, this.from, room)) {
       // strict order: a head waiting for funds holds the rest back, as the chain would
       if (row.next_attempt_at > Date.now() || room <= 0 || this.stopped) break;
       if (!(await this.send(s, row, committed))) break;
@@ -386,7 +385,7 @@ export class CosmosTxManager {
     const lost =
       expected === undefined
         ? undefined
-        : txs.open(chain, this.from).find((r) => r.status === "sent" && r.nonce === expected);
+        : txs.sent(chain, this.from).find((r) => r.nonce === expected);
     if (lost) {
       this.deps.logger.info(
         { chain, sequence: expected, tx_hash: lost.hashes[lost.hashes.length - 1] },

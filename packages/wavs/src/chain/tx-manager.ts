@@ -128,9 +128,9 @@ export class TxManager {
 
   /** One step of the loop; false when the account has nothing queued or sent. */
   private async tick(): Promise<boolean> {
-    const open = this.deps.txs.open(this.deps.chain, this.from);
-    if (open.length === 0) return false;
-    const sent = open.filter((row) => row.status === "sent");
+    const { chain, txs } = this.deps;
+    const sent = txs.sent(chain, this.from);
+    if (sent.length === 0 && txs.queued(chain, this.from, 1).length === 0) return false;
     let pending = sent.length;
     if (sent.length > 0 && Date.now() - this.receiptsAt >= this.options.pollMs) {
       this.receiptsAt = Date.now();
@@ -140,15 +140,16 @@ export class TxManager {
     // strict order: a head waiting for funds holds the rest back, as the chain would
     const ready: AggregatorTxRow[] = [];
     const room = Math.min(SEND_BATCH, this.options.maxInFlight - pending);
-    for (const row of open) {
-      if (row.status !== "queued") continue;
+    // one more than the batch: whether more are queued behind it
+    const queued = txs.queued(chain, this.from, Math.max(0, room) + 1);
+    for (const row of queued) {
       if (row.next_attempt_at > Date.now() || ready.length >= room) break;
       ready.push(row);
     }
     if (ready.length === 0) return true;
     await this.sendBatch(ready);
     // more queued than one batch: go on without waiting
-    if (open.filter((row) => row.status === "queued").length > ready.length) this.loop.again();
+    if (queued.length > ready.length) this.loop.again();
     return true;
   }
 

@@ -165,8 +165,29 @@ describe("aggregation stores", () => {
       gasPrice: undefined,
       ref: "queue:1",
     });
-    expect(txs.open("evm:1", "0xF").map((t) => t.status)).toEqual(["queued"]);
+    const second = txs.insert({
+      chain: "evm:1",
+      from: "0xF",
+      to: "0xT",
+      dataHex: "0x02",
+      gasPrice: undefined,
+      ref: "queue:2",
+    });
+    txs.insert({
+      chain: "evm:1",
+      from: "0xE",
+      to: "0xT",
+      dataHex: "0x03",
+      gasPrice: undefined,
+      ref: "queue:3",
+    });
+    expect(txs.queued("evm:1", "0xF", 10).map((t) => t.id)).toEqual([id, second]);
+    expect(txs.queued("evm:1", "0xF", 1).map((t) => t.id)).toEqual([id]);
+    expect(txs.queued("evm:1", "0xF", 0)).toEqual([]);
+    expect(txs.sent("evm:1", "0xF")).toEqual([]);
     txs.markSent(id, { nonce: 4, gasLimit: 100n, gasPrice: 2n, hashes: ["0x1"] });
+    expect(txs.sent("evm:1", "0xF").map((t) => t.id)).toEqual([id]);
+    expect(txs.queued("evm:1", "0xF", 10).map((t) => t.id)).toEqual([second]);
     nonces.set("evm:1", "0xF", 5);
     txs.markMined(id, { txHash: "0x1", status: "success", gasUsed: 90n, block: 12n });
     const again = new AggregatorTxStore(reopen());
@@ -178,7 +199,7 @@ describe("aggregation stores", () => {
       block_number: 12,
       data_hex: "0xabcd",
     });
-    expect(again.open("evm:1", "0xF")).toEqual([]);
+    expect(again.sent("evm:1", "0xF")).toEqual([]);
     expect(new AggregatorNonceStore(db()).get("evm:1", "0xF")).toBe(5);
   });
 });
