@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEther } from "viem";
@@ -82,6 +84,27 @@ describe("startAnvil", () => {
     expect(await client.getChainId()).toBe(31337);
     const address = anvil.walletClient(0).account.address;
     expect(await client.getBalance({ address })).toBeGreaterThan(parseEther("1000"));
+  });
+
+  it("writes no old block states to disk, which anvil would leave behind when it exits", async () => {
+    const home = mkdtempSync(join(tmpdir(), "wavs-anvil-home-"));
+    const own = await startAnvil({ env: { ...process.env, HOME: home } });
+    try {
+      // past anvil's in-memory limit (~2,000 states): without the setting, 3,000 blocks
+      // left ~670 MB under <home>/.foundry/anvil/tmp
+      await own.mine(3000);
+      const address = own.walletClient(0).account.address;
+      const recent = (await own.blockNumber()) - 10n;
+      expect(await own.publicClient().getBalance({ address, blockNumber: recent })).toBeGreaterThan(
+        0n,
+      );
+    } finally {
+      await own.stop();
+    }
+    const tmp = join(home, ".foundry", "anvil", "tmp");
+    const left = existsSync(tmp) ? readdirSync(tmp) : [];
+    rmSync(home, { recursive: true, force: true });
+    expect(left).toEqual([]);
   });
 
   it("mines blocks on demand", async () => {

@@ -49,6 +49,8 @@ export interface AnvilOptions {
   startTimeoutMs?: number;
   /** Path to the anvil binary; default: $ANVIL_BIN, then the one shipped by @foundry-rs/anvil. */
   binary?: string;
+  /** Environment of the anvil process; default: this process's. */
+  env?: Record<string, string | undefined>;
 }
 
 /** A running anvil. */
@@ -158,9 +160,16 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   if (options.mnemonic !== undefined) args.push("--mnemonic", options.mnemonic);
   if (options.hardfork !== undefined) args.push("--hardfork", options.hardfork);
   if (options.args) args.push(...options.args);
+  // Past ~2,000 blocks anvil writes each older block's state to ~/.foundry/anvil/tmp (~0.2 to
+  // 1 MB a block) and leaves it there when it exits, whatever the signal: tests, benchmarks
+  // and long dev networks filled this machine's disk with 63 GB of them. States are kept in
+  // memory for the recent blocks and dropped beyond, unless the caller asks otherwise.
+  if (!args.some((a) => a === "--max-persisted-states" || a.startsWith("--prune-history")))
+    args.push("--max-persisted-states", "0");
 
   const child = spawn(options.binary ?? anvilBinaryPath(), args, {
     stdio: ["ignore", "pipe", "pipe"],
+    ...(options.env ? { env: options.env } : {}),
   });
   running.add(child);
   // A binary that cannot be spawned emits "error" and possibly never "exit".
