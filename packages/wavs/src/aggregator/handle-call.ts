@@ -27,7 +27,8 @@ export function encodeHandleCall(envelope: HandleArgs[0], signatureData: HandleA
 
 /** The event id of `handleSignedEnvelope` calldata, or undefined for any other call. */
 export function handledEventId(input: Hex): Hex | undefined {
-  if (!input.toLowerCase().startsWith(HANDLE_SELECTOR)) return undefined;
+  // only the selector is compared: a landing scan looks at every handler call of a block
+  if (input.slice(0, 10).toLowerCase() !== HANDLE_SELECTOR) return undefined;
   try {
     const [envelope] = decodeAbiParameters(HANDLE.inputs, `0x${input.slice(10)}`);
     return envelope.eventId.toLowerCase() as Hex;

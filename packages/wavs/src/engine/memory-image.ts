@@ -71,11 +71,11 @@ export class MemoryImage {
       for (let at = 0; at < run.length; at += CHUNK) {
         const length = Math.min(CHUNK, run.length - at);
         const start = run.offset + at;
+        // a zero run compares with (and is written from) the same chunk of zeros
         const source = run.bytes ?? ZERO_CHUNK;
         const from = run.bytes ? at : 0;
         if (source.compare(target, start, start + length, from, from + length) === 0) continue;
-        if (run.bytes) target.set(run.bytes.subarray(at, at + length), start);
-        else target.fill(0, start, start + length);
+        target.set(source.subarray(from, from + length), start);
       }
     }
   }

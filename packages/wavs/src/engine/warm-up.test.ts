@@ -12,18 +12,30 @@ async function engineWithLog(options: { meterFuel?: boolean } = {}) {
   const logger = createLogger({ level: "debug", stderr: false, buffer });
   const h = await startEngine({ logger, poolSize: 1, ...options });
   closers.push(h.close);
+  /** The warm-up reports of `digest`, once every load asked for ahead of use is done. */
+  const warmUps = async (digest: string): Promise<Record<string, unknown>[]> => {
+    await waitUntil(
+      () => (h.engine.status().warming === 0 ? true : undefined),
+      "components loaded ahead of use",
+    );
+    return buffer
+      .recent({}, 1000)
+      .map((e) => e.line as Record<string, unknown>)
+      .filter((l) => l.msg === "component loaded ahead of use" && l.digest === digest);
+  };
   return {
     ...h,
-    /** The warm-up reports of `digest`, once every load asked for ahead of use is done. */
-    async warmUps(digest: string): Promise<Record<string, unknown>[]> {
-      await waitUntil(
-        () => (h.engine.status().warming === 0 ? true : undefined),
-        "components loaded ahead of use",
-      );
-      return buffer
-        .recent({}, 1000)
-        .map((e) => e.line as Record<string, unknown>)
-        .filter((l) => l.msg === "component loaded ahead of use" && l.digest === digest);
+    /** Register a fixture; its digest and its (single) warm-up report. */
+    async registerFixture(name: string) {
+      const { digest } = await h.register(await buildFixture(name));
+      const [report] = await warmUps(digest);
+      return { digest, report };
+    },
+    /** Run the component once; its first payload as text. */
+    async run(digest: string, config?: Record<string, string>): Promise<string> {
+      const out = await h.engine.execute(serviceRunRequest(digest, config ? { config } : {}));
+      if (!out.ok) throw out.error;
+      return firstPayloadText(out.value);
     },
   };
 }
@@ -36,20 +48,16 @@ afterEach(async () => {
 describe("warm-up call of a component loaded ahead of use", () => {
   it("runs a TypeScript component once when it is registered, and its first execution starts from a fresh state", async () => {
     const h = await engineWithLog();
-    const { digest } = await h.register(await buildFixture("global-counter"));
-    const [report] = await h.warmUps(digest);
+    const { digest, report } = await h.registerFixture("global-counter");
     expect(report).toMatchObject({ ran: true, returned: true });
     expect(report?.ms).toBeGreaterThan(0);
     // the warm-up's run counted too, in the instance it was restored from
-    const out = await h.engine.execute(serviceRunRequest(digest));
-    if (!out.ok) throw out.error;
-    expect(firstPayloadText(out.value)).toBe("1:1");
+    expect(await h.run(digest)).toBe("1:1");
   });
 
   it("leaves nothing in the key-value store: the store is refused to the call", async () => {
     const h = await engineWithLog();
-    const { digest } = await h.register(await buildFixture("kv-counter"));
-    const [report] = await h.warmUps(digest);
+    const { digest, report } = await h.registerFixture("kv-counter");
     expect(report).toMatchObject({ ran: true });
     const db = new Database(`${h.dataDir}/wavs.db`, { readonly: true });
     try {
@@ -63,26 +71,21 @@ describe("warm-up call of a component loaded ahead of use", () => {
     } finally {
       db.close();
     }
-    const out = await h.engine.execute(serviceRunRequest(digest));
-    if (!out.ok) throw out.error;
-    expect(firstPayloadText(out.value)).toBe("1");
+    expect(await h.run(digest)).toBe("1");
   });
 
   it("refuses sleeping: the call traps instead, and the component still sleeps in its real runs", async () => {
     const h = await engineWithLog();
-    const { digest } = await h.register(await buildFixture("sleeper"));
-    const [report] = await h.warmUps(digest);
+    const { digest, report } = await h.registerFixture("sleeper");
     expect(report).toMatchObject({ ran: true, returned: false });
     const t0 = Date.now();
-    const out = await h.engine.execute(serviceRunRequest(digest, { config: { ms: "300" } }));
-    if (!out.ok) throw out.error;
+    await h.run(digest, { ms: "300" });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
   });
 
   it("is skipped for code that is not fuel-metered: nothing would bound it", async () => {
     const h = await engineWithLog({ meterFuel: false });
-    const { digest } = await h.register(await buildFixture("echo"));
-    const [report] = await h.warmUps(digest);
+    const { report } = await h.registerFixture("echo");
     expect(report).toMatchObject({ ran: false, why: expect.stringMatching(/not metered/) });
   });
 });
