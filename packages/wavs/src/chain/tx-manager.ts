@@ -5,7 +5,8 @@
  * exactly where it was. Sends on a chain are serialised by one loop, with nonces pipelined:
  *
  * - queued transactions go out oldest first, up to `maxInFlight` sent and not yet mined: the
- *   gas of a batch is estimated concurrently (estimate + 25 %), with one legacy gas price (the
+ *   gas limits of a batch are found concurrently (estimate + 25 %, or a limit that sufficed for
+ *   a call like it, gas-limits.ts), with one legacy gas price (the
  *   component's `gas-price` when it gave one, else `eth_gasPrice`); then, in order, each takes
  *   the next nonce and the row is marked sent with its hash *before* the broadcast, so a crash
  *   in between is recovered by re-broadcast;
@@ -38,6 +39,7 @@ import {
   nodeReason,
   revertReason,
 } from "./call-errors.js";
+import { GasLimits } from "./gas-limits.js";
 import { backoffMs, SendLoop } from "./send-loop.js";
 import { attempt, eachLimited, type Settled } from "./settled.js";
 import {
@@ -59,6 +61,7 @@ export class TxManager {
   private readonly options: TxManagerOptions;
   private chainId: number | undefined;
   private readonly loop: SendLoop;
+  private readonly gasLimits: GasLimits;
   private resyncNonce = true;
   /** Rounds a sent transaction's nonce was seen used with none of its hashes mined. */
   private readonly orphanRounds = new Map<number, number>();
@@ -87,6 +90,11 @@ export class TxManager {
   ) {
     this.from = deps.account.address;
     this.options = { ...DEFAULT_TX_MANAGER_OPTIONS, ...options };
+    this.gasLimits = new GasLimits({
+      client: deps.client,
+      from: this.from,
+      marginPercent: this.options.gasMarginPercent,
+    });
     this.loop = new SendLoop({
       pollMs: this.options.pollMs,
       step: () => this.tick(),
@@ -178,20 +186,14 @@ export class TxManager {
   }
 
   /**
-   * Estimate a batch of queued transactions concurrently, and send each, in order, as soon as
-   * its estimate (and those before it) are in: the time between a dry run and its broadcast
-   * stays short.
+   * Find the gas limits of a batch of queued transactions concurrently, and send each, in
+   * order, as soon as its limit (and those before it) are in: the time between a dry run and its
+   * broadcast stays short.
    */
   private async sendBatch(rows: readonly AggregatorTxRow[]): Promise<void> {
     const { client } = this.deps;
-    const estimates = rows.map((row) =>
-      attempt(
-        client.estimateGas({
-          account: this.from,
-          to: row.to_address as Address,
-          data: row.data_hex as Hex,
-        }),
-      ),
+    const limits = rows.map((row) =>
+      attempt(this.gasLimits.limitFor(row.to_address as Address, row.data_hex as Hex)),
     );
     const gasPrice = rows.some((row) => row.gas_price_override === null)
       ? attempt(client.getGasPrice())
@@ -199,11 +201,11 @@ export class TxManager {
     try {
       for (const [i, row] of rows.entries()) {
         if (this.stopped) return;
-        if (!(await this.send(row, await estimates[i]!, await gasPrice))) return;
+        if (!(await this.send(row, await limits[i]!, await gasPrice))) return;
       }
     } finally {
-      // the estimates not used settle quietly
-      await Promise.all(estimates);
+      // the limits not used settle quietly
+      await Promise.all(limits);
     }
   }
 
@@ -238,12 +240,12 @@ export class TxManager {
   }
 
   /**
-   * Send a queued transaction with its gas estimate (and the batch's gas price); false when the
+   * Send a queued transaction with its gas limit (and the batch's gas price); false when the
    * queue should wait (funds, RPC trouble).
    */
   private async send(
     row: AggregatorTxRow,
-    estimate: Settled<bigint>,
+    limit: Settled<bigint>,
     batchGasPrice: Settled<bigint> | undefined,
   ): Promise<boolean> {
     const { logger, chain } = this.deps;
@@ -259,11 +261,11 @@ export class TxManager {
       this.settle(row.id, { kind: "failed", reason, landed });
       return true;
     }
-    let gas: bigint;
-    if (estimate.ok) {
-      gas = estimate.value;
+    let gasLimit: bigint;
+    if (limit.ok) {
+      gasLimit = limit.value;
     } else {
-      const err = estimate.err;
+      const err = limit.err;
       const kind = classifySendError(err);
       if (kind === "funds" || !isRevert(err)) {
         const wait = this.backoff(row.attempts);
@@ -281,7 +283,6 @@ export class TxManager {
       this.settle(row.id, { kind: "failed", reason });
       return true;
     }
-    const gasLimit = (gas * BigInt(100 + this.options.gasMarginPercent)) / 100n;
     let nonce: number;
     let gasPrice: bigint;
     let raw: Hex;
