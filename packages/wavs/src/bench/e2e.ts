@@ -41,6 +41,7 @@ import {
 import { buildFixture, buildWatComponent, decodeNewTriggerEvent } from "@wavs-ts/sdk";
 import { type Address, createPublicClient, type Hex, hexToBytes, webSocket } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
+import { WebSocket, WebSocketServer } from "ws";
 
 import { devServiceJson, NEW_TRIGGER_TOPIC, pickPorts } from "../devnet/index.js";
 import { NODE_MALLOC_ENV } from "../internal/index.js";
@@ -104,20 +105,17 @@ async function startNode(home: string, port: number, name: string): Promise<Chil
 /** CPU seconds (user + system, all threads) a process has used so far; 0 when unreadable. */
 
 /**
- * BENCH_E2E_COUNT_RPC=1: the nodes are given no WebSocket endpoint (they would use it first),
- * their JSON-RPC over HTTP goes through this counting proxy, and the
- * calls per event by method are printed at the end (a diagnostic; it costs some CPU itself).
+ * BENCH_E2E_COUNT_RPC=1: the nodes' JSON-RPC, over HTTP and over WebSocket, goes through this
+ * counting proxy, and the calls per event by method are printed at the end (a diagnostic; it
+ * costs some CPU itself). Subscriptions count once, when made; what they push is not counted.
  */
 async function countingProxy(
   target: string,
-): Promise<{ url: string; counts: Map<string, number> }> {
+): Promise<{ url: string; wsUrl: string; counts: Map<string, number> }> {
   const counts = new Map<string, number>();
-  const server = createHttpServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
+  const count = (body: string) => {
     try {
-      const parsed = JSON.parse(body.toString()) as { method?: string } | { method?: string }[];
+      const parsed = JSON.parse(body) as { method?: string } | { method?: string }[];
       for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
         const m = call.method ?? "?";
         counts.set(m, (counts.get(m) ?? 0) + 1);
@@ -125,6 +123,12 @@ async function countingProxy(
     } catch {
       // not JSON: forwarded as it is
     }
+  };
+  const server = createHttpServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    count(body.toString());
     const answer = await fetch(target, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -133,10 +137,28 @@ async function countingProxy(
     res.writeHead(answer.status, { "content-type": "application/json" });
     res.end(Buffer.from(await answer.arrayBuffer()));
   });
+  const sockets = new WebSocketServer({ server });
+  sockets.on("connection", (client) => {
+    const upstream = new WebSocket(target.replace("http", "ws"));
+    const early: string[] = [];
+    upstream.on("open", () => {
+      for (const m of early.splice(0)) upstream.send(m);
+    });
+    upstream.on("message", (data) => client.send(data.toString()));
+    upstream.on("close", () => client.close());
+    upstream.on("error", () => client.close());
+    client.on("message", (data) => {
+      const text = data.toString();
+      count(text);
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
+      else early.push(text);
+    });
+    client.on("close", () => upstream.close());
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.unref();
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, counts };
+  return { url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, counts };
 }
 
 /** A component pair: the operator component and the aggregator component. */
@@ -203,7 +225,7 @@ log_level = "${LOG_LEVEL}"
 ${POOL_SIZE ? `engine_pool_size = ${Number(POOL_SIZE)}\n` : ""}p2p = { remote = { listen_port = ${p2p[i]}, bootstrap_nodes = [${peers.join(", ")}] } }
 
 [default.chains.evm.31337]
-ws_endpoints = [${proxy ? "" : `"${anvil.rpcUrl.replace("http", "ws")}"`}]
+ws_endpoints = ["${proxy?.wsUrl ?? anvil.rpcUrl.replace("http", "ws")}"]
 http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
 `,
       );

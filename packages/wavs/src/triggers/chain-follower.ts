@@ -33,9 +33,12 @@ export interface HeadSubscription {
   unsubscribe(): void;
 }
 
-/** Subscribes to new heads; `onDrop` is called once if the subscription is lost. */
-export type SubscribeHeads = (
-  onHead: (height: bigint) => void,
+/**
+ * Subscribes to new heads; `onDrop` is called once if the subscription is lost. `header` is
+ * what the node pushed with the height, when the chain's watcher uses it (`headPushed`).
+ */
+export type SubscribeHeads<H = never> = (
+  onHead: (height: bigint, header?: H) => void,
   onDrop: (error: Error) => void,
 ) => Promise<HeadSubscription>;
 
@@ -71,8 +74,16 @@ export class Signal {
   }
 }
 
+/** A chain watcher as its owner sees it, whatever the chain family. */
+export interface ChainWatcher {
+  start(): void;
+  stop(): Promise<void>;
+  poke(): void;
+  status(): ChainWatcherStatus;
+}
+
 /** Loop settings of a follower. */
-export interface ChainFollowerOptions {
+export interface ChainFollowerOptions<H = never> {
   chain: string;
   logger: Logger;
   /** Holds the chain's cursor (read when the follower starts). */
@@ -84,11 +95,11 @@ export interface ChainFollowerOptions {
   /** With a live socket, still poll this often in case heads stop coming (default 30 s). */
   wsSafetyPollMs?: number | undefined;
   /** New-heads subscription; absent when the chain has no socket endpoint. */
-  subscribeHeads?: SubscribeHeads | undefined;
+  subscribeHeads?: SubscribeHeads<H> | undefined;
 }
 
 /** The loops of one chain watcher; subclasses implement `pass()`. */
-export abstract class ChainFollower {
+export abstract class ChainFollower<H = never> implements ChainWatcher {
   protected readonly chain: string;
   protected readonly log: Logger;
   protected stopped = true;
@@ -100,7 +111,7 @@ export abstract class ChainFollower {
   protected readonly onEvent: TriggerEventHandler;
   private readonly pollMs: number;
   private readonly wsSafetyPollMs: number;
-  private readonly subscribeHeads: SubscribeHeads | undefined;
+  private readonly subscribeHeads: SubscribeHeads<H> | undefined;
   private readonly syncSignal = new Signal();
   private readonly headSignal = new Signal();
   private loops: Promise<unknown> | undefined;
@@ -108,7 +119,7 @@ export abstract class ChainFollower {
   private error: string | undefined;
   private unsubscribe: (() => void) | undefined;
 
-  constructor(options: ChainFollowerOptions) {
+  constructor(options: ChainFollowerOptions<H>) {
     this.chain = options.chain;
     this.log = options.logger.child({ chain: options.chain });
     this.store = options.store;
@@ -120,6 +131,9 @@ export abstract class ChainFollower {
 
   /** Process every block up to the head (catching up from the cursor); throw to retry. */
   protected abstract pass(): Promise<void>;
+
+  /** A header the subscription pushed, before the pass it wakes; kept by watchers that use it. */
+  protected headPushed(_header: H): void {}
 
   /** Start following the chain (catching up from the cursor first). */
   start(): void {
@@ -197,7 +211,7 @@ export abstract class ChainFollower {
     }
   }
 
-  private async headLoop(subscribeHeads: SubscribeHeads): Promise<void> {
+  private async headLoop(subscribeHeads: SubscribeHeads<H>): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
       let dropped: (error: Error) => void = () => {};
@@ -206,7 +220,8 @@ export abstract class ChainFollower {
       });
       try {
         const subscription = await subscribeHeads(
-          (n) => {
+          (n, header) => {
+            if (header !== undefined) this.headPushed(header);
             if (this.notifiedHead === undefined || n > this.notifiedHead) this.notifiedHead = n;
             this.syncSignal.notify();
           },

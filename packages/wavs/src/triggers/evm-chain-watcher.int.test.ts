@@ -1,6 +1,7 @@
 import { type Anvil, deployLogSpam, startAnvil } from "@wavs-ts/contracts";
 import { type Address, toEventSelector } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRpcProxy } from "../../test/helpers/rpc-proxy.js";
 import {
   chainConfig,
   collector,
@@ -37,11 +38,20 @@ const spamTrigger = (address: Address): Trigger => ({
   event_hash: toEventSelector("Spam(uint256)"),
 });
 
-async function watch(spam: Address, confirmations: number) {
+/** How the watcher learns of new heads: HTTP polling, or a WebSocket subscription. */
+type HeadSource = "http" | "ws";
+
+async function watch(
+  spam: Address,
+  confirmations: number,
+  heads: HeadSource,
+  endpoint = anvil.rpcUrl,
+) {
   const { db } = tempDb();
   const seen = collector();
   const config = chainConfig("31337", {
-    http_endpoint: anvil.rpcUrl,
+    ...(heads === "ws" ? { ws_endpoints: [endpoint.replace("http://", "ws://")] } : {}),
+    http_endpoint: endpoint,
     poll_interval_ms: 30,
     confirmations,
   });
@@ -56,13 +66,19 @@ async function watch(spam: Address, confirmations: number) {
   await manager.start();
   const cursor = () => manager.chainStatus()[CHAIN]?.cursor;
   await waitUntil(() => cursor() !== undefined, 15_000, "the first cursor");
+  if (heads === "ws") {
+    await waitUntil(() => manager.chainStatus()[CHAIN]?.mode === "ws", 15_000, "the subscription");
+  }
   return { seen, cursor, store: new CursorStore(db), manager };
 }
 
-describe("EvmChainWatcher on anvil", () => {
+describe.each([
+  ["HTTP polling", "http"],
+  ["WebSocket new heads", "ws"],
+] as const)("EvmChainWatcher on anvil, %s", (_, heads) => {
   it("delivers a log only once it has N confirmations", async () => {
     const spam = await deployLogSpam(anvil.clients());
-    const { seen, cursor } = await watch(spam, 2);
+    const { seen, cursor } = await watch(spam, 2, heads);
     const receipt = await emitSpam(anvil, spam, 1, 1);
     await anvil.mine(1);
     await waitUntil(() => (cursor() ?? 0n) >= receipt.blockNumber - 1n);
@@ -75,7 +91,7 @@ describe("EvmChainWatcher on anvil", () => {
 
   it("never delivers a log whose block was reorged away within the confirmations", async () => {
     const spam = await deployLogSpam(anvil.clients());
-    const { seen, cursor } = await watch(spam, 3);
+    const { seen, cursor } = await watch(spam, 3, heads);
     const doomed = await emitSpam(anvil, spam, 1, 1);
     await anvil.mine(1);
     await waitUntil(() => (cursor() ?? 0n) >= doomed.blockNumber - 2n);
@@ -92,7 +108,7 @@ describe("EvmChainWatcher on anvil", () => {
 
   it("rewinds to the common ancestor after a reorg of processed blocks (0 confirmations)", async () => {
     const spam = await deployLogSpam(anvil.clients());
-    const { seen, cursor, store } = await watch(spam, 0);
+    const { seen, cursor, store } = await watch(spam, 0, heads);
     const gone = await emitSpam(anvil, spam, 1, 1);
     await seen.waitFor((e) => e.length === 1, 5_000);
     await waitUntil(() => cursor() === gone.blockNumber);
@@ -115,7 +131,7 @@ describe("EvmChainWatcher on anvil", () => {
 
   it("follows the chain back after a snapshot revert", async () => {
     const spam = await deployLogSpam(anvil.clients());
-    const { seen, cursor } = await watch(spam, 0);
+    const { seen, cursor } = await watch(spam, 0, heads);
     const snapshot = await anvil.snapshot();
     await emitSpam(anvil, spam, 1, 1);
     await anvil.mine(2);
@@ -130,5 +146,25 @@ describe("EvmChainWatcher on anvil", () => {
     await anvil.mine(4);
     await seen.waitFor((e) => e.length === 2, 5_000);
     expect(spamIds(seen.events)).toEqual([1, 5]);
+  });
+});
+
+describe("EvmChainWatcher with a WebSocket subscription", () => {
+  it("uses the headers the node pushed: no block is asked for again", async () => {
+    const proxy = await startRpcProxy(anvil.rpcUrl);
+    onCleanup(() => proxy.close());
+    const spam = await deployLogSpam(anvil.clients());
+    const { seen, cursor } = await watch(spam, 0, "ws", proxy.url);
+    const head = await anvil.blockNumber();
+    await waitUntil(() => cursor() === head, 5_000, "caught up");
+    const mark = proxy.calls.length;
+    let last = head;
+    for (const id of [1, 2, 3]) last = (await emitSpam(anvil, spam, id, 1)).blockNumber;
+    await seen.waitFor((e) => e.length === 3, 5_000);
+    await waitUntil(() => (cursor() ?? 0n) >= last, 5_000, "the cursor");
+    const since = proxy.calls.slice(mark);
+    expect(since.filter((c) => c.method === "eth_getLogs").length).toBeGreaterThan(0);
+    expect(since.filter((c) => c.method === "eth_getBlockByNumber")).toEqual([]);
+    expect(spamIds(seen.events)).toEqual([1, 2, 3]);
   });
 });

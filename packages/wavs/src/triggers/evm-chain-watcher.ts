@@ -7,6 +7,11 @@
  * the cursor. Catch-up after a restart or reconnect is the same loop, starting further back.
  * A block whose parent hash does not match the stored hash means a reorg: the cursor rewinds
  * to the last stored block that is still canonical.
+ *
+ * The headers a subscription pushes are kept until processed and used instead of asking for
+ * them again (`eth_getBlockByNumber` was two requests per block per node). A pushed header that
+ * disagrees with the chain (its parent is not the cursor, or the logs name another block hash)
+ * is never trusted further: every kept header is dropped and the pass asks the node.
  */
 import type { EvmChainConfig } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
@@ -22,6 +27,9 @@ import {
   type TriggerEventHandler,
 } from "./trigger-event.js";
 import type { TriggerIndex } from "./trigger-index.js";
+
+/** Pushed headers kept at most (a socket far ahead of a slow pass). */
+const MAX_PUSHED = 1024;
 
 /** Default largest block range processed (and asked of eth_getLogs) at once. */
 export const DEFAULT_MAX_LOG_RANGE = 1000;
@@ -44,9 +52,11 @@ export interface EvmChainWatcherOptions {
 }
 
 /** The watcher of one EVM chain. */
-export class EvmChainWatcher extends ChainFollower {
+export class EvmChainWatcher extends ChainFollower<BlockHeader> {
   private readonly maxRange: bigint;
   private readonly confirmations: bigint;
+  /** Headers pushed by the subscription and not processed yet, by number. */
+  private readonly pushed = new Map<bigint, BlockHeader>();
 
   constructor(private readonly options: EvmChainWatcherOptions) {
     super({
@@ -88,7 +98,9 @@ export class EvmChainWatcher extends ChainFollower {
       const first = await this.header(from);
       if (first === undefined) return; // the node is behind the head it announced
       if (first.parentHash !== cursor.hash) {
-        cursor = await this.rewind(cursor);
+        // a pushed header may be stale: ask the node before calling it a reorg
+        if (this.pushed.get(from) === first) this.pushed.clear();
+        else cursor = await this.rewind(cursor);
         continue;
       }
       const last: BlockHeader | undefined = to === from ? first : await this.header(to);
@@ -105,6 +117,7 @@ export class EvmChainWatcher extends ChainFollower {
       // Triggers registered meanwhile would miss this range: read it again with them.
       if (index.version !== version) continue;
       if (!consistent(logs, first) || !consistent(logs, last)) {
+        this.pushed.clear();
         throw new WavsError(
           "WAVS_ERR_CHAIN_RPC",
           `${this.chain}: blocks ${from}..${to} changed while being read (reorg in progress)`,
@@ -120,11 +133,18 @@ export class EvmChainWatcher extends ChainFollower {
       cursor = { number: last.number, hash: last.hash };
       store.advance(this.chain, cursor);
       this.cursor = cursor.number;
+      for (const n of this.pushed.keys()) if (n <= cursor.number) this.pushed.delete(n);
     }
   }
 
+  protected override headPushed(header: BlockHeader): void {
+    this.pushed.set(header.number, header);
+    if (this.pushed.size > MAX_PUSHED) this.pushed.clear();
+  }
+
+  /** Block `n`'s header: the one pushed for it, else the node's. */
   private async header(n: bigint): Promise<BlockHeader | undefined> {
-    return this.options.rpc.getBlock(n);
+    return this.pushed.get(n) ?? this.options.rpc.getBlock(n);
   }
 
   /** Walk back through the stored checkpoints to the newest one still canonical. */

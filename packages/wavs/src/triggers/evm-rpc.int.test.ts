@@ -7,7 +7,7 @@ import {
   onCleanup,
   startRpcProxy,
 } from "../../test/helpers/triggers-harness.js";
-import { createEvmRpc } from "./evm-rpc.js";
+import { type BlockHeader, createEvmRpc } from "./evm-rpc.js";
 
 let anvil: Anvil;
 beforeAll(async () => {
@@ -81,8 +81,12 @@ describe("createEvmRpc", () => {
     expect(rpc.hasWebSocket).toBe(true);
     const before = await rpc.getBlockNumber();
     const heads: bigint[] = [];
+    const headers: (BlockHeader | undefined)[] = [];
     const sub = await rpc.subscribeNewHeads(
-      (n) => heads.push(n),
+      (n, header) => {
+        heads.push(n);
+        headers.push(header);
+      },
       () => {},
     );
     await anvil.mine(2);
@@ -90,5 +94,7 @@ describe("createEvmRpc", () => {
     while (heads.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     sub.unsubscribe();
     expect(heads).toEqual([before + 1n, before + 2n]);
+    // the pushed headers are the blocks' own
+    expect(headers).toEqual([await rpc.getBlock(before + 1n), await rpc.getBlock(before + 2n)]);
   });
 });

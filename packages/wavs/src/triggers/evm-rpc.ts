@@ -66,9 +66,12 @@ export interface EvmRpc {
   getBlock(block: bigint | "latest"): Promise<BlockHeader | undefined>;
   /** Logs of a range, sorted by (block, log index); ranges the node refuses are split. */
   getLogs(filter: LogFilter): Promise<RpcLog[]>;
-  /** Subscribe to new heads on the first WebSocket endpoint that accepts (failover in order). */
+  /**
+   * Subscribe to new heads on the first WebSocket endpoint that accepts (failover in order);
+   * `header` is undefined when the pushed one lacks a field.
+   */
   subscribeNewHeads(
-    onHead: (blockNumber: bigint) => void,
+    onHead: (blockNumber: bigint, header: BlockHeader | undefined) => void,
     onDrop: (error: Error) => void,
   ): Promise<HeadSubscription>;
   /** Close connections and make pending and later calls fail. */
@@ -110,6 +113,22 @@ function parseHeader(raw: unknown): BlockHeader | undefined {
     parentHash: str(b.parentHash, "parent hash"),
     timestamp: big(b.timestamp, "block timestamp"),
   };
+}
+
+/** A pushed head: its number, and its header when every field we use is there; else undefined. */
+function pushedHead(
+  raw: Record<string, unknown>,
+): { number: bigint; header: BlockHeader | undefined } | undefined {
+  try {
+    const header = parseHeader(raw);
+    return header && { number: header.number, header };
+  } catch {
+    try {
+      return { number: big(raw.number, "block number"), header: undefined };
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 function parseLog(raw: unknown): RpcLog | undefined {
@@ -227,7 +246,14 @@ export function createEvmRpc(options: EvmRpcOptions): EvmRpc {
         const endpoint = wsEndpoints[index] as RpcEndpoint;
         try {
           options.onRequest?.("eth_subscribe", endpoint.display);
-          const unsubscribe = await endpoint.subscribeNewHeads!(onHead, onDrop, timeoutMs);
+          const unsubscribe = await endpoint.subscribeNewHeads!(
+            (raw) => {
+              const head = pushedHead(raw);
+              if (head) onHead(head.number, head.header);
+            },
+            onDrop,
+            timeoutMs,
+          );
           wsCurrent = index;
           return { endpoint: endpoint.display, unsubscribe };
         } catch (err) {

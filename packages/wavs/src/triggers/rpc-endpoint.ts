@@ -39,7 +39,8 @@ export interface RpcEndpoint {
   request(method: string, params: readonly unknown[], timeoutMs: number): Promise<unknown>;
   /** Subscribe to new heads (WebSocket only); resolves once the node accepted the subscription. */
   subscribeNewHeads?(
-    onHead: (blockNumber: bigint) => void,
+    /** The pushed header as the node sent it (fields not checked). */
+    onHead: (header: Record<string, unknown>) => void,
     onDrop: (error: Error) => void,
     timeoutMs: number,
   ): Promise<() => void>;
@@ -243,13 +244,14 @@ export function wsEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
           body: { method: "eth_subscribe", params: ["newHeads"] },
           onResponse(message: {
             method?: string;
-            params?: { result?: { number?: unknown } };
+            params?: { result?: unknown };
             result?: unknown;
             error?: JsonRpcReply["error"];
           }) {
             if (message.method === "eth_subscription") {
-              const n = message.params?.result?.number;
-              if (typeof n === "string") onHead(BigInt(n));
+              const head = message.params?.result;
+              if (head !== null && typeof head === "object")
+                onHead(head as Record<string, unknown>);
               return;
             }
             if (message.error || typeof message.result !== "string") {

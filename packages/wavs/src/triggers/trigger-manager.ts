@@ -18,7 +18,7 @@ import type { ServiceManager, Trigger } from "../service/index.js";
 import type { Db } from "../store/index.js";
 import { CursorStore } from "../store/index.js";
 import { BlockIntervalAnchors } from "./block-interval.js";
-import type { ChainFollower, ChainWatcherStatus } from "./chain-follower.js";
+import type { ChainWatcher, ChainWatcherStatus } from "./chain-follower.js";
 import { CosmosChainWatcher } from "./cosmos-chain-watcher.js";
 import { cosmosRpcFor } from "./cosmos-rpc.js";
 import { CronScheduler, compileCronSchedule } from "./cron-trigger.js";
@@ -153,7 +153,7 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
   const index = new TriggerIndex();
   const anchors = new BlockIntervalAnchors(store);
   const services = new Map<string, ServiceEntry>();
-  const watchers = new Map<string, ChainFollower>();
+  const watchers = new Map<string, ChainWatcher>();
   // RPC clients to close on stop
   const closers: (() => void)[] = [];
   let started = false;
@@ -204,7 +204,7 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
   });
 
   /** The watcher of a configured Cosmos chain (none without CometBFT RPC: warned). */
-  const cosmosWatcher = (chain: string): ChainFollower | undefined => {
+  const cosmosWatcher = (chain: string): ChainWatcher | undefined => {
     const chainCfg = chainConfig(config, chain as `cosmos:${string}`);
     if (chainCfg?.rpc_endpoint === undefined) {
       logger.warn({ chain }, "Cosmos chain without rpc_endpoint: its triggers cannot be watched");
@@ -222,7 +222,7 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
   };
 
   /** The watcher of a configured EVM chain. */
-  const evmWatcher = (chain: string): ChainFollower => {
+  const evmWatcher = (chain: string): ChainWatcher => {
     const chainCfg = evmChain(config, chain, "chains");
     // WebSocket first: a call over the open socket costs a fraction of an HTTP request's CPU
     // (here ~0.15 ms against ~0.5 - 1 ms, on both sides); HTTP takes over when sockets fail
