@@ -4,6 +4,9 @@
  * fixed text). Shared with the service's peers so they stand down without a takeover. It is a
  * claim, never proof: every receiver checks the transaction on-chain (landing-proof.ts) before
  * it believes it; the signature only keeps strangers from making nodes spend RPC calls.
+ * On EVM it may carry the signed transaction itself (`tx_raw`, not signed: its hash is
+ * `tx_hash`): a receiver then reads the target and calldata from it and asks the chain only for
+ * the receipt.
  */
 import { recoverDigestSigner, signDigestAs } from "@wavs-ts/contracts";
 import { type Address, getAddress, type Hex, hashMessage, type LocalAccount } from "viem";
@@ -24,10 +27,12 @@ export interface LandingAnnouncement {
   signer: string;
   /** 0x + 65 bytes `r || s || v` over {@link landingDigest}. */
   signature: string;
+  /** EVM: the signed transaction, 0x hex (left out on the wire when it is long). */
+  tx_raw?: string | undefined;
 }
 
 /** The fields a landing signature covers. */
-export type LandingFields = Omit<LandingAnnouncement, "signature">;
+export type LandingFields = Omit<LandingAnnouncement, "signature" | "tx_raw">;
 
 /** The EIP-191 digest a landing announcement is signed over. */
 export function landingDigest(a: LandingFields): Hex {
@@ -47,9 +52,13 @@ export function landingDigest(a: LandingFields): Hex {
 export async function signLanding(
   account: LocalAccount,
   fields: Omit<LandingFields, "signer">,
+  txRaw?: string,
 ): Promise<LandingAnnouncement> {
   const unsigned: LandingFields = { ...fields, signer: account.address };
-  return { ...unsigned, signature: await signDigestAs(account, landingDigest(unsigned)) };
+  const signature = await signDigestAs(account, landingDigest(unsigned));
+  return txRaw === undefined
+    ? { ...unsigned, signature }
+    : { ...unsigned, signature, tx_raw: txRaw };
 }
 
 /** Whether the signature recovers to the claimed signer (false on any malformed part). */

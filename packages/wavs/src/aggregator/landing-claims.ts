@@ -1,12 +1,20 @@
 /**
  * What this node heard about landings, by queue key (event id, chain, handler): the hashes
- * peers announced, and the proof once one of them was checked on-chain. In memory and bounded:
+ * peers announced (with the signed transaction when it came along), and the proof once one of
+ * them was checked on-chain. In memory and bounded:
  * a node that restarts has heard nothing and falls back to scanning blocks (landing-proof.ts).
  */
 import type { LandingProof } from "./landing-proof.js";
 
+/** An announced transaction: its hash, and its signed bytes when the announcement carried them. */
+export interface AnnouncedTx {
+  hash: string;
+  raw: string | undefined;
+}
+
 interface Claim {
-  hashes: Set<string>;
+  /** Signed bytes (or undefined) by announced hash. */
+  hashes: Map<string, string | undefined>;
   proof: LandingProof | undefined;
   at: number;
 }
@@ -20,12 +28,12 @@ export class LandingClaims {
     private readonly ttlMs = 3600_000,
   ) {}
 
-  /** Remember an announced hash; false when it was known already. */
-  add(key: string, hash: string): boolean {
+  /** Remember an announced transaction; false when its hash was known already. */
+  add(key: string, tx: AnnouncedTx): boolean {
     const claim = this.entry(key);
-    const h = hash.toLowerCase();
+    const h = tx.hash.toLowerCase();
     if (claim.hashes.has(h)) return false;
-    claim.hashes.add(h);
+    claim.hashes.set(h, tx.raw);
     return true;
   }
 
@@ -39,9 +47,9 @@ export class LandingClaims {
     return this.live(key)?.proof;
   }
 
-  /** Announced hashes of a key not proven yet. */
-  hashes(key: string): string[] {
-    return [...(this.live(key)?.hashes ?? [])];
+  /** Transactions announced for a key. */
+  announced(key: string): AnnouncedTx[] {
+    return [...(this.live(key)?.hashes ?? [])].map(([hash, raw]) => ({ hash, raw }));
   }
 
   private live(key: string): Claim | undefined {
@@ -56,7 +64,7 @@ export class LandingClaims {
   private entry(key: string): Claim {
     let claim = this.live(key);
     if (!claim) {
-      claim = { hashes: new Set(), proof: undefined, at: Date.now() };
+      claim = { hashes: new Map(), proof: undefined, at: Date.now() };
       this.claims.set(key, claim);
       if (this.claims.size > this.maxKeys) {
         const oldest = this.claims.keys().next().value;

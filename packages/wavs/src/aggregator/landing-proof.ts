@@ -5,11 +5,20 @@
  *
  * A result has landed when a transaction succeeded whose `to` is the handler and whose
  * calldata is `handleSignedEnvelope` of an envelope with the event id. Two ways to find one:
- * - a hash a peer announced (landing-announcement.ts): one receipt and one transaction lookup;
+ * - a hash a peer announced (landing-announcement.ts): one receipt and one transaction lookup,
+ *   or only the receipt when the announcement carried the signed transaction (its hash is the
+ *   announced one, so its target and calldata are read from it);
  * - a node that heard nothing scans the blocks since quorum for calls to the handler
  *   (`LandingScanner`), newest first, each block fetched once per node and kept while final.
  */
-import { getAddress, type Hex, type PublicClient } from "viem";
+import {
+  getAddress,
+  type Hex,
+  keccak256,
+  type PublicClient,
+  parseTransaction,
+  type TransactionReceipt,
+} from "viem";
 import type { LandedTx } from "../chain/index.js";
 import { handledEventId } from "./handle-call.js";
 
@@ -28,28 +37,84 @@ function sameAddress(a: string | null | undefined, b: string): boolean {
   return typeof a === "string" && a.toLowerCase() === b.toLowerCase();
 }
 
+/** What a check of one transaction is given. */
+export interface LandingTxArgs {
+  hash: Hex;
+  handler: string;
+  eventId: string;
+  /** The signed transaction, as an announcement carried it (checked against `hash`). */
+  raw?: string | undefined;
+  /**
+   * With `raw` and no receipt yet: also look the transaction up, to tell one in the pool
+   * (pending) from one the node does not know (no). Without, it is taken as pending.
+   */
+  confirmUnmined?: boolean | undefined;
+}
+
 /** Check one transaction: did it land `eventId` on `handler`? */
 export async function checkLandingTx(
   client: PublicClient,
-  args: { hash: Hex; handler: string; eventId: string },
+  args: LandingTxArgs,
 ): Promise<LandingCheck> {
-  const tx = await client.getTransaction({ hash: args.hash }).catch(() => undefined);
-  if (!tx) return { kind: "no", reason: `transaction ${args.hash} is unknown to the node` };
-  if (!sameAddress(tx.to, args.handler))
-    return { kind: "no", reason: `transaction ${args.hash} is not sent to the handler` };
-  if (handledEventId(tx.input) !== args.eventId.toLowerCase())
-    return { kind: "no", reason: `transaction ${args.hash} does not carry this event` };
-  if (tx.blockNumber === null) return { kind: "pending" };
+  const carried = args.raw === undefined ? undefined : carriedCall(args.raw, args.hash);
+  if (carried === undefined) return lookUpLandingTx(client, args);
+  const wrong = wrongCall(carried, args);
+  if (wrong) return wrong;
   const receipt = await client.getTransactionReceipt({ hash: args.hash }).catch(() => undefined);
-  if (!receipt) return { kind: "pending" };
+  if (receipt) return landingOfReceipt(receipt);
+  if (!args.confirmUnmined) return { kind: "pending" };
+  const tx = await client.getTransaction({ hash: args.hash }).catch(() => undefined);
+  return tx ? { kind: "pending" } : unknownTx(args.hash);
+}
+
+/** The target and calldata of a signed transaction whose hash is `hash`; else undefined. */
+function carriedCall(raw: string, hash: string): { to: string | null; input: Hex } | undefined {
+  try {
+    if (keccak256(raw as Hex) !== hash.toLowerCase()) return undefined;
+    const tx = parseTransaction(raw as Hex);
+    return { to: tx.to ?? null, input: tx.data ?? "0x" };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a call is not a landing of the event on the handler; undefined when it is one. */
+function wrongCall(
+  call: { to: string | null | undefined; input: Hex },
+  args: LandingTxArgs,
+): LandingCheck | undefined {
+  if (!sameAddress(call.to, args.handler))
+    return { kind: "no", reason: `transaction ${args.hash} is not sent to the handler` };
+  if (handledEventId(call.input) !== args.eventId.toLowerCase())
+    return { kind: "no", reason: `transaction ${args.hash} does not carry this event` };
+  return undefined;
+}
+
+function unknownTx(hash: string): LandingCheck {
+  return { kind: "no", reason: `transaction ${hash} is unknown to the node` };
+}
+
+/** A mined transaction's outcome as a landing (its call already checked). */
+function landingOfReceipt(receipt: TransactionReceipt): LandingCheck {
   if (receipt.status !== "success")
-    return { kind: "no", reason: `transaction ${args.hash} reverted` };
+    return { kind: "no", reason: `transaction ${receipt.transactionHash} reverted` };
   return {
     kind: "landed",
     txHash: receipt.transactionHash,
     block: receipt.blockNumber,
     from: getAddress(receipt.from),
   };
+}
+
+/** The check from the chain alone: the transaction, then its receipt once mined. */
+async function lookUpLandingTx(client: PublicClient, args: LandingTxArgs): Promise<LandingCheck> {
+  const tx = await client.getTransaction({ hash: args.hash }).catch(() => undefined);
+  if (!tx) return unknownTx(args.hash);
+  const wrong = wrongCall(tx, args);
+  if (wrong) return wrong;
+  if (tx.blockNumber === null) return { kind: "pending" };
+  const receipt = await client.getTransactionReceipt({ hash: args.hash }).catch(() => undefined);
+  return receipt ? landingOfReceipt(receipt) : { kind: "pending" };
 }
 
 /** A handleSignedEnvelope call found in a block. */

@@ -22,6 +22,7 @@ import {
   type LandingCheck,
   type LandingProof,
   LandingScanner,
+  type LandingTxArgs,
 } from "./landing-proof.js";
 import type { SignerRegistration } from "./signer-registration.js";
 
@@ -75,8 +76,14 @@ export class LandingWatch {
     if (known) return { kind: "landed", ...known };
     if (!this.deps.chains.knows(q.chain)) return { kind: "none" };
     let pending = false;
-    for (const hash of this.claims.hashes(key)) {
-      const check = await this.checkTx(q.chain, { hash, handler: q.handler, eventId: q.event_id });
+    for (const { hash, raw } of this.claims.announced(key)) {
+      const check = await this.checkTx(q.chain, {
+        hash,
+        raw,
+        handler: q.handler,
+        eventId: q.event_id,
+        confirmUnmined: true,
+      });
       if (check.kind === "landed") {
         this.claims.prove(key, check);
         return check;
@@ -110,7 +117,7 @@ export class LandingWatch {
     const reg = await this.deps.registration.check(service, a.signer as Address);
     if (!reg.registered) return reg.known ? "reject" : "ignore";
     const key = landingKey(a.event_id, a.chain, a.handler);
-    if (!this.claims.add(key, a.tx_hash)) return "accept";
+    if (!this.claims.add(key, { hash: a.tx_hash, raw: a.tx_raw })) return "accept";
     this.deps.log.debug(
       { event_id: a.event_id, tx_hash: a.tx_hash, signer: a.signer, peer: from },
       "landing announced",
@@ -124,10 +131,14 @@ export class LandingWatch {
     if (!this.deps.running() || !this.deps.chains.knows(a.chain)) return;
     const key = landingKey(a.event_id, a.chain, a.handler);
     if (this.claims.proof(key)) return;
+    // the first look right after the broadcast usually finds it in the pool: only later ones
+    // ask whether the node knows it at all
     const check = await this.checkTx(a.chain, {
       hash: a.tx_hash,
+      raw: a.tx_raw,
       handler: a.handler,
       eventId: a.event_id,
+      confirmUnmined: attempt > 0,
     });
     if (check.kind === "landed") {
       this.claims.prove(key, check);
@@ -142,7 +153,7 @@ export class LandingWatch {
   /** Look at one transaction on a chain of either family. */
   private checkTx(
     chain: string,
-    args: { hash: string; handler: string; eventId: string },
+    args: Omit<LandingTxArgs, "hash"> & { hash: string },
   ): Promise<LandingCheck> {
     return isCosmosChain(chain)
       ? checkCosmosLandingTx(this.deps.chains.cosmos(chain), args)

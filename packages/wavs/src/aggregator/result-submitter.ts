@@ -272,8 +272,11 @@ export class ResultSubmitter {
     });
   }
 
-  /** Announce this node's broadcast of a queue's transaction to the service's peers. */
-  private announce(row: AggregatorTxRow, hash: string): void {
+  /**
+   * Announce this node's broadcast of a queue's transaction to the service's peers, with the
+   * signed transaction when there is one (EVM).
+   */
+  private announce(row: AggregatorTxRow, hash: string, raw?: string): void {
     const queueId = queueIdOfRef(row.ref);
     const q = queueId === undefined ? undefined : this.deps.queues.get(queueId);
     if (!q) return;
@@ -284,13 +287,17 @@ export class ResultSubmitter {
       return;
     }
     void this.deps.track(
-      signLanding(account, {
-        service_id: q.service_id,
-        event_id: q.event_id,
-        chain: q.chain,
-        handler: isCosmosChain(q.chain) ? q.handler : getAddress(q.handler),
-        tx_hash: hash,
-      }).then((announcement) => this.deps.announce(announcement)),
+      signLanding(
+        account,
+        {
+          service_id: q.service_id,
+          event_id: q.event_id,
+          chain: q.chain,
+          handler: isCosmosChain(q.chain) ? q.handler : getAddress(q.handler),
+          tx_hash: hash,
+        },
+        raw,
+      ).then((announcement) => this.deps.announce(announcement)),
     );
   }
 
@@ -334,7 +341,8 @@ export class ResultSubmitter {
           this.deps.lock.run(`queue:${queueId}`, () => this.settled(row, outcome)),
         );
       },
-      onBroadcast: (row: AggregatorTxRow, hash: string) => this.announce(row, hash),
+      onBroadcast: (row: AggregatorTxRow, hash: string, raw?: string) =>
+        this.announce(row, hash, raw),
       alreadyLanded: (row: AggregatorTxRow) => this.alreadyLanded(row),
     };
     let manager: TxManager | CosmosTxManager;

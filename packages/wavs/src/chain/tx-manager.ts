@@ -78,8 +78,8 @@ export class TxManager {
       nonces: AggregatorNonceStore;
       logger: Logger;
       onSettled: (row: AggregatorTxRow, outcome: TxOutcome) => void;
-      /** A transaction was broadcast (first send or fee bump) under this hash. */
-      onBroadcast?: (row: AggregatorTxRow, hash: Hex) => void;
+      /** A transaction was broadcast (first send or fee bump): its hash and signed bytes. */
+      onBroadcast?: (row: AggregatorTxRow, hash: Hex, raw: Hex) => void;
       /**
        * Asked before each broadcast of a queued transaction: a proof that what it would do is
        * already on-chain cancels it (marked failed, settled with `landed`).
@@ -309,7 +309,7 @@ export class TxManager {
     })();
     try {
       await this.deps.client.sendRawTransaction({ serializedTransaction: raw });
-      this.broadcast(row, hash);
+      this.broadcast(row, hash, raw);
       log.info(
         { tx_hash: hash, nonce, gas_limit: gasLimit.toString(), gas_price: gasPrice.toString() },
         "transaction sent",
@@ -427,7 +427,7 @@ export class TxManager {
     const hash = keccak256(raw);
     try {
       await client.sendRawTransaction({ serializedTransaction: raw });
-      this.broadcast(row, hash);
+      this.broadcast(row, hash, raw);
     } catch (err) {
       const kind = classifySendError(err);
       if (kind !== "known") {
@@ -455,9 +455,9 @@ export class TxManager {
     );
   }
 
-  private broadcast(row: AggregatorTxRow, hash: Hex): void {
+  private broadcast(row: AggregatorTxRow, hash: Hex, raw: Hex): void {
     try {
-      this.deps.onBroadcast?.(row, hash);
+      this.deps.onBroadcast?.(row, hash, raw);
     } catch (err) {
       this.deps.logger.warn({ tx_id: row.id, err: errorLine(err) }, "broadcast handler failed");
     }

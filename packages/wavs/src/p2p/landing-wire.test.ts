@@ -6,6 +6,7 @@ import {
   type GossipLanding,
   landingTopicForService,
   MAX_LANDING_BYTES,
+  MAX_LANDING_RAW_HEX,
   serviceIdOfLandingTopic,
 } from "./landing-wire.js";
 
@@ -36,6 +37,15 @@ describe("landing wire format", () => {
     expect(serviceIdOfLandingTopic(`wavs/presence/${SERVICE}`)).toBeUndefined();
   });
 
+  it("carries the signed transaction when it fits, and leaves a longer one out", () => {
+    const withRaw = { ...evm, tx_raw: `0x${"f8".repeat(200)}` };
+    expect(decodeLanding(encodeLanding(withRaw))).toEqual({ ok: true, landing: withRaw });
+    const longest = { ...evm, tx_raw: `0x${"ab".repeat((MAX_LANDING_RAW_HEX - 2) / 2)}` };
+    expect(decodeLanding(encodeLanding(longest))).toEqual({ ok: true, landing: longest });
+    const tooLong = { ...evm, tx_raw: `0x${"ab".repeat(MAX_LANDING_RAW_HEX / 2)}` };
+    expect(decodeLanding(encodeLanding(tooLong))).toEqual({ ok: true, landing: evm });
+  });
+
   it("says why bytes are refused, never throwing", () => {
     const cases: GossipLanding[] = [
       { ...evm, handler: "0x02" },
@@ -45,6 +55,9 @@ describe("landing wire format", () => {
       { ...cosmos, handler: "wasm1 not bech32" },
       { ...cosmos, handler: "Wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d" },
       { ...evm, chain: "no chain" },
+      { ...evm, tx_raw: "0xabc" },
+      { ...evm, tx_raw: "f8ab" },
+      { ...evm, tx_raw: `0x${"ab".repeat(MAX_LANDING_RAW_HEX / 2)}` },
     ];
     for (const landing of cases) {
       expect(decodeLanding(bytes({ version: 1, landing })), JSON.stringify(landing)).toMatchObject({

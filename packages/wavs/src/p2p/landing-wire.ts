@@ -12,8 +12,11 @@ import { type DecodeFailure, decodeVersioned, WIRE_VERSION } from "./wire.js";
 /** Prefix of the gossipsub topic of a service's landings. */
 export const LANDING_TOPIC_PREFIX = "wavs/landings/";
 
-/** Largest encoded landing message; they are a few hundred bytes. */
-export const MAX_LANDING_BYTES = 4096;
+/** Longest `tx_raw` carried (hex characters, 0x included): transactions up to ~16 KiB. */
+export const MAX_LANDING_RAW_HEX = 32 * 1024;
+
+/** Largest encoded landing message: a few hundred bytes, and the signed transaction if carried. */
+export const MAX_LANDING_BYTES = 4096 + MAX_LANDING_RAW_HEX;
 
 /** A landing announcement as it travels (checked shape; still a claim). */
 export interface GossipLanding {
@@ -24,6 +27,8 @@ export interface GossipLanding {
   tx_hash: string;
   signer: string;
   signature: string;
+  /** The signed transaction (EVM), whose hash is `tx_hash`; optional. */
+  tx_raw?: string | undefined;
 }
 
 /** A zod string of `0x` and `n` bytes of hex. */
@@ -53,6 +58,11 @@ const LandingSchema = z.object({
   tx_hash: txHash,
   signer: hexOfBytes(20),
   signature: hexOfBytes(65),
+  tx_raw: z
+    .string()
+    .max(MAX_LANDING_RAW_HEX)
+    .regex(/^0x(?:[0-9a-fA-F]{2})+$/, "expected 0x and whole bytes of hex")
+    .optional(),
 });
 
 /** Result of decoding a landing message from a peer. */
@@ -60,9 +70,16 @@ export type LandingDecodeResult =
   | { ok: true; landing: GossipLanding }
   | { ok: false; reason: DecodeFailure; detail: string };
 
-/** Encode a landing announcement for the wire. */
+/**
+ * Encode a landing announcement for the wire; a signed transaction longer than
+ * {@link MAX_LANDING_RAW_HEX} is left out (receivers then look the transaction up).
+ */
 export function encodeLanding(landing: GossipLanding): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ version: WIRE_VERSION, landing }));
+  const { tx_raw, ...rest } = landing;
+  const fits = tx_raw !== undefined && tx_raw.length <= MAX_LANDING_RAW_HEX ? { tx_raw } : {};
+  return new TextEncoder().encode(
+    JSON.stringify({ version: WIRE_VERSION, landing: { ...rest, ...fits } }),
+  );
 }
 
 /** Decode and check a landing message; never throws. */

@@ -1,0 +1,119 @@
+// Landing checks of announced transactions against a real anvil behind a counting JSON-RPC
+// proxy: with the signed transaction carried, only the receipt is asked for; without it (or
+// with bytes that are not the announced hash) the transaction is looked up as before.
+import { type Anvil, startAnvil } from "@wavs-ts/contracts";
+import { createPublicClient, type Hex, http, keccak256 } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RpcProxy, startRpcProxy } from "../../test/helpers/rpc-proxy.js";
+import { encodeHandleCall } from "./handle-call.js";
+import { checkLandingTx } from "./landing-proof.js";
+
+describe("checkLandingTx", () => {
+  let anvil: Anvil;
+  let proxy: RpcProxy;
+  // the "handler" is an account: a call to it succeeds, which is all a landing check reads
+  const handler = privateKeyToAccount(`0x${"71".repeat(32)}`).address;
+  const sender = () => privateKeyToAccount(anvil.privateKeys[8] as Hex);
+  let nonce = 0;
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    proxy = await startRpcProxy(anvil.rpcUrl);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await anvil?.stop();
+  });
+
+  const eventId = (n: number): Hex => `0x${n.toString(16).padStart(40, "0")}`;
+  const calldata = (id: Hex) =>
+    encodeHandleCall(
+      { eventId: id, ordering: `0x${"00".repeat(12)}`, payload: "0x01" },
+      { signers: [], signatures: [], referenceBlock: 1 },
+    );
+
+  /** A signed handler call for event `id`; broadcast (and mined) unless `send` is false. */
+  async function handleTx(id: Hex, send = true): Promise<{ raw: Hex; hash: Hex }> {
+    const raw = await sender().signTransaction({
+      chainId: 31337,
+      nonce: send ? nonce++ : 1_000_000,
+      to: handler,
+      data: calldata(id),
+      gas: 100_000n,
+      gasPrice: 10_000_000_000n,
+      type: "legacy",
+    });
+    const hash = keccak256(raw);
+    if (send) {
+      await anvil.publicClient().sendRawTransaction({ serializedTransaction: raw });
+      await anvil.publicClient().waitForTransactionReceipt({ hash });
+    }
+    return { raw, hash };
+  }
+
+  function counted() {
+    const before = proxy.calls.length;
+    return () => proxy.calls.slice(before).map((c) => c.method);
+  }
+
+  const client = () => createPublicClient({ transport: http(proxy.url, { retryCount: 0 }) });
+
+  it("reads the call from the carried transaction and asks only for the receipt", async () => {
+    const { raw, hash } = await handleTx(eventId(1));
+    const calls = counted();
+    const check = await checkLandingTx(client(), { hash, raw, handler, eventId: eventId(1) });
+    expect(check).toMatchObject({ kind: "landed", txHash: hash, from: sender().address });
+    expect(calls()).toEqual(["eth_getTransactionReceipt"]);
+  });
+
+  it("looks the transaction up when none was carried, or the bytes are not the announced hash", async () => {
+    const a = await handleTx(eventId(2));
+    const b = await handleTx(eventId(3));
+    let calls = counted();
+    expect(
+      await checkLandingTx(client(), { hash: a.hash, handler, eventId: eventId(2) }),
+    ).toMatchObject({ kind: "landed", txHash: a.hash });
+    expect(calls()).toEqual(["eth_getTransactionByHash", "eth_getTransactionReceipt"]);
+    // b's bytes announced under a's hash: not believed, a is looked up
+    calls = counted();
+    expect(
+      await checkLandingTx(client(), { hash: a.hash, raw: b.raw, handler, eventId: eventId(2) }),
+    ).toMatchObject({ kind: "landed", txHash: a.hash });
+    expect(calls()).toEqual(["eth_getTransactionByHash", "eth_getTransactionReceipt"]);
+  });
+
+  it("refuses a carried call to another handler or for another event without asking the chain", async () => {
+    const { raw, hash } = await handleTx(eventId(4));
+    const calls = counted();
+    expect(await checkLandingTx(client(), { hash, raw, handler, eventId: eventId(5) })).toEqual({
+      kind: "no",
+      reason: `transaction ${hash} does not carry this event`,
+    });
+    const other = privateKeyToAccount(`0x${"72".repeat(32)}`).address;
+    expect(
+      await checkLandingTx(client(), { hash, raw, handler: other, eventId: eventId(4) }),
+    ).toMatchObject({ kind: "no" });
+    expect(calls()).toEqual([]);
+  });
+
+  it("takes an unmined carried transaction as pending, and as unknown once asked to confirm", async () => {
+    const { raw, hash } = await handleTx(eventId(6), false);
+    let calls = counted();
+    expect(await checkLandingTx(client(), { hash, raw, handler, eventId: eventId(6) })).toEqual({
+      kind: "pending",
+    });
+    expect(calls()).toEqual(["eth_getTransactionReceipt"]);
+    calls = counted();
+    expect(
+      await checkLandingTx(client(), {
+        hash,
+        raw,
+        handler,
+        eventId: eventId(6),
+        confirmUnmined: true,
+      }),
+    ).toEqual({ kind: "no", reason: `transaction ${hash} is unknown to the node` });
+    expect(calls()).toEqual(["eth_getTransactionReceipt", "eth_getTransactionByHash"]);
+  });
+});
