@@ -337,6 +337,18 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
       expect(await agg.receiveLanding({ ...forged, signer: peerA.address }, "peer-x")).toBe(
         "reject",
       );
+      // well signed, but the signed transaction it carries is not the announced one
+      const otherRaw = await stranger.signTransaction({
+        chainId: 31337,
+        nonce: 0,
+        to: set2.submit,
+        data: "0x",
+        gas: 21_000n,
+        gasPrice: 1n,
+        type: "legacy",
+      });
+      const mismatched = await signLanding(peerA, { ...fields, tx_hash: landedHash }, otherRaw);
+      expect(await agg.receiveLanding(mismatched, "peer-a")).toBe("reject");
       // well signed, but the transaction is not a landing of this event
       const unrelated = await anvil.walletClient(5).sendTransaction({ to: stranger.address });
       await anvil.publicClient().waitForTransactionReceipt({ hash: unrelated });

@@ -4,17 +4,17 @@
  * them was checked on-chain. In memory and bounded:
  * a node that restarts has heard nothing and falls back to scanning blocks (landing-proof.ts).
  */
-import type { LandingProof } from "./landing-proof.js";
+import type { CarriedCall, LandingProof } from "./landing-proof.js";
 
-/** An announced transaction: its hash, and its signed bytes when the announcement carried them. */
+/** An announced transaction: its hash, and its call when the announcement carried its bytes. */
 export interface AnnouncedTx {
   hash: string;
-  raw: string | undefined;
+  call: CarriedCall | undefined;
 }
 
 interface Claim {
-  /** Signed bytes (or undefined) by announced hash. */
-  hashes: Map<string, string | undefined>;
+  /** The carried call (or undefined) by announced hash. */
+  hashes: Map<string, CarriedCall | undefined>;
   proof: LandingProof | undefined;
   at: number;
 }
@@ -33,7 +33,7 @@ export class LandingClaims {
     const claim = this.entry(key);
     const h = tx.hash.toLowerCase();
     if (claim.hashes.has(h)) return false;
-    claim.hashes.set(h, tx.raw);
+    claim.hashes.set(h, tx.call);
     return true;
   }
 
@@ -49,7 +49,7 @@ export class LandingClaims {
 
   /** Transactions announced for a key. */
   announced(key: string): AnnouncedTx[] {
-    return [...(this.live(key)?.hashes ?? [])].map(([hash, raw]) => ({ hash, raw }));
+    return [...(this.live(key)?.hashes ?? [])].map(([hash, call]) => ({ hash, call }));
   }
 
   private live(key: string): Claim | undefined {

@@ -1,13 +1,13 @@
 // Landing checks of announced transactions against a real anvil behind a counting JSON-RPC
-// proxy: with the signed transaction carried, only the receipt is asked for; without it (or
-// with bytes that are not the announced hash) the transaction is looked up as before.
+// proxy: with the call read from the carried signed transaction, only the receipt is asked
+// for; without it the transaction is looked up as before.
 import { type Anvil, startAnvil } from "@wavs-ts/contracts";
 import { createPublicClient, type Hex, http, keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RpcProxy, startRpcProxy } from "../../test/helpers/rpc-proxy.js";
 import { encodeHandleCall } from "./handle-call.js";
-import { checkLandingTx } from "./landing-proof.js";
+import { carriedCall, checkLandingTx } from "./landing-proof.js";
 
 describe("checkLandingTx", () => {
   let anvil: Anvil;
@@ -61,46 +61,46 @@ describe("checkLandingTx", () => {
 
   it("reads the call from the carried transaction and asks only for the receipt", async () => {
     const { raw, hash } = await handleTx(eventId(1));
+    const call = carriedCall(raw, hash);
+    expect(call).toEqual({ to: handler.toLowerCase(), input: calldata(eventId(1)) });
     const calls = counted();
-    const check = await checkLandingTx(client(), { hash, raw, handler, eventId: eventId(1) });
+    const check = await checkLandingTx(client(), { hash, call, handler, eventId: eventId(1) });
     expect(check).toMatchObject({ kind: "landed", txHash: hash, from: sender().address });
     expect(calls()).toEqual(["eth_getTransactionReceipt"]);
   });
 
-  it("looks the transaction up when none was carried, or the bytes are not the announced hash", async () => {
+  it("looks the transaction up when none was carried; bytes of another hash carry no call", async () => {
     const a = await handleTx(eventId(2));
     const b = await handleTx(eventId(3));
-    let calls = counted();
+    const calls = counted();
     expect(
       await checkLandingTx(client(), { hash: a.hash, handler, eventId: eventId(2) }),
     ).toMatchObject({ kind: "landed", txHash: a.hash });
     expect(calls()).toEqual(["eth_getTransactionByHash", "eth_getTransactionReceipt"]);
-    // b's bytes announced under a's hash: not believed, a is looked up
-    calls = counted();
-    expect(
-      await checkLandingTx(client(), { hash: a.hash, raw: b.raw, handler, eventId: eventId(2) }),
-    ).toMatchObject({ kind: "landed", txHash: a.hash });
-    expect(calls()).toEqual(["eth_getTransactionByHash", "eth_getTransactionReceipt"]);
+    expect(carriedCall(b.raw, a.hash)).toBeUndefined();
+    expect(carriedCall("0xf8", keccak256("0xf8"))).toBeUndefined();
   });
 
   it("refuses a carried call to another handler or for another event without asking the chain", async () => {
     const { raw, hash } = await handleTx(eventId(4));
+    const call = carriedCall(raw, hash);
     const calls = counted();
-    expect(await checkLandingTx(client(), { hash, raw, handler, eventId: eventId(5) })).toEqual({
+    expect(await checkLandingTx(client(), { hash, call, handler, eventId: eventId(5) })).toEqual({
       kind: "no",
       reason: `transaction ${hash} does not carry this event`,
     });
     const other = privateKeyToAccount(`0x${"72".repeat(32)}`).address;
     expect(
-      await checkLandingTx(client(), { hash, raw, handler: other, eventId: eventId(4) }),
+      await checkLandingTx(client(), { hash, call, handler: other, eventId: eventId(4) }),
     ).toMatchObject({ kind: "no" });
     expect(calls()).toEqual([]);
   });
 
   it("takes an unmined carried transaction as pending, and as unknown once asked to confirm", async () => {
     const { raw, hash } = await handleTx(eventId(6), false);
+    const call = carriedCall(raw, hash);
     let calls = counted();
-    expect(await checkLandingTx(client(), { hash, raw, handler, eventId: eventId(6) })).toEqual({
+    expect(await checkLandingTx(client(), { hash, call, handler, eventId: eventId(6) })).toEqual({
       kind: "pending",
     });
     expect(calls()).toEqual(["eth_getTransactionReceipt"]);
@@ -108,7 +108,7 @@ describe("checkLandingTx", () => {
     expect(
       await checkLandingTx(client(), {
         hash,
-        raw,
+        call,
         handler,
         eventId: eventId(6),
         confirmUnmined: true,

@@ -37,15 +37,21 @@ function sameAddress(a: string | null | undefined, b: string): boolean {
   return typeof a === "string" && a.toLowerCase() === b.toLowerCase();
 }
 
+/** The target and calldata of a signed transaction an announcement carried. */
+export interface CarriedCall {
+  to: string | null;
+  input: Hex;
+}
+
 /** What a check of one transaction is given. */
 export interface LandingTxArgs {
   hash: Hex;
   handler: string;
   eventId: string;
-  /** The signed transaction, as an announcement carried it (checked against `hash`). */
-  raw?: string | undefined;
+  /** The call of the transaction, read from its signed bytes ({@link carriedCall}). */
+  call?: CarriedCall | undefined;
   /**
-   * With `raw` and no receipt yet: also look the transaction up, to tell one in the pool
+   * With `call` and no receipt yet: also look the transaction up, to tell one in the pool
    * (pending) from one the node does not know (no). Without, it is taken as pending.
    */
   confirmUnmined?: boolean | undefined;
@@ -56,9 +62,8 @@ export async function checkLandingTx(
   client: PublicClient,
   args: LandingTxArgs,
 ): Promise<LandingCheck> {
-  const carried = args.raw === undefined ? undefined : carriedCall(args.raw, args.hash);
-  if (carried === undefined) return lookUpLandingTx(client, args);
-  const wrong = wrongCall(carried, args);
+  if (args.call === undefined) return lookUpLandingTx(client, args);
+  const wrong = wrongCall(args.call, args);
   if (wrong) return wrong;
   const receipt = await client.getTransactionReceipt({ hash: args.hash }).catch(() => undefined);
   if (receipt) return landingOfReceipt(receipt);
@@ -67,8 +72,8 @@ export async function checkLandingTx(
   return tx ? { kind: "pending" } : unknownTx(args.hash);
 }
 
-/** The target and calldata of a signed transaction whose hash is `hash`; else undefined. */
-function carriedCall(raw: string, hash: string): { to: string | null; input: Hex } | undefined {
+/** The call of signed transaction bytes whose hash is `hash`; undefined when they are not that. */
+export function carriedCall(raw: string, hash: string): CarriedCall | undefined {
   try {
     if (keccak256(raw as Hex) !== hash.toLowerCase()) return undefined;
     const tx = parseTransaction(raw as Hex);

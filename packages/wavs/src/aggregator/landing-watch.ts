@@ -18,6 +18,8 @@ import {
 } from "./landing-announcement.js";
 import { LandingClaims } from "./landing-claims.js";
 import {
+  type CarriedCall,
+  carriedCall,
   checkLandingTx,
   type LandingCheck,
   type LandingProof,
@@ -76,10 +78,10 @@ export class LandingWatch {
     if (known) return { kind: "landed", ...known };
     if (!this.deps.chains.knows(q.chain)) return { kind: "none" };
     let pending = false;
-    for (const { hash, raw } of this.claims.announced(key)) {
+    for (const { hash, call } of this.claims.announced(key)) {
       const check = await this.checkTx(q.chain, {
         hash,
-        raw,
+        call,
         handler: q.handler,
         eventId: q.event_id,
         confirmUnmined: true,
@@ -106,28 +108,38 @@ export class LandingWatch {
 
   /**
    * A landing announced by a peer. Checked before anything is believed: the service known, the
-   * signature recovering to the signer, the signer registered with the service's manager;
-   * then the transaction itself is looked at on-chain (again later while it is pending).
+   * signed transaction, when carried, hashing to the announced hash (on EVM only), the
+   * signature recovering to the signer, the signer registered with the service's manager; then
+   * the transaction itself is looked at on-chain (again later while it is pending).
    */
   async receive(a: LandingAnnouncement, from: string): Promise<"accept" | "reject" | "ignore"> {
     if (!this.deps.running()) return "ignore";
     const service = this.deps.service(a.service_id);
     if (!service) return "ignore";
+    let call: CarriedCall | undefined;
+    if (a.tx_raw !== undefined) {
+      call = isCosmosChain(a.chain) ? undefined : carriedCall(a.tx_raw, a.tx_hash);
+      if (call === undefined) return "reject";
+    }
     if (!(await landingSignedBySigner(a))) return "reject";
     const reg = await this.deps.registration.check(service, a.signer as Address);
     if (!reg.registered) return reg.known ? "reject" : "ignore";
     const key = landingKey(a.event_id, a.chain, a.handler);
-    if (!this.claims.add(key, { hash: a.tx_hash, raw: a.tx_raw })) return "accept";
+    if (!this.claims.add(key, { hash: a.tx_hash, call })) return "accept";
     this.deps.log.debug(
       { event_id: a.event_id, tx_hash: a.tx_hash, signer: a.signer, peer: from },
       "landing announced",
     );
-    this.deps.track(this.check(a, 0));
+    this.deps.track(this.check(a, call, 0));
     return "accept";
   }
 
   /** Look at an announced transaction; report it once it landed; again while pending. */
-  private async check(a: LandingAnnouncement, attempt: number): Promise<void> {
+  private async check(
+    a: LandingAnnouncement,
+    call: CarriedCall | undefined,
+    attempt: number,
+  ): Promise<void> {
     if (!this.deps.running() || !this.deps.chains.knows(a.chain)) return;
     const key = landingKey(a.event_id, a.chain, a.handler);
     if (this.claims.proof(key)) return;
@@ -135,7 +147,7 @@ export class LandingWatch {
     // ask whether the node knows it at all
     const check = await this.checkTx(a.chain, {
       hash: a.tx_hash,
-      raw: a.tx_raw,
+      call,
       handler: a.handler,
       eventId: a.event_id,
       confirmUnmined: attempt > 0,
@@ -145,7 +157,7 @@ export class LandingWatch {
       await this.deps.landed(a, check);
     } else if (check.kind === "pending" && attempt < MAX_CLAIM_CHECKS) {
       this.deps.schedule(`claim:${key}:${a.tx_hash}`, Date.now() + 1000 * 2 ** attempt, () =>
-        this.check(a, attempt + 1),
+        this.check(a, call, attempt + 1),
       );
     }
   }
