@@ -167,4 +167,26 @@ describe("EvmChainWatcher with a WebSocket subscription", () => {
     expect(since.filter((c) => c.method === "eth_getBlockByNumber")).toEqual([]);
     expect(spamIds(seen.events)).toEqual([1, 2, 3]);
   });
+
+  it("does not ask for the logs of blocks whose bloom holds no watched address", async () => {
+    const proxy = await startRpcProxy(anvil.rpcUrl);
+    onCleanup(() => proxy.close());
+    const spam = await deployLogSpam(anvil.clients());
+    const unwatched = await deployLogSpam(anvil.clients());
+    const { seen, cursor } = await watch(spam, 0, "ws", proxy.url);
+    const head = await anvil.blockNumber();
+    await waitUntil(() => cursor() === head, 5_000, "caught up");
+    const mark = proxy.calls.length;
+    // logs of another contract, and empty blocks: nothing to fetch
+    const other = await emitSpam(anvil, unwatched, 1, 1);
+    await anvil.mine(2);
+    await waitUntil(() => (cursor() ?? 0n) >= other.blockNumber + 2n, 5_000, "the cursor");
+    expect(proxy.calls.slice(mark).filter((c) => c.method === "eth_getLogs")).toEqual([]);
+    // a watched log still is
+    const watched = await emitSpam(anvil, spam, 7, 1);
+    await seen.waitFor((e) => e.length === 1, 5_000);
+    await waitUntil(() => (cursor() ?? 0n) >= watched.blockNumber, 5_000, "the cursor");
+    expect(spamIds(seen.events)).toEqual([7]);
+    expect(proxy.calls.slice(mark).filter((c) => c.method === "eth_getLogs").length).toBe(1);
+  });
 });

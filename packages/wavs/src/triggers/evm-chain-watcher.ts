@@ -11,7 +11,9 @@
  * The headers a subscription pushes are kept until processed and used instead of asking for
  * them again (`eth_getBlockByNumber` was two requests per block per node). A pushed header that
  * disagrees with the chain (its parent is not the cursor, or the logs name another block hash)
- * is never trusted further: every kept header is dropped and the pass asks the node.
+ * is never trusted further: every kept header is dropped and the pass asks the node. A range
+ * whose every header is known and has a logs bloom without any watched address or event
+ * (logs-bloom.ts) is not asked for logs at all.
  */
 import type { EvmChainConfig } from "../config/index.js";
 import type { Logger } from "../internal/index.js";
@@ -20,6 +22,7 @@ import type { BlockRef, CursorStore } from "../store/index.js";
 import type { BlockIntervalAnchors, BlockIntervalFire } from "./block-interval.js";
 import { ChainFollower, Stopped } from "./chain-follower.js";
 import type { BlockHeader, EvmRpc, RpcLog } from "./evm-rpc.js";
+import { type BloomItems, bloomItems, bloomMayMatch } from "./logs-bloom.js";
 import {
   decodeServiceUri,
   logTriggerData,
@@ -57,6 +60,8 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
   private readonly confirmations: bigint;
   /** Headers pushed by the subscription and not processed yet, by number. */
   private readonly pushed = new Map<bigint, BlockHeader>();
+  /** Bloom bits of the index's log filter, per filter (the index makes a new one on change). */
+  private readonly blooms = new WeakMap<object, BloomItems>();
 
   constructor(private readonly options: EvmChainWatcherOptions) {
     super({
@@ -108,12 +113,14 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
       const { index } = this.options;
       const version = index.version;
       const filter = index.logFilter(this.chain);
-      const logs = await rpc.getLogs({
-        fromBlock: from,
-        toBlock: to,
-        addresses: filter.addresses,
-        topic0s: filter.topic0s,
-      });
+      const logs = this.noLogsFor(filter, from, to, [first, last])
+        ? []
+        : await rpc.getLogs({
+            fromBlock: from,
+            toBlock: to,
+            addresses: filter.addresses,
+            topic0s: filter.topic0s,
+          });
       // Triggers registered meanwhile would miss this range: read it again with them.
       if (index.version !== version) continue;
       if (!consistent(logs, first) || !consistent(logs, last)) {
@@ -135,6 +142,28 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
       this.cursor = cursor.number;
       for (const n of this.pushed.keys()) if (n <= cursor.number) this.pushed.delete(n);
     }
+  }
+
+  /**
+   * Whether the headers of `from`..`to` (pushed, or among `known`) all say by their logs bloom
+   * that no log matches the filter; false when one is missing or lacks a bloom.
+   */
+  private noLogsFor(
+    filter: { addresses?: readonly string[] | undefined; topic0s?: readonly string[] | undefined },
+    from: bigint,
+    to: bigint,
+    known: readonly BlockHeader[],
+  ): boolean {
+    let items = this.blooms.get(filter);
+    if (items === undefined) {
+      items = bloomItems(filter);
+      this.blooms.set(filter, items);
+    }
+    for (let n = from; n <= to; n++) {
+      const header = this.pushed.get(n) ?? known.find((h) => h.number === n);
+      if (header?.logsBloom === undefined || bloomMayMatch(header.logsBloom, items)) return false;
+    }
+    return true;
   }
 
   protected override headPushed(header: BlockHeader): void {

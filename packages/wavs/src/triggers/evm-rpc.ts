@@ -17,6 +17,8 @@ export interface BlockHeader {
   hash: string;
   parentHash: string;
   timestamp: bigint;
+  /** 0x + 512 hex characters, when the node sent one. */
+  logsBloom?: string | undefined;
 }
 
 /** A log as returned by eth_getLogs; address and hashes lowercase 0x hex. */
@@ -112,6 +114,7 @@ function parseHeader(raw: unknown): BlockHeader | undefined {
     hash: str(b.hash, "block hash"),
     parentHash: str(b.parentHash, "parent hash"),
     timestamp: big(b.timestamp, "block timestamp"),
+    ...(typeof b.logsBloom === "string" ? { logsBloom: b.logsBloom } : {}),
   };
 }
 
