@@ -1,30 +1,19 @@
 // Landing checks of announced transactions against a real anvil behind a counting JSON-RPC
 // proxy: with the call read from the carried signed transaction, only the receipt is asked
 // for; without it the transaction is looked up as before.
-import { type Anvil, startAnvil } from "@wavs-ts/contracts";
 import { createPublicClient, type Hex, http, keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RpcProxy, startRpcProxy } from "../../test/helpers/rpc-proxy.js";
+import { describe, expect, it } from "vitest";
+import { methodsFromNow, useProxiedAnvil } from "../../test/helpers/rpc-proxy.js";
 import { encodeHandleCall } from "./handle-call.js";
 import { carriedCall, checkLandingTx } from "./landing-proof.js";
 
 describe("checkLandingTx", () => {
-  let anvil: Anvil;
-  let proxy: RpcProxy;
+  const chain = useProxiedAnvil();
   // the "handler" is an account: a call to it succeeds, which is all a landing check reads
   const handler = privateKeyToAccount(`0x${"71".repeat(32)}`).address;
-  const sender = () => privateKeyToAccount(anvil.privateKeys[8] as Hex);
+  const sender = () => privateKeyToAccount(chain.anvil().privateKeys[8] as Hex);
   let nonce = 0;
-
-  beforeAll(async () => {
-    anvil = await startAnvil();
-    proxy = await startRpcProxy(anvil.rpcUrl);
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await anvil?.stop();
-  });
 
   const eventId = (n: number): Hex => `0x${n.toString(16).padStart(40, "0")}`;
   const calldata = (id: Hex) =>
@@ -46,18 +35,16 @@ describe("checkLandingTx", () => {
     });
     const hash = keccak256(raw);
     if (send) {
-      await anvil.publicClient().sendRawTransaction({ serializedTransaction: raw });
-      await anvil.publicClient().waitForTransactionReceipt({ hash });
+      const direct = chain.anvil().publicClient();
+      await direct.sendRawTransaction({ serializedTransaction: raw });
+      await direct.waitForTransactionReceipt({ hash });
     }
     return { raw, hash };
   }
 
-  function counted() {
-    const before = proxy.calls.length;
-    return () => proxy.calls.slice(before).map((c) => c.method);
-  }
-
-  const client = () => createPublicClient({ transport: http(proxy.url, { retryCount: 0 }) });
+  const counted = () => methodsFromNow(chain.proxy());
+  const client = () =>
+    createPublicClient({ transport: http(chain.proxy().url, { retryCount: 0 }) });
 
   it("reads the call from the carried transaction and asks only for the receipt", async () => {
     const { raw, hash } = await handleTx(eventId(1));

@@ -1,6 +1,6 @@
 // Gas limits against a real anvil behind a counting JSON-RPC proxy: a remembered limit is
 // reused after one capped eth_call; a call that needs more, or reverts, is estimated again.
-import { type Anvil, deployLogSpam, logSpamAbi, startAnvil } from "@wavs-ts/contracts";
+import { deployLogSpam, logSpamAbi } from "@wavs-ts/contracts";
 import {
   type Address,
   createPublicClient,
@@ -10,37 +10,31 @@ import {
   maxUint256,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RpcProxy, startRpcProxy } from "../../test/helpers/rpc-proxy.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { methodsFromNow, useProxiedAnvil } from "../../test/helpers/rpc-proxy.js";
 import { isRevert } from "./call-errors.js";
 import { GasLimits } from "./gas-limits.js";
 
 describe("gas limits", () => {
-  let anvil: Anvil;
-  let proxy: RpcProxy;
+  const chain = useProxiedAnvil();
   let spam: Address;
 
   beforeAll(async () => {
-    anvil = await startAnvil();
-    proxy = await startRpcProxy(anvil.rpcUrl);
-    spam = await deployLogSpam(anvil.clients());
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await anvil?.stop();
+    spam = await deployLogSpam(chain.anvil().clients());
   });
 
   const emit = (start: bigint, count: bigint): Hex =>
     encodeFunctionData({ abi: logSpamAbi, functionName: "emitSpam", args: [start, count] });
 
   function counter() {
-    const before = proxy.calls.length;
-    return (method: string) => proxy.calls.slice(before).filter((c) => c.method === method).length;
+    const methods = methodsFromNow(chain.proxy());
+    return (method: string) => methods().filter((m) => m === method).length;
   }
 
   it("reuses a limit that suffices, estimates again when it does not or the call reverts", async () => {
+    const anvil = chain.anvil();
     const account = privateKeyToAccount(anvil.privateKeys[7] as Hex);
-    const client = createPublicClient({ transport: http(proxy.url) });
+    const client = createPublicClient({ transport: http(chain.proxy().url) });
     const limits = new GasLimits({ client, from: account.address, marginPercent: 25 });
     const direct = anvil.publicClient();
 

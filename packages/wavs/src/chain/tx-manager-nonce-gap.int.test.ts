@@ -1,10 +1,9 @@
 // A broadcast the node refuses must not leave a nonce gap: every later transaction of the
 // account would wait behind it forever (real anvil behind a JSON-RPC proxy that refuses sends).
-import { type Anvil, startAnvil } from "@wavs-ts/contracts";
 import { createPublicClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RpcProxy, startRpcProxy } from "../../test/helpers/rpc-proxy.js";
+import { describe, expect, it } from "vitest";
+import { useProxiedAnvil } from "../../test/helpers/rpc-proxy.js";
 import { useTempDatabase } from "../../test/helpers/temp-database.js";
 import { waitUntil } from "../../test/helpers/wait-until.js";
 import { silentLogger } from "../internal/logger.js";
@@ -14,20 +13,12 @@ import { TxManager } from "./tx-manager.js";
 import type { TxOutcome } from "./tx-types.js";
 
 describe("tx manager: a refused broadcast", () => {
-  let anvil: Anvil;
-  let proxy: RpcProxy;
+  const chain = useProxiedAnvil();
   const temp = useTempDatabase();
 
-  beforeAll(async () => {
-    anvil = await startAnvil();
-    proxy = await startRpcProxy(anvil.rpcUrl);
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await anvil?.stop();
-  });
-
   it("hands its nonce back: it and every later transaction are mined", async () => {
+    const anvil = chain.anvil();
+    const proxy = chain.proxy();
     const db = temp.db();
     const txs = new AggregatorTxStore(db);
     const account = privateKeyToAccount(anvil.privateKeys[5] as Hex);

@@ -10,6 +10,8 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import type { Duplex } from "node:stream";
+import { type Anvil, startAnvil } from "@wavs-ts/contracts";
+import { afterAll, beforeAll } from "vitest";
 
 /** Methods that broadcast a transaction on Ethereum. */
 export const ETH_SEND_METHODS: ReadonlySet<string> = new Set([
@@ -296,4 +298,29 @@ function serverTextFrame(text: string): Buffer {
     header.writeBigUInt64BE(BigInt(payload.length), 2);
   }
   return Buffer.concat([header, payload]);
+}
+
+/** A real anvil behind a proxy for one test file: started before its tests, stopped after. */
+export function useProxiedAnvil(): { anvil(): Anvil; proxy(): RpcProxy } {
+  let anvil: Anvil | undefined;
+  let proxy: RpcProxy | undefined;
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    proxy = await startRpcProxy(anvil.rpcUrl);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await anvil?.stop();
+  });
+  const started = <T>(part: T | undefined): T => {
+    if (part === undefined) throw new Error("the proxied anvil is not started yet");
+    return part;
+  };
+  return { anvil: () => started(anvil), proxy: () => started(proxy) };
+}
+
+/** The methods of the calls a proxy sees from now on, in order, each time it is asked. */
+export function methodsFromNow(proxy: RpcProxy): () => string[] {
+  const mark = proxy.calls.length;
+  return () => proxy.calls.slice(mark).map((c) => c.method);
 }
