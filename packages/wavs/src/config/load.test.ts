@@ -132,6 +132,7 @@ anything = "is not read"
         confirmations: 0,
         poll_interval_ms: 1000,
         max_log_range: 1000,
+        logs_bloom: true,
       },
       "1": {
         ws_endpoints: [],
@@ -139,6 +140,7 @@ anything = "is not read"
         confirmations: 0,
         poll_interval_ms: 1000,
         max_log_range: 1000,
+        logs_bloom: true,
       },
     });
   });

@@ -97,6 +97,7 @@ describe("redactConfig", () => {
             "1": {
               "confirmations": 0,
               "http_endpoint": "https://eth.example.com/?apikey=[redacted]",
+              "logs_bloom": true,
               "max_log_range": 1000,
               "poll_interval_ms": 1000,
               "ws_endpoints": [

@@ -87,6 +87,7 @@ describe("WavsConfigSchema", () => {
       confirmations: 2,
       poll_interval_ms: 1000,
       max_log_range: 1000,
+      logs_bloom: true,
     });
     expect(config.chains.cosmos["wasmd-1"]).toEqual({
       bech32_prefix: "wasm",

@@ -94,6 +94,8 @@ export const EvmChainConfigSchema = z
     confirmations: integer(0).default(0),
     poll_interval_ms: integer(1).default(1000),
     max_log_range: integer(1).default(1000),
+    // blocks whose logs bloom holds no watched address or event are not asked for logs
+    logs_bloom: z.boolean().default(true),
   })
   .superRefine((chain, ctx) => {
     if (chain.ws_endpoints.length === 0 && chain.http_endpoint === undefined) {

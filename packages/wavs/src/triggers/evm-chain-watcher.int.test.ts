@@ -9,6 +9,7 @@ import {
   onCleanup,
   sleep,
   spamIds,
+  startRpcProxy as startInterceptingProxy,
   tempDb,
   waitUntil,
 } from "../../test/helpers/triggers-harness.js";
@@ -46,6 +47,7 @@ async function watch(
   confirmations: number,
   heads: HeadSource,
   endpoint = anvil.rpcUrl,
+  logsBloom = true,
 ) {
   const { db } = tempDb();
   const seen = collector();
@@ -54,6 +56,7 @@ async function watch(
     http_endpoint: endpoint,
     poll_interval_ms: 30,
     confirmations,
+    logs_bloom: logsBloom,
   });
   const manager = createTriggerManager({
     db,
@@ -188,5 +191,51 @@ describe("EvmChainWatcher with a WebSocket subscription", () => {
     await waitUntil(() => (cursor() ?? 0n) >= watched.blockNumber, 5_000, "the cursor");
     expect(spamIds(seen.events)).toEqual([7]);
     expect(proxy.calls.slice(mark).filter((c) => c.method === "eth_getLogs").length).toBe(1);
+  });
+
+  it("asks for every block's logs with logs_bloom = false", async () => {
+    const proxy = await startRpcProxy(anvil.rpcUrl);
+    onCleanup(() => proxy.close());
+    const spam = await deployLogSpam(anvil.clients());
+    const { cursor } = await watch(spam, 0, "ws", proxy.url, false);
+    const head = await anvil.blockNumber();
+    await waitUntil(() => cursor() === head, 5_000, "caught up");
+    const mark = proxy.calls.length;
+    // two empty blocks: a trusted bloom would have skipped them
+    await anvil.mine(2);
+    await waitUntil(() => (cursor() ?? 0n) >= head + 2n, 5_000, "the cursor");
+    expect(
+      proxy.calls.slice(mark).filter((c) => c.method === "eth_getLogs").length,
+    ).toBeGreaterThan(0);
+  });
+});
+
+describe("EvmChainWatcher on a chain whose logs blooms leave logs out", () => {
+  it("stops trusting blooms once a fetched log is missing from its block's bloom", async () => {
+    // every header comes with an empty bloom, as from a chain that does not fill them
+    const blank = `0x${"0".repeat(512)}`;
+    const proxy = await startInterceptingProxy(anvil.rpcUrl, async (req) => {
+      if (req.method !== "eth_getBlockByNumber") return undefined;
+      const res = await fetch(anvil.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: req.method, params: req.params }),
+      });
+      const { result } = (await res.json()) as { result: Record<string, unknown> | null };
+      return { result: result && { ...result, logsBloom: blank } };
+    });
+    const spam = await deployLogSpam(anvil.clients());
+    const { seen, cursor, manager } = await watch(spam, 0, "http", proxy.url);
+    // three blocks at once: a range whose middle header is unknown, so its logs are fetched
+    await manager.stop();
+    const first = await emitSpam(anvil, spam, 1, 1);
+    await anvil.mine(2);
+    await manager.start();
+    await seen.waitFor((e) => e.length === 1, 5_000);
+    await waitUntil(() => (cursor() ?? 0n) >= first.blockNumber + 2n, 5_000, "the cursor");
+    // a block alone whose (blank) bloom would say "nothing here": its log is still delivered
+    await emitSpam(anvil, spam, 2, 1);
+    await seen.waitFor((e) => e.length === 2, 5_000);
+    expect(spamIds(seen.events)).toEqual([1, 2]);
   });
 });

@@ -40,7 +40,8 @@ export const DEFAULT_MAX_LOG_RANGE = 1000;
 /** Options of `EvmChainWatcher`. */
 export interface EvmChainWatcherOptions {
   chain: string;
-  config: Pick<EvmChainConfig, "confirmations" | "poll_interval_ms">;
+  config: Pick<EvmChainConfig, "confirmations" | "poll_interval_ms"> &
+    Partial<Pick<EvmChainConfig, "logs_bloom">>;
   rpc: EvmRpc;
   store: CursorStore;
   index: TriggerIndex;
@@ -62,6 +63,8 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
   private readonly pushed = new Map<bigint, BlockHeader>();
   /** Bloom bits of the index's log filter, per filter (the index makes a new one on change). */
   private readonly blooms = new WeakMap<object, BloomItems>();
+  /** Whether logs blooms decide that a range has no log for us (off once one missed a log). */
+  private bloomTrusted: boolean;
 
   constructor(private readonly options: EvmChainWatcherOptions) {
     super({
@@ -77,6 +80,7 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
     });
     this.maxRange = BigInt(Math.max(1, options.maxLogRange ?? DEFAULT_MAX_LOG_RANGE));
     this.confirmations = BigInt(options.config.confirmations);
+    this.bloomTrusted = options.config.logs_bloom ?? true;
   }
 
   /** One pass: process every block up to head - confirmations. */
@@ -123,6 +127,7 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
           });
       // Triggers registered meanwhile would miss this range: read it again with them.
       if (index.version !== version) continue;
+      this.checkBlooms(logs, [first, last]);
       if (!consistent(logs, first) || !consistent(logs, last)) {
         this.pushed.clear();
         throw new WavsError(
@@ -155,6 +160,7 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
     known: readonly BlockHeader[],
   ): boolean {
     let items = this.blooms.get(filter);
+    if (!this.bloomTrusted) return false;
     if (items === undefined) {
       items = bloomItems(filter);
       this.blooms.set(filter, items);
@@ -164,6 +170,32 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
       if (header?.logsBloom === undefined || bloomMayMatch(header.logsBloom, items)) return false;
     }
     return true;
+  }
+
+  /**
+   * Every fetched log must be in its block's bloom when the header is known: a chain whose
+   * blooms leave logs out (some system transactions' logs are left out on some chains) is
+   * never trusted again by this watcher.
+   */
+  private checkBlooms(logs: readonly RpcLog[], known: readonly BlockHeader[]): void {
+    if (!this.bloomTrusted) return;
+    for (const log of logs) {
+      const header =
+        this.pushed.get(log.blockNumber) ?? known.find((h) => h.number === log.blockNumber);
+      if (header?.logsBloom === undefined) continue;
+      const topic0 = log.topics[0];
+      const item = bloomItems({
+        addresses: [log.address],
+        topic0s: topic0 === undefined ? undefined : [topic0],
+      });
+      if (bloomMayMatch(header.logsBloom, item)) continue;
+      this.bloomTrusted = false;
+      this.log.warn(
+        { block: log.blockNumber, address: log.address },
+        "a block's logs bloom does not hold one of its logs: every range's logs are fetched from now on (set logs_bloom = false for this chain)",
+      );
+      return;
+    }
   }
 
   protected override headPushed(header: BlockHeader): void {

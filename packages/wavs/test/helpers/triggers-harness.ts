@@ -46,6 +46,7 @@ export function chainConfig(
     http_endpoint?: string;
     confirmations?: number;
     poll_interval_ms?: number;
+    logs_bloom?: boolean;
   },
 ): WavsConfig {
   return WavsConfigSchema.parse({ chains: { evm: { [id]: chain } } });
@@ -62,7 +63,7 @@ export async function closedPort(): Promise<number> {
 
 /**
  * An HTTP JSON-RPC proxy in front of `target`. `intercept` may answer a request itself
- * (return the JSON-RPC reply body) or let it through (return undefined).
+ * (return, or resolve to, the JSON-RPC reply body) or let it through (undefined).
  */
 export async function startRpcProxy(
   target: string,
@@ -77,7 +78,7 @@ export async function startRpcProxy(
     req.on("end", async () => {
       const parsed = JSON.parse(body) as { id: number; method: string; params: unknown[] };
       requests.push({ method: parsed.method, params: parsed.params });
-      const reply = intercept(parsed);
+      const reply = await intercept(parsed);
       res.setHeader("content-type", "application/json");
       if (reply !== undefined) {
         res.end(JSON.stringify({ jsonrpc: "2.0", id: parsed.id, ...(reply as object) }));
