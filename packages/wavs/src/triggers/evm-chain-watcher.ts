@@ -159,8 +159,8 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
     to: bigint,
     known: readonly BlockHeader[],
   ): boolean {
-    let items = this.blooms.get(filter);
     if (!this.bloomTrusted) return false;
+    let items = this.blooms.get(filter);
     if (items === undefined) {
       items = bloomItems(filter);
       this.blooms.set(filter, items);
