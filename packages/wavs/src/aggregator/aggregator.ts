@@ -57,6 +57,7 @@ import { KeyedScheduler, systemClock } from "./keyed-scheduler.js";
 import { type KnownOperator, KnownOperators } from "./known-operators.js";
 import type { LandingAnnouncement } from "./landing-announcement.js";
 import { LandingWatch } from "./landing-watch.js";
+import { NextHead } from "./next-head.js";
 import { judgePresence, type OperatorPresence, signPresence } from "./operator-presence.js";
 import { submissionOfInput } from "./queue-rows.js";
 import { QuorumQueues } from "./quorum-queues.js";
@@ -65,6 +66,11 @@ import type { SignedSubmission, SubmissionOrigin, SubmissionVerdict } from "./si
 import { SignerRegistration } from "./signer-registration.js";
 import { admitSubmission } from "./submission-intake.js";
 import type { AggregatedWorkflow } from "./verify-submission.js";
+
+/** A peer's landing is looked at on its chain's next head, waiting at most this long ... */
+const NEXT_HEAD_FOLLOWED_MS = 30_000;
+/** ... or this long on a chain whose heads this node does not follow. */
+const NEXT_HEAD_UNFOLLOWED_MS = 1000;
 
 /** What the aggregator is built from. */
 export interface AggregatorDeps {
@@ -119,6 +125,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   private readonly quorum: QuorumQueues;
   /** Whether results have landed: peers' announcements and searches of the chain. */
   private readonly landings: LandingWatch;
+  private readonly nextHead: NextHead;
   private readonly submitter: ResultSubmitter;
   /** When this process started aggregating: work older than this may have been landed since. */
   private startedAt = Date.now();
@@ -153,6 +160,13 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       logger: deps.logger,
     });
     this.registration = new SignerRegistration(this.chains);
+    this.nextHead = new NextHead({
+      scheduler: this.scheduler,
+      now: () => Date.now(),
+      run: (step) => void this.track(step),
+      followedMs: NEXT_HEAD_FOLLOWED_MS,
+      unfollowedMs: NEXT_HEAD_UNFOLLOWED_MS,
+    });
     this.landings = new LandingWatch({
       chains: this.chains,
       inputs: this.inputs,
@@ -160,7 +174,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       log: this.log,
       service: (serviceId) => this.deps.registry.get(serviceId)?.service,
       schedule: (key, due, fn) => this.scheduler.schedule(key, due, fn),
-      track: (step) => void this.track(step),
+      atNextHead: (chain, key, fn) => this.nextHead.run(chain, key, fn),
       running: () => this.state === "started",
       landed: (a, proof) => this.submitter.announcedLanded(a, proof),
     });
@@ -269,6 +283,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     this.state = "stopped";
     if (this.sweeper) clearInterval(this.sweeper);
     this.scheduler.clear();
+    this.nextHead.clear();
     this.work.length = 0;
     // transaction managers first: their outcomes start aggregation steps, drained below
     await this.submitter.stop();
@@ -446,6 +461,11 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
         await this.quorum.join(row, src, action.chain, handler, action.gasPrice);
       }
     }
+  }
+
+  /** The node saw a new head of `chain` (its trigger watcher's). */
+  headSeen(chain: string): void {
+    this.nextHead.headSeen(chain);
   }
 
   /** A landing announced by a peer (the P2P layer's validator); see landing-watch.ts. */

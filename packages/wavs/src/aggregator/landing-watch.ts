@@ -55,8 +55,8 @@ export class LandingWatch {
       service(serviceId: string): Service | undefined;
       /** Run `fn` at `due` (cancelled when the aggregator stops). */
       schedule(key: string, due: number, fn: () => Promise<void>): void;
-      /** Keep a background step in the aggregator's in-flight set. */
-      track(step: Promise<void>): void;
+      /** Run `fn` at the chain's next head (or when the wait for one runs out). */
+      atNextHead(chain: string, key: string, fn: () => Promise<void>): void;
       running(): boolean;
       /** An announced transaction landed the result of (event id, chain, handler). */
       landed(a: LandingAnnouncement, proof: LandingProof): Promise<void>;
@@ -130,7 +130,9 @@ export class LandingWatch {
       { event_id: a.event_id, tx_hash: a.tx_hash, signer: a.signer, peer: from },
       "landing announced",
     );
-    this.deps.track(this.check(a, call, 0));
+    // nothing can have changed before the chain's next block: the transaction was broadcast a
+    // moment ago
+    this.deps.atNextHead(a.chain, `claim:${key}:${a.tx_hash}`, () => this.check(a, call, 0));
     return "accept";
   }
 
@@ -143,8 +145,8 @@ export class LandingWatch {
     if (!this.deps.running() || !this.deps.chains.knows(a.chain)) return;
     const key = landingKey(a.event_id, a.chain, a.handler);
     if (this.claims.proof(key)) return;
-    // the first look right after the broadcast usually finds it in the pool: only later ones
-    // ask whether the node knows it at all
+    // the first look may still find it in the pool: only later ones ask whether the node
+    // knows it at all
     const check = await this.checkTx(a.chain, {
       hash: a.tx_hash,
       call,

@@ -96,6 +96,8 @@ export interface ChainFollowerOptions<H = never> {
   wsSafetyPollMs?: number | undefined;
   /** New-heads subscription; absent when the chain has no socket endpoint. */
   subscribeHeads?: SubscribeHeads<H> | undefined;
+  /** Told of each higher head the follower learns of (pushed or polled). */
+  onHead?: ((chain: string, height: bigint) => void) | undefined;
 }
 
 /** The loops of one chain watcher; subclasses implement `pass()`. */
@@ -112,6 +114,7 @@ export abstract class ChainFollower<H = never> implements ChainWatcher {
   private readonly pollMs: number;
   private readonly wsSafetyPollMs: number;
   private readonly subscribeHeads: SubscribeHeads<H> | undefined;
+  private readonly onHead: ((chain: string, height: bigint) => void) | undefined;
   private readonly syncSignal = new Signal();
   private readonly headSignal = new Signal();
   private loops: Promise<unknown> | undefined;
@@ -127,6 +130,7 @@ export abstract class ChainFollower<H = never> implements ChainWatcher {
     this.pollMs = options.pollMs;
     this.wsSafetyPollMs = options.wsSafetyPollMs ?? 30_000;
     this.subscribeHeads = options.subscribeHeads;
+    this.onHead = options.onHead;
   }
 
   /** Process every block up to the head (catching up from the cursor); throw to retry. */
@@ -134,6 +138,13 @@ export abstract class ChainFollower<H = never> implements ChainWatcher {
 
   /** A header the subscription pushed, before the pass it wakes; kept by watchers that use it. */
   protected headPushed(_header: H): void {}
+
+  /** A head learned (pushed, or read by a pass): kept when higher, and told to `onHead`. */
+  protected sawHead(height: bigint): void {
+    if (this.head !== undefined && height <= this.head) return;
+    this.head = height;
+    this.onHead?.(this.chain, height);
+  }
 
   /** Start following the chain (catching up from the cursor first). */
   start(): void {
@@ -222,6 +233,7 @@ export abstract class ChainFollower<H = never> implements ChainWatcher {
         const subscription = await subscribeHeads(
           (n, header) => {
             if (header !== undefined) this.headPushed(header);
+            this.sawHead(n);
             if (this.notifiedHead === undefined || n > this.notifiedHead) this.notifiedHead = n;
             this.syncSignal.notify();
           },

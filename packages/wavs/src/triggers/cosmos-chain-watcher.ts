@@ -41,6 +41,8 @@ export interface CosmosChainWatcherOptions {
   maxBlockRange?: number | undefined;
   /** With a live socket, still poll this often in case blocks stop coming (default 30 s). */
   wsSafetyPollMs?: number | undefined;
+  /** Told of each higher head. */
+  onHead?: ((chain: string, height: bigint) => void) | undefined;
 }
 
 /** The watcher of one Cosmos chain. */
@@ -55,6 +57,7 @@ export class CosmosChainWatcher extends ChainFollower {
       onEvent: options.onEvent,
       pollMs: options.pollIntervalMs ?? 1000,
       wsSafetyPollMs: options.wsSafetyPollMs,
+      onHead: options.onHead,
       subscribeHeads: options.rpc.hasWebSocket
         ? (onHead, onDrop) => options.rpc.subscribeNewBlocks(onHead, onDrop)
         : undefined,
@@ -66,7 +69,7 @@ export class CosmosChainWatcher extends ChainFollower {
   protected async pass(): Promise<void> {
     const { rpc, store, index, anchors } = this.options;
     const head = this.takeNotifiedHead() ?? (await rpc.getLatestHeight());
-    if (this.head === undefined || head > this.head) this.head = head;
+    this.sawHead(head);
     const stored = store.cursor(this.chain)?.number;
     if (stored === undefined) {
       // A chain never watched starts at the current height: there is nothing to catch up on.

@@ -53,6 +53,8 @@ export interface EvmChainWatcherOptions {
   maxLogRange?: number | undefined;
   /** With a live socket, still poll this often in case heads stop coming (default 30 s). */
   wsSafetyPollMs?: number | undefined;
+  /** Told of each higher head. */
+  onHead?: ((chain: string, height: bigint) => void) | undefined;
 }
 
 /** The watcher of one EVM chain. */
@@ -74,6 +76,7 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
       onEvent: options.onEvent,
       pollMs: options.config.poll_interval_ms,
       wsSafetyPollMs: options.wsSafetyPollMs,
+      onHead: options.onHead,
       subscribeHeads: options.rpc.hasWebSocket
         ? (onHead, onDrop) => options.rpc.subscribeNewHeads(onHead, onDrop)
         : undefined,
@@ -87,6 +90,8 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
   protected async pass(): Promise<void> {
     const { rpc, store } = this.options;
     const head = this.takeNotifiedHead() ?? (await rpc.getBlockNumber());
+    this.sawHead(head);
+    // the status shows the node's head as it is, lower after a reorg or a revert too
     this.head = head;
     const target = head - this.confirmations;
     if (target < 0n) return;

@@ -40,6 +40,8 @@ export interface TriggerManagerOptions {
   onEvent: TriggerEventHandler;
   /** Receives `ServiceURIUpdated` of watched service managers (awaited like onEvent). */
   onServiceUriUpdated?: ServiceUriUpdatedHandler | undefined;
+  /** Told of each new head a chain watcher learns of (chain key, height). */
+  onHead?: ((chain: string, height: bigint) => void) | undefined;
   /** Largest block range per pass and per eth_getLogs call (default 1000). */
   maxLogRange?: number | undefined;
   /** Missed cron ticks fired per workflow after downtime (default 100). */
@@ -201,6 +203,7 @@ export function createTriggerManager(options: TriggerManagerOptions): TriggerMan
     logger,
     onEvent: deliver,
     onServiceUriUpdated: options.onServiceUriUpdated,
+    onHead: options.onHead,
   });
 
   /** The watcher of a configured Cosmos chain (none without CometBFT RPC: warned). */
