@@ -33,6 +33,11 @@ const LOOKBACK_BLOCKS = 256n;
 /** Re-checks of an announced transaction not mined yet (1 s, doubling). */
 const MAX_CLAIM_CHECKS = 8;
 
+/** The scheduler key of the looks at one announced transaction. */
+function claimTimer(a: LandingAnnouncement): string {
+  return `claim:${landingKey(a.event_id, a.chain, a.handler)}:${a.tx_hash}`;
+}
+
 /** What a look for a queue's result found. */
 export type LandingState =
   | ({ kind: "landed" } & LandingProof)
@@ -132,7 +137,7 @@ export class LandingWatch {
     );
     // nothing can have changed before the chain's next block: the transaction was broadcast a
     // moment ago
-    this.deps.atNextHead(a.chain, `claim:${key}:${a.tx_hash}`, () => this.check(a, call, 0));
+    this.deps.atNextHead(a.chain, claimTimer(a), () => this.check(a, call, 0));
     return "accept";
   }
 
@@ -158,7 +163,7 @@ export class LandingWatch {
       this.claims.prove(key, check);
       await this.deps.landed(a, check);
     } else if (check.kind === "pending" && attempt < MAX_CLAIM_CHECKS) {
-      this.deps.schedule(`claim:${key}:${a.tx_hash}`, Date.now() + 1000 * 2 ** attempt, () =>
+      this.deps.schedule(claimTimer(a), Date.now() + 1000 * 2 ** attempt, () =>
         this.check(a, call, attempt + 1),
       );
     }

@@ -74,6 +74,9 @@ export class Signal {
   }
 }
 
+/** Told of each higher head a watcher learns of (pushed or polled): chain key and height. */
+export type HeadListener = (chain: string, height: bigint) => void;
+
 /** A chain watcher as its owner sees it, whatever the chain family. */
 export interface ChainWatcher {
   start(): void;
@@ -96,8 +99,7 @@ export interface ChainFollowerOptions<H = never> {
   wsSafetyPollMs?: number | undefined;
   /** New-heads subscription; absent when the chain has no socket endpoint. */
   subscribeHeads?: SubscribeHeads<H> | undefined;
-  /** Told of each higher head the follower learns of (pushed or polled). */
-  onHead?: ((chain: string, height: bigint) => void) | undefined;
+  onHead?: HeadListener | undefined;
 }
 
 /** The loops of one chain watcher; subclasses implement `pass()`. */
@@ -114,7 +116,7 @@ export abstract class ChainFollower<H = never> implements ChainWatcher {
   private readonly pollMs: number;
   private readonly wsSafetyPollMs: number;
   private readonly subscribeHeads: SubscribeHeads<H> | undefined;
-  private readonly onHead: ((chain: string, height: bigint) => void) | undefined;
+  private readonly onHead: HeadListener | undefined;
   private readonly syncSignal = new Signal();
   private readonly headSignal = new Signal();
   private loops: Promise<unknown> | undefined;

@@ -10,7 +10,7 @@
 import type { Logger } from "../internal/index.js";
 import type { CursorStore } from "../store/index.js";
 import type { BlockIntervalAnchors, BlockIntervalFire } from "./block-interval.js";
-import { ChainFollower, Stopped } from "./chain-follower.js";
+import { ChainFollower, type HeadListener, Stopped } from "./chain-follower.js";
 import {
   type CosmosEvent,
   type CosmosRpc,
@@ -41,8 +41,7 @@ export interface CosmosChainWatcherOptions {
   maxBlockRange?: number | undefined;
   /** With a live socket, still poll this often in case blocks stop coming (default 30 s). */
   wsSafetyPollMs?: number | undefined;
-  /** Told of each higher head. */
-  onHead?: ((chain: string, height: bigint) => void) | undefined;
+  onHead?: HeadListener | undefined;
 }
 
 /** The watcher of one Cosmos chain. */

@@ -20,16 +20,16 @@ import type { Logger } from "../internal/index.js";
 import { WavsError } from "../internal/index.js";
 import type { BlockRef, CursorStore } from "../store/index.js";
 import type { BlockIntervalAnchors, BlockIntervalFire } from "./block-interval.js";
-import { ChainFollower, Stopped } from "./chain-follower.js";
+import { ChainFollower, type HeadListener, Stopped } from "./chain-follower.js";
 import type { BlockHeader, EvmRpc, RpcLog } from "./evm-rpc.js";
-import { type BloomItems, bloomItems, bloomMayMatch } from "./logs-bloom.js";
+import { type BloomItems, bloomHoldsLog, bloomItems, bloomMayMatch } from "./logs-bloom.js";
 import {
   decodeServiceUri,
   logTriggerData,
   type ServiceUriUpdatedHandler,
   type TriggerEventHandler,
 } from "./trigger-event.js";
-import type { TriggerIndex } from "./trigger-index.js";
+import type { LogFilterLists, TriggerIndex } from "./trigger-index.js";
 
 /** Pushed headers kept at most (a socket far ahead of a slow pass). */
 const MAX_PUSHED = 1024;
@@ -53,8 +53,7 @@ export interface EvmChainWatcherOptions {
   maxLogRange?: number | undefined;
   /** With a live socket, still poll this often in case heads stop coming (default 30 s). */
   wsSafetyPollMs?: number | undefined;
-  /** Told of each higher head. */
-  onHead?: ((chain: string, height: bigint) => void) | undefined;
+  onHead?: HeadListener | undefined;
 }
 
 /** The watcher of one EVM chain. */
@@ -132,7 +131,7 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
           });
       // Triggers registered meanwhile would miss this range: read it again with them.
       if (index.version !== version) continue;
-      this.checkBlooms(logs, [first, last]);
+      this.checkBlooms(filter, logs, [first, last]);
       if (!consistent(logs, first) || !consistent(logs, last)) {
         this.pushed.clear();
         throw new WavsError(
@@ -159,22 +158,33 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
    * that no log matches the filter; false when one is missing or lacks a bloom.
    */
   private noLogsFor(
-    filter: { addresses?: readonly string[] | undefined; topic0s?: readonly string[] | undefined },
+    filter: LogFilterLists,
     from: bigint,
     to: bigint,
     known: readonly BlockHeader[],
   ): boolean {
     if (!this.bloomTrusted) return false;
+    const items = this.bloomItemsOf(filter);
+    for (let n = from; n <= to; n++) {
+      const bloom = this.knownHeader(n, known)?.logsBloom;
+      if (bloom === undefined || bloomMayMatch(bloom, items)) return false;
+    }
+    return true;
+  }
+
+  /** The bloom bits of the index's filter, computed once per filter. */
+  private bloomItemsOf(filter: LogFilterLists): BloomItems {
     let items = this.blooms.get(filter);
     if (items === undefined) {
       items = bloomItems(filter);
       this.blooms.set(filter, items);
     }
-    for (let n = from; n <= to; n++) {
-      const header = this.pushed.get(n) ?? known.find((h) => h.number === n);
-      if (header?.logsBloom === undefined || bloomMayMatch(header.logsBloom, items)) return false;
-    }
-    return true;
+    return items;
+  }
+
+  /** Block `n`'s header without a request: pushed, or among `known`. */
+  private knownHeader(n: bigint, known: readonly BlockHeader[]): BlockHeader | undefined {
+    return this.pushed.get(n) ?? known.find((h) => h.number === n);
   }
 
   /**
@@ -182,18 +192,17 @@ export class EvmChainWatcher extends ChainFollower<BlockHeader> {
    * blooms leave logs out (some system transactions' logs are left out on some chains) is
    * never trusted again by this watcher.
    */
-  private checkBlooms(logs: readonly RpcLog[], known: readonly BlockHeader[]): void {
+  private checkBlooms(
+    filter: LogFilterLists,
+    logs: readonly RpcLog[],
+    known: readonly BlockHeader[],
+  ): void {
     if (!this.bloomTrusted) return;
     for (const log of logs) {
-      const header =
-        this.pushed.get(log.blockNumber) ?? known.find((h) => h.number === log.blockNumber);
-      if (header?.logsBloom === undefined) continue;
-      const topic0 = log.topics[0];
-      const item = bloomItems({
-        addresses: [log.address],
-        topic0s: topic0 === undefined ? undefined : [topic0],
-      });
-      if (bloomMayMatch(header.logsBloom, item)) continue;
+      const bloom = this.knownHeader(log.blockNumber, known)?.logsBloom;
+      if (bloom === undefined) continue;
+      const items = this.bloomItemsOf(filter);
+      if (bloomHoldsLog(bloom, items, { address: log.address, topic0: log.topics[0] })) continue;
       this.bloomTrusted = false;
       this.log.warn(
         { block: log.blockNumber, address: log.address },

@@ -9,10 +9,10 @@ import { hexToBytes, keccak256 } from "viem";
 
 /** The bloom bits of a set of items, computed once per filter. */
 export interface BloomItems {
-  /** Bit indices (three per address); undefined: any address. */
-  addresses: number[][] | undefined;
-  /** Bit indices (three per topic); undefined: any topic. */
-  topics: number[][] | undefined;
+  /** Bit indices (three per address) by lowercase address; undefined: any address. */
+  addresses: Map<string, number[]> | undefined;
+  /** Bit indices (three per topic) by lowercase topic; undefined: any topic. */
+  topics: Map<string, number[]> | undefined;
 }
 
 /** The three bloom bits of one item (0x hex bytes). */
@@ -26,10 +26,9 @@ export function bloomItems(filter: {
   addresses?: readonly string[] | undefined;
   topic0s?: readonly string[] | undefined;
 }): BloomItems {
-  return {
-    addresses: filter.addresses?.map(bitsOf),
-    topics: filter.topic0s?.map(bitsOf),
-  };
+  const bits = (items: readonly string[] | undefined) =>
+    items && new Map(items.map((item) => [item.toLowerCase(), bitsOf(item)]));
+  return { addresses: bits(filter.addresses), topics: bits(filter.topic0s) };
 }
 
 /** Whether bit `bit` is set in a bloom given as 0x + 512 hex characters (big-endian bits). */
@@ -40,13 +39,36 @@ function bitSet(bloom: string, bit: number): boolean {
 
 const holds = (bloom: string, bits: readonly number[]) => bits.every((b) => bitSet(bloom, b));
 
+const wellFormed = (bloom: string) => /^0x[0-9a-fA-F]{512}$/.test(bloom);
+
 /**
  * Whether a block with this logs bloom may hold a log of one of the addresses with one of the
  * topic0s; true when the bloom is malformed (nothing is skipped on doubt).
  */
 export function bloomMayMatch(bloom: string, items: BloomItems): boolean {
-  if (!/^0x[0-9a-fA-F]{512}$/.test(bloom)) return true;
-  const some = (list: number[][] | undefined) =>
-    list === undefined || list.some((bits) => holds(bloom, bits));
+  if (!wellFormed(bloom)) return true;
+  const some = (bits: Map<string, number[]> | undefined) => {
+    if (bits === undefined) return true;
+    for (const b of bits.values()) if (holds(bloom, b)) return true;
+    return false;
+  };
   return some(items.addresses) && some(items.topics);
+}
+
+/**
+ * Whether a bloom holds a log's address and topic0 (the bits of a filter that matched the log,
+ * computed again only for an item the filter does not list); true when it is malformed.
+ */
+export function bloomHoldsLog(
+  bloom: string,
+  items: BloomItems,
+  log: { address: string; topic0: string | undefined },
+): boolean {
+  if (!wellFormed(bloom)) return true;
+  const bits = (known: Map<string, number[]> | undefined, item: string) =>
+    known?.get(item.toLowerCase()) ?? bitsOf(item);
+  return (
+    holds(bloom, bits(items.addresses, log.address)) &&
+    (log.topic0 === undefined || holds(bloom, bits(items.topics, log.topic0)))
+  );
 }

@@ -18,7 +18,7 @@ import type { ServiceManager, Trigger } from "../service/index.js";
 import type { Db } from "../store/index.js";
 import { CursorStore } from "../store/index.js";
 import { BlockIntervalAnchors } from "./block-interval.js";
-import type { ChainWatcher, ChainWatcherStatus } from "./chain-follower.js";
+import type { ChainWatcher, ChainWatcherStatus, HeadListener } from "./chain-follower.js";
 import { CosmosChainWatcher } from "./cosmos-chain-watcher.js";
 import { cosmosRpcFor } from "./cosmos-rpc.js";
 import { CronScheduler, compileCronSchedule } from "./cron-trigger.js";
@@ -40,8 +40,8 @@ export interface TriggerManagerOptions {
   onEvent: TriggerEventHandler;
   /** Receives `ServiceURIUpdated` of watched service managers (awaited like onEvent). */
   onServiceUriUpdated?: ServiceUriUpdatedHandler | undefined;
-  /** Told of each new head a chain watcher learns of (chain key, height). */
-  onHead?: ((chain: string, height: bigint) => void) | undefined;
+  /** Told of each new head a chain watcher learns of. */
+  onHead?: HeadListener | undefined;
   /** Largest block range per pass and per eth_getLogs call (default 1000). */
   maxLogRange?: number | undefined;
   /** Missed cron ticks fired per workflow after downtime (default 100). */
