@@ -97,4 +97,18 @@ describe("createEvmRpc", () => {
     // the pushed headers are the blocks' own
     expect(headers).toEqual([await rpc.getBlock(before + 1n), await rpc.getBlock(before + 2n)]);
   });
+
+  it("carries many calls at once over one socket without a listener-leak warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    onCleanup(() => process.off("warning", onWarning));
+    const rpc = rpcFor([anvil.rpcUrl.replace("http://", "ws://")]);
+    const expected = await anvil.blockNumber();
+    const answers = await Promise.all(Array.from({ length: 40 }, () => rpc.getBlockNumber()));
+    expect(answers).toEqual(Array.from({ length: 40 }, () => expected));
+    // warnings are emitted on the next tick
+    await new Promise((r) => setImmediate(r));
+    expect(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@
  * Endpoints make a single attempt per call; retries and failover belong to `evm-rpc.ts`.
  * Every error raised here has a message with credentials already removed from URLs.
  */
+import { setMaxListeners } from "node:events";
 import { getWebSocketRpcClient } from "viem/utils";
 import { redactUrl, redactUrlsInText } from "../config/index.js";
 import { closeSocketClient, splitCredentials, WavsError } from "../internal/index.js";
@@ -172,6 +173,9 @@ let socketEndpoints = 0;
  */
 export function wsEndpoint(url: string, closed: AbortSignal): RpcEndpoint {
   const display = redactUrl(url);
+  // every call in flight listens on `closed` until it settles (and then stops): a busy node
+  // has dozens at once, which is not the leak Node's default limit of 10 warns about
+  setMaxListeners(0, closed);
   const keepAlive = { interval: 15_000 + (socketEndpoints++ % 1000) };
   let client: Promise<SocketClient> | undefined;
 
