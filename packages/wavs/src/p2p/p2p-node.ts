@@ -33,6 +33,7 @@ import { internalsOf, SUBMISSION_TOPIC_SCORE } from "./gossip-scoring.js";
 import { encodeLanding, type GossipLanding, landingTopicForService } from "./landing-wire.js";
 import { MessageJudge } from "./message-judge.js";
 import { listenAddr, parseBootstrapAddr, peerIdOfAddr } from "./multiaddrs.js";
+import { OneConnectionPerPeer } from "./one-connection-per-peer.js";
 import type {
   P2pNode,
   P2pNodeOptions,
@@ -96,6 +97,7 @@ class GossipP2pNode implements P2pNode {
   /** Peer id learned by dialing a bootstrap address that did not name one. */
   private readonly bootstrapPeerIds = new Map<string, string>();
   private node: Libp2p<Services> | undefined;
+  private dedupe: OneConnectionPerPeer | undefined;
   private starting: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
   private dialing = false;
@@ -228,6 +230,14 @@ class GossipP2pNode implements P2pNode {
       }
     });
     node.addEventListener("peer:discovery", (event) => this.onDiscovery(event.detail));
+    const dedupe = new OneConnectionPerPeer({
+      node,
+      identify: (connection) => node.services.identify.identify(connection),
+      log: this.log,
+      onClosed: () => this.metrics?.duplicateConnectionsClosedTotal.inc(),
+    });
+    dedupe.start();
+    this.dedupe = dedupe;
     node.addEventListener("peer:connect", (event) =>
       this.log.debug({ peer: event.detail.toString() }, "peer connected"),
     );
@@ -277,6 +287,8 @@ class GossipP2pNode implements P2pNode {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     this.presence.stop();
+    this.dedupe?.stop();
+    this.dedupe = undefined;
     await node.stop();
     this.log.info("p2p stopped");
   }

@@ -173,3 +173,10 @@ export async function startRawPeer(target: string): Promise<RawPeer> {
   await peer.dial(multiaddr(target));
   return peer;
 }
+
+/** The libp2p node inside a running P2pNode (tests reach past the interface to dial by hand). */
+export function libp2pOf(node: P2pNode): Libp2p {
+  const inner = (node as unknown as { node?: Libp2p }).node;
+  if (inner === undefined) throw new Error("the p2p node is not running");
+  return inner;
+}
