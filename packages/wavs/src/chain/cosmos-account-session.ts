@@ -5,24 +5,21 @@
  * broadcast (CheckTx). Through cosmjs over CometBFT RPC.
  */
 import { createHash } from "node:crypto";
-import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
-import { DirectSecp256k1Wallet, type EncodeObject, Registry } from "@cosmjs/proto-signing";
-import {
-  accountFromAny,
-  defaultRegistryTypes,
-  QueryClient,
-  SigningStargateClient,
-  type StdFee,
-  setupAuthExtension,
-  setupTxExtension,
-} from "@cosmjs/stargate";
-import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import type { EncodeObject } from "@cosmjs/proto-signing";
+import type { QueryClient, SigningStargateClient, StdFee } from "@cosmjs/stargate";
+import type { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { errorMessage } from "../internal/index.js";
 import type { CosmosKey } from "../signing/index.js";
+import { type Cosmjs, loadCosmjs } from "./cosmjs.js";
 
 const EXECUTE = "/cosmwasm.wasm.v1.MsgExecuteContract";
+
+/** The queries the session makes: accounts and transaction simulation. */
+type SessionQueryClient = QueryClient &
+  import("@cosmjs/stargate").AuthExtension &
+  import("@cosmjs/stargate").TxExtension;
 
 /** A CosmWasm execute as the session sends it. */
 export interface CosmosExecute {
@@ -43,10 +40,11 @@ export class CosmosAccountSession {
   private accountNumber: bigint | undefined;
 
   private constructor(
+    private readonly cosmjs: Cosmjs,
     private readonly from: string,
     private readonly key: CosmosKey,
     private readonly comet: Comet38Client,
-    private readonly query: ReturnType<typeof queryClient>,
+    private readonly query: SessionQueryClient,
     private readonly signer: SigningStargateClient,
     private readonly chainId: string,
   ) {}
@@ -58,21 +56,27 @@ export class CosmosAccountSession {
     key: CosmosKey;
     prefix: string;
   }): Promise<CosmosAccountSession> {
-    const comet = await Comet38Client.connect(args.rpcUrl);
+    const cosmjs = await loadCosmjs();
+    const { stargate } = cosmjs;
+    const comet = await cosmjs.tendermint.Comet38Client.connect(args.rpcUrl);
     try {
-      const wallet = await DirectSecp256k1Wallet.fromKey(args.key.privateKey, args.prefix);
-      const signer = SigningStargateClient.createWithSigner(comet, wallet, {
-        registry: new Registry([...defaultRegistryTypes, [EXECUTE, MsgExecuteContract]]),
+      const wallet = await cosmjs.protoSigning.DirectSecp256k1Wallet.fromKey(
+        args.key.privateKey,
+        args.prefix,
+      );
+      const signer = stargate.SigningStargateClient.createWithSigner(comet, wallet, {
+        registry: new cosmjs.protoSigning.Registry([
+          ...stargate.defaultRegistryTypes,
+          [EXECUTE, MsgExecuteContract],
+        ]),
       });
       const chainId = await signer.getChainId();
-      return new CosmosAccountSession(
-        args.from,
-        args.key,
+      const query = stargate.QueryClient.withExtensions(
         comet,
-        queryClient(comet),
-        signer,
-        chainId,
+        stargate.setupAuthExtension,
+        stargate.setupTxExtension,
       );
+      return new CosmosAccountSession(cosmjs, args.from, args.key, comet, query, signer, chainId);
     } catch (err) {
       comet.disconnect();
       throw err;
@@ -87,7 +91,7 @@ export class CosmosAccountSession {
       throw err;
     });
     if (!any) return undefined;
-    const account = accountFromAny(any);
+    const account = this.cosmjs.stargate.accountFromAny(any);
     this.accountNumber = account.accountNumber;
     return account.sequence;
   }
@@ -101,7 +105,7 @@ export class CosmosAccountSession {
     const simulated = await this.query.tx.simulate(
       this.messages(execute).map((m) => this.signer.registry.encodeAsAny(m)),
       "",
-      encodeSecp256k1Pubkey(this.key.publicKey),
+      this.cosmjs.amino.encodeSecp256k1Pubkey(this.key.publicKey),
       sequence,
     );
     return Number(simulated.gasInfo?.gasUsed ?? 0n);
@@ -143,10 +147,6 @@ export class CosmosAccountSession {
       },
     ];
   }
-}
-
-function queryClient(comet: Comet38Client) {
-  return QueryClient.withExtensions(comet, setupAuthExtension, setupTxExtension);
 }
 
 /** Whether a failed simulation is the chain's answer (a contract error), not a transport problem. */

@@ -5,19 +5,8 @@
  * cosmjs's own CosmWasm client (0.38) reads account numbers as JS numbers, and Cosmos SDK 0.54
  * gives new accounts numbers beyond 2^53.
  */
-import {
-  DirectSecp256k1HdWallet,
-  type EncodeObject,
-  type GeneratedType,
-  Registry,
-} from "@cosmjs/proto-signing";
-import {
-  type DeliverTxResponse,
-  defaultRegistryTypes,
-  GasPrice,
-  SigningStargateClient,
-} from "@cosmjs/stargate";
-import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import type { EncodeObject, GeneratedType } from "@cosmjs/proto-signing";
+import type { DeliverTxResponse } from "@cosmjs/stargate";
 import {
   MsgExecuteContract,
   MsgInstantiateContract,
@@ -25,6 +14,7 @@ import {
 } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { WavsError } from "../internal/index.js";
 import { createCosmosRpc } from "../triggers/index.js";
+import { loadCosmjs } from "./cosmjs.js";
 
 /** A committed transaction and the events it emitted. */
 export interface ExecutedTx {
@@ -76,16 +66,17 @@ function attribute(tx: DeliverTxResponse, type: string, key: string): string | u
 
 /** Connect an account by mnemonic (the first HD account). */
 export async function connectCosmosWallet(options: CosmosWalletOptions): Promise<CosmosWallet> {
-  const signer = await DirectSecp256k1HdWallet.fromMnemonic(options.mnemonic, {
+  const { protoSigning, stargate, tendermint } = await loadCosmjs();
+  const signer = await protoSigning.DirectSecp256k1HdWallet.fromMnemonic(options.mnemonic, {
     prefix: options.prefix,
   });
   const [account] = await signer.getAccounts();
   if (account === undefined) throw new WavsError("WAVS_ERR_INTERNAL", "the wallet has no account");
   // cosmjs's auto-detection misreads recent CometBFT versions; the 0.38 protocol is theirs.
-  const comet = await Comet38Client.connect(options.rpcUrl);
-  const client = SigningStargateClient.createWithSigner(comet, signer, {
-    registry: new Registry([...defaultRegistryTypes, ...WASM_TYPES]),
-    gasPrice: GasPrice.fromString(options.gasPrice),
+  const comet = await tendermint.Comet38Client.connect(options.rpcUrl);
+  const client = stargate.SigningStargateClient.createWithSigner(comet, signer, {
+    registry: new protoSigning.Registry([...stargate.defaultRegistryTypes, ...WASM_TYPES]),
+    gasPrice: stargate.GasPrice.fromString(options.gasPrice),
     // cosmjs looks for a broadcast transaction every 3 s by default; local blocks are faster
     broadcastPollIntervalMs: options.pollMs ?? 200,
   });
