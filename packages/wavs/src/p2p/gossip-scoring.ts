@@ -71,3 +71,12 @@ export function toValidatorResult(verdict: Verdict): TopicValidatorResult {
       return TopicValidatorResult.Ignore;
   }
 }
+
+/**
+ * Whether gossipsub has its outbound stream to `peer` (the one everything we publish goes
+ * through); undefined when a version moved that map.
+ */
+export function hasOutboundStream(pubsub: GossipSub, peer: string): boolean | undefined {
+  const streams = (pubsub as unknown as { streamsOutbound?: unknown }).streamsOutbound;
+  return streams instanceof Map ? streams.has(peer) : undefined;
+}

@@ -3,7 +3,8 @@
  * both ends keep the same one, and gossip (whose streams may have been on the closed one)
  * flows both ways afterwards.
  */
-import type { Connection } from "@libp2p/interface";
+import type { GossipSub } from "@libp2p/gossipsub";
+import type { Connection, Libp2p } from "@libp2p/interface";
 import { multiaddr } from "@multiformats/multiaddr";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -17,6 +18,7 @@ import {
   waitFor,
 } from "../../test/helpers/p2p-harness.js";
 import { Metrics } from "../metrics/index.js";
+import { hasOutboundStream } from "./gossip-scoring.js";
 import { connectionToKeep, type OneConnectionPerPeer } from "./one-connection-per-peer.js";
 
 const dirs = new TempDirs();
@@ -41,6 +43,12 @@ function dedupeOf(n: TestNode): OneConnectionPerPeer {
   const dedupe = (n.node as unknown as { dedupe?: OneConnectionPerPeer }).dedupe;
   if (dedupe === undefined) throw new Error("no connection rule in this node");
   return dedupe;
+}
+
+/** Whether gossipsub in `n` has its outbound stream to `other`. */
+function gossipStream(n: TestNode, other: TestNode): boolean | undefined {
+  const pubsub = (libp2pOf(n.node) as Libp2p<{ pubsub: GossipSub }>).services.pubsub;
+  return hasOutboundStream(pubsub, other.node.status().peer_id ?? "");
 }
 
 /** The open connections of `n` to `other`, by direction. */
@@ -92,6 +100,8 @@ describe("one connection per peer", () => {
         );
       }
       expect([directions(lo, hi), directions(hi, lo)]).toEqual([["outbound"], ["inbound"]]);
+      // what the rule looks at to know gossip moved (a library upgrade that hides it fails here)
+      expect([gossipStream(lo, hi), gossipStream(hi, lo)]).toEqual([true, true]);
       // closed by whichever end saw both first, or by both at once
       let closed = 0;
       for (const m of metrics) {

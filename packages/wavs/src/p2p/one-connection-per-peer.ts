@@ -7,9 +7,10 @@
  * and close the others.
  *
  * Gossipsub keeps its stream to a peer on one connection and does not move it when that
- * connection closes. So after a close the kept connection is identified again: libp2p then
- * tells gossipsub the peer is connected there, gossipsub opens its stream on it if it has none,
- * and the peer's subscriptions, arriving again, start a catch-up that closes any gap.
+ * connection closes: without a stream, nothing we publish reaches the peer again. So after a
+ * close the kept connection is identified again until gossipsub has its stream: libp2p tells
+ * gossipsub the peer is connected there, gossipsub opens its stream on it if it has none, and
+ * the peer's subscriptions, arriving again, start a catch-up that closes any gap.
  */
 import type { Connection, Libp2p, PeerId } from "@libp2p/interface";
 import type { Logger } from "../internal/index.js";
@@ -41,6 +42,8 @@ export interface OneConnectionPerPeerDeps {
   node: DedupedNode;
   /** Identify the peer again on a connection (libp2p then tells the topologies, gossipsub's too). */
   identify(connection: Connection): Promise<unknown>;
+  /** Whether gossipsub has its outbound stream to the peer (undefined: cannot tell). */
+  hasGossipStream(peer: string): boolean | undefined;
   log: Logger;
   /** Told of each connection closed as a duplicate. */
   onClosed?(): void;
@@ -89,16 +92,36 @@ export class OneConnectionPerPeer {
           ),
         );
         for (const _ of extra) this.deps.onClosed?.();
-        if (keep.status !== "open") return;
-        await this.deps.identify(keep).catch((err: unknown) => {
-          this.deps.log.debug(
-            { peer: key, err: errorMessage(err) },
-            "identify on the kept connection failed",
-          );
-        });
+        await this.restoreGossip(key, keep);
       }
     } finally {
       this.pending.delete(key);
     }
   }
+
+  /** Identify again on `keep` until gossipsub has its stream to the peer (a few tries). */
+  private async restoreGossip(peer: string, keep: Connection): Promise<void> {
+    for (let attempt = 0; attempt < RESTORE_TRIES; attempt++) {
+      if (keep.status !== "open") return;
+      await this.deps.identify(keep).catch((err: unknown) => {
+        // a concurrent identify of the same connection is refused by the peer; try again
+        this.deps.log.debug({ peer, attempt, err: errorMessage(err) }, "identify again failed");
+      });
+      // gossipsub opens the stream from a queue after identify: give it a moment
+      await sleep(RESTORE_BACKOFF_MS * 2 ** attempt);
+      if (this.deps.hasGossipStream(peer) !== false) return;
+    }
+    if (keep.status === "open") {
+      this.deps.log.warn(
+        { peer },
+        "no gossip stream to a peer after closing a duplicate connection; it will not get our messages until it reconnects",
+      );
+    }
+  }
 }
+
+/** How many times the kept connection is identified again, and the first pause between. */
+const RESTORE_TRIES = 6;
+const RESTORE_BACKOFF_MS = 100;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

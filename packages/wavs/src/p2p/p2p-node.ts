@@ -29,7 +29,7 @@ import { errorMessage, WavsError } from "../internal/index.js";
 import { CATCHUP_PROTOCOL } from "./catchup.js";
 import { CatchupExchange } from "./catchup-exchange.js";
 import { DisabledP2pNode } from "./disabled-p2p-node.js";
-import { internalsOf, SUBMISSION_TOPIC_SCORE } from "./gossip-scoring.js";
+import { hasOutboundStream, internalsOf, SUBMISSION_TOPIC_SCORE } from "./gossip-scoring.js";
 import { encodeLanding, type GossipLanding, landingTopicForService } from "./landing-wire.js";
 import { MessageJudge } from "./message-judge.js";
 import { listenAddr, parseBootstrapAddr, peerIdOfAddr } from "./multiaddrs.js";
@@ -233,6 +233,7 @@ class GossipP2pNode implements P2pNode {
     const dedupe = new OneConnectionPerPeer({
       node,
       identify: (connection) => node.services.identify.identify(connection),
+      hasGossipStream: (peer) => hasOutboundStream(node.services.pubsub, peer),
       log: this.log,
       onClosed: () => this.metrics?.duplicateConnectionsClosedTotal.inc(),
     });
