@@ -83,6 +83,23 @@ describe("digests", () => {
     expect(envelopeDigest(envelope, null)).toBe(hash);
     expect(() => eip191Digest("0x1234")).toThrow();
   });
+
+  it("hashes every envelope right while recent hashes are reused and the oldest dropped", () => {
+    const at = (i: number, payload = `0x${i.toString(16).padStart(8, "0")}`) => ({
+      ...envelope,
+      payload: payload as Hex,
+    });
+    // past the bound of kept hashes, twice over, then the first ones again (dropped by then)
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2500; i += 7) {
+        expect(envelopeHash(at(i))).toBe(keccak256(encodeEnvelope(at(i))));
+      }
+    }
+    // an envelope too large to be kept is hashed all the same
+    const large = at(0, `0x${"ab".repeat(5000)}`);
+    expect(envelopeHash(large)).toBe(keccak256(encodeEnvelope(large)));
+    expect(envelopeHash(large)).toBe(keccak256(encodeEnvelope(large)));
+  });
 });
 
 describe("signEnvelope", () => {

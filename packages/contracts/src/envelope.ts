@@ -105,9 +105,29 @@ function word(n: number): string {
   return n.toString(16).padStart(64, "0");
 }
 
+/**
+ * Hashes of recent envelopes, by their encoding. Operators that agree sign identical envelopes,
+ * and a node hashes the same one when it signs it, when its own submission is verified and
+ * when each peer's is: one keccak in JavaScript (tens of microseconds) instead of several.
+ * Bounded in entries and in the size of what is kept.
+ */
+const recentHashes = new Map<string, Hex>();
+const RECENT_HASHES = 1024;
+const RECENT_HASH_MAX_CHARS = 4096;
+
 /** `keccak256(abi.encode(envelope))`. */
 export function envelopeHash(envelope: Envelope): Hex {
-  return keccak256(encodeEnvelope(envelope));
+  const encoded = encodeEnvelope(envelope);
+  if (encoded.length > RECENT_HASH_MAX_CHARS) return keccak256(encoded);
+  const known = recentHashes.get(encoded);
+  if (known !== undefined) return known;
+  const hash = keccak256(encoded);
+  if (recentHashes.size >= RECENT_HASHES) {
+    // the oldest first: a Map iterates in insertion order
+    recentHashes.delete(recentHashes.keys().next().value as string);
+  }
+  recentHashes.set(encoded, hash);
+  return hash;
 }
 
 /** `keccak256("\x19Ethereum Signed Message:\n32" || hash)` (OpenZeppelin toEthSignedMessageHash). */

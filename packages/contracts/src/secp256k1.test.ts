@@ -91,3 +91,30 @@ describe("secp256k1", () => {
     });
   }
 });
+
+describe("signTransactionWithKey", () => {
+  const to: Hex = "0x1111111111111111111111111111111111111111";
+  const kinds = [
+    { type: "legacy", chainId: 31337, gasPrice: 1_000_000_007n },
+    { type: "legacy", gasPrice: 3n }, // no chain id: v is 27 or 28
+    { type: "legacy", chainId: 1, gasPrice: 10n ** 12n },
+    { type: "eip2930", chainId: 17000, gasPrice: 5n, accessList: [] },
+    { type: "eip1559", chainId: 8453, maxFeePerGas: 9n ** 12n, maxPriorityFeePerGas: 2n },
+  ] as const;
+
+  it("signs every transaction kind byte for byte as viem does, on both backends", async () => {
+    const js = await jsModule();
+    for (const [i, { key }] of vectors.entries()) {
+      const transaction = {
+        ...kinds[i % kinds.length]!,
+        to,
+        nonce: i * 7,
+        gas: 21_000n + BigInt(i),
+        data: keccak256(stringToHex(`calldata ${i}`)),
+      };
+      const expected = await privateKeyToAccount(key).signTransaction(transaction);
+      expect(await nativeModule.signTransactionWithKey(key, transaction)).toBe(expected);
+      expect(await js.signTransactionWithKey(key, transaction)).toBe(expected);
+    }
+  });
+});

@@ -14,8 +14,10 @@ import {
   hexToBytes,
   keccak256,
   recoverAddress,
+  serializeTransaction,
+  type TransactionSerializable,
 } from "viem";
-import { sign } from "viem/accounts";
+import { sign, signTransaction } from "viem/accounts";
 
 /** The subset of the `secp256k1` package's API used here. */
 interface NativeSecp256k1 {
@@ -97,4 +99,27 @@ export async function signDigest(digest: Hex, privateKey: Hex | Uint8Array): Pro
   out.set(signature);
   out[64] = 27 + recid;
   return bytesToHex(out);
+}
+
+/**
+ * Signs a transaction as viem's `signTransaction` does, byte for byte (both use the RFC 6979
+ * nonce and low s), with libsecp256k1: the sender signs one transaction per result, and the
+ * JavaScript signature took ~0.15 ms of the main thread each. Blob transactions (signed
+ * without their sidecars) and platforms without the addon go through viem.
+ */
+export async function signTransactionWithKey(
+  privateKey: Hex,
+  transaction: TransactionSerializable,
+): Promise<Hex> {
+  if (!native || transaction.type === "eip4844") {
+    return signTransaction({ privateKey, transaction });
+  }
+  const digest = hexToBytes(keccak256(serializeTransaction(transaction)));
+  const { signature, recid } = native.ecdsaSign(digest, hexToBytes(privateKey));
+  return serializeTransaction(transaction, {
+    r: bytesToHex(signature.subarray(0, 32)),
+    s: bytesToHex(signature.subarray(32, 64)),
+    v: BigInt(27 + recid),
+    yParity: recid,
+  });
 }
