@@ -1,11 +1,13 @@
 /**
  * `npm run bench:idle`: what an operator costs with nothing to do. Runs the real binary,
  * `wavs dev` (anvil, three operators meshed over P2P, the two example services loaded), waits
- * until the network is up, lets it settle (start-up work: compiling, the first garbage
- * collections, warming components), then reads each operator's CPU time and memory from
+ * until the network is up, lets it settle, then reads each operator's CPU time and memory from
  * `/proc` over a window with no events. Ends with one JSON line: the mean CPU per second of
  * an operator and the largest operator's resident memory.
- * `WAVS_BENCH_IDLE_SETTLE_S` / `WAVS_BENCH_IDLE_WINDOW_S` change the two periods (30 / 30 s).
+ * `WAVS_BENCH_IDLE_SETTLE_S` / `WAVS_BENCH_IDLE_WINDOW_S` change the two periods (120 / 60 s).
+ * Start-up work goes on for a minute or two after the network is up (V8 compiling in the
+ * background, the garbage collections of start-up garbage, a few bursts of 200 - 300 ms of
+ * CPU): a window that opens sooner measures those, not an operator with nothing to do.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,8 +17,8 @@ import { fileURLToPath } from "node:url";
 import { cpuSeconds, descendantsMatching, memoryMb } from "./process-usage.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wavs.js", import.meta.url));
-const SETTLE_S = Number(process.env.WAVS_BENCH_IDLE_SETTLE_S ?? 30);
-const WINDOW_S = Number(process.env.WAVS_BENCH_IDLE_WINDOW_S ?? 30);
+const SETTLE_S = Number(process.env.WAVS_BENCH_IDLE_SETTLE_S ?? 120);
+const WINDOW_S = Number(process.env.WAVS_BENCH_IDLE_WINDOW_S ?? 60);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
