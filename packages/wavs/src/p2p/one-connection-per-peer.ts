@@ -52,6 +52,7 @@ export interface OneConnectionPerPeerDeps {
 /** See the module comment; `start()` before the node starts dialing. */
 export class OneConnectionPerPeer {
   private readonly pending = new Set<string>();
+  private stopped = false;
   private readonly onOpen = (event: CustomEvent<Connection>) =>
     void this.settle(event.detail.remotePeer);
 
@@ -59,12 +60,14 @@ export class OneConnectionPerPeer {
 
   /** Watch new connections, and settle the peers already connected. */
   start(): void {
+    this.stopped = false;
     this.deps.node.addEventListener("connection:open", this.onOpen);
     for (const c of this.deps.node.getConnections()) void this.settle(c.remotePeer);
   }
 
   /** Stop watching. */
   stop(): void {
+    this.stopped = true;
     this.deps.node.removeEventListener("connection:open", this.onOpen);
   }
 
@@ -75,7 +78,7 @@ export class OneConnectionPerPeer {
     if (this.pending.has(key)) return;
     this.pending.add(key);
     try {
-      for (;;) {
+      while (!this.stopped) {
         const connections = this.deps.node.getConnections(peer);
         const keep = connectionToKeep(this.deps.node.peerId.toString(), key, connections);
         const extra = connections.filter((c) => c !== keep && c.status === "open");
@@ -102,7 +105,7 @@ export class OneConnectionPerPeer {
   /** Identify again on `keep` until gossipsub has its stream to the peer (a few tries). */
   private async restoreGossip(peer: string, keep: Connection): Promise<void> {
     for (let attempt = 0; attempt < RESTORE_TRIES; attempt++) {
-      if (keep.status !== "open") return;
+      if (keep.status !== "open" || this.stopped) return;
       await this.deps.identify(keep).catch((err: unknown) => {
         // a concurrent identify of the same connection is refused by the peer; try again
         this.deps.log.debug({ peer, attempt, err: errorMessage(err) }, "identify again failed");
@@ -111,7 +114,7 @@ export class OneConnectionPerPeer {
       await sleep(RESTORE_BACKOFF_MS * 2 ** attempt);
       if (this.deps.hasGossipStream(peer) !== false) return;
     }
-    if (keep.status === "open") {
+    if (keep.status === "open" && !this.stopped) {
       this.deps.log.warn(
         { peer },
         "no gossip stream to a peer after closing a duplicate connection; it will not get our messages until it reconnects",
@@ -124,4 +127,5 @@ export class OneConnectionPerPeer {
 const RESTORE_TRIES = 6;
 const RESTORE_BACKOFF_MS = 100;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A pause that does not keep the process alive. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
