@@ -1,7 +1,7 @@
 /**
  * How gossipsub judges peers here: the score parameters of a submissions topic, the penalty
- * for floods and bad catch-up frames, the verdict mapping, and access to the scoring parts the
- * library's public interface leaves out.
+ * for floods and bad catch-up frames, the verdict mapping, and access to the parts the
+ * library's public interface leaves out (scores, and whether it has its stream to a peer).
  */
 import { type GossipSub, type GossipsubOpts, TopicValidatorResult } from "@libp2p/gossipsub";
 import type { Verdict } from "./recent.js";
