@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  libp2pOf,
   makeSubmission,
   SERVICE_A,
   SERVICE_B,
@@ -238,6 +239,44 @@ describe("p2p gossip", () => {
     a2.subscribe(SERVICE_A);
     await a2.start();
     await waitFor(() => b.node.status().connected_peers.length === 1, "reconnect");
+  });
+
+  it("does not dial a bootstrap address whose peer already dialed it (a second connection)", async () => {
+    const aKey = keyPath();
+    const a1 = await node({ keyPath: aKey });
+    const aAddr = a1.addr();
+    const aPeer = a1.node.status().peer_id;
+    await a1.node.stop();
+    // b lists a without its peer id, and a is down: b's only dial (at start) fails
+    const b = await node({
+      keyPath: keyPath(),
+      bootstrap: [aAddr.split("/p2p/")[0]!],
+      tuning: { reconnectIntervalMs: 3_600_000 },
+    });
+    const opened: string[] = [];
+    libp2pOf(b.node).addEventListener("connection:open", (e) => opened.push(e.detail.direction));
+    // a comes back on its port and dials b
+    const a2 = createP2pNode({
+      config: {
+        type: "remote",
+        listen_port: Number(aAddr.split("/")[4]),
+        bootstrap_nodes: [b.addr()],
+      },
+      logger: silentLogger(),
+      peerKeyPath: aKey,
+      onSubmission: async () => "accept",
+      tuning: TEST_TUNING,
+    });
+    running.push(a2);
+    a2.subscribe(SERVICE_A);
+    await a2.start();
+    await waitFor(() => topicPeers(b.node, SERVICE_A) === 1, "a's dial");
+    expect(opened).toEqual(["inbound"]);
+    // b's next rounds of bootstrap dialing find a connected, by the address a listens on
+    const dialBootstrap = (b.node as unknown as { dialBootstrap(): Promise<void> }).dialBootstrap;
+    for (let round = 0; round < 2; round++) await dialBootstrap.call(b.node);
+    expect(opened).toEqual(["inbound"]);
+    expect(b.node.status().connected_peers).toEqual([aPeer]);
   });
 
   it("reports its status", async () => {

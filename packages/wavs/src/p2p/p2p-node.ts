@@ -455,7 +455,13 @@ class GossipP2pNode implements P2pNode {
       await Promise.all(
         this.bootstrap.map(async (addr) => {
           const key = addr.toString();
-          const peer = peerIdOfAddr(addr) ?? this.bootstrapPeerIds.get(key);
+          let peer = peerIdOfAddr(addr) ?? this.bootstrapPeerIds.get(key);
+          if (peer === undefined) {
+            // connected already, by its own dial? Then a dial of ours would only open a second
+            // connection, closed at once (one-connection-per-peer.ts), and fail, again and again
+            peer = await this.connectedPeerListeningAt(node, key);
+            if (peer !== undefined) this.bootstrapPeerIds.set(key, peer);
+          }
           if (peer === self) return;
           if (peer !== undefined && node.getConnections(peerIdFromString(peer)).length > 0) return;
           try {
@@ -471,6 +477,20 @@ class GossipP2pNode implements P2pNode {
     } finally {
       this.dialing = false;
     }
+  }
+
+  /** The connected peer whose listen addresses (as identify told them) include `addr`. */
+  private async connectedPeerListeningAt(
+    node: Libp2p<Services>,
+    addr: string,
+  ): Promise<string | undefined> {
+    for (const peer of node.getPeers()) {
+      const known = await node.peerStore.get(peer).catch(() => undefined);
+      if (known?.addresses.some((a) => a.multiaddr.toString().split("/p2p/")[0] === addr)) {
+        return peer.toString();
+      }
+    }
+    return undefined;
   }
 
   /** Local mode: mDNS found a peer; dial it unless already connected. */
