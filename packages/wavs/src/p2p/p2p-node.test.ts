@@ -39,6 +39,21 @@ function keyPath(): string {
   return join(dirs.make(), "p2p-key");
 }
 
+/** Start a node again with its key on the port of its old address, subscribed to SERVICE_A. */
+async function restartAt(key: string, addr: string, bootstrap: string[]): Promise<P2pNode> {
+  const n = createP2pNode({
+    config: { type: "remote", listen_port: Number(addr.split("/")[4]), bootstrap_nodes: bootstrap },
+    logger: silentLogger(),
+    peerKeyPath: key,
+    onSubmission: async () => "accept",
+    tuning: TEST_TUNING,
+  });
+  running.push(n);
+  n.subscribe(SERVICE_A);
+  await n.start();
+  return n;
+}
+
 afterEach(async () => {
   await Promise.all(running.splice(0).map((n) => n.stop()));
   dirs.cleanup();
@@ -227,17 +242,7 @@ describe("p2p gossip", () => {
     await sleep(600);
     expect(b.node.status().connected_peers).toEqual([]);
     // a comes back on the same port with the same key: b reconnects on its own.
-    const port = Number(aAddr.split("/")[4]);
-    const a2 = createP2pNode({
-      config: { type: "remote", listen_port: port, bootstrap_nodes: [] },
-      logger: silentLogger(),
-      peerKeyPath: aKey,
-      onSubmission: async () => "accept",
-      tuning: TEST_TUNING,
-    });
-    running.push(a2);
-    a2.subscribe(SERVICE_A);
-    await a2.start();
+    await restartAt(aKey, aAddr, []);
     await waitFor(() => b.node.status().connected_peers.length === 1, "reconnect");
   });
 
@@ -256,20 +261,7 @@ describe("p2p gossip", () => {
     const opened: string[] = [];
     libp2pOf(b.node).addEventListener("connection:open", (e) => opened.push(e.detail.direction));
     // a comes back on its port and dials b
-    const a2 = createP2pNode({
-      config: {
-        type: "remote",
-        listen_port: Number(aAddr.split("/")[4]),
-        bootstrap_nodes: [b.addr()],
-      },
-      logger: silentLogger(),
-      peerKeyPath: aKey,
-      onSubmission: async () => "accept",
-      tuning: TEST_TUNING,
-    });
-    running.push(a2);
-    a2.subscribe(SERVICE_A);
-    await a2.start();
+    await restartAt(aKey, aAddr, [b.addr()]);
     await waitFor(() => topicPeers(b.node, SERVICE_A) === 1, "a's dial");
     expect(opened).toEqual(["inbound"]);
     // b's next rounds of bootstrap dialing find a connected, by the address a listens on
