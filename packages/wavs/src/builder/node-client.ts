@@ -150,8 +150,22 @@ export async function componentsWarming(node: NodeEndpoint): Promise<number> {
   return typeof warming === "number" ? warming : 0;
 }
 
-/** GET /p2p/status: how many peers the node is connected to. */
-export async function connectedPeers(node: NodeEndpoint): Promise<number> {
-  const out = (await request(node, "GET", "/p2p/status")) as { connected_peers?: unknown };
-  return Array.isArray(out?.connected_peers) ? out.connected_peers.length : 0;
+/**
+ * GET /p2p/status: how many peers the node is connected to, and the fewest peers it knows to be
+ * subscribed to one of its services' gossip (its own submissions reach only those).
+ */
+export async function connectedPeers(
+  node: NodeEndpoint,
+): Promise<{ connected: number; subscribed: number }> {
+  const out = (await request(node, "GET", "/p2p/status")) as {
+    connected_peers?: unknown;
+    topics?: unknown;
+  };
+  const connected = Array.isArray(out?.connected_peers) ? out.connected_peers.length : 0;
+  const topics = Array.isArray(out?.topics) ? (out.topics as { peers?: unknown }[]) : [];
+  const subscribed = topics.reduce(
+    (fewest, t) => Math.min(fewest, typeof t?.peers === "number" ? t.peers : 0),
+    connected,
+  );
+  return { connected, subscribed };
 }

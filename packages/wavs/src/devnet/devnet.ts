@@ -354,20 +354,27 @@ async function pollUntil(ms: number, check: () => Promise<boolean>): Promise<boo
   }
 }
 
-/** Wait until every node is connected to every other one. */
+/**
+ * Wait until every node is connected to every other one and knows them subscribed to every
+ * service's gossip: a trigger fired before that reaches its peers' signatures only through
+ * catch-up, a second or so later.
+ */
 async function waitForMesh(nodes: NodeEndpoint[], progress: Progress): Promise<void> {
   progress.update("waiting for the operators to connect (P2P)");
-  let peers: number[] = [];
-  const connected = await pollUntil(60_000, async () => {
-    peers = await Promise.all(nodes.map((n) => connectedPeers(n).catch(() => 0)));
-    return peers.every((n) => n >= nodes.length - 1);
+  const others = nodes.length - 1;
+  let seen: { connected: number; subscribed: number }[] = [];
+  const ready = await pollUntil(60_000, async () => {
+    seen = await Promise.all(
+      nodes.map((n) => connectedPeers(n).catch(() => ({ connected: 0, subscribed: 0 }))),
+    );
+    return seen.every((p) => p.connected >= others && p.subscribed >= others);
   });
-  if (!connected) {
+  if (!ready) {
     throw new WavsError(
       "WAVS_ERR_DEV_NETWORK",
-      `the operators did not connect to each other (peers: ${peers.join(", ")})`,
+      `the operators did not connect to each other (peers: ${seen.map((p) => p.connected).join(", ")}; subscribed to every service: ${seen.map((p) => p.subscribed).join(", ")})`,
       { hint: "see the nodes' logs under .wavs-dev/operator-*/node.log" },
     );
   }
-  progress.done("operators connected to each other over P2P");
+  progress.done("operators connected to each other over P2P, every service's gossip joined");
 }
