@@ -1,7 +1,7 @@
 /**
  * How gossipsub judges peers here: the score parameters of a submissions topic, the penalty
- * for floods and bad catch-up frames, the verdict mapping, and access to the scoring parts the
- * library's public interface leaves out.
+ * for floods and bad catch-up frames, the verdict mapping, and access to the parts the
+ * library's public interface leaves out (scores, and whether it has its stream to a peer).
  */
 import { type GossipSub, type GossipsubOpts, TopicValidatorResult } from "@libp2p/gossipsub";
 import type { Verdict } from "./recent.js";
@@ -70,4 +70,13 @@ export function toValidatorResult(verdict: Verdict): TopicValidatorResult {
     case "ignore":
       return TopicValidatorResult.Ignore;
   }
+}
+
+/**
+ * Whether gossipsub has its outbound stream to `peer` (the one everything we publish goes
+ * through); undefined when a version moved that map.
+ */
+export function hasOutboundStream(pubsub: GossipSub, peer: string): boolean | undefined {
+  const streams = (pubsub as unknown as { streamsOutbound?: unknown }).streamsOutbound;
+  return streams instanceof Map ? streams.has(peer) : undefined;
 }

@@ -22,6 +22,8 @@ export class P2pMetrics {
   readonly messagesTotal: Counter<"source" | "result">;
   /** Submissions this node published. */
   readonly publishedTotal: Counter;
+  /** Connections closed because the peer had another one (see one-connection-per-peer.ts). */
+  readonly duplicateConnectionsClosedTotal: Counter;
 
   constructor(registry: Registry) {
     // A second P2pMetrics on the same registry (a restarted node in one process) reuses them.
@@ -40,6 +42,15 @@ export class P2pMetrics {
       new Counter({
         name: `${METRIC_PREFIX}p2p_published_total`,
         help: "Submissions this node published to its peers.",
+        registers: [registry],
+      });
+    this.duplicateConnectionsClosedTotal =
+      (registry.getSingleMetric(`${METRIC_PREFIX}p2p_duplicate_connections_closed_total`) as
+        | Counter
+        | undefined) ??
+      new Counter({
+        name: `${METRIC_PREFIX}p2p_duplicate_connections_closed_total`,
+        help: "Connections to a peer closed because both ends had dialed (one is kept).",
         registers: [registry],
       });
   }

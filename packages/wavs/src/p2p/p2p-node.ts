@@ -29,10 +29,11 @@ import { errorMessage, WavsError } from "../internal/index.js";
 import { CATCHUP_PROTOCOL } from "./catchup.js";
 import { CatchupExchange } from "./catchup-exchange.js";
 import { DisabledP2pNode } from "./disabled-p2p-node.js";
-import { internalsOf, SUBMISSION_TOPIC_SCORE } from "./gossip-scoring.js";
+import { hasOutboundStream, internalsOf, SUBMISSION_TOPIC_SCORE } from "./gossip-scoring.js";
 import { encodeLanding, type GossipLanding, landingTopicForService } from "./landing-wire.js";
 import { MessageJudge } from "./message-judge.js";
 import { listenAddr, parseBootstrapAddr, peerIdOfAddr } from "./multiaddrs.js";
+import { OneConnectionPerPeer } from "./one-connection-per-peer.js";
 import type {
   P2pNode,
   P2pNodeOptions,
@@ -96,6 +97,7 @@ class GossipP2pNode implements P2pNode {
   /** Peer id learned by dialing a bootstrap address that did not name one. */
   private readonly bootstrapPeerIds = new Map<string, string>();
   private node: Libp2p<Services> | undefined;
+  private dedupe: OneConnectionPerPeer | undefined;
   private starting: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
   private dialing = false;
@@ -228,6 +230,15 @@ class GossipP2pNode implements P2pNode {
       }
     });
     node.addEventListener("peer:discovery", (event) => this.onDiscovery(event.detail));
+    const dedupe = new OneConnectionPerPeer({
+      node,
+      identify: (connection) => node.services.identify.identify(connection),
+      hasGossipStream: (peer) => hasOutboundStream(node.services.pubsub, peer),
+      log: this.log,
+      onClosed: () => this.metrics?.duplicateConnectionsClosedTotal.inc(),
+    });
+    dedupe.start();
+    this.dedupe = dedupe;
     node.addEventListener("peer:connect", (event) =>
       this.log.debug({ peer: event.detail.toString() }, "peer connected"),
     );
@@ -277,6 +288,8 @@ class GossipP2pNode implements P2pNode {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     this.presence.stop();
+    this.dedupe?.stop();
+    this.dedupe = undefined;
     await node.stop();
     this.log.info("p2p stopped");
   }
@@ -445,7 +458,7 @@ class GossipP2pNode implements P2pNode {
           let peer = peerIdOfAddr(addr) ?? this.bootstrapPeerIds.get(key);
           if (peer === undefined) {
             // connected already, by its own dial? Then a dial of ours would only open a second
-            // connection to it, kept beside the first for as long as both run
+            // connection, closed at once (one-connection-per-peer.ts), and fail, again and again
             peer = await this.connectedPeerListeningAt(node, key);
             if (peer !== undefined) this.bootstrapPeerIds.set(key, peer);
           }
