@@ -16,4 +16,4 @@ export interface PreparedMeta {
   preparedAt: string;
 }
 
-export const PREPARED_FORMAT_VERSION = 1;
+export const PREPARED_FORMAT_VERSION = 2;

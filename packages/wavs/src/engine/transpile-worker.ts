@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { transpile } from "@bytecodealliance/jco";
+import { patchGlue } from "./glue-patches.js";
 
 export type TranspileReply =
   | { ok: true; files: Record<string, Uint8Array>; imports: string[]; exports: string[] }
@@ -22,7 +23,10 @@ try {
   });
   const files: Record<string, Uint8Array> = {};
   for (const [name, content] of Object.entries(out.files)) {
-    if (name.endsWith(".wasm") || name === "component.js") files[name] = content;
+    if (name.endsWith(".wasm")) files[name] = content;
+    if (name === "component.js") {
+      files[name] = new TextEncoder().encode(patchGlue(new TextDecoder().decode(content)));
+    }
   }
   reply = { ok: true, files, imports: out.imports, exports: out.exports.map(([name]) => name) };
 } catch (err) {
