@@ -167,6 +167,11 @@ describe("wavs dev (long-running)", () => {
       const info = (await (await fetch(`${url}/info`)).json()) as { dashboard_peers: string[] };
       expect(info.dashboard_peers).toEqual(urls.filter((_, j) => j !== i));
       expect((await fetch(`${url}/`)).headers.get("content-type")).toContain("text/html");
+      // ready means gossip is too: each operator counts the other two on both services' topics
+      const p2p = (await (await fetch(`${url}/p2p/status`)).json()) as {
+        topics: { peers: number }[];
+      };
+      expect(p2p.topics.map((t) => t.peers)).toEqual([2, 2]);
     }
 
     const landed = async (input: string): Promise<string[]> => {
