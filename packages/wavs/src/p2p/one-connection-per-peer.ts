@@ -45,8 +45,8 @@ export interface OneConnectionPerPeerDeps {
   /** Whether gossipsub has its outbound stream to the peer (undefined: cannot tell). */
   hasGossipStream(peer: string): boolean | undefined;
   log: Logger;
-  /** Told of each connection closed as a duplicate. */
-  onClosed?(): void;
+  /** Told how many connections were just closed as duplicates. */
+  onClosed?(count: number): void;
 }
 
 /** See the module comment; `start()` before the node starts dialing. */
@@ -94,7 +94,7 @@ export class OneConnectionPerPeer {
             }),
           ),
         );
-        for (const _ of extra) this.deps.onClosed?.();
+        this.deps.onClosed?.(extra.length);
         await this.restoreGossip(key, keep);
       }
     } finally {

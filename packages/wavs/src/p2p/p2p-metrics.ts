@@ -26,32 +26,38 @@ export class P2pMetrics {
   readonly duplicateConnectionsClosedTotal: Counter;
 
   constructor(registry: Registry) {
-    // A second P2pMetrics on the same registry (a restarted node in one process) reuses them.
-    this.messagesTotal =
-      (registry.getSingleMetric(`${METRIC_PREFIX}p2p_messages_total`) as
-        | Counter<"source" | "result">
-        | undefined) ??
-      new Counter({
-        name: `${METRIC_PREFIX}p2p_messages_total`,
-        help: "Submissions received from peers, by source (gossip, catchup) and result.",
-        labelNames: ["source", "result"],
-        registers: [registry],
-      });
-    this.publishedTotal =
-      (registry.getSingleMetric(`${METRIC_PREFIX}p2p_published_total`) as Counter | undefined) ??
-      new Counter({
-        name: `${METRIC_PREFIX}p2p_published_total`,
-        help: "Submissions this node published to its peers.",
-        registers: [registry],
-      });
-    this.duplicateConnectionsClosedTotal =
-      (registry.getSingleMetric(`${METRIC_PREFIX}p2p_duplicate_connections_closed_total`) as
-        | Counter
-        | undefined) ??
-      new Counter({
-        name: `${METRIC_PREFIX}p2p_duplicate_connections_closed_total`,
-        help: "Connections to a peer closed because both ends had dialed (one is kept).",
-        registers: [registry],
-      });
+    this.messagesTotal = counterOn(
+      registry,
+      "p2p_messages_total",
+      "Submissions received from peers, by source (gossip, catchup) and result.",
+      ["source", "result"],
+    );
+    this.publishedTotal = counterOn(
+      registry,
+      "p2p_published_total",
+      "Submissions this node published to its peers.",
+    );
+    this.duplicateConnectionsClosedTotal = counterOn(
+      registry,
+      "p2p_duplicate_connections_closed_total",
+      "Connections to a peer closed because both ends had dialed (one is kept).",
+    );
   }
+}
+
+/**
+ * The counter `name` of the registry, made when it has none: a second P2pMetrics on the same
+ * registry (a restarted node in one process) reuses the first one's counters.
+ */
+function counterOn<L extends string = never>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+): Counter<L> {
+  const full = `${METRIC_PREFIX}${name}`;
+  return (
+    (registry.getSingleMetric(full) as Counter<L> | undefined) ??
+    new Counter({ name: full, help, labelNames, registers: [registry] })
+  );
 }

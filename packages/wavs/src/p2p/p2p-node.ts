@@ -235,7 +235,7 @@ class GossipP2pNode implements P2pNode {
       identify: (connection) => node.services.identify.identify(connection),
       hasGossipStream: (peer) => hasOutboundStream(node.services.pubsub, peer),
       log: this.log,
-      onClosed: () => this.metrics?.duplicateConnectionsClosedTotal.inc(),
+      onClosed: (count) => this.metrics?.duplicateConnectionsClosedTotal.inc(count),
     });
     dedupe.start();
     this.dedupe = dedupe;
