@@ -372,6 +372,106 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
     }
   }, 120_000);
 
+  it("a peer's transaction announced while this node's waits to be broadcast holds it back: one transaction lands", async () => {
+    // a node whose account has no ETH yet: its transaction waits in the queue, broadcast again
+    // and refused, as a busy node's waits behind its backlog
+    const payerKey = generatePrivateKey();
+    const payer = privateKeyToAccount(payerKey);
+    const n4 = await startTestNode({
+      anvil,
+      credential: payerKey,
+      aggregator: { gracePeriodMs: 1500, gatherMs: 0 },
+    });
+    try {
+      const [square, simple] = await uploadComponents(n4, [
+        await buildFixture("square"),
+        await buildFixture("aggregator-simple"),
+      ]);
+      await registerService(n4, set2.serviceManager, {
+        inject: manualWorkflow(square!, simple!, set2.submit),
+      });
+      const agg = n4.node.parts.aggregator;
+      const base = { serviceId: s2.serviceId, workflowId: "inject", trigger: "held-back-1" };
+      const payload = dataWithId(21n, "held back");
+      const fromA = await signedSubmission(peerA, { ...base, payload });
+      const fromB = await signedSubmission(peerB, { ...base, payload });
+      const before = (await transactionsTo(anvil, set2.submit)).length;
+      await agg.submitSignedSubmission(fromA, { peer: "peer-a" });
+      await agg.submitSignedSubmission(fromB, { peer: "peer-b" });
+      const txRows = () =>
+        n4.node.parts.db.prepare("SELECT status, error FROM aggregator_txs ORDER BY id").all() as {
+          status: string;
+          error: string | null;
+        }[];
+      // its takeover turn came (it did not sign): its transaction is queued and refused for funds
+      await eventually(
+        () => (txRows()[0]?.error?.includes("insufficient funds") ? true : undefined),
+        "this node's transaction waiting for funds",
+        30_000,
+      );
+
+      // peer A's transaction for the same result, in the pool behind a nonce gap (not mined)
+      const peerWallet = anvil.walletClient(6);
+      const nonce = await anvil
+        .publicClient()
+        .getTransactionCount({ address: peerWallet.account.address });
+      const pendingHash = await peerWallet.writeContract({
+        address: set2.submit,
+        abi: simpleSubmitAbi,
+        functionName: "handleSignedEnvelope",
+        nonce: nonce + 1,
+        gas: 1_000_000n,
+        args: [
+          {
+            eventId: fromA.envelope.event_id as Hex,
+            ordering: fromA.envelope.ordering as Hex,
+            payload: fromA.envelope.payload as Hex,
+          },
+          buildSignatureData(
+            [
+              { signer: peerA.address, signature: fromA.signature as Hex },
+              { signer: peerB.address, signature: fromB.signature as Hex },
+            ],
+            (await anvil.blockNumber()) - 1n,
+          ),
+        ],
+      });
+      const announced = await signLanding(peerA, {
+        service_id: s2.serviceId,
+        event_id: fromA.event_id,
+        chain: "evm:31337",
+        handler: set2.submit,
+        tx_hash: pendingHash,
+      });
+      expect(await agg.receiveLanding(announced, "peer-a")).toBe("accept");
+
+      // the next broadcast of this node's transaction is held back, never sent
+      await eventually(
+        () => (txRows()[0]?.error?.startsWith("deferred: ") ? true : undefined),
+        "this node's transaction held back",
+        30_000,
+      );
+      expect(txRows()[0]?.status).toBe("failed");
+      // funded now: without the hold it would land a second transaction
+      await anvil.request("anvil_setBalance", [payer.address, toHex(10n ** 18n)]);
+      // the gap is filled: the peer's transaction is mined and lands the result
+      await peerWallet.sendTransaction({ to: peerWallet.account.address, nonce });
+      const record = await eventually(() => {
+        const r = agg
+          .listAggregations(s2.serviceId, { limit: 100 })
+          .find((x) => x.event_id === fromA.event_id);
+        return r?.status === "burned" ? r : undefined;
+      }, "burned by the peer's transaction");
+      expect(record.landed_by).toBe("other");
+      expect(record.landed_tx_hash).toBe(pendingHash);
+      await agg.idle();
+      expect(await transactionsTo(anvil, set2.submit)).toHaveLength(before + 1);
+      expect(txRows().every((r) => r.status === "failed")).toBe(true);
+    } finally {
+      await n4.close();
+    }
+  }, 120_000);
+
   it("the first signer waits for an operator ranked ahead that is alive but behind, not for one that is down", async () => {
     // a second node with this node's key (same mnemonic), a short settle and a long grace
     const settleMs = 500;

@@ -4,7 +4,7 @@
  */
 import type { Envelope } from "@wavs-ts/contracts";
 import type { Hex } from "viem";
-import type { TxOutcome } from "../chain/index.js";
+import { deferredReason, type TxOutcome } from "../chain/index.js";
 import type { AggregationInputRow, AggregatorTxRow, QuorumQueueRow } from "../store/index.js";
 import { envelopeOrdering, type SignedSubmission } from "./signed-submission.js";
 
@@ -39,6 +39,8 @@ export function outcomeOfRow(tx: AggregatorTxRow): TxOutcome {
       block: BigInt(tx.block_number ?? 0),
     };
   }
+  const deferred = deferredReason(tx);
+  if (deferred !== undefined) return { kind: "failed", reason: deferred, deferred: true };
   return { kind: "failed", reason: tx.error ?? "transaction failed" };
 }
 

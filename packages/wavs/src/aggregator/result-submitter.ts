@@ -14,6 +14,7 @@ import {
 } from "@wavs-ts/contracts";
 import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
 import {
+  type BroadcastCheck,
   type ChainClients,
   CosmosTxManager,
   TxManager,
@@ -236,19 +237,9 @@ export class ResultSubmitter {
       this.burn(q, { by: "other", txHash: found.txHash, block: Number(found.block) });
       return;
     }
-    const postponed = this.postponed.get(q.id) ?? 0;
-    if (found.kind === "pending" && postponed < MAX_PENDING_POSTPONES) {
-      // a peer's transaction is in the pool: sending ours too would land the result twice
-      this.postponed.set(q.id, postponed + 1);
-      this.deps.log.info(
-        { queue_id: q.id, event_id: q.event_id },
-        "an announced result transaction is still pending: takeover postponed",
-      );
-      this.deps.scheduler.schedule(
-        `submit:${q.id}`,
-        Date.now() + this.deps.timing.gracePeriodMs,
-        () => this.deps.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
-      );
+    // a peer's transaction is in the pool: sending ours too would land the result twice
+    if (found.kind === "pending" && this.mayPostpone(q.id)) {
+      this.postpone(q);
       return;
     }
     this.postponed.delete(q.id);
@@ -257,6 +248,25 @@ export class ResultSubmitter {
       "result not landed by this node's turn: sending it",
     );
     await this.send(q.id, true);
+  }
+
+  /** Whether a turn may still wait for a peer's pending transaction (a bounded number of times). */
+  private mayPostpone(queueId: number): boolean {
+    return (this.postponed.get(queueId) ?? 0) < MAX_PENDING_POSTPONES;
+  }
+
+  /** Wait one grace period for a peer's pending transaction, then take over (which looks again). */
+  private postpone(q: QuorumQueueRow): void {
+    this.postponed.set(q.id, (this.postponed.get(q.id) ?? 0) + 1);
+    this.deps.log.info(
+      { queue_id: q.id, event_id: q.event_id },
+      "an announced result transaction is still pending: sending postponed",
+    );
+    this.deps.scheduler.schedule(
+      `submit:${q.id}`,
+      Date.now() + this.deps.timing.gracePeriodMs,
+      () => this.deps.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
+    );
   }
 
   /** An announced transaction landed: burn the queue unless our own transaction is in flight. */
@@ -302,14 +312,16 @@ export class ResultSubmitter {
   }
 
   /**
-   * Asked by the transaction manager before a broadcast: the proof when the result is already
-   * on-chain. Blocks are searched only for transactions that may have been overtaken (a retry,
-   * or work older than this process); a fresh first send only consults what peers announced.
+   * Asked by the transaction manager before a broadcast: cancel it when the result is already
+   * on-chain, hold it back while a peer's announced transaction for it is in the pool (the
+   * queue waits a grace period, as a takeover would), else send. Blocks are searched only for
+   * transactions that may have been overtaken (sent late after quorum, a retry, or work older
+   * than this process); a fresh first send only consults what peers announced.
    */
-  private async alreadyLanded(row: AggregatorTxRow): Promise<LandingProof | undefined> {
+  private async beforeBroadcast(row: AggregatorTxRow): Promise<BroadcastCheck> {
     const queueId = queueIdOfRef(row.ref);
     const q = queueId === undefined ? undefined : this.deps.queues.get(queueId);
-    if (!q) return undefined;
+    if (!q) return { kind: "send" };
     // sent late after quorum (a settle window, a late signature, a slow node): another operator
     // may have sent meanwhile
     const late =
@@ -321,7 +333,12 @@ export class ResultSubmitter {
       row.created_at < this.deps.startedAt() ||
       (q.quorum_reached_at !== null && q.quorum_reached_at < this.deps.startedAt());
     const found = await this.deps.landings.find(q, { scan: stale });
-    return found.kind === "landed" ? found : undefined;
+    if (found.kind === "landed") return { kind: "landed", landed: found };
+    // checked under the queue's lock when the deferral is settled (`settled`)
+    if (found.kind === "pending" && this.mayPostpone(q.id)) {
+      return { kind: "defer", reason: "a peer's transaction for this result is pending" };
+    }
+    return { kind: "send" };
   }
 
   /** The chain's transaction manager, made on first use; undefined when this node cannot send there. */
@@ -343,7 +360,7 @@ export class ResultSubmitter {
       },
       onBroadcast: (row: AggregatorTxRow, hash: string, raw?: string) =>
         this.announce(row, hash, raw),
-      alreadyLanded: (row: AggregatorTxRow) => this.alreadyLanded(row),
+      beforeBroadcast: (row: AggregatorTxRow) => this.beforeBroadcast(row),
     };
     let manager: TxManager | CosmosTxManager;
     if (isCosmosChain(chain)) {
@@ -433,6 +450,12 @@ export class ResultSubmitter {
     const queueId = queueIdOfRef(row.ref);
     const q = queueId === undefined ? undefined : this.deps.queues.get(queueId);
     if (q?.status !== "quorum" || q.tx_id !== row.id) return;
+    if (outcome.kind === "failed" && outcome.deferred) {
+      // never broadcast: the queue has no transaction again, and its turn comes back
+      this.deps.queues.setTx(q.id, null);
+      this.postpone(q);
+      return;
+    }
     this.traceTransaction(q, row, outcome);
     if (outcome.kind === "mined" && outcome.status === "success") {
       this.burn(q, { by: "self", txHash: outcome.txHash, block: Number(outcome.block) });

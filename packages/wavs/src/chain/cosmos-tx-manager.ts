@@ -34,6 +34,7 @@ import type {
   Db,
 } from "../store/index.js";
 import type { CosmosRpc } from "../triggers/index.js";
+import { checkBeforeBroadcast } from "./broadcast-check.js";
 import {
   CosmosAccountSession,
   type CosmosExecute,
@@ -42,8 +43,8 @@ import {
 } from "./cosmos-account-session.js";
 import { backoffMs, SendLoop } from "./send-loop.js";
 import {
+  type BroadcastCheck,
   DEFAULT_TX_MANAGER_OPTIONS,
-  type LandedTx,
   type TxManagerOptions,
   type TxOutcome,
 } from "./tx-types.js";
@@ -79,8 +80,8 @@ export interface CosmosTxManagerDeps {
   onSettled: (row: AggregatorTxRow, outcome: TxOutcome) => void;
   /** A transaction was broadcast under this hash. */
   onBroadcast?: (row: AggregatorTxRow, hash: string) => void;
-  /** Asked before each first broadcast: a proof that it is already on-chain cancels it. */
-  alreadyLanded?: (row: AggregatorTxRow) => Promise<LandedTx | undefined>;
+  /** Asked before each first broadcast (broadcast-check.ts): landed or held back cancels it. */
+  beforeBroadcast?: (row: AggregatorTxRow) => Promise<BroadcastCheck>;
 }
 
 /** What a broadcast refused by CheckTx means (codes of the SDK's error registry). */
@@ -301,11 +302,12 @@ export class CosmosTxManager {
     const { txs, logger, chain } = this.deps;
     // a transaction queued again after a broadcast may have landed meanwhile
     if (row.hashes.length > 0 && (await this.settleIfFound(row))) return true;
-    const proof = await this.deps.alreadyLanded?.(row);
-    if (proof) {
-      const reason = `already landed by ${proof.txHash}`;
-      txs.markFailed(row.id, reason);
-      this.deps.onSettled(txs.get(row.id) ?? row, { kind: "failed", reason, landed: proof });
+    const cancelled = await checkBeforeBroadcast(row, this.deps.beforeBroadcast, {
+      txs,
+      log: logger.child({ chain, tx_id: row.id, ref: row.ref }),
+    });
+    if (cancelled) {
+      this.deps.onSettled(txs.get(row.id) ?? row, cancelled);
       return true;
     }
     const committed = await committedSequence();

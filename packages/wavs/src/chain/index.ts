@@ -1,4 +1,6 @@
 /** The chain end of the flow: clients of the configured EVM chains, and the transaction manager that lands results. */
+
+export { deferredReason } from "./broadcast-check.js";
 export {
   answeredByNode,
   classifySendError,
@@ -18,6 +20,7 @@ export {
 } from "./cosmos-wallet.js";
 export { TxManager } from "./tx-manager.js";
 export {
+  type BroadcastCheck,
   DEFAULT_TX_MANAGER_OPTIONS,
   type LandedTx,
   type TxManagerOptions,

@@ -31,6 +31,7 @@ import type {
   AggregatorTxStore,
   Db,
 } from "../store/index.js";
+import { checkBeforeBroadcast } from "./broadcast-check.js";
 import {
   answeredByNode,
   classifySendError,
@@ -43,8 +44,8 @@ import { GasLimits } from "./gas-limits.js";
 import { backoffMs, SendLoop } from "./send-loop.js";
 import { attempt, eachLimited, type Settled } from "./settled.js";
 import {
+  type BroadcastCheck,
   DEFAULT_TX_MANAGER_OPTIONS,
-  type LandedTx,
   type TxManagerOptions,
   type TxOutcome,
   type TxRequest,
@@ -81,10 +82,10 @@ export class TxManager {
       /** A transaction was broadcast (first send or fee bump): its hash and signed bytes. */
       onBroadcast?: (row: AggregatorTxRow, hash: Hex, raw: Hex) => void;
       /**
-       * Asked before each broadcast of a queued transaction: a proof that what it would do is
-       * already on-chain cancels it (marked failed, settled with `landed`).
+       * Asked before each broadcast of a queued transaction (broadcast-check.ts): already on-chain
+       * or held back by the owner cancels it.
        */
-      alreadyLanded?: (row: AggregatorTxRow) => Promise<LandedTx | undefined>;
+      beforeBroadcast?: (row: AggregatorTxRow) => Promise<BroadcastCheck>;
     },
     options: Partial<TxManagerOptions> = {},
   ) {
@@ -250,15 +251,12 @@ export class TxManager {
   ): Promise<boolean> {
     const { logger, chain } = this.deps;
     const log = logger.child({ chain, tx_id: row.id, ref: row.ref });
-    const landed = await this.deps.alreadyLanded?.(row).catch((err: unknown) => {
-      log.debug({ err: errorLine(err) }, "landing check failed; sending");
-      return undefined;
+    const cancelled = await checkBeforeBroadcast(row, this.deps.beforeBroadcast, {
+      txs: this.deps.txs,
+      log,
     });
-    if (landed) {
-      const reason = `already landed by transaction ${landed.txHash}`;
-      this.deps.txs.markFailed(row.id, reason);
-      log.info({ landed_tx_hash: landed.txHash }, "transaction not sent: already landed");
-      this.settle(row.id, { kind: "failed", reason, landed });
+    if (cancelled) {
+      this.settle(row.id, cancelled);
       return true;
     }
     let gasLimit: bigint;

@@ -11,6 +11,20 @@ export interface LandedTx {
   from: string;
 }
 
+/**
+ * What the owner of a queued transaction says just before its broadcast: send it; it already
+ * landed (`landed`: cancelled, settled with the proof); or not now (`defer`: cancelled without
+ * a nonce spent, settled as `deferred`, so the owner can queue it again later; a queue never
+ * waits behind a held-back head).
+ */
+export type BroadcastCheck =
+  | { kind: "send" }
+  | { kind: "landed"; landed: LandedTx }
+  | { kind: "defer"; reason: string };
+
+/** How the error of a transaction cancelled by a `defer` starts (recognised after a restart). */
+export const DEFERRED_PREFIX = "deferred: ";
+
 /** A transaction to send. */
 export interface TxRequest {
   to: Address;
@@ -32,9 +46,16 @@ export type TxOutcome =
     }
   /**
    * Never mined: the estimate reverted, we gave up, or (`landed`) the owner found the result
-   * already landed by another transaction before this one was sent.
+   * already landed by another transaction before this one was sent, or (`deferred`) it asked
+   * to hold it back.
    */
-  | { kind: "failed"; reason: string; landed?: LandedTx | undefined };
+  | {
+      kind: "failed";
+      reason: string;
+      landed?: LandedTx | undefined;
+      /** Cancelled before its broadcast at the owner's word (`BroadcastCheck` `defer`). */
+      deferred?: boolean | undefined;
+    };
 
 /** Tuning of the transaction manager. */
 export interface TxManagerOptions {
