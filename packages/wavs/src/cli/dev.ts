@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import type { Command } from "commander";
 import type { DemoResult, Devnet } from "../devnet/index.js";
 import { devQuorumSize, MAX_DEV_OPERATORS } from "../devnet/index.js";
-import { createProgress, WavsError } from "../internal/index.js";
+import { createProgress, unlessAborted, WavsError } from "../internal/index.js";
 import { printJson } from "./output.js";
 
 interface DevFlags {
@@ -84,9 +84,11 @@ export function registerDev(program: Command): void {
       const home = flags.home ?? process.env.WAVS_HOME ?? process.cwd();
       const progress = createProgress(flags.json ? undefined : process.stderr);
       const started = Date.now();
+      const stopSignal = stopOnSignals();
       // loaded here, not at the top: the other commands start faster without it
       const { startDevnet } = await import("../devnet/index.js");
       const devnet = await startDevnet({
+        signal: stopSignal.signal,
         home,
         operators,
         port: portFlag(flags.port, "--port"),
@@ -98,14 +100,22 @@ export function registerDev(program: Command): void {
         reset: flags.reset ?? false,
         logLevel: flags.logLevel,
         progress,
-      });
+      }).catch((err: unknown) => stopSignal.exitIfStopped(err, "while starting"));
       if (flags.demo) {
         try {
           progress.update("demo: firing a trigger and waiting for the result on-chain");
           const { runDemo } = await import("../devnet/index.js");
-          const result = await runDemo(devnet, {
-            ...(flags.service === undefined ? {} : { service: flags.service }),
-            ...(flags.input === undefined ? {} : { input: flags.input }),
+          const result = await unlessAborted(
+            runDemo(devnet, {
+              ...(flags.service === undefined ? {} : { service: flags.service }),
+              ...(flags.input === undefined ? {} : { input: flags.input }),
+            }),
+            stopSignal.signal,
+          ).catch(async (err: unknown) => {
+            if (!stopSignal.signal.aborted) throw err;
+            progress.update("stopping the network");
+            await devnet.stop();
+            return stopSignal.exitIfStopped(err, "during the demo");
           });
           progress.done(`demo: result landed ${result.latencyMs} ms after the trigger was mined`);
           if (flags.json) printJson(demoJson(result, Date.now() - started));
@@ -118,14 +128,55 @@ export function registerDev(program: Command): void {
         return;
       }
       process.stdout.write(summary(devnet, home));
-      await runUntilStopped(devnet, progress);
+      await runUntilStopped(devnet, progress, stopSignal.signal);
     });
+}
+
+/**
+ * Ctrl-C and SIGTERM from the start on: the first stops the network (also while it is still
+ * starting: nothing is left running); a second one exits at once, and the next `wavs dev`
+ * stops what was left (its pid file).
+ */
+function stopOnSignals(): {
+  signal: AbortSignal;
+  /** After the network was stopped for a signal: say so and exit (130 / 143); else rethrow. */
+  exitIfStopped(err: unknown, when: string): never;
+} {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (received !== undefined) {
+      process.stderr.write(
+        "stopping at once: the next `wavs dev` stops what is left of this network\n",
+      );
+      process.exit(exitCodeOf(sig));
+    }
+    received = sig;
+    controller.abort(new WavsError("WAVS_ERR_DEV_NETWORK", `stopped by ${sig}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    exitIfStopped(err: unknown, when: string): never {
+      if (received === undefined) throw err;
+      process.stderr.write(`stopped by ${received} ${when}; nothing is left running\n`);
+      // a component build may still hold the event loop: nothing else is to be waited for
+      process.exit(exitCodeOf(received));
+    },
+  };
+}
+
+/** The conventional exit code of a process ended by a signal (128 + its number). */
+function exitCodeOf(sig: NodeJS.Signals): number {
+  return sig === "SIGINT" ? 130 : 143;
 }
 
 /** Wait for Ctrl-C (or SIGTERM), reporting operators that exit on their own; then stop. */
 async function runUntilStopped(
   devnet: Devnet,
   progress: ReturnType<typeof createProgress>,
+  signal: AbortSignal,
 ): Promise<void> {
   let alive = devnet.operators.length;
   let stopping = false;
@@ -147,8 +198,8 @@ async function runUntilStopped(
       stopping = true;
       resolve();
     };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
   });
   progress.update("stopping the network");
   await devnet.stop();

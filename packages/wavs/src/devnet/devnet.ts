@@ -25,7 +25,7 @@ import {
   readDevState,
 } from "../builder/index.js";
 import type { Progress } from "../internal/index.js";
-import { WavsError } from "../internal/index.js";
+import { unlessAborted, WavsError } from "../internal/index.js";
 import { type DevCosmos, startDevCosmos } from "./dev-cosmos.js";
 import { type DevComponents, type DevServiceContracts, devComponents } from "./dev-services.js";
 import { type DevnetLayout, devnetLayout } from "./layout.js";
@@ -65,6 +65,12 @@ export interface DevnetOptions {
   /** Log level of the nodes (default "info"). */
   logLevel?: string;
   progress?: Progress;
+  /**
+   * Aborted (Ctrl-C, SIGTERM) while starting: what was started is stopped, then the start
+   * rejects with the signal's reason. Processes being started are waited for first, so none is
+   * left running.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** A running dev network. */
@@ -93,6 +99,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     );
   }
   const progress = options.progress ?? silent;
+  const { signal } = options;
+  /** A long step that starts no process: given up at once when the start is aborted. */
+  const step = <T>(p: Promise<T>) => unlessAborted(p, signal);
   const layout = devnetLayout(options.home);
   const stopped = await clearPreviousRun(layout.pidFile, layout.root);
   if (stopped > 0) progress.done(`stopped ${stopped} process(es) left by an earlier dev network`);
@@ -157,6 +166,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     return stopping;
   };
   try {
+    signal?.throwIfAborted();
     progress.done(`anvil on ${anvil.rpcUrl} (chain evm:${anvil.chainId})`);
     const chain = `evm:${anvil.chainId}`;
     if (options.cosmos) {
@@ -166,11 +176,12 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         previous: previous?.cosmos,
         progress,
       });
+      signal?.throwIfAborted();
     }
     const owner = anvil.clients(0);
 
-    const components = await built;
-    const reusable = await reusableContracts(anvil, previous, components);
+    const components = await step(built);
+    const reusable = await step(reusableContracts(anvil, previous, components));
     const reused = reusable.size > 0;
     if (previous && !reused) clearOperatorData(layout);
 
@@ -180,10 +191,12 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       contracts.set(
         svc.name,
         reusable.get(svc.name) ??
-          (await deployServiceSet(owner, {
-            quorumNumerator: DEV_QUORUM.numerator,
-            quorumDenominator: DEV_QUORUM.denominator,
-          })),
+          (await step(
+            deployServiceSet(owner, {
+              quorumNumerator: DEV_QUORUM.numerator,
+              quorumDenominator: DEV_QUORUM.denominator,
+            }),
+          )),
       );
     }
     progress.done(
@@ -226,6 +239,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     for (const s of started) if (s.status === "fulfilled") operators.push(s.value);
     const failed = started.find((s) => s.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
+    signal?.throwIfAborted();
     writePids(layout.pidFile, {
       cli: process.pid,
       children: [
@@ -237,20 +251,24 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     progress.done(`${count} operator node(s) up: ${operators.map((o) => o.url).join(", ")}`);
 
     const nodes: NodeEndpoint[] = operators.map((o) => ({ url: o.url, token }));
-    const services = await registerServices({
-      anvil,
-      layout,
-      chain,
-      nodes,
-      components,
-      contracts,
-      cosmos: cosmos && { chain: cosmos.key, trigger: cosmos.trigger, handler: cosmos.handler },
-      progress,
-    });
-    await registerSigningKeys({ anvil, chain, nodes, services, progress });
-    if (cosmos) await registerCosmosOperators({ anvil, chain, nodes, services, cosmos, progress });
-    if (count > 1) await waitForMesh(nodes, progress);
-    await waitForWarmEngines(nodes, progress);
+    const services = await step(
+      registerServices({
+        anvil,
+        layout,
+        chain,
+        nodes,
+        components,
+        contracts,
+        cosmos: cosmos && { chain: cosmos.key, trigger: cosmos.trigger, handler: cosmos.handler },
+        progress,
+      }),
+    );
+    await step(registerSigningKeys({ anvil, chain, nodes, services, progress }));
+    if (cosmos) {
+      await step(registerCosmosOperators({ anvil, chain, nodes, services, cosmos, progress }));
+    }
+    if (count > 1) await step(waitForMesh(nodes, progress));
+    await step(waitForWarmEngines(nodes, progress));
 
     const first = services[0]!;
     const state: DevState = {

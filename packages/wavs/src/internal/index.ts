@@ -25,6 +25,7 @@ export { createMetricsPush } from "./metrics-push.js";
 export { printableUtf8 } from "./printable-utf8.js";
 export type { Progress } from "./progress.js";
 export { createProgress } from "./progress.js";
+export { unlessAborted } from "./unless-aborted.js";
 export { splitCredentials } from "./url-credentials.js";
 export type { LocatedProblem, Vocabulary } from "./validation-problems.js";
 export {

@@ -1,14 +1,15 @@
 // `wavs dev` end to end: the real binary starts anvil, the contracts and three operator
 // processes; the demo lands a result on-chain; a second start resumes; the long-running mode
-// serves the builder commands, survives an operator's death and stops cleanly on SIGINT.
-import type { ChildProcess } from "node:child_process";
+// serves the builder commands, survives an operator's death and stops cleanly on SIGINT, also
+// while it is still starting.
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../helpers/wait-until.js";
-import { REPO_ROOT, runWavs, startWavsDev } from "../helpers/wavs-cli.js";
+import { captureOutput, REPO_ROOT, runWavs, startWavsDev, WAVS_BIN } from "../helpers/wavs-cli.js";
 
 const ROOT = REPO_ROOT;
 const FREE_PORTS = ["--port", "0", "--p2p-port", "0", "--anvil-port", "0"];
@@ -215,4 +216,37 @@ describe("wavs dev (long-running)", () => {
     for (const pid of pids.children) expect(alive(pid)).toBe(false);
     expect(existsSync(join(home, ".wavs-dev", "pids.json"))).toBe(false);
   }, 300_000);
+
+  it("stopped by SIGTERM while still starting, it leaves nothing running", async () => {
+    const home = newHome();
+    const child = spawn(process.execPath, [WAVS_BIN, "dev", "--home", home, ...FREE_PORTS], {
+      stdio: "pipe",
+    });
+    const out = captureOutput(child);
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    try {
+      // the operators are up; services, keys and gossip are still being set up
+      await waitUntil(
+        () => (out.stderr.includes("operator node(s) up") ? true : undefined),
+        `the operators to start (stderr: ${out.stderr})`,
+        180_000,
+      );
+      const pids = JSON.parse(readFileSync(join(home, ".wavs-dev", "pids.json"), "utf8")) as {
+        children: number[];
+      };
+      expect(pids.children.length).toBe(4);
+      child.kill("SIGTERM");
+      expect(await exited).toBe(143);
+      expect(out.stdout).not.toContain("WAVS dev network is up");
+      expect(out.stderr).toContain("stopped by SIGTERM while starting; nothing is left running");
+      await waitUntil(
+        () => (pids.children.every((pid) => !alive(pid)) ? true : undefined),
+        "anvil and the operators to be gone",
+        10_000,
+      );
+      expect(existsSync(join(home, ".wavs-dev", "pids.json"))).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  }, 240_000);
 });
