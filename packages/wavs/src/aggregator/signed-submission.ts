@@ -27,11 +27,6 @@ export interface SignedSubmission {
   trigger_data: unknown;
   /** The operator component's response the envelope was built from. */
   operator_response: { payload: string; ordering: string | null; event_id_salt: string | null };
-  /**
-   * When it was signed, ms since the epoch by the signer's clock. Not signed and optional (older
-   * nodes leave it out): it only tells a late signer how late it is (submission-timing.ts).
-   */
-  signed_at?: number | undefined;
 }
 
 /** Who handed a submission to the aggregator: this node's dispatcher, or a peer. */
@@ -87,7 +82,6 @@ export function localSubmission(args: {
       ordering: response.ordering === undefined ? null : response.ordering.toString(),
       event_id_salt: response.eventIdSalt === undefined ? null : bytesToHex(response.eventIdSalt),
     },
-    signed_at: Date.now(),
   };
 }
 

@@ -95,7 +95,6 @@ export async function admitSubmission(
     trigger_data: triggerDataText(verified.triggerData),
     origin: originText(origin),
     received_at: Date.now(),
-    signed_at: verified.signedAt ?? null,
   });
   if (inputId === undefined) return { verdict: { verdict: "duplicate" }, process: false };
   deps.operators.saw(verified.serviceId, verified.signer);

@@ -13,13 +13,7 @@ const settle: SubmitterPlan = { kind: "settle", rank: 1, designated: B, ahead: [
 const takeover = (rank: number): SubmitterPlan => ({ kind: "takeover", rank, designated: A });
 
 /** The step at `quorum + after` ms; `behind` answers whether an operator ahead is behind. */
-function at(
-  plan: SubmitterPlan,
-  after: number,
-  behind = false,
-  ownSignedAfter?: number,
-  peersSignedAfter?: number,
-) {
+function at(plan: SubmitterPlan, after: number, behind = false, ownSignedAfter?: number) {
   let asked = false;
   const step = submissionStep({
     plan,
@@ -27,7 +21,6 @@ function at(
     now: QUORUM + after,
     timing,
     ownSignedAt: ownSignedAfter === undefined ? undefined : QUORUM + ownSignedAfter,
-    peersQuorumAt: peersSignedAfter === undefined ? undefined : QUORUM + peersSignedAfter,
     aheadIsBehind: () => {
       asked = true;
       return behind;
@@ -103,19 +96,5 @@ describe("submission timing", () => {
       at: QUORUM + 15_000,
       next: "takeover",
     });
-  });
-
-  it("late is measured from when the peers that made quorum signed, by their clocks, when earlier", () => {
-    // this node heard of their signatures 1.5 s after they signed (its backlog), signed 100 ms
-    // after that: on time by its own view, late by theirs
-    expect(at(send, 100, false, 100).step).toEqual({ do: "send" });
-    expect(at(send, 100, false, 100, -1_500).step).toEqual({
-      do: "wait",
-      at: QUORUM + 2_000,
-      next: "takeover",
-    });
-    // peers' clocks later than this node's view of quorum (skew) never make it later than that
-    expect(at(send, 100, false, 100, 400).step).toEqual({ do: "send" });
-    expect(at(send, 499, false, 499, 300).step).toEqual({ do: "send" });
   });
 });

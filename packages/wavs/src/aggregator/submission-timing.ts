@@ -12,10 +12,7 @@
  * - a sender (`send` or `settle`) whose own signature joined the queue half a settle window or
  *   more after quorum (it is late: the operators behind it had quorum without it, and the first
  *   of them may be sending at the end of its window) takes over two settle windows after
- *   quorum instead, which looks for the result on-chain first. Quorum here is the earlier of
- *   when this node saw it and when the peers whose signatures made it say they signed
- *   (`signed_at`, their clocks): a node with a backlog hears of their signatures late too, so
- *   its own view alone made it think itself on time while the others were already sending.
+ *   quorum instead, which looks for the result on-chain first.
  */
 import type { SubmitterPlan } from "./designated-submitter.js";
 
@@ -38,19 +35,9 @@ export function turnOf(plan: SubmitterPlan, quorumAt: number, timing: Submission
   return quorumAt + (plan.kind === "settle" ? timing.settleMs : plan.rank * timing.gracePeriodMs);
 }
 
-/**
- * Whether this node's own signature joined so long after quorum that others may be sending.
- * `peersQuorumAt`: when the peers that made quorum without it signed, by their clocks, if known.
- */
-export function signedLate(
-  ownSignedAt: number | undefined,
-  quorumAt: number,
-  settleMs: number,
-  peersQuorumAt?: number | undefined,
-): boolean {
-  if (ownSignedAt === undefined) return false;
-  const since = peersQuorumAt === undefined ? quorumAt : Math.min(quorumAt, peersQuorumAt);
-  return ownSignedAt - since >= settleMs / 2;
+/** Whether this node's own signature joined so long after quorum that others may be sending. */
+export function signedLate(ownSignedAt: number | undefined, quorumAt: number, settleMs: number) {
+  return ownSignedAt !== undefined && ownSignedAt - quorumAt >= settleMs / 2;
 }
 
 /**
@@ -64,15 +51,10 @@ export function submissionStep(args: {
   now: number;
   timing: SubmissionTiming;
   ownSignedAt?: number | undefined;
-  /** When the peers that had quorum without this node signed, by their clocks (see above). */
-  peersQuorumAt?: number | undefined;
   aheadIsBehind: () => boolean;
 }): SubmissionStep {
   const { plan, now, timing } = args;
-  if (
-    plan.kind !== "takeover" &&
-    signedLate(args.ownSignedAt, args.quorumAt, timing.settleMs, args.peersQuorumAt)
-  ) {
+  if (plan.kind !== "takeover" && signedLate(args.ownSignedAt, args.quorumAt, timing.settleMs)) {
     const turn = args.quorumAt + 2 * timing.settleMs;
     return now >= turn ? { do: "takeover" } : { do: "wait", at: turn, next: "takeover" };
   }

@@ -103,12 +103,6 @@ describe("verifySubmission", () => {
   });
 
   it("refuses malformed fields and oversized payloads", async () => {
-    for (const signed_at of [-1, 1.5, "1700000000000", Number.MAX_SAFE_INTEGER + 2]) {
-      expect(await reason({ ...good, signed_at } as typeof good)).toMatch(/signed_at/);
-    }
-    expect((await verifySubmission({ ...good, signed_at: 1_700_000_000_000 }, deps)).signedAt).toBe(
-      1_700_000_000_000,
-    );
     expect(
       await reason({ ...good, operator_response: { ...good.operator_response, ordering: "-1" } }),
     ).toMatch(/ordering/);

@@ -52,8 +52,6 @@ export interface VerifiedSubmission {
   signature: Hex;
   prefix: SignaturePrefix;
   response: { payload: Hex; ordering: bigint | undefined; eventIdSalt: Hex | undefined };
-  /** When the signer says it signed (ms, its clock), if it said: a claim, used only for timing. */
-  signedAt: number | undefined;
 }
 
 /** What verification needs from the node. */
@@ -163,10 +161,6 @@ export async function verifySubmission(
   if (typeof sub.signer !== "string" || !isAddress(sub.signer, { strict: false })) {
     refuse("signer is not an address");
   }
-  const signedAt = sub.signed_at;
-  if (signedAt !== undefined && !(Number.isSafeInteger(signedAt) && signedAt >= 0)) {
-    refuse("signed_at is not a time in milliseconds");
-  }
   let signature: Hex;
   try {
     signature = normalizeSignature(hexField(sub.signature, "signature", 65));
@@ -199,6 +193,5 @@ export async function verifySubmission(
     signature,
     prefix,
     response: { payload, ordering, eventIdSalt: salt },
-    signedAt,
   };
 }

@@ -23,20 +23,6 @@ describe("gossip wire format", () => {
     expect(decodeSubmission(bytes)).toEqual({ ok: true, submission: s, traceparent: undefined });
   });
 
-  it("carries the signer's signing time, and refuses one that is not whole milliseconds", () => {
-    const s = { ...makeSubmission(), signed_at: 1_796_000_000_123 };
-    expect(decodeSubmission(encodeSubmission(s))).toEqual({
-      ok: true,
-      submission: s,
-      traceparent: undefined,
-    });
-    for (const signed_at of [-5, 1.25, "now", null]) {
-      const decoded = decodeSubmission(wire({ ...makeSubmission(), signed_at }));
-      expect(decoded).toMatchObject({ ok: false, reason: "malformed" });
-      expect(decoded.ok ? "" : decoded.detail).toMatch(/^signed_at/);
-    }
-  });
-
   it("carries the sender's traceparent beside the submission; a malformed one is dropped, the message kept", () => {
     const s = makeSubmission();
     const tp = `00-${"ab".repeat(16)}-${"cd".repeat(8)}-01`;

@@ -54,8 +54,6 @@ export interface GossipSubmission {
     /** 0x hex salt, or null when the component gave none. */
     event_id_salt: HexString | null;
   };
-  /** When it was signed (ms since the epoch, the signer's clock); not signed, optional. */
-  signed_at?: number | undefined;
 }
 
 /** What publish() takes: a submission whose trigger data may be typed loosely by the caller. */
@@ -89,7 +87,6 @@ const SubmissionSchema = z.object({
     ordering: u64Decimal.nullable(),
     event_id_salt: hexAny.nullable(),
   }),
-  signed_at: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 /** Why bytes from a peer were refused. */

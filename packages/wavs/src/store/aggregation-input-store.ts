@@ -22,8 +22,6 @@ export interface AggregationInputRow {
   status: AggregationInputStatus;
   error: string | null;
   received_at: number;
-  /** When the signer says it signed (ms, its clock), if it said. */
-  signed_at: number | null;
   processed_at: number | null;
 }
 
@@ -49,9 +47,8 @@ export class AggregationInputStore {
     this.stmts = {
       insert: db.prepare(
         `INSERT INTO aggregation_inputs (service_id, workflow_id, event_id, envelope_hash, signer,
-           signature, payload, ordering, event_id_salt, trigger_data, origin, status, received_at,
-           signed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT DO NOTHING`,
+           signature, payload, ordering, event_id_salt, trigger_data, origin, status, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?) ON CONFLICT DO NOTHING`,
       ),
       exists: db.prepare<[string, string, string, string, string], { id: number }>(
         `SELECT id FROM aggregation_inputs WHERE service_id = ? AND workflow_id = ? AND event_id = ?
@@ -97,7 +94,6 @@ export class AggregationInputStore {
       row.trigger_data,
       row.origin,
       row.received_at,
-      row.signed_at,
     );
     return info.changes === 1 ? Number(info.lastInsertRowid) : undefined;
   }

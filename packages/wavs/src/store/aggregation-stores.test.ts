@@ -21,7 +21,6 @@ const input = (signer: string, envelopeHash = "0xaa") => ({
   trigger_data: '{"raw":"0x01"}',
   origin: "local",
   received_at: Date.now(),
-  signed_at: null,
 });
 
 const queue = {
