@@ -581,6 +581,99 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
     }
   }, 120_000);
 
+  it("a transaction whose estimate reverts because another operator landed the result just before burns the queue as landed by the other", async () => {
+    const payerKey = generatePrivateKey();
+    await anvil.request("anvil_setBalance", [
+      privateKeyToAccount(payerKey).address,
+      toHex(10n ** 18n),
+    ]);
+    const n5 = await startTestNode({
+      anvil,
+      credential: payerKey,
+      aggregator: { settleMs: 500, gracePeriodMs: 60_000, gatherMs: 0 },
+    });
+    try {
+      await uploadComponents(n5, [
+        await buildFixture("square"),
+        await buildFixture("aggregator-simple"),
+      ]);
+      // the second service's key is the first node's, which the manager knows (see above)
+      const other = await deployServiceSet(anvil.clients(0));
+      await registerService(n5, other.serviceManager, {
+        inject: manualWorkflow(digests.square, digests.simple, other.submit),
+      });
+      await registerService(n5, set2.serviceManager, {
+        inject: manualWorkflow(digests.square, digests.simple, set2.submit),
+      });
+      const agg = n5.node.parts.aggregator;
+      const self = n5.node.parts.registry.signerAccount(s2.serviceId);
+      expect(self.address).toBe(s2.signer);
+      const base = { serviceId: s2.serviceId, workflowId: "inject" };
+      let own: Awaited<ReturnType<typeof signedSubmission>> | undefined;
+      let trigger = "";
+      for (let i = 0; own === undefined; i++) {
+        const sub = await signedSubmission(self, {
+          ...base,
+          trigger: `late-first-${i}`,
+          payload: dataWithId(BigInt(300 + i), "late first"),
+        });
+        const order = submissionOrder(sub.event_id as Hex, [
+          self.address,
+          peerA.address,
+          peerB.address,
+        ]);
+        if (order[0] === self.address) {
+          own = sub;
+          trigger = `late-first-${i}`;
+        }
+      }
+      const payload = dataWithId(BigInt(300 + Number(trigger.split("-")[2])), "late first");
+      const fromA = await signedSubmission(peerA, { ...base, trigger, payload });
+      const fromB = await signedSubmission(peerB, { ...base, trigger, payload });
+      await agg.submitSignedSubmission(fromA, { peer: "peer-a" });
+      await agg.submitSignedSubmission(fromB, { peer: "peer-b" });
+      const recordOf = () =>
+        agg.listAggregations(s2.serviceId, { limit: 100 }).find((r) => r.event_id === own.event_id);
+      await eventually(() => (recordOf()?.status === "quorum" ? true : undefined), "quorum");
+      // another operator landed it a moment ago and did not announce it (or it was lost)
+      const before = (await transactionsTo(anvil, set2.submit)).length;
+      const landedHash = await anvil.walletClient(5).writeContract({
+        address: set2.submit,
+        abi: simpleSubmitAbi,
+        functionName: "handleSignedEnvelope",
+        args: [
+          {
+            eventId: fromA.envelope.event_id as Hex,
+            ordering: fromA.envelope.ordering as Hex,
+            payload: fromA.envelope.payload as Hex,
+          },
+          buildSignatureData(
+            [
+              { signer: peerA.address, signature: fromA.signature as Hex },
+              { signer: peerB.address, signature: fromB.signature as Hex },
+            ],
+            (await anvil.blockNumber()) - 1n,
+          ),
+        ],
+      });
+      await anvil.publicClient().waitForTransactionReceipt({ hash: landedHash });
+
+      // its own signature now: first in the order and on time, it sends at once; the estimate
+      // reverts (the handler has the result), and the search that follows, up to the newest
+      // block, finds the landing: burned as the other's, not failed
+      await agg.submitSignedSubmission(own, "local");
+      const record = await eventually(
+        () => (recordOf()?.status === "burned" ? recordOf() : undefined),
+        "burned after the revert",
+      );
+      expect(record.landed_by).toBe("other");
+      expect(record.landed_tx_hash).toBe(landedHash);
+      expect(await transactionsTo(anvil, set2.submit)).toHaveLength(before + 1);
+    } finally {
+      await n5.close();
+    }
+  }, 120_000);
+
   it("timer aggregator: a trigger log reorged away before the timer fires is not submitted", async () => {
     const wallet = anvil.walletClient(0);
     const client = anvil.publicClient();

@@ -161,8 +161,13 @@ export class LandingScanner {
     handler: string;
     eventId: string;
     fromBlock: bigint;
+    /**
+     * Ask for the head afresh instead of reusing one up to 250 ms old: after this node's own
+     * transaction failed, the landing that made it fail may be in a block newer than that.
+     */
+    freshHead?: boolean | undefined;
   }): Promise<LandingProof | undefined> {
-    const head = await this.client.getBlockNumber({ cacheTime: 250 });
+    const head = await this.client.getBlockNumber({ cacheTime: args.freshHead ? 0 : 250 });
     const lowest = head - BigInt(MAX_SCAN_BLOCKS) + 1n;
     const from = args.fromBlock > lowest ? args.fromBlock : lowest > 0n ? lowest : 0n;
     const eventId = args.eventId.toLowerCase();

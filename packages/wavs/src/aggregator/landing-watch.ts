@@ -75,9 +75,10 @@ export class LandingWatch {
 
   /**
    * Whether a queue's result is on-chain: a proof already found, the transactions peers
-   * announced, then (`scan`) the blocks since quorum.
+   * announced, then (`scan`) the blocks since quorum, up to the newest head (`fresh`) or one
+   * looked up in the last 250 ms.
    */
-  async find(q: QuorumQueueRow, opts: { scan: boolean }): Promise<LandingState> {
+  async find(q: QuorumQueueRow, opts: { scan: boolean; fresh?: boolean }): Promise<LandingState> {
     const key = landingKey(q.event_id, q.chain, q.handler);
     const known = this.claims.proof(key);
     if (known) return { kind: "landed", ...known };
@@ -102,7 +103,7 @@ export class LandingWatch {
       const from = this.searchFrom(q);
       const proof = isCosmosChain(q.chain)
         ? await findCosmosLanding(this.deps.chains.cosmos(q.chain), { ...search, fromHeight: from })
-        : await this.scanner(q.chain).find({ ...search, fromBlock: from });
+        : await this.scanner(q.chain).find({ ...search, fromBlock: from, freshHead: opts.fresh });
       if (proof) {
         this.claims.prove(key, proof);
         return { kind: "landed", ...proof };

@@ -334,7 +334,7 @@ export class ResultSubmitter {
       (q.quorum_reached_at !== null && q.quorum_reached_at < this.deps.startedAt());
     const found = await this.deps.landings.find(q, { scan: stale });
     if (found.kind === "landed") return { kind: "landed", landed: found };
-    // checked under the queue's lock when the deferral is settled (`settled`)
+    // held back: `settled` gets the deferral and waits a grace period, under the queue's lock
     if (found.kind === "pending" && this.mayPostpone(q.id)) {
       return { kind: "defer", reason: "a peer's transaction for this result is pending" };
     }
@@ -467,10 +467,13 @@ export class ResultSubmitter {
     }
     const reason =
       outcome.kind === "mined" ? `transaction ${outcome.txHash} reverted` : outcome.reason;
-    // a revert is most often another operator landing it first: the chain says
+    // a revert is most often another operator landing it first: the chain says, up to its
+    // newest block (the landing may be in the block just mined)
     let proof = outcome.kind === "failed" ? outcome.landed : undefined;
     if (!proof && this.deps.running()) {
-      const found = await this.deps.landings.find(q, { scan: true }).catch(() => undefined);
+      const found = await this.deps.landings
+        .find(q, { scan: true, fresh: true })
+        .catch(() => undefined);
       if (found?.kind === "landed") proof = found;
     }
     if (proof) this.burn(q, { by: "other", txHash: proof.txHash, block: Number(proof.block) });
