@@ -32,6 +32,7 @@ import { buildFixture, decodeNewTriggerEvent } from "@wavs-ts/sdk";
 import { type Address, getAddress, type Hex, hexToBytes, toHex } from "viem";
 import { english, generateMnemonic, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll } from "vitest";
+import { connectedPeers } from "../../src/builder/node-client.js";
 import { componentJson } from "../../src/devnet/dev-services.js";
 import type { AggregationRecord } from "../../src/http/node-api.js";
 import { cosmosAddress, cosmosKey } from "../../src/signing/index.js";
@@ -420,23 +421,18 @@ ${cosmosToml}`,
       );
     }
 
+    // connected, and each peer known subscribed to the service's gossip: a submission published
+    // before that reaches the others only by catch-up, a second later (`wavs dev` waits the same)
     const waitForMesh = async () => {
       await waitUntil(
         async () => {
           const running = ops.filter(isRunning);
           const peers = await Promise.all(
-            running.map(
-              async (op) =>
-                (
-                  (await api(`${op.node!.url}/p2p/status`, "GET")).json as {
-                    connected_peers: string[];
-                  }
-                ).connected_peers.length,
-            ),
+            running.map((op) => connectedPeers({ url: op.node!.url, token: TOKEN })),
           );
-          return peers.every((n) => n >= running.length - 1) ? true : undefined;
+          return peers.every((n) => n.subscribed >= running.length - 1) ? true : undefined;
         },
-        "p2p mesh",
+        "p2p mesh and gossip subscriptions",
         60_000,
       );
     };
