@@ -31,6 +31,7 @@ import {
 } from "../../test/helpers/aggregator-harness.js";
 import { ALIVE_WINDOWS, submissionOrder } from "./designated-submitter.js";
 import { signLanding } from "./landing-announcement.js";
+import type { SignedSubmission } from "./signed-submission.js";
 
 describe("aggregation on one node (real anvil, contracts, engine)", () => {
   let anvil: Anvil;
@@ -62,6 +63,36 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
       abi: simpleSubmitAbi,
       functionName: "getDataWithId",
       args: [id],
+    });
+
+  /**
+   * Land the result of peers A's and B's submissions on service 2's handler as another operator
+   * would (anvil account `wallet`); with `nonce`, behind a nonce gap: it waits in the pool.
+   */
+  const landAsAnotherOperator = async (
+    fromA: SignedSubmission,
+    fromB: SignedSubmission,
+    opts: { wallet?: number; nonce?: number } = {},
+  ): Promise<Hex> =>
+    anvil.walletClient(opts.wallet ?? 5).writeContract({
+      address: set2.submit,
+      abi: simpleSubmitAbi,
+      functionName: "handleSignedEnvelope",
+      ...(opts.nonce === undefined ? {} : { nonce: opts.nonce, gas: 1_000_000n }),
+      args: [
+        {
+          eventId: fromA.envelope.event_id as Hex,
+          ordering: fromA.envelope.ordering as Hex,
+          payload: fromA.envelope.payload as Hex,
+        },
+        buildSignatureData(
+          [
+            { signer: peerA.address, signature: fromA.signature as Hex },
+            { signer: peerB.address, signature: fromB.signature as Hex },
+          ],
+          (await anvil.blockNumber()) - 1n,
+        ),
+      ],
     });
 
   beforeAll(async () => {
@@ -247,24 +278,7 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
           : undefined,
       "quorum",
     );
-    const signatureData = buildSignatureData(
-      [
-        { signer: peerA.address, signature: fromA.signature as Hex },
-        { signer: peerB.address, signature: fromB.signature as Hex },
-      ],
-      (await anvil.blockNumber()) - 1n,
-    );
-    const envelope = {
-      eventId: fromA.envelope.event_id as Hex,
-      ordering: fromA.envelope.ordering as Hex,
-      payload: fromA.envelope.payload as Hex,
-    };
-    const landedHash = await anvil.walletClient(5).writeContract({
-      address: set2.submit,
-      abi: simpleSubmitAbi,
-      functionName: "handleSignedEnvelope",
-      args: [envelope, signatureData],
-    });
+    const landedHash = await landAsAnotherOperator(fromA, fromB);
     await anvil.publicClient().waitForTransactionReceipt({ hash: landedHash });
     const record = await eventually(() => {
       const r = records(s2.serviceId).find((x) => x.event_id === fromA.event_id);
@@ -305,25 +319,7 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
           .find((r) => r.event_id === fromA.event_id);
       await eventually(() => (recordOf()?.status === "quorum" ? true : undefined), "quorum");
       const before = (await transactionsTo(anvil, set2.submit)).length;
-      const landedHash = await anvil.walletClient(5).writeContract({
-        address: set2.submit,
-        abi: simpleSubmitAbi,
-        functionName: "handleSignedEnvelope",
-        args: [
-          {
-            eventId: fromA.envelope.event_id as Hex,
-            ordering: fromA.envelope.ordering as Hex,
-            payload: fromA.envelope.payload as Hex,
-          },
-          buildSignatureData(
-            [
-              { signer: peerA.address, signature: fromA.signature as Hex },
-              { signer: peerB.address, signature: fromB.signature as Hex },
-            ],
-            (await anvil.blockNumber()) - 1n,
-          ),
-        ],
-      });
+      const landedHash = await landAsAnotherOperator(fromA, fromB);
       await anvil.publicClient().waitForTransactionReceipt({ hash: landedHash });
       const fields = {
         service_id: s2.serviceId,
@@ -415,26 +411,9 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
       const nonce = await anvil
         .publicClient()
         .getTransactionCount({ address: peerWallet.account.address });
-      const pendingHash = await peerWallet.writeContract({
-        address: set2.submit,
-        abi: simpleSubmitAbi,
-        functionName: "handleSignedEnvelope",
+      const pendingHash = await landAsAnotherOperator(fromA, fromB, {
+        wallet: 6,
         nonce: nonce + 1,
-        gas: 1_000_000n,
-        args: [
-          {
-            eventId: fromA.envelope.event_id as Hex,
-            ordering: fromA.envelope.ordering as Hex,
-            payload: fromA.envelope.payload as Hex,
-          },
-          buildSignatureData(
-            [
-              { signer: peerA.address, signature: fromA.signature as Hex },
-              { signer: peerB.address, signature: fromB.signature as Hex },
-            ],
-            (await anvil.blockNumber()) - 1n,
-          ),
-        ],
       });
       const announced = await signLanding(peerA, {
         service_id: s2.serviceId,
@@ -637,25 +616,7 @@ describe("aggregation on one node (real anvil, contracts, engine)", () => {
       await eventually(() => (recordOf()?.status === "quorum" ? true : undefined), "quorum");
       // another operator landed it a moment ago and did not announce it (or it was lost)
       const before = (await transactionsTo(anvil, set2.submit)).length;
-      const landedHash = await anvil.walletClient(5).writeContract({
-        address: set2.submit,
-        abi: simpleSubmitAbi,
-        functionName: "handleSignedEnvelope",
-        args: [
-          {
-            eventId: fromA.envelope.event_id as Hex,
-            ordering: fromA.envelope.ordering as Hex,
-            payload: fromA.envelope.payload as Hex,
-          },
-          buildSignatureData(
-            [
-              { signer: peerA.address, signature: fromA.signature as Hex },
-              { signer: peerB.address, signature: fromB.signature as Hex },
-            ],
-            (await anvil.blockNumber()) - 1n,
-          ),
-        ],
-      });
+      const landedHash = await landAsAnotherOperator(fromA, fromB);
       await anvil.publicClient().waitForTransactionReceipt({ hash: landedHash });
 
       // its own signature now: first in the order and on time, it sends at once; the estimate
