@@ -260,8 +260,7 @@ export class CosmosTxManager {
     const stored = this.deps.nonces.get(chain, this.from);
     let next = !this.resync && stored !== undefined ? stored : committed;
     this.resync = false;
-    const held = new Set(this.deps.txs.sentNonces(chain, this.from));
-    while (held.has(next)) next++;
+    while (this.deps.txs.nonceHeld(chain, this.from, next)) next++;
     return next;
   }
 

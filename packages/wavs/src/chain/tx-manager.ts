@@ -224,7 +224,6 @@ export class TxManager {
   private async nextNonce(): Promise<number> {
     const { chain } = this.deps;
     const stored = this.deps.nonces.get(chain, this.from);
-    const held = new Set(this.deps.txs.sentNonces(chain, this.from));
     let next: number;
     if (!this.resyncNonce && stored !== undefined) {
       next = stored;
@@ -235,7 +234,7 @@ export class TxManager {
       });
       this.resyncNonce = false;
     }
-    while (held.has(next)) next++;
+    while (this.deps.txs.nonceHeld(chain, this.from, next)) next++;
     this.deps.nonces.set(chain, this.from, next);
     return next;
   }

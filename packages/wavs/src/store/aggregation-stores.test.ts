@@ -154,6 +154,66 @@ describe("aggregation stores", () => {
     expect(new QuorumSignatureStore(db()).list(id)).toEqual([]);
   });
 
+  it("keeps each queue it read as written, and nothing a rolled-back write changed", () => {
+    const queues = new QuorumQueueStore(db());
+    /** The row as SQLite has it, read by a store with nothing kept. */
+    const stored = (id: number) => new QuorumQueueStore(db()).get(id);
+    const id = queues.insert(queue)!;
+    expect(queues.get(id)).toEqual(stored(id));
+    const steps: (() => unknown)[] = [
+      () =>
+        queues.markQuorum(id, {
+          inputId: 3,
+          signers: ["0xA", "0xB"],
+          at: 5,
+          block: 9n,
+          designated: "0xB",
+        }),
+      () => queues.setDesignated(id, "0xA"),
+      () => queues.setTx(id, 12),
+      () => queues.note(id, "estimate reverted"),
+      () => queues.fail(id, "broadcast refused"),
+      () =>
+        queues.markQuorum(id, {
+          inputId: 4,
+          signers: ["0xA"],
+          at: 8,
+          block: 10n,
+          designated: "0xA",
+        }),
+      () => queues.setDesignated(id, "0xC"),
+      () => queues.note(id, "a note"),
+      () => queues.note(id, null),
+      () => queues.burn(id, { by: "other", txHash: "0xdead", block: 11 }),
+      // refused by its WHERE clause: nothing changes, kept or stored
+      () => queues.fail(id, "too late"),
+      () =>
+        queues.markQuorum(id, { inputId: 5, signers: [], at: 9, block: 12n, designated: "0xD" }),
+    ];
+    for (const step of steps) {
+      step();
+      expect(queues.get(id)).toEqual(stored(id));
+    }
+    expect(queues.get(id)).toMatchObject({ status: "burned", landed_block: 11, quorum_block: 10 });
+
+    // a write inside a transaction that rolls back leaves the row as committed
+    const other = queues.insert({ ...queue, eventId: `0x${"44".repeat(20)}` })!;
+    const before = queues.get(other);
+    expect(() =>
+      db().transaction(() => {
+        queues.setTx(other, 99);
+        expect(queues.get(other)?.tx_id).toBe(99);
+        throw new Error("rolled back");
+      })(),
+    ).toThrow("rolled back");
+    expect(stored(other)?.tx_id).toBeNull();
+    expect(queues.get(other)).toEqual(before);
+    // a committed one is seen at once
+    db().transaction(() => queues.setTx(other, 7))();
+    expect(queues.get(other)?.tx_id).toBe(7);
+    expect(queues.get(other)).toEqual(stored(other));
+  });
+
   it("records transactions from queued to mined, and the next nonce", () => {
     const txs = new AggregatorTxStore(db());
     const nonces = new AggregatorNonceStore(db());
@@ -185,8 +245,14 @@ describe("aggregation stores", () => {
     expect(txs.queued("evm:1", "0xF", 1).map((t) => t.id)).toEqual([id]);
     expect(txs.queued("evm:1", "0xF", 0)).toEqual([]);
     expect(txs.sent("evm:1", "0xF")).toEqual([]);
+    expect(txs.nonceHeld("evm:1", "0xF", 4)).toBe(false);
     txs.markSent(id, { nonce: 4, gasLimit: 100n, gasPrice: 2n, hashes: ["0x1"] });
     expect(txs.sent("evm:1", "0xF").map((t) => t.id)).toEqual([id]);
+    // a sent transaction holds its nonce for its account and chain only
+    expect(txs.nonceHeld("evm:1", "0xF", 4)).toBe(true);
+    expect(txs.nonceHeld("evm:1", "0xF", 5)).toBe(false);
+    expect(txs.nonceHeld("evm:1", "0xE", 4)).toBe(false);
+    expect(txs.nonceHeld("evm:2", "0xF", 4)).toBe(false);
     expect(txs.queued("evm:1", "0xF", 10).map((t) => t.id)).toEqual([second]);
     nonces.set("evm:1", "0xF", 5);
     txs.markMined(id, { txHash: "0x1", status: "success", gasUsed: 90n, block: 12n });
@@ -200,6 +266,8 @@ describe("aggregation stores", () => {
       data_hex: "0xabcd",
     });
     expect(again.sent("evm:1", "0xF")).toEqual([]);
+    // settled: the nonce is no longer held
+    expect(again.nonceHeld("evm:1", "0xF", 4)).toBe(false);
     expect(new AggregatorNonceStore(db()).get("evm:1", "0xF")).toBe(5);
   });
 });

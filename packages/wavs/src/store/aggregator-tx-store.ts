@@ -59,9 +59,10 @@ export class AggregatorTxStore {
         `SELECT * FROM aggregator_txs WHERE chain = ? AND from_address = ?
            AND status IN ('queued', 'sent') AND status = 'queued' ORDER BY id LIMIT ?`,
       ),
-      sentNonces: db.prepare<[string, string], { nonce: number }>(
-        `SELECT nonce FROM aggregator_txs WHERE chain = ? AND from_address = ?
-           AND status IN ('queued', 'sent') AND status = 'sent' AND nonce IS NOT NULL`,
+      // the partial index's conditions repeated, so that SQLite uses it
+      nonceHeld: db.prepare<[string, string, number], { one: number }>(
+        `SELECT 1 AS one FROM aggregator_txs WHERE chain = ? AND from_address = ? AND nonce = ?
+           AND status = 'sent' AND nonce IS NOT NULL LIMIT 1`,
       ),
       sent: db.prepare(
         `UPDATE aggregator_txs SET status = 'sent', nonce = ?, gas_limit = ?, gas_price = ?,
@@ -128,9 +129,9 @@ export class AggregatorTxStore {
     return this.stmts.queuedHead.all(chain, from, Math.max(0, limit)).map(decode);
   }
 
-  /** Nonces of the account's transactions marked sent and not yet settled. */
-  sentNonces(chain: string, from: string): number[] {
-    return this.stmts.sentNonces.all(chain, from).map((r) => r.nonce);
+  /** Whether a transaction of the account marked sent and not yet settled holds `nonce`. */
+  nonceHeld(chain: string, from: string, nonce: number): boolean {
+    return this.stmts.nonceHeld.get(chain, from, nonce) !== undefined;
   }
 
   /** Every transaction on a chain (tests, records). */

@@ -6,6 +6,7 @@ import { sql as aggregation } from "./migrations/005-aggregation.js";
 import { sql as quorumBlock } from "./migrations/006-quorum-block.js";
 import { sql as executionFuel } from "./migrations/007-execution-fuel.js";
 import { sql as eventLookups } from "./migrations/008-event-lookups.js";
+import { sql as sentNonces } from "./migrations/009-sent-nonces.js";
 
 /**
  * Schema migrations, applied in order. A released migration is never edited: add a new file
@@ -20,4 +21,5 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
   { version: 6, sql: quorumBlock },
   { version: 7, sql: executionFuel },
   { version: 8, sql: eventLookups },
+  { version: 9, sql: sentNonces },
 ];

@@ -41,11 +41,23 @@ function decode({ payload, ...row }: RawRow): QuorumQueueRow {
   return { ...row, payload_hex: `0x${payload.toString("hex")}` };
 }
 
-/** Owner of the quorum_queues table. */
+/** Rows kept by {@link QuorumQueueStore}'s cache: far more than the queues in flight. */
+const CACHED_ROWS = 4096;
+
+/**
+ * Owner of the quorum_queues table. A queue is read by id several times per event (the quorum
+ * check, the submission plan, the sender, the landing checks: 8 reads for 4 writes, ~30 us
+ * each), so rows read outside a transaction are kept, and every write of this store (the
+ * table's only writer) updates the kept row with what it wrote. A write inside a transaction
+ * could be rolled back: it drops the kept row instead, and reads inside a transaction do not
+ * keep what they read. A kept row is frozen: a write replaces it, so a row handed out stays
+ * as it was read.
+ */
 export class QuorumQueueStore {
   private readonly stmts;
+  private readonly cache = new Map<number, QuorumQueueRow>();
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(
         `INSERT INTO quorum_queues (service_id, workflow_id, event_id, chain, handler, gas_price,
@@ -122,14 +134,39 @@ export class QuorumQueueStore {
 
   /** One queue. */
   get(id: number): QuorumQueueRow | undefined {
+    const kept = this.cache.get(id);
+    if (kept) return kept;
     const row = this.stmts.get.get(id);
-    return row ? decode(row) : undefined;
+    return row ? this.keep(decode(row)) : undefined;
   }
 
   /** The queue of (event id, chain, handler), if any. */
   find(eventId: string, chain: string, handler: string): QuorumQueueRow | undefined {
     const row = this.stmts.find.get(eventId, chain, handler);
-    return row ? decode(row) : undefined;
+    return row ? this.keep(decode(row)) : undefined;
+  }
+
+  /** Keep a row just read, unless it was read inside a transaction (it may be rolled back). */
+  private keep(row: QuorumQueueRow): QuorumQueueRow {
+    if (this.db.inTransaction) return row;
+    if (this.cache.size >= CACHED_ROWS && !this.cache.has(row.id))
+      this.cache.delete(this.cache.keys().next().value as number);
+    this.cache.set(row.id, Object.freeze(row));
+    return row;
+  }
+
+  /**
+   * After a write of `changes` rows to queue `id`: the kept row gets the written columns, or is
+   * dropped when the write may still be rolled back.
+   */
+  private wrote(id: number, changes: number, columns: Partial<QuorumQueueRow>): boolean {
+    if (changes === 0) return false;
+    const kept = this.cache.get(id);
+    if (kept) {
+      if (this.db.inTransaction) this.cache.delete(id);
+      else this.cache.set(id, Object.freeze({ ...kept, ...columns }));
+    }
+    return true;
   }
 
   /** Whether a queue for this event and envelope has already landed. */
@@ -158,27 +195,39 @@ export class QuorumQueueStore {
       designated: string;
     },
   ): boolean {
-    return (
-      this.stmts.markQuorum.run(
-        q.inputId,
-        JSON.stringify(q.signers),
-        q.at,
-        Number(q.block),
-        q.designated,
-        Date.now(),
-        id,
-      ).changes === 1
+    const columns = {
+      status: "quorum" as const,
+      quorum_input_id: q.inputId,
+      quorum_signers: JSON.stringify(q.signers),
+      quorum_reached_at: q.at,
+      quorum_block: Number(q.block),
+      designated: q.designated,
+      last_error: null,
+      updated_at: Date.now(),
+    };
+    const { changes } = this.stmts.markQuorum.run(
+      columns.quorum_input_id,
+      columns.quorum_signers,
+      columns.quorum_reached_at,
+      columns.quorum_block,
+      columns.designated,
+      columns.updated_at,
+      id,
     );
+    return this.wrote(id, changes, columns);
   }
 
   /** The designated submitter, planned again after a later signature joined. */
   setDesignated(id: number, designated: string): void {
-    this.stmts.setDesignated.run(designated, Date.now(), id);
+    const now = Date.now();
+    const { changes } = this.stmts.setDesignated.run(designated, now, id);
+    this.wrote(id, changes, { designated, updated_at: now });
   }
 
   /** Link the transaction that submits this queue. */
   setTx(id: number, txId: number | null): void {
-    this.stmts.setTx.run(txId, Date.now(), id);
+    const now = Date.now();
+    this.wrote(id, this.stmts.setTx.run(txId, now, id).changes, { tx_id: txId, updated_at: now });
   }
 
   /** Mark the result landed (by us or by another operator); later submissions are ignored. */
@@ -187,20 +236,39 @@ export class QuorumQueueStore {
     landed: { by: "self" | "other"; txHash?: string | undefined; block?: number | undefined },
   ): boolean {
     const now = Date.now();
-    return (
-      this.stmts.burn.run(landed.by, landed.txHash ?? null, landed.block ?? null, now, now, id)
-        .changes === 1
+    const columns = {
+      status: "burned" as const,
+      landed_by: landed.by,
+      landed_tx_hash: landed.txHash ?? null,
+      landed_block: landed.block ?? null,
+      burned_at: now,
+      updated_at: now,
+    };
+    const { changes } = this.stmts.burn.run(
+      columns.landed_by,
+      columns.landed_tx_hash,
+      columns.landed_block,
+      now,
+      now,
+      id,
     );
+    return this.wrote(id, changes, columns);
   }
 
   /** Mark a submission attempt failed; a new signature joining reopens the queue. */
   fail(id: number, error: string): void {
-    this.stmts.fail.run(error, Date.now(), id);
+    const now = Date.now();
+    const { changes } = this.stmts.fail.run(error, now, id);
+    this.wrote(id, changes, { status: "failed", last_error: error, tx_id: null, updated_at: now });
   }
 
   /** Record the latest problem without changing the status. */
   note(id: number, error: string | null): void {
-    this.stmts.note.run(error, Date.now(), id);
+    const now = Date.now();
+    this.wrote(id, this.stmts.note.run(error, now, id).changes, {
+      last_error: error,
+      updated_at: now,
+    });
   }
 
   /** Queues of a service, newest first, before the id `before`. */
@@ -215,6 +283,8 @@ export class QuorumQueueStore {
 
   /** Forget queues (and their signatures) untouched since `beforeMs`, except those submitting. */
   sweep(beforeMs: number): number {
-    return this.stmts.sweep.run(beforeMs).changes;
+    const { changes } = this.stmts.sweep.run(beforeMs);
+    if (changes > 0) this.cache.clear();
+    return changes;
   }
 }
