@@ -39,7 +39,30 @@ describe("CursorStore", () => {
     expect(store.checkpoints("evm:1").map((c) => c.number)).toEqual([6n, 5n, 4n]);
     store.rewind("evm:1", { number: 4n, hash: hash(4) });
     expect(store.cursor("evm:1")).toEqual({ number: 4n, hash: hash(4) });
-    expect(store.checkpoints("evm:1").map((c) => c.number)).toEqual([4n]);
+    // the ones after the ancestor are gone; those below it are still on the chain
+    expect(store.checkpoints("evm:1").map((c) => c.number)).toEqual([4n, 3n, 2n]);
+  });
+
+  it("deletes old checkpoints in rounds: never fewer than kept, never 64 more", () => {
+    const store = new CursorStore(db, 10);
+    const stored = () =>
+      (db.prepare("SELECT COUNT(*) AS n FROM trigger_checkpoints").get() as { n: number }).n;
+    let most = 0;
+    for (let n = 1; n <= 300; n++) {
+      store.advance("evm:1", { number: BigInt(n), hash: hash(n) });
+      most = Math.max(most, stored());
+      expect(stored()).toBeGreaterThanOrEqual(Math.min(n, 10));
+    }
+    expect(most).toBeLessThanOrEqual(10 + 64);
+    expect(most).toBeGreaterThan(10);
+    expect(store.checkpoints("evm:1").map((c) => c.number)).toEqual(
+      Array.from({ length: 10 }, (_, i) => BigInt(300 - i)),
+    );
+    // a store opened afresh deletes at its first advance
+    const again = new CursorStore(db, 10);
+    again.advance("evm:1", { number: 301n, hash: hash(301) });
+    expect(stored()).toBe(10);
+    expect(again.cursor("evm:1")).toEqual({ number: 301n, hash: hash(301) });
   });
 
   it("stores anchors per trigger, so a changed trigger gets none", () => {

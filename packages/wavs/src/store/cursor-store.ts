@@ -10,6 +10,13 @@ export interface BlockRef {
 export const DEFAULT_CHECKPOINTS_KEPT = 512;
 
 /**
+ * Old checkpoints are deleted once every this many advances, not at each one: the delete
+ * was a quarter of the cost of a block (~65 us of ~250), paid twice per event on a chain that
+ * mines a block per transaction. The table holds up to this many more than are kept.
+ */
+const PRUNE_EVERY = 64;
+
+/**
  * Owner of the trigger tables (migration 003): per-chain cursors with their reorg checkpoints,
  * block-interval anchors and cron ticks. Everything the triggers need to resume after a restart.
  */
@@ -17,6 +24,13 @@ export class CursorStore {
   private readonly stmts;
   private readonly advanceTx;
   private readonly rewindTx;
+  /**
+   * Each chain's cursor as this store last wrote it (the watcher reads it at every block). Only
+   * what it wrote: another store over the same database may be the one that writes.
+   */
+  private readonly cursors = new Map<string, BlockRef>();
+  /** Advances per chain since old checkpoints were last deleted. */
+  private readonly sincePrune = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -35,8 +49,8 @@ export class CursorStore {
       pruneCheckpoints: db.prepare(
         "DELETE FROM trigger_checkpoints WHERE chain = ? AND block_number < (SELECT block_number FROM trigger_checkpoints WHERE chain = ? ORDER BY block_number DESC LIMIT 1 OFFSET ?)",
       ),
-      checkpoints: db.prepare<[string], { block_number: bigint; block_hash: string }>(
-        "SELECT block_number, block_hash FROM trigger_checkpoints WHERE chain = ? ORDER BY block_number DESC",
+      checkpoints: db.prepare<[string, number], { block_number: bigint; block_hash: string }>(
+        "SELECT block_number, block_hash FROM trigger_checkpoints WHERE chain = ? ORDER BY block_number DESC LIMIT ?",
       ),
       dropCheckpointsAbove: db.prepare(
         "DELETE FROM trigger_checkpoints WHERE chain = ? AND block_number > ?",
@@ -65,10 +79,10 @@ export class CursorStore {
     this.stmts.cursor.safeIntegers(true);
     this.stmts.checkpoints.safeIntegers(true);
     this.stmts.anchor.safeIntegers(true);
-    this.advanceTx = db.transaction((chain: string, block: BlockRef) => {
+    this.advanceTx = db.transaction((chain: string, block: BlockRef, prune: boolean) => {
       this.stmts.setCursor.run(chain, block.number, block.hash, Date.now());
       this.stmts.addCheckpoint.run(chain, block.number, block.hash);
-      this.stmts.pruneCheckpoints.run(chain, chain, this.checkpointsKept - 1);
+      if (prune) this.stmts.pruneCheckpoints.run(chain, chain, this.checkpointsKept - 1);
     });
     this.rewindTx = db.transaction((chain: string, block: BlockRef) => {
       this.stmts.setCursor.run(chain, block.number, block.hash, Date.now());
@@ -79,25 +93,32 @@ export class CursorStore {
 
   /** The last fully processed block of a chain, or undefined for a chain never watched. */
   cursor(chain: string): BlockRef | undefined {
+    const written = this.cursors.get(chain);
+    if (written) return { ...written };
     const row = this.stmts.cursor.get(chain);
     return row ? { number: BigInt(row.block_number), hash: row.block_hash } : undefined;
   }
 
   /** Move the cursor to `block` (fully processed) and remember it as a reorg checkpoint. */
   advance(chain: string, block: BlockRef): void {
-    this.advanceTx.immediate(chain, block);
+    const advances = (this.sincePrune.get(chain) ?? PRUNE_EVERY - 1) + 1;
+    const prune = advances >= PRUNE_EVERY;
+    this.advanceTx.immediate(chain, block, prune);
+    this.sincePrune.set(chain, prune ? 0 : advances);
+    this.cursors.set(chain, { ...block });
   }
 
-  /** Reorg checkpoints of a chain, newest first. */
+  /** Reorg checkpoints of a chain, newest first: the last `checkpointsKept` advances. */
   checkpoints(chain: string): BlockRef[] {
     return this.stmts.checkpoints
-      .all(chain)
+      .all(chain, this.checkpointsKept)
       .map((r) => ({ number: BigInt(r.block_number), hash: r.block_hash }));
   }
 
   /** Move the cursor back to a common ancestor, forgetting the checkpoints after it. */
   rewind(chain: string, block: BlockRef): void {
     this.rewindTx.immediate(chain, block);
+    this.cursors.set(chain, { ...block });
   }
 
   /** The anchor of a block-interval trigger, if one was stored for this exact trigger. */
