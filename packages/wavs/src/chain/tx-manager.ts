@@ -235,7 +235,8 @@ export class TxManager {
       this.resyncNonce = false;
     }
     while (this.deps.txs.nonceHeld(chain, this.from, next)) next++;
-    this.deps.nonces.set(chain, this.from, next);
+    // unchanged, it is the stored one already (a write is a commit: not for nothing)
+    if (next !== stored) this.deps.nonces.set(chain, this.from, next);
     return next;
   }
 
