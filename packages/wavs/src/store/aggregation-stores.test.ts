@@ -195,6 +195,9 @@ describe("aggregation stores", () => {
       expect(queues.get(id)).toEqual(stored(id));
     }
     expect(queues.get(id)).toMatchObject({ status: "burned", landed_block: 11, quorum_block: 10 });
+    // a landed queue is not kept (a row holds its payload): a change made elsewhere shows
+    new QuorumQueueStore(db()).note(id, "noted by another store");
+    expect(queues.get(id)?.last_error).toBe("noted by another store");
 
     // a write inside a transaction that rolls back leaves the row as committed
     const other = queues.insert({ ...queue, eventId: `0x${"44".repeat(20)}` })!;

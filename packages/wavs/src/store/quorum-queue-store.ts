@@ -41,8 +41,11 @@ function decode({ payload, ...row }: RawRow): QuorumQueueRow {
   return { ...row, payload_hex: `0x${payload.toString("hex")}` };
 }
 
-/** Rows kept by {@link QuorumQueueStore}'s cache: far more than the queues in flight. */
-const CACHED_ROWS = 4096;
+/**
+ * Rows kept by {@link QuorumQueueStore}'s cache, landed ones never: more than the queues in
+ * flight at once, and a bound on memory, since a row holds its payload.
+ */
+const CACHED_ROWS = 1024;
 
 /**
  * Owner of the quorum_queues table. A queue is read by id several times per event (the quorum
@@ -148,7 +151,7 @@ export class QuorumQueueStore {
 
   /** Keep a row just read, unless it was read inside a transaction (it may be rolled back). */
   private keep(row: QuorumQueueRow): QuorumQueueRow {
-    if (this.db.inTransaction) return row;
+    if (this.db.inTransaction || row.status === "burned") return row;
     if (this.cache.size >= CACHED_ROWS && !this.cache.has(row.id))
       this.cache.delete(this.cache.keys().next().value as number);
     this.cache.set(row.id, Object.freeze(row));
@@ -157,13 +160,13 @@ export class QuorumQueueStore {
 
   /**
    * After a write of `changes` rows to queue `id`: the kept row gets the written columns, or is
-   * dropped when the write may still be rolled back.
+   * dropped when the write may still be rolled back or the queue landed.
    */
   private wrote(id: number, changes: number, columns: Partial<QuorumQueueRow>): boolean {
     if (changes === 0) return false;
     const kept = this.cache.get(id);
     if (kept) {
-      if (this.db.inTransaction) this.cache.delete(id);
+      if (this.db.inTransaction || columns.status === "burned") this.cache.delete(id);
       else this.cache.set(id, Object.freeze({ ...kept, ...columns }));
     }
     return true;
