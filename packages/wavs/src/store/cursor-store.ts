@@ -25,8 +25,9 @@ export class CursorStore {
   private readonly advanceTx;
   private readonly rewindTx;
   /**
-   * Each chain's cursor as this store last wrote it (the watcher reads it at every block). Only
-   * what it wrote: another store over the same database may be the one that writes.
+   * Each chain's cursor as this store last wrote it (the watcher reads it at every block), frozen
+   * so it can be handed out as is. Only what it wrote: another store over the same database may
+   * be the one that writes.
    */
   private readonly cursors = new Map<string, BlockRef>();
   /** Advances per chain since old checkpoints were last deleted. */
@@ -94,7 +95,7 @@ export class CursorStore {
   /** The last fully processed block of a chain, or undefined for a chain never watched. */
   cursor(chain: string): BlockRef | undefined {
     const written = this.cursors.get(chain);
-    if (written) return { ...written };
+    if (written) return written;
     const row = this.stmts.cursor.get(chain);
     return row ? { number: BigInt(row.block_number), hash: row.block_hash } : undefined;
   }
@@ -105,7 +106,7 @@ export class CursorStore {
     const prune = advances >= PRUNE_EVERY;
     this.advanceTx.immediate(chain, block, prune);
     this.sincePrune.set(chain, prune ? 0 : advances);
-    this.cursors.set(chain, { ...block });
+    this.cursors.set(chain, Object.freeze({ ...block }));
   }
 
   /** Reorg checkpoints of a chain, newest first: the last `checkpointsKept` advances. */
@@ -118,7 +119,7 @@ export class CursorStore {
   /** Move the cursor back to a common ancestor, forgetting the checkpoints after it. */
   rewind(chain: string, block: BlockRef): void {
     this.rewindTx.immediate(chain, block);
-    this.cursors.set(chain, { ...block });
+    this.cursors.set(chain, Object.freeze({ ...block }));
   }
 
   /** The anchor of a block-interval trigger, if one was stored for this exact trigger. */
