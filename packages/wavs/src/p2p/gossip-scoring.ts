@@ -4,6 +4,7 @@
  * library's public interface leaves out (scores, and whether it has its stream to a peer).
  */
 import { type GossipSub, type GossipsubOpts, TopicValidatorResult } from "@libp2p/gossipsub";
+import type { GossipLink } from "./gossip-keeper.js";
 import type { Verdict } from "./recent.js";
 
 export type TopicScoreParams = NonNullable<GossipsubOpts["scoreParams"]["topics"]>[string];
@@ -72,11 +73,28 @@ export function toValidatorResult(verdict: Verdict): TopicValidatorResult {
   }
 }
 
-/**
- * Whether gossipsub has its outbound stream to `peer` (the one everything we publish goes
- * through); undefined when a version moved that map.
- */
+/** Whether gossipsub has its outbound stream to `peer`; undefined when a version moved it. */
 export function hasOutboundStream(pubsub: GossipSub, peer: string): boolean | undefined {
-  const streams = (pubsub as unknown as { streamsOutbound?: unknown }).streamsOutbound;
-  return streams instanceof Map ? streams.has(peer) : undefined;
+  return gossipLinkOf(pubsub, peer)?.outbound;
+}
+
+/**
+ * What gossipsub holds for `peer`: whether it knows it, and its streams both ways (everything
+ * we publish goes out on one, the peer's messages come in on the other); undefined when a
+ * version moved those tables.
+ */
+export function gossipLinkOf(pubsub: GossipSub, peer: string): GossipLink | undefined {
+  const tables = pubsub as unknown as {
+    peers?: unknown;
+    streamsOutbound?: unknown;
+    streamsInbound?: unknown;
+  };
+  const { peers, streamsOutbound, streamsInbound } = tables;
+  if (!(peers instanceof Map && streamsOutbound instanceof Map && streamsInbound instanceof Map))
+    return undefined;
+  return {
+    known: peers.has(peer),
+    outbound: streamsOutbound.has(peer),
+    inbound: streamsInbound.has(peer),
+  };
 }

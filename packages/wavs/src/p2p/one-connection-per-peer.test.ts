@@ -8,8 +8,8 @@ import type { Connection, Libp2p } from "@libp2p/interface";
 import { multiaddr } from "@multiformats/multiaddr";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  gossipBothWays,
   libp2pOf,
-  makeSubmission,
   SERVICE_A,
   startTestNode,
   TempDirs,
@@ -43,23 +43,6 @@ function dedupeOf(n: TestNode): OneConnectionPerPeer {
   const dedupe = (n.node as unknown as { dedupe?: OneConnectionPerPeer }).dedupe;
   if (dedupe === undefined) throw new Error("no connection rule in this node");
   return dedupe;
-}
-
-/**
- * A submission published by each reaches the other, twice: the second round cannot ride on a
- * catch-up started by the subscriptions re-sent when gossip moved onto the kept connection.
- */
-async function gossipBothWays(a: TestNode, b: TestNode): Promise<void> {
-  for (let round = 0; round < 2; round++) {
-    const fromA = makeSubmission();
-    const fromB = makeSubmission();
-    await a.node.publish(SERVICE_A, fromA);
-    await b.node.publish(SERVICE_A, fromB);
-    await waitFor(
-      () => b.count(fromA.event_id) === 1 && a.count(fromB.event_id) === 1,
-      `gossip both ways, round ${round + 1}`,
-    );
-  }
 }
 
 /** Whether gossipsub in `n` has its outbound stream to `other`. */

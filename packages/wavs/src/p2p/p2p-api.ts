@@ -98,6 +98,8 @@ export interface P2pTuning {
   reconnectIntervalMs: number;
   /** mDNS query interval (local mode). */
   mdnsIntervalMs: number;
+  /** How often connected peers are checked for gossip streams both ways (gossip-keeper.ts). */
+  gossipCheckIntervalMs: number;
   /** Catch-up: time limit of one exchange and the most one response may carry. */
   catchup: { timeoutMs: number; maxResponseBytes: number; maxResponseMessages: number };
   /** Per-peer limit on catch-up requests we serve. */
@@ -117,6 +119,7 @@ export const DEFAULT_P2P_TUNING: P2pTuning = {
   heartbeatIntervalMs: 1000,
   reconnectIntervalMs: 5000,
   mdnsIntervalMs: 10_000,
+  gossipCheckIntervalMs: 5000,
   catchup: { timeoutMs: 15_000, maxResponseBytes: 32 * 1024 * 1024, maxResponseMessages: 10_000 },
   catchupRequestLimit: { perSecond: 0.5, burst: 8 },
   presenceFirstRepeatMs: 1000,

@@ -24,6 +24,8 @@ export class P2pMetrics {
   readonly publishedTotal: Counter;
   /** Connections closed because the peer had another one (see one-connection-per-peer.ts). */
   readonly duplicateConnectionsClosedTotal: Counter;
+  /** Connected peers whose gossip streams were found missing and restored (gossip-keeper.ts). */
+  readonly gossipRepairsTotal: Counter<"kind">;
 
   constructor(registry: Registry) {
     this.messagesTotal = counterOn(
@@ -41,6 +43,12 @@ export class P2pMetrics {
       registry,
       "p2p_duplicate_connections_closed_total",
       "Connections to a peer closed because both ends had dialed (one is kept).",
+    );
+    this.gossipRepairsTotal = counterOn(
+      registry,
+      "p2p_gossip_repairs_total",
+      "Connected peers found without gossip streams, by repair: identify (streams reopened) or reconnect (connection reset).",
+      ["kind"],
     );
   }
 }

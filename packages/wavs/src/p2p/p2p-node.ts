@@ -29,7 +29,13 @@ import { errorMessage, WavsError } from "../internal/index.js";
 import { CATCHUP_PROTOCOL } from "./catchup.js";
 import { CatchupExchange } from "./catchup-exchange.js";
 import { DisabledP2pNode } from "./disabled-p2p-node.js";
-import { hasOutboundStream, internalsOf, SUBMISSION_TOPIC_SCORE } from "./gossip-scoring.js";
+import { GossipKeeper } from "./gossip-keeper.js";
+import {
+  gossipLinkOf,
+  hasOutboundStream,
+  internalsOf,
+  SUBMISSION_TOPIC_SCORE,
+} from "./gossip-scoring.js";
 import { encodeLanding, type GossipLanding, landingTopicForService } from "./landing-wire.js";
 import { MessageJudge } from "./message-judge.js";
 import { listenAddr, parseBootstrapAddr, peerIdOfAddr } from "./multiaddrs.js";
@@ -98,6 +104,7 @@ class GossipP2pNode implements P2pNode {
   private readonly bootstrapPeerIds = new Map<string, string>();
   private node: Libp2p<Services> | undefined;
   private dedupe: OneConnectionPerPeer | undefined;
+  private keeper: GossipKeeper | undefined;
   private starting: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
   private dialing = false;
@@ -239,6 +246,16 @@ class GossipP2pNode implements P2pNode {
     });
     dedupe.start();
     this.dedupe = dedupe;
+    const keeper = new GossipKeeper({
+      node,
+      protocols: node.services.pubsub.protocols,
+      link: (peer) => gossipLinkOf(node.services.pubsub, peer),
+      identify: (connection) => node.services.identify.identify(connection),
+      intervalMs: t.gossipCheckIntervalMs,
+      log: this.log,
+      onRepair: (kind) => this.metrics?.gossipRepairsTotal.inc({ kind }),
+    });
+    this.keeper = keeper;
     node.addEventListener("peer:connect", (event) =>
       this.log.debug({ peer: event.detail.toString() }, "peer connected"),
     );
@@ -261,6 +278,7 @@ class GossipP2pNode implements P2pNode {
     }
     this.node = node;
     for (const serviceId of this.services) this.join(node, serviceId);
+    keeper.start();
     this.timers = [
       setInterval(() => this.sweep(), SWEEP_INTERVAL_MS),
       ...(this.bootstrap.length > 0
@@ -290,6 +308,8 @@ class GossipP2pNode implements P2pNode {
     this.presence.stop();
     this.dedupe?.stop();
     this.dedupe = undefined;
+    this.keeper?.stop();
+    this.keeper = undefined;
     await node.stop();
     this.log.info("p2p stopped");
   }

@@ -51,6 +51,7 @@ export const TEST_TUNING: Partial<P2pTuning> = {
   listenHost: "127.0.0.1",
   heartbeatIntervalMs: 100,
   reconnectIntervalMs: 250,
+  gossipCheckIntervalMs: 250,
   catchup: { timeoutMs: 5000, maxResponseBytes: 8 * 1024 * 1024, maxResponseMessages: 5000 },
 };
 
@@ -97,7 +98,11 @@ export async function startTestNode(options: TestNodeOptions): Promise<TestNode>
   const received: TestNode["received"] = [];
   const verdict = options.verdict ?? (() => "accept" as const);
   const node = createP2pNode({
-    config: { type: "remote", listen_port: 0, bootstrap_nodes: options.bootstrap ?? [] },
+    config: {
+      type: "remote",
+      listen_port: (options as { port?: number }).port ?? 0,
+      bootstrap_nodes: options.bootstrap ?? [],
+    },
     logger:
       process.env.P2P_TEST_LOG === undefined
         ? silentLogger()
@@ -179,4 +184,22 @@ export function libp2pOf(node: P2pNode): Libp2p {
   const inner = (node as unknown as { node?: Libp2p }).node;
   if (inner === undefined) throw new Error("the p2p node is not running");
   return inner;
+}
+
+/**
+ * A submission published by each reaches the other, twice: the second round cannot ride on a
+ * catch-up started by the subscriptions re-sent when gossip was restored (a new connection, or
+ * streams moved onto the kept one).
+ */
+export async function gossipBothWays(a: TestNode, b: TestNode): Promise<void> {
+  for (let round = 0; round < 2; round++) {
+    const fromA = makeSubmission();
+    const fromB = makeSubmission();
+    await a.node.publish(SERVICE_A, fromA);
+    await b.node.publish(SERVICE_A, fromB);
+    await waitFor(
+      () => b.count(fromA.event_id) === 1 && a.count(fromB.event_id) === 1,
+      `gossip both ways, round ${round + 1}`,
+    );
+  }
 }
