@@ -38,6 +38,34 @@ const queue = {
 describe("aggregation stores", () => {
   const { db, reopen } = useTempDatabase();
 
+  it("looks inputs up through indexes only, none of them unused (migration 010)", () => {
+    const inputs = new AggregationInputStore(db());
+    const stmts = (inputs as unknown as { stmts: Record<string, { source: string }> }).stmts;
+    const plans = Object.entries(stmts).map(([name, { source }]) => {
+      const params = (source.match(/\?/g) ?? []).map(() => null);
+      const rows = db()
+        .prepare(`EXPLAIN QUERY PLAN ${source}`)
+        .all(...params) as { detail: string }[];
+      return [name, rows.map((r) => r.detail).join("; ")] as const;
+    });
+    for (const [name, plan] of plans)
+      expect(plan, name).not.toMatch(/SCAN aggregation_inputs(?! USING)/);
+    const indexes = (
+      db()
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'aggregation_inputs'",
+        )
+        .all() as { name: string }[]
+    ).map((r) => r.name);
+    expect(indexes).not.toContain("aggregation_inputs_by_event");
+    // every index left serves a statement
+    for (const index of indexes)
+      expect(
+        plans.some(([, plan]) => plan.includes(index)),
+        index,
+      ).toBe(true);
+  });
+
   it("stores each submission once and resumes the unprocessed ones", () => {
     const inputs = new AggregationInputStore(db());
     const id = inputs.insert(input("0xA"))!;

@@ -7,6 +7,7 @@ import { sql as quorumBlock } from "./migrations/006-quorum-block.js";
 import { sql as executionFuel } from "./migrations/007-execution-fuel.js";
 import { sql as eventLookups } from "./migrations/008-event-lookups.js";
 import { sql as sentNonces } from "./migrations/009-sent-nonces.js";
+import { sql as unusedInputIndex } from "./migrations/010-unused-input-index.js";
 
 /**
  * Schema migrations, applied in order. A released migration is never edited: add a new file
@@ -22,4 +23,5 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
   { version: 7, sql: executionFuel },
   { version: 8, sql: eventLookups },
   { version: 9, sql: sentNonces },
+  { version: 10, sql: unusedInputIndex },
 ];
