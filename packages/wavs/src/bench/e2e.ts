@@ -102,54 +102,101 @@ async function startNode(home: string, port: number, name: string): Promise<Chil
   throw new Error("node did not start");
 }
 
-/** CPU seconds (user + system, all threads) a process has used so far; 0 when unreadable. */
+/** One JSON-RPC call or answer, as far as the counting proxy reads it. */
+interface RpcMessage {
+  id?: unknown;
+  method?: string;
+  result?: unknown;
+  error?: unknown;
+}
+
+/** The messages of a JSON-RPC body (one or a batch); none when it is not JSON. */
+function rpcMessages(text: string): RpcMessage[] {
+  try {
+    const parsed = JSON.parse(text) as RpcMessage | RpcMessage[];
+    return Array.isArray(parsed) ? parsed : [parsed];
+  } catch {
+    return [];
+  }
+}
+
+/** Calls whose answers are worth telling apart: a look that found nothing was a wasted call. */
+const LOOKS = new Set(["eth_getTransactionReceipt", "eth_getTransactionByHash", "eth_call"]);
+
+/** What an answer to a look said: ok or reverted (a call); found, pending (not mined) or null. */
+function outcomeOf(method: string, answer: RpcMessage): string {
+  if (method === "eth_call") return answer.error === undefined ? "ok" : "reverted";
+  if (answer.error !== undefined) return "error";
+  if (answer.result === null) return "null";
+  const block = (answer.result as { blockNumber?: unknown } | undefined)?.blockNumber;
+  return block === null ? "pending" : "found";
+}
 
 /**
  * BENCH_E2E_COUNT_RPC=1: the nodes' JSON-RPC, over HTTP and over WebSocket, goes through this
- * counting proxy, and the calls per event by method are printed at the end (a diagnostic; it
- * costs some CPU itself). Subscriptions count once, when made; what they push is not counted.
+ * counting proxy, and the calls per event by method are printed at the end, with what the
+ * answers to receipts, transaction lookups and calls said (a diagnostic; it costs some CPU
+ * itself). Subscriptions count once, when made; what they push is not counted.
  */
-async function countingProxy(
-  target: string,
-): Promise<{ url: string; wsUrl: string; counts: Map<string, number> }> {
+async function countingProxy(target: string): Promise<{
+  url: string;
+  wsUrl: string;
+  counts: Map<string, number>;
+  outcomes: Map<string, number>;
+}> {
   const counts = new Map<string, number>();
-  const count = (body: string) => {
-    try {
-      const parsed = JSON.parse(body) as { method?: string } | { method?: string }[];
-      for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
-        const m = call.method ?? "?";
-        counts.set(m, (counts.get(m) ?? 0) + 1);
-      }
-    } catch {
-      // not JSON: forwarded as it is
+  const outcomes = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  /** Count the calls of a body; returns the method of each look by id, to match its answer. */
+  const count = (body: string, looks: Map<unknown, string>) => {
+    for (const call of rpcMessages(body)) {
+      const method = call.method ?? "?";
+      add(counts, method);
+      if (LOOKS.has(method) && call.id !== undefined) looks.set(call.id, method);
+    }
+  };
+  const answered = (body: string, looks: Map<unknown, string>) => {
+    for (const answer of rpcMessages(body)) {
+      const method = looks.get(answer.id);
+      if (method === undefined) continue;
+      looks.delete(answer.id);
+      add(outcomes, `${method} ${outcomeOf(method, answer)}`);
     }
   };
   const server = createHttpServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    count(body.toString());
+    const looks = new Map<unknown, string>();
+    count(body.toString(), looks);
     const answer = await fetch(target, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body,
     });
+    const out = Buffer.from(await answer.arrayBuffer());
+    answered(out.toString(), looks);
     res.writeHead(answer.status, { "content-type": "application/json" });
-    res.end(Buffer.from(await answer.arrayBuffer()));
+    res.end(out);
   });
   const sockets = new WebSocketServer({ server });
   sockets.on("connection", (client) => {
     const upstream = new WebSocket(target.replace("http", "ws"));
     const early: string[] = [];
+    const looks = new Map<unknown, string>();
     upstream.on("open", () => {
       for (const m of early.splice(0)) upstream.send(m);
     });
-    upstream.on("message", (data) => client.send(data.toString()));
+    upstream.on("message", (data) => {
+      const text = data.toString();
+      answered(text, looks);
+      client.send(text);
+    });
     upstream.on("close", () => client.close());
     upstream.on("error", () => client.close());
     client.on("message", (data) => {
       const text = data.toString();
-      count(text);
+      count(text, looks);
       if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
       else early.push(text);
     });
@@ -158,7 +205,7 @@ async function countingProxy(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.unref();
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, counts };
+  return { url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, counts, outcomes };
 }
 
 /** A component pair: the operator component and the aggregator component. */
@@ -461,10 +508,13 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
     }
     const duplicates = [...handledLogs.values()].filter((n) => n !== 1).length;
     if (proxy) {
-      const calls = [...proxy.counts].sort((a, b) => b[1] - a[1]);
-      console.log(
-        `[${pair}] node HTTP RPC calls per event: ${calls.map(([m, n]) => `${m} ${(n / events).toFixed(2)}`).join(", ")}`,
-      );
+      const perEvent = (counts: Map<string, number>) =>
+        [...counts]
+          .sort((a, b) => b[1] - a[1])
+          .map(([m, n]) => `${m} ${(n / events).toFixed(2)}`)
+          .join(", ");
+      console.log(`[${pair}] node RPC calls per event: ${perEvent(proxy.counts)}`);
+      console.log(`[${pair}] what the looks answered, per event: ${perEvent(proxy.outcomes)}`);
     }
     console.log(
       `[${pair}] result transactions: ${txs} for ${events} events (${reverted} reverted); results checked: ${triggered.size - wrong} right, ${wrong} wrong; events handled more than once: ${duplicates}`,
