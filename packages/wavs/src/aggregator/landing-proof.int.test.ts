@@ -1,12 +1,14 @@
 // Landing checks of announced transactions against a real anvil behind a counting JSON-RPC
 // proxy: with the call read from the carried signed transaction, only the receipt is asked
-// for; without it the transaction is looked up as before.
+// for; without it the transaction is looked up as before; with the sender's nonce count, an
+// unmined transaction costs no receipt.
 import { createPublicClient, type Hex, http, keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { methodsFromNow, useProxiedAnvil } from "../../test/helpers/rpc-proxy.js";
 import { encodeHandleCall } from "./handle-call.js";
 import { carriedCall, checkLandingTx } from "./landing-proof.js";
+import { signerOfTransaction, UsedNonces } from "./used-nonces.js";
 
 describe("checkLandingTx", () => {
   const chain = useProxiedAnvil();
@@ -23,10 +25,14 @@ describe("checkLandingTx", () => {
     );
 
   /** A signed handler call for event `id`; broadcast (and mined) unless `send` is false. */
-  async function handleTx(id: Hex, send = true): Promise<{ raw: Hex; hash: Hex }> {
+  async function handleTx(
+    id: Hex,
+    send = true,
+    unsentNonce = 1_000_000,
+  ): Promise<{ raw: Hex; hash: Hex }> {
     const raw = await sender().signTransaction({
       chainId: 31337,
-      nonce: send ? nonce++ : 1_000_000,
+      nonce: send ? nonce++ : unsentNonce,
       to: handler,
       data: calldata(id),
       gas: 100_000n,
@@ -49,7 +55,12 @@ describe("checkLandingTx", () => {
   it("reads the call from the carried transaction and asks only for the receipt", async () => {
     const { raw, hash } = await handleTx(eventId(1));
     const call = carriedCall(raw, hash);
-    expect(call).toEqual({ to: handler.toLowerCase(), input: calldata(eventId(1)) });
+    expect(call).toEqual({
+      to: handler.toLowerCase(),
+      input: calldata(eventId(1)),
+      nonce: nonce - 1,
+      raw,
+    });
     const calls = counted();
     const check = await checkLandingTx(client(), { hash, call, handler, eventId: eventId(1) });
     expect(check).toMatchObject({ kind: "landed", txHash: hash, from: sender().address });
@@ -102,5 +113,49 @@ describe("checkLandingTx", () => {
       }),
     ).toEqual({ kind: "no", reason: `transaction ${hash} is unknown to the node` });
     expect(calls()).toEqual(["eth_getTransactionReceipt", "eth_getTransactionByHash"]);
+  });
+
+  it("asked to use nonces: one count answers for every unmined transaction of a sender, no receipt", async () => {
+    const a = await handleTx(eventId(7), false, 1_000_001);
+    const b = await handleTx(eventId(8), false, 1_000_002);
+    const nonces = new UsedNonces(client());
+    const calls = counted();
+    for (const [tx, id] of [
+      [a, 7],
+      [b, 8],
+    ] as const) {
+      const call = carriedCall(tx.raw, tx.hash);
+      expect(
+        await checkLandingTx(client(), {
+          hash: tx.hash,
+          call,
+          handler,
+          eventId: eventId(id),
+          nonces,
+        }),
+      ).toEqual({ kind: "pending" });
+    }
+    expect(calls()).toEqual(["eth_getTransactionCount"]);
+  });
+
+  it("asked to use nonces: a mined transaction is found by its sender's count, then its receipt", async () => {
+    const { raw, hash } = await handleTx(eventId(9));
+    const call = carriedCall(raw, hash);
+    const calls = counted();
+    const check = await checkLandingTx(client(), {
+      hash,
+      call,
+      handler,
+      eventId: eventId(9),
+      nonces: new UsedNonces(client()),
+    });
+    expect(check).toMatchObject({ kind: "landed", txHash: hash });
+    expect(calls()).toEqual(["eth_getTransactionCount", "eth_getTransactionReceipt"]);
+  });
+
+  it("recovers the signer of a transaction; none from bytes that are not one", async () => {
+    const { raw } = await handleTx(eventId(10), false);
+    expect(await signerOfTransaction(raw)).toBe(sender().address);
+    expect(await signerOfTransaction("0xf8")).toBeUndefined();
   });
 });

@@ -21,6 +21,7 @@ import {
 } from "viem";
 import type { LandedTx } from "../chain/index.js";
 import { handledEventId } from "./handle-call.js";
+import type { UsedNonces } from "./used-nonces.js";
 
 /** A transaction that landed the result. */
 export type LandingProof = LandedTx;
@@ -37,10 +38,13 @@ function sameAddress(a: string | null | undefined, b: string): boolean {
   return typeof a === "string" && a.toLowerCase() === b.toLowerCase();
 }
 
-/** The target and calldata of a signed transaction an announcement carried. */
+/** The target and calldata of a signed transaction an announcement carried, with its bytes. */
 export interface CarriedCall {
   to: string | null;
   input: Hex;
+  nonce: number;
+  /** The signed transaction (its sender is recovered from it only when needed). */
+  raw: Hex;
 }
 
 /** What a check of one transaction is given. */
@@ -55,6 +59,12 @@ export interface LandingTxArgs {
    * (pending) from one the node does not know (no). Without, it is taken as pending.
    */
   confirmUnmined?: boolean | undefined;
+  /**
+   * With `call`: first ask whether the sender's nonce is used yet (one count shared by all the
+   * sender's transactions, used-nonces.ts); while it is not, the transaction is taken as
+   * pending without asking for its receipt, whether it is in the pool or was dropped.
+   */
+  nonces?: UsedNonces | undefined;
 }
 
 /** Check one transaction: did it land `eventId` on `handler`? */
@@ -65,6 +75,7 @@ export async function checkLandingTx(
   if (args.call === undefined) return lookUpLandingTx(client, args);
   const wrong = wrongCall(args.call, args);
   if (wrong) return wrong;
+  if (await args.nonces?.notMinedYet(args.call.raw, args.call.nonce)) return { kind: "pending" };
   const receipt = await client.getTransactionReceipt({ hash: args.hash }).catch(() => undefined);
   if (receipt) return landingOfReceipt(receipt);
   if (!args.confirmUnmined) return { kind: "pending" };
@@ -77,7 +88,7 @@ export function carriedCall(raw: string, hash: string): CarriedCall | undefined 
   try {
     if (keccak256(raw as Hex) !== hash.toLowerCase()) return undefined;
     const tx = parseTransaction(raw as Hex);
-    return { to: tx.to ?? null, input: tx.data ?? "0x" };
+    return { to: tx.to ?? null, input: tx.data ?? "0x", nonce: tx.nonce ?? 0, raw: raw as Hex };
   } catch {
     return undefined;
   }

@@ -27,6 +27,7 @@ import {
   type LandingTxArgs,
 } from "./landing-proof.js";
 import type { SignerRegistration } from "./signer-registration.js";
+import { UsedNonces } from "./used-nonces.js";
 
 /** Blocks before the quorum block where a search for a landing starts (this node may lag). */
 const LOOKBACK_BLOCKS = 256n;
@@ -49,6 +50,7 @@ export type LandingState =
 export class LandingWatch {
   private readonly claims = new LandingClaims();
   private readonly scanners = new Map<string, LandingScanner>();
+  private readonly nonces = new Map<string, UsedNonces>();
 
   constructor(
     private readonly deps: {
@@ -152,13 +154,16 @@ export class LandingWatch {
     const key = landingKey(a.event_id, a.chain, a.handler);
     if (this.claims.proof(key)) return;
     // the first look may still find it in the pool: only later ones ask whether the node
-    // knows it at all
+    // knows it at all. Those come when the chain is behind (the first look found it unmined):
+    // they ask the sender's nonce first, one count for all its transactions, not a receipt each
+    const later = attempt > 0;
     const check = await this.checkTx(a.chain, {
       hash: a.tx_hash,
       call,
       handler: a.handler,
       eventId: a.event_id,
-      confirmUnmined: attempt > 0,
+      confirmUnmined: later,
+      nonces: later && call !== undefined ? this.usedNonces(a.chain) : undefined,
     });
     if (check.kind === "landed") {
       this.claims.prove(key, check);
@@ -195,6 +200,15 @@ export class LandingWatch {
       }
     }
     return from > 0n ? from : 0n;
+  }
+
+  private usedNonces(chain: string): UsedNonces {
+    let nonces = this.nonces.get(chain);
+    if (!nonces) {
+      nonces = new UsedNonces(this.deps.chains.get(chain));
+      this.nonces.set(chain, nonces);
+    }
+    return nonces;
   }
 
   private scanner(chain: string): LandingScanner {
