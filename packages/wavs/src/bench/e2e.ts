@@ -151,7 +151,9 @@ async function countingProxy(target: string): Promise<{
   const count = (body: string, looks: Map<unknown, string>) => {
     for (const call of rpcMessages(body)) {
       const method = call.method ?? "?";
-      add(counts, method);
+      const full =
+        method === "eth_getBlockByNumber" && (call as { params?: unknown[] }).params?.[1] === true;
+      add(counts, full ? `${method} (with transactions)` : method);
       if (LOOKS.has(method) && call.id !== undefined) looks.set(call.id, method);
     }
   };
