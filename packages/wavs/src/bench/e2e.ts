@@ -106,6 +106,7 @@ async function startNode(home: string, port: number, name: string): Promise<Chil
 interface RpcMessage {
   id?: unknown;
   method?: string;
+  params?: unknown[];
   result?: unknown;
   error?: unknown;
 }
@@ -151,8 +152,7 @@ async function countingProxy(target: string): Promise<{
   const count = (body: string, looks: Map<unknown, string>) => {
     for (const call of rpcMessages(body)) {
       const method = call.method ?? "?";
-      const full =
-        method === "eth_getBlockByNumber" && (call as { params?: unknown[] }).params?.[1] === true;
+      const full = method === "eth_getBlockByNumber" && call.params?.[1] === true;
       add(counts, full ? `${method} (with transactions)` : method);
       if (LOOKS.has(method) && call.id !== undefined) looks.set(call.id, method);
     }
