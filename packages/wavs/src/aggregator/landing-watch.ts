@@ -5,7 +5,7 @@
  * before a takeover, a retried or resumed send, and after its own transaction failed; it tells
  * the aggregator when an announced transaction is seen landed.
  */
-import type { Address, Hex } from "viem";
+import type { Address, Hex, PublicClient } from "viem";
 import type { ChainClients } from "../chain/index.js";
 import type { Logger } from "../internal/index.js";
 import { isCosmosChain, parseTriggerDataText, type Service } from "../service/index.js";
@@ -203,20 +203,20 @@ export class LandingWatch {
   }
 
   private usedNonces(chain: string): UsedNonces {
-    let nonces = this.nonces.get(chain);
-    if (!nonces) {
-      nonces = new UsedNonces(this.deps.chains.get(chain));
-      this.nonces.set(chain, nonces);
-    }
-    return nonces;
+    return this.perChain(this.nonces, chain, (client) => new UsedNonces(client));
   }
 
   private scanner(chain: string): LandingScanner {
-    let scanner = this.scanners.get(chain);
-    if (!scanner) {
-      scanner = new LandingScanner(this.deps.chains.get(chain));
-      this.scanners.set(chain, scanner);
+    return this.perChain(this.scanners, chain, (client) => new LandingScanner(client));
+  }
+
+  /** The helper of `chain` kept in `map`, made on first use from the chain's client. */
+  private perChain<T>(map: Map<string, T>, chain: string, make: (client: PublicClient) => T): T {
+    let helper = map.get(chain);
+    if (helper === undefined) {
+      helper = make(this.deps.chains.get(chain));
+      map.set(chain, helper);
     }
-    return scanner;
+    return helper;
   }
 }
