@@ -59,7 +59,6 @@ describe("checkLandingTx", () => {
       to: handler.toLowerCase(),
       input: calldata(eventId(1)),
       nonce: nonce - 1,
-      raw,
     });
     const calls = counted();
     const check = await checkLandingTx(client(), { hash, call, handler, eventId: eventId(1) });
@@ -115,7 +114,7 @@ describe("checkLandingTx", () => {
     expect(calls()).toEqual(["eth_getTransactionReceipt", "eth_getTransactionByHash"]);
   });
 
-  it("asked to use nonces: one count answers for every unmined transaction of a sender, no receipt", async () => {
+  it("asked whether it is mined yet: one nonce count answers for every unmined transaction of a sender, no receipt", async () => {
     const a = await handleTx(eventId(7), false, 1_000_001);
     const b = await handleTx(eventId(8), false, 1_000_002);
     const nonces = new UsedNonces(client());
@@ -131,14 +130,14 @@ describe("checkLandingTx", () => {
           call,
           handler,
           eventId: eventId(id),
-          nonces,
+          notMinedYet: () => nonces.notMinedYet(tx.hash, tx.raw, call?.nonce ?? -1),
         }),
       ).toEqual({ kind: "pending" });
     }
     expect(calls()).toEqual(["eth_getTransactionCount"]);
   });
 
-  it("asked to use nonces: a mined transaction is found by its sender's count, then its receipt", async () => {
+  it("asked whether it is mined yet: a mined transaction is found by its sender's count, then its receipt", async () => {
     const { raw, hash } = await handleTx(eventId(9));
     const call = carriedCall(raw, hash);
     const calls = counted();
@@ -147,7 +146,7 @@ describe("checkLandingTx", () => {
       call,
       handler,
       eventId: eventId(9),
-      nonces: new UsedNonces(client()),
+      notMinedYet: () => new UsedNonces(client()).notMinedYet(hash, raw, call?.nonce ?? -1),
     });
     expect(check).toMatchObject({ kind: "landed", txHash: hash });
     expect(calls()).toEqual(["eth_getTransactionCount", "eth_getTransactionReceipt"]);

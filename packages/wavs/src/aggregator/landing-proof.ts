@@ -21,7 +21,6 @@ import {
 } from "viem";
 import type { LandedTx } from "../chain/index.js";
 import { handledEventId } from "./handle-call.js";
-import type { UsedNonces } from "./used-nonces.js";
 
 /** A transaction that landed the result. */
 export type LandingProof = LandedTx;
@@ -38,13 +37,11 @@ function sameAddress(a: string | null | undefined, b: string): boolean {
   return typeof a === "string" && a.toLowerCase() === b.toLowerCase();
 }
 
-/** The target and calldata of a signed transaction an announcement carried, with its bytes. */
+/** The target, calldata and nonce of a signed transaction an announcement carried. */
 export interface CarriedCall {
   to: string | null;
   input: Hex;
   nonce: number;
-  /** The signed transaction (its sender is recovered from it only when needed). */
-  raw: Hex;
 }
 
 /** What a check of one transaction is given. */
@@ -60,11 +57,11 @@ export interface LandingTxArgs {
    */
   confirmUnmined?: boolean | undefined;
   /**
-   * With `call`: first ask whether the sender's nonce is used yet (one count shared by all the
-   * sender's transactions, used-nonces.ts); while it is not, the transaction is taken as
-   * pending without asking for its receipt, whether it is in the pool or was dropped.
+   * With `call`: asked first whether the transaction is certainly not mined yet (its sender's
+   * nonce not used, used-nonces.ts); while it is not, it is taken as pending without asking
+   * for its receipt, whether it is in the pool or was dropped.
    */
-  nonces?: UsedNonces | undefined;
+  notMinedYet?: (() => Promise<boolean>) | undefined;
 }
 
 /** Check one transaction: did it land `eventId` on `handler`? */
@@ -75,7 +72,7 @@ export async function checkLandingTx(
   if (args.call === undefined) return lookUpLandingTx(client, args);
   const wrong = wrongCall(args.call, args);
   if (wrong) return wrong;
-  if (await args.nonces?.notMinedYet(args.call.raw, args.call.nonce)) return { kind: "pending" };
+  if (await args.notMinedYet?.()) return { kind: "pending" };
   const receipt = await client.getTransactionReceipt({ hash: args.hash }).catch(() => undefined);
   if (receipt) return landingOfReceipt(receipt);
   if (!args.confirmUnmined) return { kind: "pending" };
@@ -88,7 +85,7 @@ export function carriedCall(raw: string, hash: string): CarriedCall | undefined 
   try {
     if (keccak256(raw as Hex) !== hash.toLowerCase()) return undefined;
     const tx = parseTransaction(raw as Hex);
-    return { to: tx.to ?? null, input: tx.data ?? "0x", nonce: tx.nonce ?? 0, raw: raw as Hex };
+    return { to: tx.to ?? null, input: tx.data ?? "0x", nonce: tx.nonce ?? 0 };
   } catch {
     return undefined;
   }

@@ -163,7 +163,10 @@ export class LandingWatch {
       handler: a.handler,
       eventId: a.event_id,
       confirmUnmined: later,
-      nonces: later && call !== undefined ? this.usedNonces(a.chain) : undefined,
+      notMinedYet:
+        later && call !== undefined && a.tx_raw !== undefined
+          ? () => this.usedNonces(a.chain).notMinedYet(a.tx_hash, a.tx_raw as Hex, call.nonce)
+          : undefined,
     });
     if (check.kind === "landed") {
       this.claims.prove(key, check);

@@ -20,7 +20,7 @@ import {
 /** Counts of mined transactions per sender on one chain, each asked at most once per `ttlMs`. */
 export class UsedNonces {
   private readonly counts = new Map<string, { at: number; count: Promise<number | undefined> }>();
-  /** Senders recovered from signed bytes (a signature recovery each, ~0.1 ms). */
+  /** Senders recovered from signed bytes, by transaction hash (a signature recovery each, ~0.1 ms). */
   private readonly senders = new Map<string, Promise<Address | undefined>>();
 
   constructor(
@@ -29,12 +29,12 @@ export class UsedNonces {
   ) {}
 
   /**
-   * Whether the signed transaction `raw` (nonce `nonce`) is certainly not mined yet: its
-   * sender's count has not reached past its nonce. False when that cannot be told (a sender
-   * that does not recover, a failed call): the caller then asks for the receipt as before.
+   * Whether the signed transaction `raw` (hash `hash`, nonce `nonce`) is certainly not mined
+   * yet: its sender's count has not reached past its nonce. False when that cannot be told (a
+   * sender that does not recover, a failed call): the caller then asks for the receipt.
    */
-  async notMinedYet(raw: Hex, nonce: number): Promise<boolean> {
-    const sender = await this.senderOf(raw);
+  async notMinedYet(hash: string, raw: Hex, nonce: number): Promise<boolean> {
+    const sender = await this.senderOf(hash, raw);
     if (sender === undefined) return false;
     const count = await this.countOf(sender);
     return count !== undefined && count <= nonce;
@@ -53,12 +53,12 @@ export class UsedNonces {
     return count;
   }
 
-  private senderOf(raw: Hex): Promise<Address | undefined> {
-    let sender = this.senders.get(raw);
+  private senderOf(hash: string, raw: Hex): Promise<Address | undefined> {
+    let sender = this.senders.get(hash);
     if (sender === undefined) {
       if (this.senders.size >= MAX_KEPT) this.senders.clear();
       sender = signerOfTransaction(raw);
-      this.senders.set(raw, sender);
+      this.senders.set(hash, sender);
     }
     return sender;
   }
