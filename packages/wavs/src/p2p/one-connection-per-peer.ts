@@ -10,7 +10,8 @@
  * connection closes: without a stream, nothing we publish reaches the peer again. So after a
  * close the kept connection is identified again until gossipsub has its stream: libp2p tells
  * gossipsub the peer is connected there, gossipsub opens its stream on it if it has none, and
- * the peer's subscriptions, arriving again, start a catch-up that closes any gap.
+ * the peer's subscriptions, arriving again, start a catch-up that closes any gap. Should that
+ * fail, the gossip keeper (gossip-keeper.ts) finds the peer without streams and reconnects it.
  */
 import type { Connection, Libp2p, PeerId } from "@libp2p/interface";
 import type { Logger } from "../internal/index.js";
@@ -117,7 +118,7 @@ export class OneConnectionPerPeer {
     if (keep.status === "open" && !this.stopped) {
       this.deps.log.warn(
         { peer },
-        "no gossip stream to a peer after closing a duplicate connection; it will not get our messages until it reconnects",
+        "no gossip stream to a peer after closing a duplicate connection; the gossip keeper will reconnect it",
       );
     }
   }
