@@ -17,6 +17,8 @@ export class NextHead {
   private readonly waiting = new Map<string, Map<string, () => Promise<void>>>();
   /** When a head of each chain was last seen. */
   private readonly lastHeadAt = new Map<string, number>();
+  /** The newest head of each chain and when it was seen. */
+  private readonly newest = new Map<string, { height: bigint; at: number }>();
 
   constructor(
     private readonly deps: {
@@ -54,13 +56,21 @@ export class NextHead {
     );
   }
 
-  /** The node saw a new head of `chain`: the steps waiting for it start. */
-  headSeen(chain: string): void {
-    this.lastHeadAt.set(chain, this.deps.now());
+  /** The node saw a new head of `chain` (at `height`): the steps waiting for it start. */
+  headSeen(chain: string, height?: bigint): void {
+    const now = this.deps.now();
+    this.lastHeadAt.set(chain, now);
+    if (height !== undefined) this.newest.set(chain, { height, at: now });
     const steps = this.waiting.get(chain);
     if (steps === undefined || steps.size === 0) return;
     this.waiting.delete(chain);
     for (const step of steps.values()) this.deps.run(step());
+  }
+
+  /** The newest head of `chain` seen within the last `withinMs`, if any. */
+  recent(chain: string, withinMs: number): bigint | undefined {
+    const head = this.newest.get(chain);
+    return head !== undefined && this.deps.now() - head.at <= withinMs ? head.height : undefined;
   }
 
   /** Forget every waiting step (their timers go with the scheduler's). */
