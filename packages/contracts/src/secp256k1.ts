@@ -13,6 +13,7 @@ import {
   type Hex,
   hexToBytes,
   keccak256,
+  parseTransaction,
   recoverAddress,
   serializeTransaction,
   type TransactionSerializable,
@@ -122,4 +123,17 @@ export async function signTransactionWithKey(
     v: BigInt(27 + recid),
     yParity: recid,
   });
+}
+
+/** The account that signed a transaction (libsecp256k1 where available); undefined when none recovers. */
+export async function signerOfTransaction(raw: Hex): Promise<Address | undefined> {
+  try {
+    const { r, s, v: _v, yParity, ...unsigned } = parseTransaction(raw);
+    if (r === undefined || s === undefined || yParity === undefined) return undefined;
+    const digest = keccak256(serializeTransaction(unsigned));
+    const signature: Hex = `0x${r.slice(2).padStart(64, "0")}${s.slice(2).padStart(64, "0")}${(27 + yParity).toString(16)}`;
+    return await recoverDigestSigner(digest, signature);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,13 +2,14 @@
 // proxy: with the call read from the carried signed transaction, only the receipt is asked
 // for; without it the transaction is looked up as before; with the sender's nonce count, an
 // unmined transaction costs no receipt.
+import { signerOfTransaction } from "@wavs-ts/contracts";
 import { createPublicClient, type Hex, http, keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { methodsFromNow, useProxiedAnvil } from "../../test/helpers/rpc-proxy.js";
 import { encodeHandleCall } from "./handle-call.js";
 import { carriedCall, checkLandingTx } from "./landing-proof.js";
-import { signerOfTransaction, UsedNonces } from "./used-nonces.js";
+import { UsedNonces } from "./used-nonces.js";
 
 describe("checkLandingTx", () => {
   const chain = useProxiedAnvil();

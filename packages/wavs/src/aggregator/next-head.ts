@@ -15,10 +15,8 @@ const FOLLOWED_FOR_MS = 60_000;
 export class NextHead {
   /** Steps waiting for a head, by chain, by key. */
   private readonly waiting = new Map<string, Map<string, () => Promise<void>>>();
-  /** When a head of each chain was last seen. */
-  private readonly lastHeadAt = new Map<string, number>();
-  /** The newest head of each chain and when it was seen. */
-  private readonly newest = new Map<string, { height: bigint; at: number }>();
+  /** The last head seen of each chain: when, and its height when the watcher gave one. */
+  private readonly heads = new Map<string, { at: number; height: bigint | undefined }>();
 
   constructor(
     private readonly deps: {
@@ -36,7 +34,7 @@ export class NextHead {
   /** Run `fn` at the next head of `chain`, or when the wait runs out; `key` names the step. */
   run(chain: string, key: string, fn: () => Promise<void>): void {
     const now = this.deps.now();
-    const seen = this.lastHeadAt.get(chain);
+    const seen = this.heads.get(chain)?.at;
     const followed = seen !== undefined && now - seen < FOLLOWED_FOR_MS;
     const step = () => {
       this.waiting.get(chain)?.delete(key);
@@ -58,9 +56,7 @@ export class NextHead {
 
   /** The node saw a new head of `chain` (at `height`): the steps waiting for it start. */
   headSeen(chain: string, height?: bigint): void {
-    const now = this.deps.now();
-    this.lastHeadAt.set(chain, now);
-    if (height !== undefined) this.newest.set(chain, { height, at: now });
+    this.heads.set(chain, { at: this.deps.now(), height });
     const steps = this.waiting.get(chain);
     if (steps === undefined || steps.size === 0) return;
     this.waiting.delete(chain);
@@ -69,7 +65,7 @@ export class NextHead {
 
   /** The newest head of `chain` seen within the last `withinMs`, if any. */
   recent(chain: string, withinMs: number): bigint | undefined {
-    const head = this.newest.get(chain);
+    const head = this.heads.get(chain);
     return head !== undefined && this.deps.now() - head.at <= withinMs ? head.height : undefined;
   }
 

@@ -7,15 +7,8 @@
  * and found nothing (measured under `bench:e2e`'s burst: 2.4 empty receipts and 1.2 pending
  * lookups per event).
  */
-import { recoverDigestSigner } from "@wavs-ts/contracts";
-import {
-  type Address,
-  type Hex,
-  keccak256,
-  type PublicClient,
-  parseTransaction,
-  serializeTransaction,
-} from "viem";
+import { signerOfTransaction } from "@wavs-ts/contracts";
+import type { Address, Hex, PublicClient } from "viem";
 
 /** Counts of mined transactions per sender on one chain, each asked at most once per `ttlMs`. */
 export class UsedNonces {
@@ -61,19 +54,6 @@ export class UsedNonces {
       this.senders.set(hash, sender);
     }
     return sender;
-  }
-}
-
-/** The account that signed a transaction (libsecp256k1 where available); undefined when none recovers. */
-export async function signerOfTransaction(raw: Hex): Promise<Address | undefined> {
-  try {
-    const { r, s, v: _v, yParity, ...unsigned } = parseTransaction(raw);
-    if (r === undefined || s === undefined || yParity === undefined) return undefined;
-    const digest = keccak256(serializeTransaction(unsigned));
-    const signature: Hex = `0x${r.slice(2).padStart(64, "0")}${s.slice(2).padStart(64, "0")}${(27 + yParity).toString(16)}`;
-    return await recoverDigestSigner(digest, signature);
-  } catch {
-    return undefined;
   }
 }
 
