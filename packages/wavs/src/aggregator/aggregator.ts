@@ -60,7 +60,6 @@ import { LandingWatch } from "./landing-watch.js";
 import { NextHead } from "./next-head.js";
 import { judgePresence, type OperatorPresence, signPresence } from "./operator-presence.js";
 import { submissionOfInput } from "./queue-rows.js";
-import { SEEN_HEAD_MS } from "./quorum-check.js";
 import { QuorumQueues } from "./quorum-queues.js";
 import { ResultSubmitter } from "./result-submitter.js";
 import type { SignedSubmission, SubmissionOrigin, SubmissionVerdict } from "./signed-submission.js";
@@ -209,7 +208,6 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       txs: this.txs,
       nonces: this.nonces,
       chains: this.chains,
-      seenHead: (chain) => this.nextHead.recent(chain, SEEN_HEAD_MS),
       landings: this.landings,
       operators: this.operators,
       scheduler: this.scheduler,
@@ -237,7 +235,6 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       signatures: this.signatures,
       operators: this.operators,
       chains: this.chains,
-      seenHead: (chain) => this.nextHead.recent(chain, SEEN_HEAD_MS),
       submitter: this.submitter,
       lock: this.lock,
       scheduler: this.scheduler,
@@ -466,9 +463,9 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
   }
 
-  /** The node saw a new head of `chain` at `height` (its trigger watcher's). */
-  headSeen(chain: string, height?: bigint): void {
-    this.nextHead.headSeen(chain, height);
+  /** The node saw a new head of `chain` (its trigger watcher's). */
+  headSeen(chain: string): void {
+    this.nextHead.headSeen(chain);
   }
 
   /** A landing announced by a peer (the P2P layer's validator); see landing-watch.ts. */

@@ -68,18 +68,4 @@ describe("NextHead", () => {
     next.headSeen("evm:1");
     expect(ran).toEqual([]);
   });
-
-  it("tells the newest head of a chain while it is recent, and nothing once it is not", () => {
-    const { time, next } = setup();
-    expect(next.recent("evm:1", 1000)).toBeUndefined();
-    next.headSeen("evm:1", 41n);
-    next.headSeen("evm:1", 42n);
-    next.headSeen("evm:2");
-    expect(next.recent("evm:1", 1000)).toBe(42n);
-    expect(next.recent("evm:2", 1000)).toBeUndefined();
-    time.advance(1000);
-    expect(next.recent("evm:1", 1000)).toBe(42n);
-    time.advance(1);
-    expect(next.recent("evm:1", 1000)).toBeUndefined();
-  });
 });

@@ -15,8 +15,8 @@ const FOLLOWED_FOR_MS = 60_000;
 export class NextHead {
   /** Steps waiting for a head, by chain, by key. */
   private readonly waiting = new Map<string, Map<string, () => Promise<void>>>();
-  /** The last head seen of each chain: when, and its height when the watcher gave one. */
-  private readonly heads = new Map<string, { at: number; height: bigint | undefined }>();
+  /** When a head of each chain was last seen. */
+  private readonly lastHeadAt = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -34,7 +34,7 @@ export class NextHead {
   /** Run `fn` at the next head of `chain`, or when the wait runs out; `key` names the step. */
   run(chain: string, key: string, fn: () => Promise<void>): void {
     const now = this.deps.now();
-    const seen = this.heads.get(chain)?.at;
+    const seen = this.lastHeadAt.get(chain);
     const followed = seen !== undefined && now - seen < FOLLOWED_FOR_MS;
     const step = () => {
       this.waiting.get(chain)?.delete(key);
@@ -54,19 +54,13 @@ export class NextHead {
     );
   }
 
-  /** The node saw a new head of `chain` (at `height`): the steps waiting for it start. */
-  headSeen(chain: string, height?: bigint): void {
-    this.heads.set(chain, { at: this.deps.now(), height });
+  /** The node saw a new head of `chain`: the steps waiting for it start. */
+  headSeen(chain: string): void {
+    this.lastHeadAt.set(chain, this.deps.now());
     const steps = this.waiting.get(chain);
     if (steps === undefined || steps.size === 0) return;
     this.waiting.delete(chain);
     for (const step of steps.values()) this.deps.run(step());
-  }
-
-  /** The newest head of `chain` seen within the last `withinMs`, if any. */
-  recent(chain: string, withinMs: number): bigint | undefined {
-    const head = this.heads.get(chain);
-    return head !== undefined && this.deps.now() - head.at <= withinMs ? head.height : undefined;
   }
 
   /** Forget every waiting step (their timers go with the scheduler's). */

@@ -46,23 +46,15 @@ export class ManagerCache {
  * Signature data over the latest block minus one, the block `validate` reads weights at. The
  * latest block number is shared for 250 ms by every check and send of the chain (one
  * `eth_blockNumber` instead of one per event): an older reference block is still final, so
- * `validate` accepts it. `seenHead`: the chain's head as this node's trigger watcher saw it a
- * moment ago, used without a request, one block further back: the endpoint answering the call
- * may be a block behind the watcher's, and a reference block at or after the block a call
- * runs in is refused.
+ * `validate` accepts it.
  */
 export async function currentSignatureData(
   client: PublicClient,
   signatures: readonly EnvelopeSignature[],
-  seenHead?: bigint,
 ): Promise<SignatureData> {
-  const block =
-    seenHead !== undefined ? seenHead - 1n : await client.getBlockNumber({ cacheTime: 250 });
+  const block = await client.getBlockNumber({ cacheTime: 250 });
   return buildSignatureData(signatures, block > 0n ? block - 1n : 0n);
 }
-
-/** How recent a head the trigger watcher saw must be to stand for the chain's latest block. */
-export const SEEN_HEAD_MS = 1000;
 
 /** Dry-run `validate` of the manager the handler names with these signatures. */
 export async function checkQuorum(args: {
@@ -72,15 +64,13 @@ export async function checkQuorum(args: {
   envelope: Envelope;
   signatures: readonly EnvelopeSignature[];
   managers: ManagerCache;
-  /** The head the node saw lately (see currentSignatureData). */
-  seenHead?: bigint | undefined;
 }): Promise<QuorumOutcome> {
   const { client } = args;
   let manager: Address;
   let signatureData: SignatureData;
   try {
     manager = await args.managers.managerOf(client, args.chain, args.handler);
-    signatureData = await currentSignatureData(client, args.signatures, args.seenHead);
+    signatureData = await currentSignatureData(client, args.signatures);
   } catch (err) {
     return { kind: "error", reason: `cannot prepare the quorum check: ${revertReason(err)}` };
   }

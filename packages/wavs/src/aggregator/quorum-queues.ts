@@ -38,8 +38,6 @@ export interface QuorumQueuesDeps {
   signatures: QuorumSignatureStore;
   operators: KnownOperators;
   chains: ChainClients;
-  /** The chain's newest head this node's trigger watcher saw lately (quorum-check.ts). */
-  seenHead(chain: string): bigint | undefined;
   submitter: ResultSubmitter;
   lock: KeyedLock;
   scheduler: KeyedScheduler;
@@ -256,7 +254,6 @@ export class QuorumQueues {
       chain: q.chain,
       handler: getAddress(q.handler),
       managers: this.managers,
-      seenHead: this.deps.seenHead(q.chain),
     });
   }
 

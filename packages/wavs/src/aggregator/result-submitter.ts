@@ -61,8 +61,6 @@ export interface ResultSubmitterDeps {
   txs: AggregatorTxStore;
   nonces: AggregatorNonceStore;
   chains: ChainClients;
-  /** The chain's newest head this node's trigger watcher saw lately (quorum-check.ts). */
-  seenHead(chain: string): bigint | undefined;
   landings: LandingWatch;
   operators: KnownOperators;
   scheduler: KeyedScheduler;
@@ -439,11 +437,7 @@ export class ResultSubmitter {
       enqueue = () => manager.enqueue({ contract: q.handler, msg, gasPrice, ref });
     } else {
       const client = this.deps.chains.get(q.chain);
-      const signatureData = await currentSignatureData(
-        client,
-        this.signaturesOf(q.id),
-        this.deps.seenHead(q.chain),
-      );
+      const signatureData = await currentSignatureData(client, this.signaturesOf(q.id));
       const data = encodeHandleCall(envelopeOfQueue(q), signatureData);
       enqueue = () => manager.enqueue({ to: getAddress(q.handler), data, gasPrice, ref });
     }

@@ -178,7 +178,7 @@ export function createWavsNode(options: {
       });
       await dispatcher.enqueue(event);
     },
-    onHead: (chain, height) => aggregator.headSeen(chain, height),
+    onHead: (chain) => aggregator.headSeen(chain),
     onServiceUriUpdated(serviceId) {
       // not awaited: fetching the new definition must not hold up the chain's other events;
       // the registry runs updates of one service one at a time
