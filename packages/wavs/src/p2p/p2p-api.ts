@@ -108,6 +108,8 @@ export interface P2pTuning {
   presenceFirstRepeatMs: number;
   /** ... up to this interval. */
   presenceIntervalMs: number;
+  /** Tell peers our gossip mesh and skip relays a peer already made (relay-skip.ts). */
+  skipKnownRelays: boolean;
 }
 
 /** Production defaults. */
@@ -124,6 +126,7 @@ export const DEFAULT_P2P_TUNING: P2pTuning = {
   catchupRequestLimit: { perSecond: 0.5, burst: 8 },
   presenceFirstRepeatMs: 1000,
   presenceIntervalMs: 10 * 60_000,
+  skipKnownRelays: true,
 };
 
 /** Options of createP2pNode. */

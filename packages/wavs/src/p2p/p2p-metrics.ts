@@ -26,6 +26,10 @@ export class P2pMetrics {
   readonly duplicateConnectionsClosedTotal: Counter;
   /** Connected peers whose gossip streams were found missing and restored (gossip-keeper.ts). */
   readonly gossipRepairsTotal: Counter<"kind">;
+  /** Relays not made because the peer a message came from had sent it on (relay-skip.ts). */
+  readonly relaysSkippedTotal: Counter;
+  /** Skipped relays sent after all, once the peer's word turned out stale. */
+  readonly relaysMadeUpTotal: Counter;
 
   constructor(registry: Registry) {
     this.messagesTotal = counterOn(
@@ -49,6 +53,16 @@ export class P2pMetrics {
       "p2p_gossip_repairs_total",
       "Connected peers found without gossip streams, by repair: identify (streams reopened) or reconnect (connection reset).",
       ["kind"],
+    );
+    this.relaysSkippedTotal = counterOn(
+      registry,
+      "p2p_relays_skipped_total",
+      "Gossip relays not made: the peer the message came from said it had sent it to that peer.",
+    );
+    this.relaysMadeUpTotal = counterOn(
+      registry,
+      "p2p_relays_made_up_total",
+      "Skipped gossip relays sent after all: the peer's word turned out stale (it lost that peer).",
     );
   }
 }

@@ -55,6 +55,7 @@ import { PresenceAnnouncer } from "./presence-announcer.js";
 import { presenceTopicForService, serviceIdOfPresenceTopic } from "./presence-wire.js";
 import { PeerRateLimiter } from "./rate-limit.js";
 import { RecentMessages, VerdictCache } from "./recent.js";
+import { type MeshPubsub, RelaySkip } from "./relay-skip.js";
 import {
   decodeSubmission,
   encodeSubmission,
@@ -105,6 +106,7 @@ class GossipP2pNode implements P2pNode {
   private node: Libp2p<Services> | undefined;
   private dedupe: OneConnectionPerPeer | undefined;
   private keeper: GossipKeeper | undefined;
+  private relays: RelaySkip | undefined;
   private starting: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
   private dialing = false;
@@ -279,6 +281,21 @@ class GossipP2pNode implements P2pNode {
     this.node = node;
     for (const serviceId of this.services) this.join(node, serviceId);
     keeper.start();
+    if (t.skipKnownRelays) {
+      const relays = new RelaySkip({
+        node,
+        // the implementation's mesh and relay hook are not in its public interface
+        pubsub: node.services.pubsub as unknown as MeshPubsub,
+        ours: (topic) => topic.startsWith("wavs/"),
+        log: this.log,
+        onCount: (kind, n) =>
+          kind === "skipped"
+            ? this.metrics?.relaysSkippedTotal.inc(n)
+            : this.metrics?.relaysMadeUpTotal.inc(n),
+      });
+      await relays.start();
+      this.relays = relays;
+    }
     this.timers = [
       setInterval(() => this.sweep(), SWEEP_INTERVAL_MS),
       ...(this.bootstrap.length > 0
@@ -310,6 +327,8 @@ class GossipP2pNode implements P2pNode {
     this.dedupe = undefined;
     this.keeper?.stop();
     this.keeper = undefined;
+    await this.relays?.stop();
+    this.relays = undefined;
     await node.stop();
     this.log.info("p2p stopped");
   }
