@@ -24,6 +24,7 @@ import { z } from "zod";
 import type { Logger } from "../internal/index.js";
 import { errorMessage } from "../internal/index.js";
 import { frame, readFrames } from "./catchup.js";
+import { PeerRateLimiter } from "./rate-limit.js";
 
 /** The protocol meshes are announced on. */
 export const MESH_PROTOCOL = "/wavs/mesh/1.0.0";
@@ -31,18 +32,23 @@ export const MESH_PROTOCOL = "/wavs/mesh/1.0.0";
 /** Largest announcement accepted (64 topics of 256 peers fit). */
 const MAX_ANNOUNCEMENT_BYTES = 64 * 1024;
 
-/** How long skipped relays are kept to be made up, and how many at most. */
+/** How long skipped relays are kept to be made up, how many and how many bytes at most. */
 const DEFAULT_MAKE_UP_MS = 60_000;
 const MAX_SKIPPED = 4096;
+const MAX_SKIPPED_BYTES = 16 * 1024 * 1024;
+
+/** Announcements a peer may send us (meshes change on connects and disconnects, rarely). */
+const ANNOUNCEMENT_LIMIT = { perSecond: 2, burst: 20 };
 
 const AnnouncementSchema = z.object({
   version: z.literal(1),
   meshes: z.record(z.string().max(256), z.array(z.string().max(128)).max(1024)),
 });
 
-/** A message as gossipsub forwards it (its RPC form; only the topic is read here). */
+/** A message as gossipsub forwards it (its RPC form; topic and size are read here). */
 interface RawMessage {
   topic: string;
+  data?: Uint8Array | undefined;
 }
 
 /** The gossipsub methods and events used here; the relay hook is not in its public interface. */
@@ -92,6 +98,8 @@ export class RelaySkip {
   private readonly sent = new Map<string, string>();
   private readonly sending = new Set<string>();
   private skipped: Skipped[] = [];
+  private skippedBytes = 0;
+  private readonly limiter = new PeerRateLimiter(ANNOUNCEMENT_LIMIT);
   private forward: Forward | undefined;
   private readonly makeUpMs: number;
   private readonly onHeartbeat = () => this.announce();
@@ -144,6 +152,7 @@ export class RelaySkip {
     this.meshes.clear();
     this.sent.clear();
     this.skipped = [];
+    this.skippedBytes = 0;
   }
 
   /** What `peer` last said its mesh holds on `topic` (undefined: nothing heard). */
@@ -166,10 +175,15 @@ export class RelaySkip {
     if (peers.length === 0) return exclude;
     const now = Date.now();
     this.skipped.push({ at: now, msgIdStr, rawMsg, source, peers });
-    if (this.skipped.length > MAX_SKIPPED || this.skipped[0]!.at < now - this.makeUpMs) {
-      this.skipped = this.skipped.filter(
-        (s, i, all) => s.at >= now - this.makeUpMs && i >= all.length - MAX_SKIPPED,
-      );
+    this.skippedBytes += rawMsg.data?.length ?? 0;
+    // oldest first: drop what is too old or over the bounds (shift is cheap on V8's arrays)
+    while (
+      this.skipped[0]!.at < now - this.makeUpMs ||
+      this.skipped.length > MAX_SKIPPED ||
+      this.skippedBytes > MAX_SKIPPED_BYTES
+    ) {
+      this.skippedBytes -= this.skipped.shift()!.rawMsg.data?.length ?? 0;
+      if (this.skipped.length === 0) break;
     }
     this.deps.onCount?.("skipped", peers.length);
     const out = new Set(exclude);
@@ -220,6 +234,10 @@ export class RelaySkip {
   /** A peer's announcement: its meshes replace what it said before. */
   private async receive(stream: Stream, connection: Connection): Promise<void> {
     const from = connection.remotePeer.toString();
+    if (!this.limiter.take(from)) {
+      stream.abort(new Error("mesh announcements rate limited"));
+      return;
+    }
     try {
       let parsed: z.infer<typeof AnnouncementSchema> | undefined;
       const frames = readFrames(stream, {
@@ -249,6 +267,7 @@ export class RelaySkip {
   /** A peer went away: nothing it said holds, and the relays skipped on its word are made up. */
   private forget(peer: string): void {
     this.sent.delete(peer);
+    this.limiter.sweep();
     if (!this.meshes.delete(peer)) return;
     this.makeUp(peer, () => true);
   }
