@@ -86,6 +86,40 @@ describe("p2p gossip", () => {
     );
   });
 
+  it("three connected nodes stop relaying to each other once their meshes are announced", async () => {
+    const metrics = [0, 1, 2].map(() => new Metrics({ defaultMetrics: false }));
+    const a = await node({ keyPath: keyPath(), metrics: metrics[0] });
+    const b = await node({ keyPath: keyPath(), bootstrap: [a.addr()], metrics: metrics[1] });
+    const c = await node({
+      keyPath: keyPath(),
+      bootstrap: [a.addr(), b.addr()],
+      metrics: metrics[2],
+    });
+    for (const n of [a, b, c]) await waitFor(() => topicPeers(n.node, SERVICE_A) === 2, "mesh");
+    const skipped = async () => {
+      let sum = 0;
+      for (const m of metrics) {
+        const line = (await m.registry.metrics()).match(/^wavs_p2p_relays_skipped_total (\d+)$/m);
+        sum += Number(line?.[1] ?? 0);
+      }
+      return sum;
+    };
+    // each node's mesh reaches the others at a heartbeat (100 ms here): publish until the
+    // receivers skip their relays, every message still reaching both peers once
+    const sent: string[] = [];
+    const deadline = Date.now() + 10_000;
+    while ((await skipped()) < 2) {
+      if (Date.now() > deadline) throw new Error("timed out waiting for relays to be skipped");
+      const m = makeSubmission();
+      sent.push(m.event_id);
+      await a.node.publish(SERVICE_A, m);
+      await waitFor(() => b.count(m.event_id) === 1 && c.count(m.event_id) === 1, "delivery");
+      await sleep(50);
+    }
+    await sleep(300);
+    for (const id of sent) expect([b.count(id), c.count(id), a.count(id)]).toEqual([1, 1, 0]);
+  });
+
   it("does not relay a message the validator rejects", async () => {
     // A line: a - b - c. c can only hear a's messages through b.
     const a = await node({ keyPath: keyPath() });
