@@ -3,23 +3,15 @@
  * unsigned, heartbeat 100 ms): what reaches each peer is counted as it arrives, duplicates
  * included, before gossipsub's seen cache drops them.
  */
-
-import { noise } from "@chainsafe/libp2p-noise";
-import { yamux } from "@chainsafe/libp2p-yamux";
-import { gossipsub } from "@libp2p/gossipsub";
-import { identify } from "@libp2p/identify";
-import type { Libp2p } from "@libp2p/interface";
-import { tcp } from "@libp2p/tcp";
-import { createLibp2p } from "libp2p";
 import { afterEach, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "../../test/helpers/p2p-harness.js";
+import { createRawPeer, type RawPeer, sleep, waitFor } from "../../test/helpers/p2p-harness.js";
 import { silentLogger } from "../internal/index.js";
 import { type MeshPubsub, RelaySkip } from "./relay-skip.js";
 
 const TOPIC = "wavs/submissions/relay-skip-test";
 
 interface Peer {
-  node: Libp2p<{ pubsub: ReturnType<ReturnType<typeof gossipsub>> }>;
+  node: RawPeer;
   id: string;
   relays: RelaySkip | undefined;
   /** Every message that arrived, by data, duplicates included. */
@@ -39,20 +31,7 @@ afterEach(async () => {
 });
 
 async function peer(skip = true): Promise<Peer> {
-  const node = await createLibp2p({
-    addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: {
-      identify: identify(),
-      pubsub: gossipsub({
-        heartbeatInterval: 100,
-        globalSignaturePolicy: "StrictNoSign",
-        allowPublishToZeroTopicPeers: true,
-      }),
-    },
-  });
+  const node = await createRawPeer();
   const p: Peer = {
     node,
     id: node.peerId.toString(),
@@ -99,6 +78,22 @@ function meshOf(p: Peer): string[] {
   return (p.node.services.pubsub as unknown as MeshPubsub).getMeshPeers(TOPIC);
 }
 
+/** Three peers connected to each other, each mesh announced to the other two. */
+async function fullMesh(): Promise<[Peer, Peer, Peer]> {
+  const all: [Peer, Peer, Peer] = [await peer(), await peer(), await peer()];
+  const [a, b, c] = all;
+  await connect(a, b);
+  await connect(a, c);
+  await connect(b, c);
+  for (const p of all)
+    await settled(
+      p,
+      2,
+      all.filter((o) => o !== p),
+    );
+  return all;
+}
+
 /** Wait until `p`'s mesh holds `n` peers and `watchers` heard `p` say so. */
 async function settled(p: Peer, n: number, watchers: Peer[]): Promise<void> {
   await waitFor(() => meshOf(p).length === n, `${n} mesh peers`);
@@ -117,17 +112,7 @@ const relaysDone = () => sleep(500);
 
 describe("relay skipping", () => {
   it("three connected peers: each message reaches each peer once, no relay", async () => {
-    const [a, b, c] = [await peer(), await peer(), await peer()];
-    await connect(a, b);
-    await connect(a, c);
-    await connect(b, c);
-    for (const [p, others] of [
-      [a, [b, c]],
-      [b, [a, c]],
-      [c, [a, b]],
-    ] as const) {
-      await settled(p, 2, [...others]);
-    }
+    const [a, b, c] = await fullMesh();
     for (const [from, i] of [
       [a, 1],
       [b, 2],
@@ -167,17 +152,7 @@ describe("relay skipping", () => {
   });
 
   it("makes up the relays it skipped when the source's word turns out stale", async () => {
-    const [a, b, c] = [await peer(), await peer(), await peer()];
-    await connect(a, b);
-    await connect(a, c);
-    await connect(b, c);
-    for (const [p, others] of [
-      [a, [b, c]],
-      [b, [a, c]],
-      [c, [a, b]],
-    ] as const) {
-      await settled(p, 2, [...others]);
-    }
+    const [a, b, c] = await fullMesh();
     // a's link to c dies silently: a still names c in its mesh, and b skips c on its word
     a.deaf.add(c.id);
     await publish(a, "lost on the way");

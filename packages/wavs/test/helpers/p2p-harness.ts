@@ -158,7 +158,14 @@ export type RawPeer = Libp2p<{ identify: Identify; pubsub: GossipSub }>;
 
 /** Start a raw gossipsub peer and connect it to `target`. */
 export async function startRawPeer(target: string): Promise<RawPeer> {
-  const peer = await createLibp2p({
+  const peer = await createRawPeer();
+  await peer.dial(multiaddr(target));
+  return peer;
+}
+
+/** A raw gossipsub peer on 127.0.0.1, configured as our nodes' gossip is, connected to nobody. */
+export async function createRawPeer(): Promise<RawPeer> {
+  return createLibp2p({
     addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -175,8 +182,6 @@ export async function startRawPeer(target: string): Promise<RawPeer> {
       }),
     },
   });
-  await peer.dial(multiaddr(target));
-  return peer;
 }
 
 /** The libp2p node inside a running P2pNode (tests reach past the interface to dial by hand). */
