@@ -251,6 +251,8 @@ export class RelaySkip {
       }
       await stream.close();
       if (parsed === undefined) throw new Error("not a mesh announcement");
+      // read after the peer went away: kept, it would speak for the peer's next connection
+      if (connection.status !== "open") return;
       const meshes = new Map(
         Object.entries(parsed.meshes)
           .slice(0, 64)
