@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createRawPeer, type RawPeer, sleep, waitFor } from "../../test/helpers/p2p-harness.js";
 import { silentLogger } from "../internal/index.js";
-import { type MeshPubsub, RelaySkip } from "./relay-skip.js";
+import { MESH_PROTOCOL, type MeshPubsub, RelaySkip } from "./relay-skip.js";
 
 const TOPIC = "wavs/submissions/relay-skip-test";
 
@@ -19,6 +19,8 @@ interface Peer {
   /** Peers this one silently stops sending to (a stream that died without anyone noticing). */
   deaf: Set<string>;
   counts: { skipped: number; made_up: number };
+  /** Mesh announcements this peer tried to send. */
+  announcements: number;
 }
 
 const peers: Peer[] = [];
@@ -39,7 +41,13 @@ async function peer(skip = true): Promise<Peer> {
     arrivals: new Map(),
     deaf: new Set(),
     counts: { skipped: 0, made_up: 0 },
+    announcements: 0,
   };
+  const dialProtocol = node.dialProtocol.bind(node);
+  node.dialProtocol = ((target, protocols, options) => {
+    if (protocols === MESH_PROTOCOL) p.announcements += 1;
+    return dialProtocol(target, protocols, options);
+  }) as typeof node.dialProtocol;
   // count arrivals before the seen cache; drop what this peer "cannot" send any more
   const internals = node.services.pubsub as unknown as {
     handleReceivedMessage(from: unknown, msg: { data?: Uint8Array }): Promise<void>;
@@ -164,5 +172,20 @@ describe("relay skipping", () => {
     await a.node.hangUp(c.node.peerId);
     await waitFor(() => c.arrivals.get("lost on the way") === 1, "the skipped relay made up");
     expect(b.counts.made_up).toBe(1);
+  });
+
+  it("asks a peer that does not speak the protocol once, not at every heartbeat", async () => {
+    const [a, plain] = [await peer(), await peer(false)];
+    await connect(a, plain);
+    await waitFor(() => meshOf(a).length === 1, "mesh");
+    await waitFor(() => a.announcements === 1, "one announcement tried");
+    await sleep(600); // six heartbeats
+    expect(a.announcements).toBe(1);
+    // and it still relays to it, unaffected
+    const c = await peer();
+    await connect(c, a);
+    await waitFor(() => meshOf(a).length === 2, "mesh of two");
+    await publish(c, "via a");
+    await waitFor(() => plain.arrivals.get("via a") === 1, "relayed to the plain peer");
   });
 });

@@ -37,6 +37,9 @@ const DEFAULT_MAKE_UP_MS = 60_000;
 const MAX_SKIPPED = 4096;
 const MAX_SKIPPED_BYTES = 16 * 1024 * 1024;
 
+/** After a failed announcement (a peer that does not speak the protocol), wait this long. */
+const RETRY_AFTER_FAILURE_MS = 60_000;
+
 /** Announcements a peer may send us (meshes change on connects and disconnects, rarely). */
 const ANNOUNCEMENT_LIMIT = { perSecond: 2, burst: 20 };
 
@@ -97,6 +100,8 @@ export class RelaySkip {
   /** The announcement last delivered to each peer. */
   private readonly sent = new Map<string, string>();
   private readonly sending = new Set<string>();
+  /** When an announcement to a peer last failed. */
+  private readonly failed = new Map<string, number>();
   private skipped: Skipped[] = [];
   private skippedBytes = 0;
   private readonly limiter = new PeerRateLimiter(ANNOUNCEMENT_LIMIT);
@@ -151,6 +156,7 @@ export class RelaySkip {
     await this.deps.node.unhandle(MESH_PROTOCOL).catch(() => {});
     this.meshes.clear();
     this.sent.clear();
+    this.failed.clear();
     this.skipped = [];
     this.skippedBytes = 0;
   }
@@ -205,8 +211,10 @@ export class RelaySkip {
       }
     }
     const meshOf = new Map(topics.map((t) => [t, pubsub.getMeshPeers(t).sort()]));
+    const now = Date.now();
     for (const [peer, { id, topics: shared }] of peersOf) {
       if (this.sending.has(peer)) continue;
+      if ((this.failed.get(peer) ?? 0) > now - RETRY_AFTER_FAILURE_MS) continue;
       const meshes: Record<string, string[]> = {};
       for (const topic of shared) meshes[topic] = meshOf.get(topic)!.filter((p) => p !== peer);
       const text = JSON.stringify({ version: 1, meshes });
@@ -223,8 +231,11 @@ export class RelaySkip {
       stream.send(frame(new TextEncoder().encode(text)));
       await stream.close({ signal });
       this.sent.set(peer, text);
+      this.failed.delete(peer);
     } catch (err) {
-      // the next heartbeat tries again: `sent` still holds the last one delivered
+      // tried again later: `sent` still holds the last one delivered, and a peer that does not
+      // speak the protocol (it then relays to us as before) is not asked every heartbeat
+      this.failed.set(peer, Date.now());
       this.deps.log.debug({ peer, err: errorMessage(err) }, "mesh announcement not delivered");
     } finally {
       this.sending.delete(peer);
@@ -269,6 +280,7 @@ export class RelaySkip {
   /** A peer went away: nothing it said holds, and the relays skipped on its word are made up. */
   private forget(peer: string): void {
     this.sent.delete(peer);
+    this.failed.delete(peer);
     this.limiter.sweep();
     if (!this.meshes.delete(peer)) return;
     this.makeUp(peer, () => true);
