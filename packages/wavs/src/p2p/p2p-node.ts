@@ -286,7 +286,6 @@ class GossipP2pNode implements P2pNode {
         node,
         // the implementation's mesh and relay hook are not in its public interface
         pubsub: node.services.pubsub as unknown as MeshPubsub,
-        ours: (topic) => topic.startsWith("wavs/"),
         log: this.log,
         onCount: (kind, n) =>
           kind === "skipped"

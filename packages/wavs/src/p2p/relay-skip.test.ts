@@ -65,7 +65,6 @@ async function peer(skip = true): Promise<Peer> {
     p.relays = new RelaySkip({
       node,
       pubsub: node.services.pubsub as unknown as MeshPubsub,
-      ours: (topic) => topic.startsWith("wavs/"),
       log: silentLogger(),
       onCount: (kind, n) => {
         p.counts[kind] += n;

@@ -76,9 +76,8 @@ export interface RelaySkipDeps {
     Libp2p,
     "handle" | "unhandle" | "dialProtocol" | "addEventListener" | "removeEventListener"
   >;
+  /** The node's gossipsub: every topic it subscribes to is a service topic, all announced. */
   pubsub: MeshPubsub;
-  /** Whether a topic is one of ours (only those are announced). */
-  ours(topic: string): boolean;
   log: Logger;
   makeUpMs?: number | undefined;
   /** Counts relays skipped and made up. */
@@ -173,8 +172,9 @@ export class RelaySkip {
     source: string | undefined,
     exclude: Set<string> | undefined,
   ): Set<string> | undefined {
-    const theirs = source === undefined ? undefined : this.meshes.get(source)?.get(rawMsg.topic);
-    if (theirs === undefined || theirs.size === 0 || source === undefined) return exclude;
+    if (source === undefined) return exclude;
+    const theirs = this.meshes.get(source)?.get(rawMsg.topic);
+    if (theirs === undefined || theirs.size === 0) return exclude;
     const peers = this.deps.pubsub
       .getMeshPeers(rawMsg.topic)
       .filter((p) => p !== source && theirs.has(p) && exclude?.has(p) !== true);
@@ -200,7 +200,7 @@ export class RelaySkip {
   /** Tell each gossip peer our mesh, when it differs from what it last heard from us. */
   private announce(): void {
     const { pubsub } = this.deps;
-    const topics = pubsub.getTopics().filter((t) => this.deps.ours(t));
+    const topics = pubsub.getTopics();
     const peersOf = new Map<string, { id: PeerId; topics: string[] }>();
     for (const topic of topics) {
       for (const id of pubsub.getSubscribers(topic)) {
