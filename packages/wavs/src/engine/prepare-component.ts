@@ -98,13 +98,57 @@ export async function prepareComponent(bytes: Uint8Array, cacheDir: string): Pro
     }
     writeFileSync(join(tmp, "component.wasm"), bytes);
     writeFileSync(join(tmp, "meta.json"), JSON.stringify(meta, null, 2));
-    rmSync(final, { recursive: true, force: true });
-    renameSync(tmp, final);
+    return publishPrepared(tmp, cacheDir, digest) ?? meta;
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  return meta;
+}
+
+/**
+ * Move a finished entry into place. Another process (a second `wavs exec`, another node on
+ * the same cache) may have prepared the same digest meanwhile and be reading it: a complete
+ * entry is never replaced, so a reader never sees its files vanish; this one is dropped and
+ * the entry in place returned. Only an entry of an older format is swapped out, by renaming
+ * it aside first so the directory is never half gone.
+ */
+export function publishPrepared(
+  tmp: string,
+  cacheDir: string,
+  digest: string,
+): PreparedMeta | undefined {
+  const final = preparedDir(cacheDir, digest);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      renameSync(tmp, final);
+      return undefined;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
+    }
+    const inPlace = readPrepared(cacheDir, digest);
+    if (inPlace) {
+      rmSync(tmp, { recursive: true, force: true });
+      return inPlace;
+    }
+    const aside = `${final}.old-${process.pid}-${Date.now()}`;
+    try {
+      renameSync(final, aside);
+    } catch (err) {
+      // gone already: another process moved it aside first; try again
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      continue;
+    }
+    rmSync(aside, { recursive: true, force: true });
+  }
+  throw new WavsError(
+    "WAVS_ERR_INTERNAL",
+    `could not place prepared component ${digest} in the cache`,
+    {
+      details: { cacheDir },
+      hint: "another process keeps replacing it; run one node per cache directory",
+    },
+  );
 }
 
 function transpileInWorker(bytes: Uint8Array): Promise<TranspileReply> {
