@@ -30,7 +30,11 @@ export async function buildProgram(
   return program;
 }
 
-/** Entry point of the `wavs` binary; resolves with the exit code. */
+/**
+ * Entry point of the `wavs` binary (bin/wavs.js imports it, or its bundle, at run time);
+ * resolves with the exit code.
+ * @public
+ */
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
   const json = argv.includes("--json");

@@ -1,0 +1,96 @@
+/**
+ * Bundles the compiled CLI and its worker threads into dist/bundle/ (run by `npm run build`
+ * after `tsc -b`). Node resolves, reads and compiles ~250 files one by one to start `wavs`;
+ * from a bundle it reads a handful: `wavs exec` starts ~30 % sooner (docs/benchmarks.md).
+ * `bin/wavs.js` runs the bundle when it is at least as new as the compiled sources.
+ *
+ * Not minified: the node's stack traces stay readable, and minifying bought nothing measurable.
+ * Lazily imported commands stay lazy (code splitting). Every module keeps its own location:
+ * `import.meta.url`, `__dirname` and `__filename` are rewritten to the file it was bundled
+ * from, so the assets found beside a module (WIT files, contract artifacts, the dashboard,
+ * a dependency's own worker scripts) are found as before. Native addons and the heavy
+ * builder tools (jco, componentize-js, esbuild, TypeScript) are loaded from node_modules.
+ */
+import { readFile, rm } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+const outdir = join(dist, "bundle");
+
+/** Worker scripts bundled beside the CLI; `engineWorkerPath` picks them in the bundle. */
+const WORKERS = ["worker", "transpile-worker"];
+
+const EXTERNAL = [
+  // native addons, found by their own loaders relative to their package
+  "better-sqlite3",
+  "secp256k1",
+  "@napi-rs/lzma",
+  "oxc-parser",
+  // builder tools: large, loaded only by the commands that build or transpile
+  "@bytecodealliance/jco",
+  "@bytecodealliance/componentize-js",
+  "@foundry-rs/anvil",
+  "esbuild",
+  "typescript",
+];
+
+/** Rewrites a module's own location to the file it came from (see above). */
+const keepLocations = {
+  name: "keep-locations",
+  setup(b) {
+    b.onLoad({ filter: /\.(m?js|cjs)$/ }, async (args) => {
+      let text = await readFile(args.path, "utf8");
+      const from = JSON.stringify(relative(outdir, args.path));
+      if (text.includes("import.meta.url")) {
+        text = text.replaceAll("import.meta.url", `__wavsUrl(${from})`);
+      }
+      if (/\b__(dirname|filename)\b/.test(text)) {
+        text = `var __filename = __wavsPath(${from}), __dirname = __wavsDir(${from});\n${text}`;
+      }
+      return { contents: text, loader: "js", resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+// at the top of every chunk: `require` for the CommonJS dependencies, and the helpers above
+const banner = [
+  'import { createRequire as __wavsRequire } from "node:module";',
+  'import { fileURLToPath as __wavsFileUrl } from "node:url";',
+  "const require = __wavsRequire(import.meta.url);",
+  "const __wavsUrl = (from) => new URL(from, import.meta.url).href;",
+  "const __wavsPath = (from) => __wavsFileUrl(__wavsUrl(from));",
+  'const __wavsDir = (from) => __wavsFileUrl(new URL(".", __wavsUrl(from)));',
+].join("\n");
+
+const started = Date.now();
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: {
+    wavs: join(dist, "cli", "main.js"),
+    ...Object.fromEntries(WORKERS.map((w) => [w, join(dist, "engine", `${w}.js`)])),
+  },
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  outdir,
+  external: EXTERNAL,
+  banner: { js: banner },
+  define: {
+    WAVS_BUNDLE_WORKERS: JSON.stringify(WORKERS),
+    WAVS_BUNDLE_URL: "import.meta.url",
+  },
+  plugins: [keepLocations],
+  legalComments: "none",
+  metafile: true,
+  logLevel: "warning",
+});
+const outputs = Object.values(result.metafile.outputs);
+const mb = outputs.reduce((sum, o) => sum + o.bytes, 0) / 1e6;
+console.log(
+  `wavs bundle: ${outputs.length} files, ${mb.toFixed(1)} MB in ${Date.now() - started} ms`,
+);
