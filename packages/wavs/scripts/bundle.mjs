@@ -37,10 +37,37 @@ const EXTERNAL = [
   "typescript",
 ];
 
-/** Rewrites a module's own location to the file it came from (see above). */
+/** Whether `spec` names a package (not a relative path, not a Node builtin). */
+const isPackage = (spec) =>
+  !spec.startsWith(".") && !spec.startsWith("/") && !spec.startsWith("node:");
+
+/**
+ * Rewrites a module's own location to the file it came from (see above), and leaves outside
+ * the bundle the EXTERNAL packages and every package imported dynamically: a dynamic import
+ * of a CommonJS package bundled by esbuild would have only a default export, where Node gives
+ * its named exports too (cosmjs, OpenTelemetry). Those imports name the file Node would load
+ * for the importing module (relative to the bundle), so a package nested in a workspace's own
+ * node_modules (the SDK's esbuild) is still the one its importer gets.
+ */
 const keepLocations = {
   name: "keep-locations",
   setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.inner || !isPackage(args.path)) return undefined;
+      const name = args.path
+        .split("/")
+        .slice(0, args.path.startsWith("@") ? 2 : 1)
+        .join("/");
+      if (args.kind !== "dynamic-import" && !EXTERNAL.includes(name)) return undefined;
+      const found = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { inner: true },
+      });
+      if (found.errors.length > 0) return { errors: found.errors };
+      return { path: `./${relative(outdir, found.path)}`, external: true };
+    });
     b.onLoad({ filter: /\.(m?js|cjs)$/ }, async (args) => {
       let text = await readFile(args.path, "utf8");
       const from = JSON.stringify(relative(outdir, args.path));
@@ -76,9 +103,13 @@ const result = await build({
   splitting: true,
   format: "esm",
   platform: "node",
+  // what Node reads: a package's `exports` (conditions node, import/require, default), else
+  // `main`; never the bundlers' `module` field or condition, so a package left outside is
+  // loaded as the file Node itself would pick
+  mainFields: ["main"],
+  conditions: [],
   target: "node20",
   outdir,
-  external: EXTERNAL,
   banner: { js: banner },
   define: {
     WAVS_BUNDLE_WORKERS: JSON.stringify(WORKERS),
