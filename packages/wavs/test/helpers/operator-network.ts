@@ -149,6 +149,22 @@ export interface OperatorNetwork {
   close(): Promise<void>;
 }
 
+/** Each running node's p2p status and its last p2p log lines, for a failed mesh wait. */
+async function meshReport(ops: Operator[]): Promise<string> {
+  const parts = await Promise.all(
+    ops.map(async (op, i) => {
+      if (!isRunning(op)) return `operator ${i}: not running`;
+      const status = await api(`${op.node!.url}/p2p/status`, "GET").then(
+        (r) => r.text,
+        (e: unknown) => String(e),
+      );
+      const lines = op.node!.logs.filter((l) => /p2p|peer|gossip|dial|connection/i.test(l));
+      return `operator ${i}: ${status}\n  ${lines.slice(-15).join("\n  ")}`;
+    }),
+  );
+  return parts.join("\n");
+}
+
 /** Whether operator `op`'s node process is running (started, not exited or killed). */
 export function isRunning(op: Operator): boolean {
   return (
@@ -424,17 +440,22 @@ ${cosmosToml}`,
     // connected, and each peer known subscribed to the service's gossip: a submission published
     // before that reaches the others only by catch-up, a second later (`wavs dev` waits the same)
     const waitForMesh = async () => {
-      await waitUntil(
-        async () => {
-          const running = ops.filter(isRunning);
-          const peers = await Promise.all(
-            running.map((op) => connectedPeers({ url: op.node!.url, token: TOKEN })),
-          );
-          return peers.every((n) => n.subscribed >= running.length - 1) ? true : undefined;
-        },
-        "p2p mesh and gossip subscriptions",
-        60_000,
-      );
+      try {
+        await waitUntil(
+          async () => {
+            const running = ops.filter(isRunning);
+            const peers = await Promise.all(
+              running.map((op) => connectedPeers({ url: op.node!.url, token: TOKEN })),
+            );
+            return peers.every((n) => n.subscribed >= running.length - 1) ? true : undefined;
+          },
+          "p2p mesh and gossip subscriptions",
+          60_000,
+        );
+      } catch (err) {
+        // a mesh that does not form is rare and load-dependent: say what each node saw
+        throw new Error(`${(err as Error).message}\n${await meshReport(ops)}`, { cause: err });
+      }
     };
     await waitForMesh();
 
