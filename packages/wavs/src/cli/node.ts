@@ -5,6 +5,7 @@ import {
   errorMessage,
   type LogLevel,
   missingMallocEnv,
+  NODE_MALLOC_ENV,
   WavsError,
 } from "../internal/index.js";
 import { reportError } from "./output.js";
@@ -62,7 +63,7 @@ export function registerNode(program: Command): void {
       if (missing.length > 0) {
         logger.info(
           { unset: missing },
-          "memory: set MALLOC_MMAP_THRESHOLD_=131072 in the node's environment to keep ~100 MB less resident (docs/operator-guide.md)",
+          `memory: set ${missing.map((k) => `${k}=${NODE_MALLOC_ENV[k]}`).join(" ")} in the node's environment to keep ~100 MB less resident (docs/operator-guide.md)`,
         );
       }
       await new Promise<void>((resolve) => {

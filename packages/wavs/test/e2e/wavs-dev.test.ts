@@ -202,6 +202,13 @@ describe("wavs dev (long-running)", () => {
     const pids = JSON.parse(readFileSync(join(home, ".wavs-dev", "pids.json"), "utf8")) as {
       children: number[];
     };
+    // the operators run with glibc's allocator settings (a third less memory resident)
+    for (const pid of pids.children.slice(1)) {
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      expect(environ).toEqual(
+        expect.arrayContaining(["MALLOC_MMAP_THRESHOLD_=131072", "MALLOC_ARENA_MAX=2"]),
+      );
+    }
     // children[0] is anvil; kill the third operator the hard way
     process.kill(pids.children[3]!, "SIGKILL");
     await waitUntil(
