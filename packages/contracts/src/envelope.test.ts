@@ -3,6 +3,7 @@ import {
   decodeAbiParameters,
   encodeAbiParameters,
   type Hex,
+  hashMessage,
   keccak256,
   recoverAddress,
   size,
@@ -21,6 +22,7 @@ import {
   envelopeHash,
   normalizeSignature,
   orderingFromU64,
+  personalMessageDigest,
   recoverEnvelopeSigner,
   signEnvelope,
   ZERO_ORDERING,
@@ -82,6 +84,12 @@ describe("digests", () => {
     expect(envelopeDigest(envelope)).toBe(manual);
     expect(envelopeDigest(envelope, null)).toBe(hash);
     expect(() => eip191Digest("0x1234")).toThrow();
+  });
+
+  it("hashes a personal message as viem's hashMessage does (length in UTF-8 bytes)", () => {
+    for (const text of ["", "wavs landing v1\nservice ab", "déjà vu ✓", "x".repeat(300)]) {
+      expect(personalMessageDigest(text)).toBe(hashMessage(text));
+    }
   });
 
   it("hashes every envelope right while recent hashes are reused and the oldest dropped", () => {

@@ -8,14 +8,13 @@ import {
   encodeAbiParameters,
   getAddress,
   type Hex,
-  hashMessage,
   isHex,
-  keccak256,
   type LocalAccount,
   numberToHex,
   size,
   slice,
 } from "viem";
+import { keccak256 } from "./keccak.js";
 import { recoverDigestSigner, signDigest } from "./secp256k1.js";
 
 /** `Envelope { bytes20 eventId; bytes12 ordering; bytes payload; }` */
@@ -130,6 +129,10 @@ export function envelopeHash(envelope: Envelope): Hex {
   return hash;
 }
 
+/** "\x19Ethereum Signed Message:\n32" as hex, the prefix of a signed 32-byte hash. */
+const EIP191_PREFIX_32 =
+  `0x${Buffer.from("\x19Ethereum Signed Message:\n32").toString("hex")}` as Hex;
+
 /** `keccak256("\x19Ethereum Signed Message:\n32" || hash)` (OpenZeppelin toEthSignedMessageHash). */
 export function eip191Digest(hash: Hex): Hex {
   if (size(hash) !== 32)
@@ -137,7 +140,17 @@ export function eip191Digest(hash: Hex): Hex {
       "WAVS_ERR_INPUT_INVALID",
       `eip191Digest: expected a 32-byte hash, got ${hash}`,
     );
-  return hashMessage({ raw: hash });
+  return keccak256(`${EIP191_PREFIX_32}${hash.slice(2)}`);
+}
+
+/**
+ * `keccak256("\x19Ethereum Signed Message:\n" || len(text) || text)`, viem's `hashMessage` of a
+ * text (EIP-191 personal message, the length in bytes of its UTF-8).
+ */
+export function personalMessageDigest(text: string): Hex {
+  const message = Buffer.from(text, "utf8");
+  const prefix = Buffer.from(`\x19Ethereum Signed Message:\n${message.length}`, "utf8");
+  return keccak256(Buffer.concat([prefix, message]));
 }
 
 /** The digest that is actually signed for an envelope. */

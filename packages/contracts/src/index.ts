@@ -6,4 +6,5 @@ export * from "./deploy.js";
 export * from "./envelope.js";
 export * from "./errors.js";
 export * from "./generated/index.js";
+export * from "./keccak.js";
 export * from "./secp256k1.js";

@@ -12,13 +12,13 @@ import {
   getAddress,
   type Hex,
   hexToBytes,
-  keccak256,
   parseTransaction,
   recoverAddress,
   serializeTransaction,
   type TransactionSerializable,
 } from "viem";
 import { sign, signTransaction } from "viem/accounts";
+import { keccak256, keccak256Bytes } from "./keccak.js";
 
 /** The subset of the `secp256k1` package's API used here. */
 interface NativeSecp256k1 {
@@ -115,7 +115,7 @@ export async function signTransactionWithKey(
   if (!native || transaction.type === "eip4844") {
     return signTransaction({ privateKey, transaction });
   }
-  const digest = hexToBytes(keccak256(serializeTransaction(transaction)));
+  const digest = keccak256Bytes(serializeTransaction(transaction));
   const { signature, recid } = native.ecdsaSign(digest, hexToBytes(privateKey));
   return serializeTransaction(transaction, {
     r: bytesToHex(signature.subarray(0, 32)),

@@ -22,7 +22,8 @@
  * that the landing checks (landing-proof.ts) stop unless both transactions are in flight at
  * the same moment.
  */
-import { type Address, concat, getAddress, type Hex, keccak256 } from "viem";
+import { keccak256 } from "@wavs-ts/contracts";
+import { type Address, getAddress, type Hex } from "viem";
 
 /** Rendezvous weights computed lately: an event's order is asked for at every step of its queue. */
 const weights = new Map<string, bigint>();
@@ -33,7 +34,7 @@ function weightOf(eventId: Hex, signer: Address): bigint {
   const key = eventId + signer;
   let w = weights.get(key);
   if (w === undefined) {
-    w = BigInt(keccak256(concat([eventId, signer])));
+    w = BigInt(keccak256(`${eventId}${signer.slice(2)}` as Hex));
     if (weights.size >= WEIGHTS_KEPT) weights.delete(weights.keys().next().value as string);
     weights.set(key, w);
   }

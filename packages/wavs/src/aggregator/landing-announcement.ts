@@ -8,8 +8,8 @@
  * `tx_hash`): a receiver then reads the target and calldata from it and asks the chain only for
  * the receipt.
  */
-import { recoverDigestSigner, signDigestAs } from "@wavs-ts/contracts";
-import { type Address, getAddress, type Hex, hashMessage, type LocalAccount } from "viem";
+import { personalMessageDigest, recoverDigestSigner, signDigestAs } from "@wavs-ts/contracts";
+import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
 
 /** The announcement as it travels (plain JSON, hex strings). */
 export interface LandingAnnouncement {
@@ -45,7 +45,7 @@ export function landingDigest(a: LandingFields): Hex {
     `tx ${a.tx_hash.toLowerCase()}`,
     `signer ${a.signer.toLowerCase()}`,
   ].join("\n");
-  return hashMessage(text);
+  return personalMessageDigest(text);
 }
 
 /** Sign an announcement with the service's signing account. */

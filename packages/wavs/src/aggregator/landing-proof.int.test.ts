@@ -1,14 +1,15 @@
 // Landing checks of announced transactions against a real anvil behind a counting JSON-RPC
 // proxy: with the call read from the carried signed transaction, only the receipt is asked
 // for; without it the transaction is looked up as before; with the sender's nonce count, an
-// unmined transaction costs no receipt.
+// unmined transaction costs no receipt. Block scans find a landing among other calls, and
+// search blocks scanned before without fetching them again.
 import { signerOfTransaction } from "@wavs-ts/contracts";
 import { createPublicClient, type Hex, http, keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { methodsFromNow, useProxiedAnvil } from "../../test/helpers/rpc-proxy.js";
 import { encodeHandleCall } from "./handle-call.js";
-import { carriedCall, checkLandingTx } from "./landing-proof.js";
+import { carriedCall, checkLandingTx, LandingScanner } from "./landing-proof.js";
 import { UsedNonces } from "./used-nonces.js";
 
 describe("checkLandingTx", () => {
@@ -157,5 +158,95 @@ describe("checkLandingTx", () => {
     const { raw } = await handleTx(eventId(10), false);
     expect(await signerOfTransaction(raw)).toBe(sender().address);
     expect(await signerOfTransaction("0xf8")).toBeUndefined();
+  });
+});
+
+describe("LandingScanner", () => {
+  const chain = useProxiedAnvil();
+  const handler = privateKeyToAccount(`0x${"72".repeat(32)}`).address;
+  const elsewhere = privateKeyToAccount(`0x${"73".repeat(32)}`).address;
+  const sender = () => privateKeyToAccount(chain.anvil().privateKeys[7] as Hex);
+  let nonce = 0;
+  const eventId = (n: number): Hex => `0x${n.toString(16).padStart(40, "0")}`;
+
+  /** A mined handler call for event `id` sent to `to`; its hash. */
+  async function landed(id: Hex, to: Hex = handler): Promise<Hex> {
+    const direct = chain.anvil().publicClient();
+    const hash = await direct.sendRawTransaction({
+      serializedTransaction: await sender().signTransaction({
+        chainId: 31337,
+        nonce: nonce++,
+        to,
+        data: encodeHandleCall(
+          { eventId: id, ordering: `0x${"00".repeat(12)}`, payload: "0x01" },
+          { signers: [], signatures: [], referenceBlock: 1 },
+        ),
+        gas: 100_000n,
+        gasPrice: 10_000_000_000n,
+        type: "legacy",
+      }),
+    });
+    await direct.waitForTransactionReceipt({ hash });
+    return hash;
+  }
+
+  const client = () =>
+    createPublicClient({ transport: http(chain.proxy().url, { retryCount: 0 }) });
+  const blockFetches = (methods: string[]) =>
+    methods.filter((m) => m === "eth_getBlockByNumber").length;
+
+  it("finds a landing among other calls, and searches scanned blocks again without fetching them", async () => {
+    const direct = chain.anvil().publicClient();
+    const fromBlock = (await direct.getBlockNumber()) + 1n;
+    const hashes = new Map<number, Hex>();
+    for (const n of [1, 2, 3, 4, 5, 6]) hashes.set(n, await landed(eventId(n)));
+    await landed(eventId(7), elsewhere); // event 7's call went to another contract
+    // blocks three below the head are final: kept once scanned
+    await chain.anvil().mine(4);
+    const scanner = new LandingScanner(client());
+
+    let calls = methodsFromNow(chain.proxy());
+    expect(await scanner.find({ handler, eventId: eventId(2), fromBlock })).toMatchObject({
+      kind: "landed",
+      txHash: hashes.get(2),
+      from: sender().address,
+    });
+    // newest first, eight at a time: the eleven blocks since `fromBlock` in two rounds
+    expect(blockFetches(calls())).toBe(11);
+
+    calls = methodsFromNow(chain.proxy());
+    expect(await scanner.find({ handler, eventId: eventId(5), fromBlock })).toMatchObject({
+      kind: "landed",
+      txHash: hashes.get(5),
+    });
+    expect(await scanner.find({ handler, eventId: eventId(7), fromBlock })).toBeUndefined();
+    expect(await scanner.find({ handler, eventId: eventId(99), fromBlock })).toBeUndefined();
+    expect(await scanner.find({ handler, eventId: eventId(1), fromBlock })).toMatchObject({
+      txHash: hashes.get(1),
+    });
+    // every final block was scanned before: only the three newest are fetched again, at most
+    // once per search
+    expect(blockFetches(calls())).toBeLessThanOrEqual(3 * 4);
+    expect(calls().filter((m) => m === "eth_getTransactionReceipt")).toHaveLength(2);
+  });
+
+  it("with few blocks kept, drops the oldest from its index and fetches them again when asked", async () => {
+    const direct = chain.anvil().publicClient();
+    const fromBlock = (await direct.getBlockNumber()) + 1n;
+    const first = await landed(eventId(11));
+    const second = await landed(eventId(12));
+    await chain.anvil().mine(8);
+    const scanner = new LandingScanner(client(), 4);
+    // the scan of ten blocks keeps the four oldest it read last: event 11's block among them
+    expect(await scanner.find({ handler, eventId: eventId(11), fromBlock })).toMatchObject({
+      txHash: first,
+    });
+    // event 12's block was scanned and dropped: found again by fetching it
+    const calls = methodsFromNow(chain.proxy());
+    expect(await scanner.find({ handler, eventId: eventId(12), fromBlock })).toMatchObject({
+      txHash: second,
+    });
+    expect(blockFetches(calls())).toBeGreaterThan(0);
+    expect(await scanner.find({ handler, eventId: eventId(13), fromBlock })).toBeUndefined();
   });
 });

@@ -11,10 +11,11 @@
  * - a node that heard nothing scans the blocks since quorum for calls to the handler
  *   (`LandingScanner`), newest first, each block fetched once per node and kept while final.
  */
+
+import { keccak256 } from "@wavs-ts/contracts";
 import {
   getAddress,
   type Hex,
-  keccak256,
   type PublicClient,
   parseTransaction,
   type TransactionReceipt,
@@ -155,11 +156,22 @@ const SCAN_CONCURRENCY = 8;
 
 /** Scans the blocks of one chain for landings; see the module comment. */
 export class LandingScanner {
+  /** Final blocks scanned, oldest first, with their handler calls. */
   private readonly blocks = new Map<bigint, HandlerCall[]>();
+  /**
+   * The handler calls of those blocks by event id, with their block: a sender late behind a
+   * backlog searches hundreds of blocks per transaction, almost all scanned already, and a
+   * lookup here replaces a pass over every call in them.
+   */
+  private readonly byEvent = new Map<string, { block: bigint; call: HandlerCall }[]>();
   /** Blocks near the head, with when they were fetched. */
   private readonly recent = new Map<bigint, { at: number; calls: Promise<HandlerCall[]> }>();
 
-  constructor(private readonly client: PublicClient) {}
+  constructor(
+    private readonly client: PublicClient,
+    /** Final blocks kept once scanned (tests make it small). */
+    private readonly keptBlocks = CACHE_BLOCKS,
+  ) {}
 
   /**
    * The successful landing of `eventId` on `handler` in blocks `fromBlock`..head (at most
@@ -179,18 +191,32 @@ export class LandingScanner {
     const lowest = head - BigInt(MAX_SCAN_BLOCKS) + 1n;
     const from = args.fromBlock > lowest ? args.fromBlock : lowest > 0n ? lowest : 0n;
     const eventId = args.eventId.toLowerCase();
+    const matches = (call: HandlerCall) =>
+      call.eventId === eventId && sameAddress(call.to, args.handler);
     for (let top = head; top >= from; top -= BigInt(SCAN_CONCURRENCY)) {
       const numbers: bigint[] = [];
       for (let n = top; n >= from && n > top - BigInt(SCAN_CONCURRENCY); n--) numbers.push(n);
-      const calls = await Promise.all(numbers.map((n) => this.callsIn(n, head)));
-      for (const call of calls.flat()) {
-        if (call.eventId !== eventId || !sameAddress(call.to, args.handler)) continue;
-        const check = await checkLandingTx(this.client, {
-          hash: call.hash,
-          handler: args.handler,
-          eventId,
-        });
-        if (check.kind === "landed") return check;
+      // scanned blocks answer from the index; only the others are fetched (or awaited)
+      const unscanned = numbers.filter((n) => !this.blocks.has(n));
+      const fetched = new Map<bigint, HandlerCall[]>();
+      if (unscanned.length > 0) {
+        const calls = await Promise.all(unscanned.map((n) => this.callsIn(n, head)));
+        for (const [i, n] of unscanned.entries()) fetched.set(n, calls[i]!.filter(matches));
+      }
+      // read after the await: a concurrent search may have scanned some of these meanwhile
+      const indexed = this.byEvent.get(eventId) ?? [];
+      for (const n of numbers) {
+        const calls =
+          fetched.get(n) ??
+          indexed.filter((e) => e.block === n && matches(e.call)).map((e) => e.call);
+        for (const call of calls) {
+          const check = await checkLandingTx(this.client, {
+            hash: call.hash,
+            handler: args.handler,
+            eventId,
+          });
+          if (check.kind === "landed") return check;
+        }
       }
     }
     return undefined;
@@ -210,12 +236,27 @@ export class LandingScanner {
       return calls;
     }
     const calls = await this.fetchCalls(number);
-    this.blocks.set(number, calls);
-    if (this.blocks.size > CACHE_BLOCKS) {
-      const oldest = this.blocks.keys().next().value;
-      if (oldest !== undefined) this.blocks.delete(oldest);
-    }
+    this.keep(number, calls);
     return calls;
+  }
+
+  /** Keep a final block's calls (and index them), dropping the oldest beyond the bound. */
+  private keep(number: bigint, calls: HandlerCall[]): void {
+    if (this.blocks.has(number)) return; // two searches fetched it at once
+    this.blocks.set(number, calls);
+    for (const call of calls) {
+      const list = this.byEvent.get(call.eventId) ?? [];
+      list.push({ block: number, call });
+      this.byEvent.set(call.eventId, list);
+    }
+    if (this.blocks.size <= this.keptBlocks) return;
+    const oldest = this.blocks.keys().next().value as bigint;
+    for (const call of this.blocks.get(oldest) ?? []) {
+      const left = (this.byEvent.get(call.eventId) ?? []).filter((e) => e.block !== oldest);
+      if (left.length === 0) this.byEvent.delete(call.eventId);
+      else this.byEvent.set(call.eventId, left);
+    }
+    this.blocks.delete(oldest);
   }
 
   /** The handler calls in block `number`. */

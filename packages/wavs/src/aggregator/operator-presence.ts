@@ -7,8 +7,8 @@
  * each believe they are first and send the same result. Receivers check the signature, the
  * age, and that the key is registered with the service's manager before they count it.
  */
-import { recoverDigestSigner, signDigestAs } from "@wavs-ts/contracts";
-import { type Address, getAddress, type Hex, hashMessage, type LocalAccount } from "viem";
+import { personalMessageDigest, recoverDigestSigner, signDigestAs } from "@wavs-ts/contracts";
+import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
 import type { Service } from "../service/index.js";
 import type { KnownOperators } from "./known-operators.js";
 import type { SignerRegistration } from "./signer-registration.js";
@@ -36,7 +36,7 @@ export function presenceDigest(p: Omit<OperatorPresence, "signature">): Hex {
     `signer ${p.signer.toLowerCase()}`,
     `at ${p.at}`,
   ].join("\n");
-  return hashMessage(text);
+  return personalMessageDigest(text);
 }
 
 /** Sign this node's presence for a service with its signing account for that service. */

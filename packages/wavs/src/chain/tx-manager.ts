@@ -23,7 +23,8 @@
  * receipt clock, orphaned nonces); split, its invariants would span files. What failed calls
  * mean is in call-errors.ts, its types in tx-types.ts.
  */
-import { type Address, type Hex, keccak256, type LocalAccount, type PublicClient } from "viem";
+import { keccak256 } from "@wavs-ts/contracts";
+import type { Address, Hex, LocalAccount, PublicClient } from "viem";
 import type { Logger } from "../internal/index.js";
 import type {
   AggregatorNonceStore,

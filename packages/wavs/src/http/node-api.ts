@@ -199,6 +199,8 @@ export interface NodeApi {
     services: { serviceId: string; signer: string }[];
     /** Engine workers, and components still loading ahead of their first use. */
     engine: { workers: number; warming: number };
+    /** Which implementations sign, recover and hash: native addons, or JavaScript. */
+    crypto: { secp256k1: "native" | "js"; keccak: "native" | "js" };
   }>;
   uploadComponent(bytes: Uint8Array): Promise<{ digest: string }>;
   storeDevService(json: unknown): Promise<{ hash: string }>;

@@ -49,6 +49,7 @@ describe("status routes", () => {
       version: "0.1.0-test",
       operator_address: "0x00000000000000000000000000000000000000aa",
       engine: { workers: 2, components_warming: 1 },
+      crypto: { secp256k1: "native", keccak: "js" },
     });
     expect(body.services).toHaveLength(1);
     expect(body.services[0]?.signer).toMatch(/^0x[0-9a-f]{40}$/);

@@ -147,6 +147,15 @@ export function statusRoutes(
                   components_warming: { type: "integer" },
                 },
               },
+              crypto: {
+                type: "object",
+                description:
+                  "Ours: which implementations sign, recover signers and hash (keccak-256): `native` addons, or `js` where the platform has no build of them (several times slower per event)",
+                properties: {
+                  secp256k1: { type: "string", enum: ["native", "js"] },
+                  keccak: { type: "string", enum: ["native", "js"] },
+                },
+              },
             },
           },
         },
@@ -162,6 +171,7 @@ export function statusRoutes(
         operator_address: info.operatorAddress,
         services: info.services.map((s) => ({ service_id: s.serviceId, signer: s.signer })),
         engine: { workers: info.engine.workers, components_warming: info.engine.warming },
+        crypto: info.crypto,
       };
     },
   );

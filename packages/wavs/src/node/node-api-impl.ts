@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { keccakBackend, secp256k1Backend } from "@wavs-ts/contracts";
 import type { AggregationRecord as StoredAggregation } from "../aggregator/index.js";
 import { addChain, redactUrlsInText } from "../config/index.js";
 import type {
@@ -234,6 +235,7 @@ export function createNodeApi(parts: NodeParts): NodeApi {
           .signers()
           .map((s) => ({ serviceId: s.service_id, signer: s.evm_address })),
         engine: engine.status(),
+        crypto: { secp256k1: secp256k1Backend, keccak: keccakBackend },
       };
     },
     async uploadComponent(bytes) {

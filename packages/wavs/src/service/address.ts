@@ -1,5 +1,5 @@
 /** Address and hash fields of service JSON: EVM addresses, Cosmos addresses, event hashes. */
-import { keccak_256 } from "@noble/hashes/sha3";
+import { keccak256Bytes } from "@wavs-ts/contracts";
 import { tryDecodeBech32 } from "./bech32.js";
 import { bytesToHex } from "./hex.js";
 import { checkedString } from "./schema-helpers.js";
@@ -16,13 +16,21 @@ export function isEvmAddress(value: unknown): value is EvmAddress {
   return typeof value === "string" && EVM_ADDRESS_RE.test(value);
 }
 
+/** Checksummed forms computed lately: a node sees the same few trigger contracts again and again. */
+const checksummed = new Map<string, EvmAddress>();
+const CHECKSUMMED_KEPT = 1024;
+
 /** An EVM address in its EIP-55 checksummed form, as WAVS writes one. */
 export function checksumAddress(address: Uint8Array): EvmAddress {
   const lower = bytesToHex(address, false);
-  const hash = bytesToHex(keccak_256(lower), false);
+  const known = checksummed.get(lower);
+  if (known !== undefined) return known;
+  const hash = bytesToHex(keccak256Bytes(new TextEncoder().encode(lower)), false);
   let out = "0x";
   for (let i = 0; i < lower.length; i++)
     out += Number.parseInt(hash[i]!, 16) >= 8 ? lower[i]!.toUpperCase() : lower[i];
+  if (checksummed.size >= CHECKSUMMED_KEPT) checksummed.clear();
+  checksummed.set(lower, out as EvmAddress);
   return out as EvmAddress;
 }
 

@@ -9,7 +9,6 @@ import { watFixture } from "../helpers/wat-fixture.js";
 
 const NEW_TRIGGER_TOPIC = "0x86eacd23610d81706516de1ed0476c87772fdf939c7c771fbbd7f0230d619e68";
 
-/** GET /info without its `engine` field, which changes while components load. */
 /** GET /info without what changes with a restart: loading progress and the start time. */
 function lasting(info: unknown): Record<string, unknown> {
   const {
@@ -153,7 +152,12 @@ describe("wavs node: persistence, catch-up and exactly-once (real anvil, real no
     const kvBefore = await fetch(`${node.url}/dev/kv/${serviceId}/counter/last`);
     expect(Buffer.from(await kvBefore.arrayBuffer()).toString()).toBe("kept");
     const before = (await api(`${node.url}/services`, "GET")).json;
-    const infoBefore = (await api(`${node.url}/info`, "GET")).json as { started_at: number };
+    const infoBefore = (await api(`${node.url}/info`, "GET")).json as {
+      started_at: number;
+      crypto: unknown;
+    };
+    // the node (run from its bundle) found the native addons
+    expect(infoBefore.crypto).toEqual({ secp256k1: "native", keccak: "native" });
     expect(await node.stop()).toBe(0);
     node = await net.startNode();
     expect((await api(`${node.url}/services`, "GET")).json).toEqual(before);

@@ -157,6 +157,7 @@ export class FakeNode implements NodeApi {
         signer: `0x${index.toString(16).padStart(40, "0")}`,
       })),
       engine: { workers: 2, warming: 1 },
+      crypto: { secp256k1: "native" as const, keccak: "js" as const },
     };
   }
 
