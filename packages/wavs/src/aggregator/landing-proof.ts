@@ -143,7 +143,7 @@ export const MAX_SCAN_BLOCKS = 2048;
 /** Blocks kept in memory once scanned. */
 const CACHE_BLOCKS = 8192;
 /** Blocks this far below the head are kept; newer ones may still be reorged and are refetched. */
-const CACHE_DEPTH = 3n;
+const CACHE_DEPTH = 3;
 /**
  * How long a block newer than that is reused: as long as the head itself is (`cacheTime` of the
  * head's lookup), so one burst of sends late after quorum does not fetch the newest blocks
@@ -157,15 +157,15 @@ const SCAN_CONCURRENCY = 8;
 /** Scans the blocks of one chain for landings; see the module comment. */
 export class LandingScanner {
   /** Final blocks scanned, oldest first, with their handler calls. */
-  private readonly blocks = new Map<bigint, HandlerCall[]>();
+  private readonly blocks = new Map<number, HandlerCall[]>();
   /**
    * The handler calls of those blocks by event id, with their block: a sender late behind a
    * backlog searches hundreds of blocks per transaction, almost all scanned already, and a
    * lookup here replaces a pass over every call in them.
    */
-  private readonly byEvent = new Map<string, { block: bigint; call: HandlerCall }[]>();
+  private readonly byEvent = new Map<string, { block: number; call: HandlerCall }[]>();
   /** Blocks near the head, with when they were fetched. */
-  private readonly recent = new Map<bigint, { at: number; calls: Promise<HandlerCall[]> }>();
+  private readonly recent = new Map<number, { at: number; calls: Promise<HandlerCall[]> }>();
 
   constructor(
     private readonly client: PublicClient,
@@ -187,29 +187,27 @@ export class LandingScanner {
      */
     freshHead?: boolean | undefined;
   }): Promise<LandingProof | undefined> {
-    const head = await this.client.getBlockNumber({ cacheTime: args.freshHead ? 0 : 250 });
-    const lowest = head - BigInt(MAX_SCAN_BLOCKS) + 1n;
-    const from = args.fromBlock > lowest ? args.fromBlock : lowest > 0n ? lowest : 0n;
+    // block numbers as numbers: a search walks hundreds of them, and bigint keys cost more
+    const head = Number(await this.client.getBlockNumber({ cacheTime: args.freshHead ? 0 : 250 }));
+    const from = Math.max(Number(args.fromBlock), head - MAX_SCAN_BLOCKS + 1, 0);
     const eventId = args.eventId.toLowerCase();
     const matches = (call: HandlerCall) =>
       call.eventId === eventId && sameAddress(call.to, args.handler);
-    for (let top = head; top >= from; top -= BigInt(SCAN_CONCURRENCY)) {
-      const numbers: bigint[] = [];
-      for (let n = top; n >= from && n > top - BigInt(SCAN_CONCURRENCY); n--) numbers.push(n);
+    let hits = this.scannedHits(eventId, matches);
+    for (let top = head; top >= from; top -= SCAN_CONCURRENCY) {
+      const bottom = Math.max(from, top - SCAN_CONCURRENCY + 1);
       // scanned blocks answer from the index; only the others are fetched (or awaited)
-      const unscanned = numbers.filter((n) => !this.blocks.has(n));
-      const fetched = new Map<bigint, HandlerCall[]>();
-      if (unscanned.length > 0) {
+      let unscanned: number[] | undefined;
+      for (let n = top; n >= bottom; n--) if (!this.blocks.has(n)) (unscanned ??= []).push(n);
+      let fetched: Map<number, HandlerCall[]> | undefined;
+      if (unscanned) {
         const calls = await Promise.all(unscanned.map((n) => this.callsIn(n, head)));
-        for (const [i, n] of unscanned.entries()) fetched.set(n, calls[i]!.filter(matches));
+        fetched = new Map(unscanned.map((n, i) => [n, calls[i]!.filter(matches)]));
+        // a concurrent search may have scanned blocks meanwhile
+        hits = this.scannedHits(eventId, matches);
       }
-      // read after the await: a concurrent search may have scanned some of these meanwhile
-      const indexed = this.byEvent.get(eventId) ?? [];
-      for (const n of numbers) {
-        const calls =
-          fetched.get(n) ??
-          indexed.filter((e) => e.block === n && matches(e.call)).map((e) => e.call);
-        for (const call of calls) {
+      for (let n = top; n >= bottom; n--) {
+        for (const call of fetched?.get(n) ?? hits.get(n) ?? []) {
           const check = await checkLandingTx(this.client, {
             hash: call.hash,
             handler: args.handler,
@@ -222,7 +220,22 @@ export class LandingScanner {
     return undefined;
   }
 
-  private async callsIn(number: bigint, head: bigint): Promise<HandlerCall[]> {
+  /** The calls of `eventId` among the scanned blocks that `matches` accepts, by block. */
+  private scannedHits(
+    eventId: string,
+    matches: (call: HandlerCall) => boolean,
+  ): Map<number, HandlerCall[]> {
+    const hits = new Map<number, HandlerCall[]>();
+    for (const { block, call } of this.byEvent.get(eventId) ?? []) {
+      if (!matches(call)) continue;
+      const list = hits.get(block);
+      if (list) list.push(call);
+      else hits.set(block, [call]);
+    }
+    return hits;
+  }
+
+  private async callsIn(number: number, head: number): Promise<HandlerCall[]> {
     const cached = this.blocks.get(number);
     if (cached) return cached;
     if (head - number < CACHE_DEPTH) {
@@ -241,7 +254,7 @@ export class LandingScanner {
   }
 
   /** Keep a final block's calls (and index them), dropping the oldest beyond the bound. */
-  private keep(number: bigint, calls: HandlerCall[]): void {
+  private keep(number: number, calls: HandlerCall[]): void {
     if (this.blocks.has(number)) return; // two searches fetched it at once
     this.blocks.set(number, calls);
     for (const call of calls) {
@@ -250,7 +263,7 @@ export class LandingScanner {
       this.byEvent.set(call.eventId, list);
     }
     if (this.blocks.size <= this.keptBlocks) return;
-    const oldest = this.blocks.keys().next().value as bigint;
+    const oldest = this.blocks.keys().next().value as number;
     for (const call of this.blocks.get(oldest) ?? []) {
       const left = (this.byEvent.get(call.eventId) ?? []).filter((e) => e.block !== oldest);
       if (left.length === 0) this.byEvent.delete(call.eventId);
@@ -260,8 +273,11 @@ export class LandingScanner {
   }
 
   /** The handler calls in block `number`. */
-  private async fetchCalls(number: bigint): Promise<HandlerCall[]> {
-    const block = await this.client.getBlock({ blockNumber: number, includeTransactions: true });
+  private async fetchCalls(number: number): Promise<HandlerCall[]> {
+    const block = await this.client.getBlock({
+      blockNumber: BigInt(number),
+      includeTransactions: true,
+    });
     const calls: HandlerCall[] = [];
     for (const tx of block.transactions) {
       if (!tx.to) continue;
