@@ -156,7 +156,7 @@ const SCAN_CONCURRENCY = 8;
 
 /** Scans the blocks of one chain for landings; see the module comment. */
 export class LandingScanner {
-  /** Final blocks scanned, oldest first, with their handler calls. */
+  /** Final blocks scanned, in the order scanned (the first dropped first), with their handler calls. */
   private readonly blocks = new Map<number, HandlerCall[]>();
   /**
    * The handler calls of those blocks by event id, with their block: a sender late behind a
