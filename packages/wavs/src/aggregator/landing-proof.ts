@@ -197,10 +197,10 @@ export class LandingScanner {
     for (let top = head; top >= from; top -= SCAN_CONCURRENCY) {
       const bottom = Math.max(from, top - SCAN_CONCURRENCY + 1);
       // scanned blocks answer from the index; only the others are fetched (or awaited)
-      let unscanned: number[] | undefined;
-      for (let n = top; n >= bottom; n--) if (!this.blocks.has(n)) (unscanned ??= []).push(n);
+      const unscanned: number[] = [];
+      for (let n = top; n >= bottom; n--) if (!this.blocks.has(n)) unscanned.push(n);
       let fetched: Map<number, HandlerCall[]> | undefined;
-      if (unscanned) {
+      if (unscanned.length > 0) {
         const calls = await Promise.all(unscanned.map((n) => this.callsIn(n, head)));
         fetched = new Map(unscanned.map((n, i) => [n, calls[i]!.filter(matches)]));
         // a concurrent search may have scanned blocks meanwhile
