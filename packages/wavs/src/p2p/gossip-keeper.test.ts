@@ -1,7 +1,8 @@
 /**
  * The gossip keeper on real libp2p nodes on 127.0.0.1: gossipsub dropping a connected peer
- * (as it does when the stream it reads the peer from fails) is repaired, and a peer that does
- * not speak gossipsub is left alone.
+ * (as it does when the stream it reads the peer from fails) is repaired, so is an inbound
+ * stream gossipsub still lists after its peer stopped writing, and a peer that does not speak
+ * gossipsub is left alone.
  */
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
@@ -129,6 +130,31 @@ describe("gossip keeper", () => {
     await keeperOf(x).check(); // healthy: nothing more
     expect(await repairs(metrics[0])).toEqual({ identify: 1, reconnect: 0 });
     expect(connection?.status).toBe("open");
+    await gossipBothWays(x, y);
+  });
+
+  it("sees an inbound stream whose peer stopped writing as lost, and reconnects the peer", async () => {
+    // checks by hand only: the timer would race the steps below
+    const { x, y, metrics } = await connectedPair({ gossipCheckIntervalMs: 3_600_000 });
+    const xId = peerIdOf(x).toString();
+    const yId = peerIdOf(y).toString();
+    // y's end of the stream x reads y from closes cleanly (as when the connection it ran on is
+    // closed as a duplicate): x's read ends without an error, and gossipsub keeps the entry
+    const yOut = (pubsubOf(y) as unknown as { streamsOutbound: Map<string, { rawStream: Stream }> })
+      .streamsOutbound;
+    await yOut.get(xId)?.rawStream.close();
+    const xIn = (pubsubOf(x) as unknown as { streamsInbound: Map<string, unknown> }).streamsInbound;
+    await waitFor(() => gossipLinkOf(pubsubOf(x), yId)?.inbound === false, "x's read ended");
+    expect(xIn.has(yId)).toBe(true); // still in gossipsub's table: only the stream says it
+
+    await keeperOf(x).check(); // first sighting
+    await keeperOf(x).check(); // second: identify (reopens nothing of y's)
+    await keeperOf(x).check(); // third: reconnect
+    expect((await repairs(metrics[0])).reconnect).toBe(1);
+    await waitFor(
+      () => topicPeers(x.node, SERVICE_A) === 1 && topicPeers(y.node, SERVICE_A) === 1,
+      "both ends subscribed again",
+    );
     await gossipBothWays(x, y);
   });
 

@@ -94,7 +94,26 @@ export function gossipLinkOf(pubsub: GossipSub, peer: string): GossipLink | unde
     return undefined;
   return {
     known: peers.has(peer),
-    outbound: streamsOutbound.has(peer),
-    inbound: streamsInbound.has(peer),
+    outbound: liveStream(streamsOutbound.get(peer), "write"),
+    inbound: liveStream(streamsInbound.get(peer), "read"),
   };
+}
+
+/**
+ * Whether a stream gossipsub holds can still carry gossip its way. Gossipsub forgets an
+ * outbound stream when it closes, but keeps an inbound one whose peer stopped writing (its
+ * connection closed as a duplicate, the peer's end closed): the table then says "linked" while
+ * nothing arrives, and the peer's subscriptions, gone with the old stream, never come back. A
+ * stream of a shape this does not know counts as live (never act blind).
+ */
+function liveStream(entry: unknown, end: "read" | "write"): boolean {
+  if (entry === undefined) return false;
+  const raw = (entry as { rawStream?: unknown }).rawStream as
+    | { status?: unknown; readStatus?: unknown; writeStatus?: unknown; remoteWriteStatus?: unknown }
+    | undefined;
+  if (raw === undefined || typeof raw.status !== "string") return true;
+  if (raw.status !== "open") return false;
+  return end === "read"
+    ? raw.readStatus !== "closed" && raw.remoteWriteStatus !== "closed"
+    : raw.writeStatus !== "closed";
 }
