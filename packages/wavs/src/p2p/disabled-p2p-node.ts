@@ -32,6 +32,7 @@ export class DisabledP2pNode implements P2pNode {
       peer_id: null,
       listen_addresses: [],
       connected_peers: [],
+      gossip_links: {},
       topics: [],
     };
   }

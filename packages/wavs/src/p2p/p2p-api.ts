@@ -48,6 +48,16 @@ export interface P2pStatus {
   peer_id: PeerIdString | null;
   listen_addresses: string[];
   connected_peers: PeerIdString[];
+  /**
+   * Ours: per connected peer, what gossipsub holds: the peer (`known`), and streams that can
+   * still carry gossip each way; null when this gossipsub version's tables cannot be read. A
+   * peer connected but not linked both ways hears us, or we it, no more (the gossip keeper
+   * repairs it within three checks).
+   */
+  gossip_links: Record<
+    PeerIdString,
+    { known: boolean; outbound: boolean; inbound: boolean } | null
+  >;
   topics: P2pTopicStatus[];
 }
 

@@ -315,6 +315,9 @@ describe("p2p gossip", () => {
     expect(status.listen_addresses.some((x) => x.startsWith("/ip4/127.0.0.1/tcp/"))).toBe(true);
     expect(status.listen_addresses.every((x) => x.endsWith(`/p2p/${status.peer_id}`))).toBe(true);
     expect(status.connected_peers).toEqual([a.node.status().peer_id]);
+    expect(status.gossip_links).toEqual({
+      [a.node.status().peer_id!]: { known: true, outbound: true, inbound: true },
+    });
     expect(status.topics).toEqual([
       { service_id: SERVICE_A, topic: `wavs/submissions/${SERVICE_A}`, peers: 1 },
     ]);
@@ -415,6 +418,7 @@ describe("p2p gossip", () => {
       peer_id: null,
       listen_addresses: [],
       connected_peers: [],
+      gossip_links: {},
       topics: [],
     });
     await n.stop();

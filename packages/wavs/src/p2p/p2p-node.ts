@@ -437,6 +437,7 @@ class GossipP2pNode implements P2pNode {
         peer_id: null,
         listen_addresses: [],
         connected_peers: [],
+        gossip_links: {},
         topics: [...this.services].map((service_id) => ({
           service_id,
           topic: topicForService(service_id),
@@ -444,11 +445,15 @@ class GossipP2pNode implements P2pNode {
         })),
       };
     }
+    const peers = node.getPeers().map((p) => p.toString());
     return {
       enabled: true,
       peer_id: node.peerId.toString(),
       listen_addresses: node.getMultiaddrs().map((a) => a.toString()),
-      connected_peers: node.getPeers().map((p) => p.toString()),
+      connected_peers: peers,
+      gossip_links: Object.fromEntries(
+        peers.map((p) => [p, gossipLinkOf(node.services.pubsub, p) ?? null]),
+      ),
       topics: [...this.services].map((service_id) => {
         const topic = topicForService(service_id);
         return { service_id, topic, peers: node.services.pubsub.getSubscribers(topic).length };

@@ -320,7 +320,14 @@ export class FakeNode implements NodeApi {
 
   async p2pStatus() {
     this.check();
-    return { enabled: false, peer_id: null, listen_addresses: [], connected_peers: [], topics: [] };
+    return {
+      enabled: false,
+      peer_id: null,
+      listen_addresses: [],
+      connected_peers: [],
+      gossip_links: {},
+      topics: [],
+    };
   }
 }
 
