@@ -108,7 +108,10 @@ describe("gossip keeper", () => {
     expect(connection?.status).not.toBe("open");
     await waitFor(() => x.count(duringTheGap.event_id) === 1, "the gap caught up");
     await gossipBothWays(x, y);
-    expect((await repairs(metrics[0])).reconnect).toBeGreaterThanOrEqual(1);
+    // either end may reset the connection first: y finds its read from x ended too
+    const reconnects =
+      ((await repairs(metrics[0])).reconnect ?? 0) + ((await repairs(metrics[1])).reconnect ?? 0);
+    expect(reconnects).toBeGreaterThanOrEqual(1);
   });
 
   it("reopens a missing outbound stream by identifying again, without a reconnect", async () => {
