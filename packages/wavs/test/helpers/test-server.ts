@@ -18,6 +18,7 @@ import { serviceId } from "../../src/ids/index.js";
 import { silentLogger } from "../../src/internal/logger.js";
 import { Metrics } from "../../src/metrics/index.js";
 import { executionStats } from "../../src/node/execution-stats.js";
+import { DisabledP2pNode } from "../../src/p2p/index.js";
 import {
   parseService,
   type Service,
@@ -320,14 +321,7 @@ export class FakeNode implements NodeApi {
 
   async p2pStatus() {
     this.check();
-    return {
-      enabled: false,
-      peer_id: null,
-      listen_addresses: [],
-      connected_peers: [],
-      gossip_links: {},
-      topics: [],
-    };
+    return new DisabledP2pNode().status();
   }
 }
 
