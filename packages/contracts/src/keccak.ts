@@ -7,8 +7,10 @@
 
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
+import { keccak_256 } from "@noble/hashes/sha3";
 import { WavsError } from "@wavs-ts/errors";
-import { type Hex, keccak256 as viemKeccak256 } from "viem";
+// types only: importing viem's barrel would make a bundle load all of viem with this module
+import type { Hex } from "viem";
 
 /** The `keccak` addon's sponge (Keccak Code Package), as its native binding exposes it. */
 interface KeccakSponge {
@@ -33,11 +35,22 @@ function loadNative(): KeccakSponge | undefined {
   }
 }
 
-/** One sponge, reinitialized for every hash: hashing is synchronous, so nothing interleaves. */
-const sponge = loadNative();
+/**
+ * One sponge, reinitialized for every hash: hashing is synchronous, so nothing interleaves.
+ * Loaded at the first hash, not at import: commands that never hash (`wavs exec`, `--help`)
+ * do not pay for finding and opening the addon. `null`: looked for, not available.
+ */
+let sponge: KeccakSponge | null | undefined;
+
+function nativeSponge(): KeccakSponge | null {
+  if (sponge === undefined) sponge = loadNative() ?? null;
+  return sponge;
+}
 
 /** Which implementation is in use: `native` (the `keccak` addon) or `js` (@noble/hashes). */
-export const keccakBackend: "native" | "js" = sponge ? "native" : "js";
+export function keccakBackend(): "native" | "js" {
+  return nativeSponge() ? "native" : "js";
+}
 
 const HEX_RE = /^0x(?:[0-9a-fA-F]{2})*$/;
 
@@ -57,7 +70,8 @@ function toBuffer(value: Hex | Uint8Array): Buffer {
 /** keccak-256 of `value` (bytes, or 0x hex of whole bytes) as 32 bytes. */
 export function keccak256Bytes(value: Hex | Uint8Array): Uint8Array {
   const bytes = toBuffer(value);
-  if (!sponge) return viemKeccak256(bytes, "bytes");
+  const sponge = nativeSponge();
+  if (!sponge) return keccak_256(bytes);
   // rate 1088 bits, capacity 512, Keccak's own padding (0x01), not SHA-3's (0x06)
   sponge.initialize(1088, 512);
   sponge.absorb(bytes);

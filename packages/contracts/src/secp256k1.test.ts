@@ -36,11 +36,11 @@ afterEach(() => {
 
 describe("secp256k1", () => {
   it("uses libsecp256k1 on this platform", () => {
-    expect(nativeModule.secp256k1Backend).toBe("native");
+    expect(nativeModule.secp256k1Backend()).toBe("native");
   });
 
   it("forces the JavaScript backend with WAVS_SECP256K1=js", async () => {
-    expect((await jsModule()).secp256k1Backend).toBe("js");
+    expect((await jsModule()).secp256k1Backend()).toBe("js");
   });
 
   for (const backend of ["native", "js"] as const) {

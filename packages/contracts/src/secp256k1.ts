@@ -36,10 +36,22 @@ function loadNative(): NativeSecp256k1 | undefined {
   }
 }
 
-const native = loadNative();
+/**
+ * The addon, loaded at the first signature or recovery, not at import: commands that never
+ * sign (`wavs exec`, `--help`) do not pay for finding and opening it. `null`: looked for, not
+ * available.
+ */
+let loaded: NativeSecp256k1 | null | undefined;
+
+function nativeSecp256k1(): NativeSecp256k1 | null {
+  if (loaded === undefined) loaded = loadNative() ?? null;
+  return loaded;
+}
 
 /** Which implementation is in use: `native` (libsecp256k1) or `js` (@noble/curves). */
-export const secp256k1Backend: "native" | "js" = native ? "native" : "js";
+export function secp256k1Backend(): "native" | "js" {
+  return nativeSecp256k1() ? "native" : "js";
+}
 
 /** Half the curve order: an `s` above it is the malleable twin of a valid signature. */
 const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
@@ -74,6 +86,7 @@ export async function recoverDigestSigner(digest: Hex, signature: Hex): Promise<
       "signature has a high s value (malleable); validate rejects it",
     );
   }
+  const native = nativeSecp256k1();
   if (!native) return getAddress(await recoverAddress({ hash: digest, signature }));
   let pub: Uint8Array;
   try {
@@ -90,6 +103,7 @@ export async function recoverDigestSigner(digest: Hex, signature: Hex): Promise<
 /** Signs a 32-byte digest (RFC 6979 nonce, low s); returns `r || s || v` with v in {27, 28}. */
 export async function signDigest(digest: Hex, privateKey: Hex | Uint8Array): Promise<Hex> {
   const msg = digestBytes(digest);
+  const native = nativeSecp256k1();
   if (!native) {
     const key = typeof privateKey === "string" ? privateKey : bytesToHex(privateKey);
     return sign({ hash: digest, privateKey: key, to: "hex" });
@@ -112,6 +126,7 @@ export async function signTransactionWithKey(
   privateKey: Hex,
   transaction: TransactionSerializable,
 ): Promise<Hex> {
+  const native = nativeSecp256k1();
   if (!native || transaction.type === "eip4844") {
     return signTransaction({ privateKey, transaction });
   }

@@ -11,7 +11,7 @@
  * a dependency's own worker scripts) are found as before. Native addons and the heavy
  * builder tools (jco, componentize-js, esbuild, TypeScript) are loaded from node_modules.
  */
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -82,6 +82,43 @@ const keepLocations = {
   },
 };
 
+/**
+ * Leaves out what no command uses but Node would still read and compile at every start:
+ * zod's error messages in 60-odd languages (its `locales` namespace is reachable from `z`, so
+ * esbuild keeps them all; English is the one zod itself configures), and the bip39 wordlists
+ * other than English that viem's accounts module re-exports (@scure/bip39 declares itself
+ * free of side effects, but its `esm/package.json` does not repeat it, so esbuild keeps them).
+ */
+const dropUnused = {
+  name: "drop-unused",
+  setup(b) {
+    b.onResolve({ filter: /^@scure\/bip39\/wordlists\// }, async (args) => {
+      if (args.pluginData?.inner) return undefined;
+      const found = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { inner: true },
+      });
+      if (found.errors.length > 0) return { errors: found.errors };
+      return { path: found.path, sideEffects: false };
+    });
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? {
+            path: join(dirname(args.importer), "..", "locales", "index.js"),
+            namespace: "zod-locales",
+          }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 // at the top of every chunk: `require` for the CommonJS dependencies, and the helpers above
 const banner = [
   'import { createRequire as __wavsRequire } from "node:module";',
@@ -115,11 +152,13 @@ const result = await build({
     WAVS_BUNDLE_WORKERS: JSON.stringify(WORKERS),
     WAVS_BUNDLE_URL: "import.meta.url",
   },
-  plugins: [keepLocations],
+  plugins: [dropUnused, keepLocations],
   legalComments: "none",
   metafile: true,
   logLevel: "warning",
 });
+// what each output holds, beside the bundle: a test checks what `wavs exec` loads
+await writeFile(join(dist, "bundle-meta.json"), JSON.stringify(result.metafile));
 const outputs = Object.values(result.metafile.outputs);
 const mb = outputs.reduce((sum, o) => sum + o.bytes, 0) / 1e6;
 console.log(

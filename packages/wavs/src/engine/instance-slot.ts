@@ -47,7 +47,7 @@ export class InstanceSlot {
 
   constructor(
     readonly component: LoadedComponent,
-    kv: KvStore,
+    kv: () => KvStore,
     broker: SyncBroker,
   ) {
     this.state = new ExecState(kv, broker);

@@ -70,7 +70,13 @@ const init = await new Promise<WorkerInit>((resolve) => {
     else early.push(msg);
   });
 });
-const kv = new KvStore(openDatabase(init.dbPath));
+// opened at a component's first key-value call (most never make one): `wavs exec` does not wait
+// for SQLite
+let kvStore: KvStore | undefined;
+const kv = (): KvStore => {
+  kvStore ??= new KvStore(openDatabase(init.dbPath));
+  return kvStore;
+};
 const broker = new SyncBroker(init.brokerPort, init.brokerShared);
 
 interface ComponentState {

@@ -235,7 +235,7 @@ export function createNodeApi(parts: NodeParts): NodeApi {
           .signers()
           .map((s) => ({ serviceId: s.service_id, signer: s.evm_address })),
         engine: engine.status(),
-        crypto: { secp256k1: secp256k1Backend, keccak: keccakBackend },
+        crypto: { secp256k1: secp256k1Backend(), keccak: keccakBackend() },
       };
     },
     async uploadComponent(bytes) {

@@ -1,5 +1,5 @@
 /** Address and hash fields of service JSON: EVM addresses, Cosmos addresses, event hashes. */
-import { keccak256Bytes } from "@wavs-ts/contracts";
+import { keccak256Bytes } from "@wavs-ts/contracts/keccak";
 import { tryDecodeBech32 } from "./bech32.js";
 import { bytesToHex } from "./hex.js";
 import { checkedString } from "./schema-helpers.js";

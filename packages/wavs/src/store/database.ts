@@ -1,10 +1,22 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { MIGRATIONS } from "./migrations.js";
 
 /** An open SQLite database of the node. */
 export type Db = Database.Database;
+
+/**
+ * The driver, loaded when a database is first opened rather than when this module is imported:
+ * an engine worker opens its key-value store only when a component first uses it, so a
+ * `wavs exec` of a component that never does skips loading the addon.
+ */
+let driver: typeof Database | undefined;
+function sqlite(): typeof Database {
+  driver ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  return driver;
+}
 
 /**
  * Open (creating if needed) the node's SQLite database in WAL mode and apply pending
@@ -13,7 +25,8 @@ export type Db = Database.Database;
  */
 export function openDatabase(path: string): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const Driver = sqlite();
+  const db = new Driver(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");

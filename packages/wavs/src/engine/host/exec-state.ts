@@ -14,15 +14,16 @@ export class ExecState {
   private logBytes = 0;
   private logsTruncated = false;
 
+  /** `store` is called at the first key-value call: most components never make one. */
   constructor(
-    private readonly store: KvStore,
+    private readonly store: () => KvStore,
     private readonly syncBroker: SyncBroker,
   ) {}
 
   /** The key-value store; refused in a warm-up call, which must leave no trace. */
   get kv(): KvStore {
     this.refuseInWarmUp("the key-value store");
-    return this.store;
+    return this.store();
   }
 
   /** Blocking calls to the main thread (HTTP, DNS, sleep); refused in a warm-up call. */

@@ -18,7 +18,7 @@ function stateWith(dnsResolution: boolean): ExecState {
       ],
     }),
   } as unknown as SyncBroker;
-  const state = new ExecState({} as KvStore, broker);
+  const state = new ExecState(() => ({}) as KvStore, broker);
   state.begin({ execId: 1, dnsResolution, rawSockets: false } as ExecContext);
   return state;
 }
