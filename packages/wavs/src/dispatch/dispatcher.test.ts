@@ -136,6 +136,23 @@ describe("Dispatcher", () => {
     await d.stop();
   });
 
+  it("records an execution that starts at once as running; one that waits as queued until it starts", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const store = new ExecutionStore(db);
+    const d = new Dispatcher(deps({ submit: () => gate }), { ...limits, concurrency: 1 });
+    const first = (await d.enqueue(event("signed", "at-once")))!;
+    // written running, its attempt counted, before the engine has even been asked
+    expect(store.get(first)).toMatchObject({ status: "running", attempts: 1 });
+    expect(store.get(first)?.started_at).toBeTypeOf("number");
+    const second = (await d.enqueue(event("signed", "behind")))!;
+    expect(store.get(second)).toMatchObject({ status: "queued", attempts: 0, started_at: null });
+    release();
+    expect(await d.waitFor(first)).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(await d.waitFor(second)).toMatchObject({ status: "succeeded", attempts: 1 });
+    await d.stop();
+  });
+
   it("runs executions left unfinished by a previous process", async () => {
     const store = new ExecutionStore(db);
     const id = store.enqueue({

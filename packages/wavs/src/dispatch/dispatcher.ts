@@ -86,6 +86,8 @@ interface Job {
   eventIdHex: string;
   /** When it was recorded (ms since the Unix epoch). */
   queuedAt: number;
+  /** Recorded as running already (it started at once): `run` does not mark it again. */
+  recordedRunning?: boolean;
 }
 
 /**
@@ -152,14 +154,19 @@ export class Dispatcher {
       eventId(event.serviceId, event.workflowId, encodeTriggerDataForEventId(event.data)),
     );
     const triggerKey = uniqueKey ?? eventIdHex;
-    const id = this.deps.executions.enqueue({
-      serviceId: event.serviceId,
-      workflowId: event.workflowId,
-      triggerKey,
-      eventId: eventIdHex,
-      triggerType: event.data.type,
-      triggerData: triggerDataToJson(event.data),
-    });
+    // nothing waiting and a free slot: `pump` below starts it in this same turn
+    const startsNow = this.queue.length === 0 && this.hasSlot(event.serviceId);
+    const id = this.deps.executions.enqueue(
+      {
+        serviceId: event.serviceId,
+        workflowId: event.workflowId,
+        triggerKey,
+        eventId: eventIdHex,
+        triggerType: event.data.type,
+        triggerData: triggerDataToJson(event.data),
+      },
+      { running: startsNow },
+    );
     if (id === undefined) return undefined;
     const queuedAt = Date.now();
     const trace = this.deps.trace;
@@ -178,6 +185,7 @@ export class Dispatcher {
       data: event.data,
       eventIdHex,
       queuedAt,
+      recordedRunning: startsNow,
     });
     this.pump();
     return id;
@@ -192,6 +200,15 @@ export class Dispatcher {
       list.push(resolve);
       this.completionWaiters.set(id, list);
     });
+  }
+
+  /** Whether an execution of this service may start now. */
+  private hasSlot(serviceId: string): boolean {
+    return (
+      !this.stopped &&
+      this.running < this.limits.concurrency &&
+      (this.runningByService.get(serviceId) ?? 0) < this.limits.perServiceConcurrency
+    );
   }
 
   private pump(): void {
@@ -228,7 +245,7 @@ export class Dispatcher {
       workflow_id: job.workflowId,
       execution_id: job.id,
     });
-    executions.markRunning(job.id);
+    if (!job.recordedRunning) executions.markRunning(job.id);
     const started = performance.now();
     const startedAt = Date.now();
     const trace = this.deps.trace;

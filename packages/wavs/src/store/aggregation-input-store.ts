@@ -39,11 +39,22 @@ export interface OtherEnvelopeRow {
   received_at: number;
 }
 
-/** Owner of the aggregation_inputs table: every submission the aggregator accepted. */
+/** Inputs kept by {@link AggregationInputStore}: more than the submissions in flight at once. */
+const CACHED_ROWS = 1024;
+
+/**
+ * Owner of the aggregation_inputs table: every submission the aggregator accepted. An input is
+ * read back by id right after it is stored (to run the aggregator component on it) and again
+ * by the landing checks, so what this store wrote or read outside a transaction is kept, and
+ * its own writes update the kept row (the table's only writer; inside a transaction, which may
+ * roll back, a write drops the kept row instead and a read keeps nothing). Kept rows are
+ * frozen: a write replaces them.
+ */
 export class AggregationInputStore {
   private readonly stmts;
+  private readonly kept = new Map<number, AggregationInputRow>();
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(
         `INSERT INTO aggregation_inputs (service_id, workflow_id, event_id, envelope_hash, signer,
@@ -81,6 +92,7 @@ export class AggregationInputStore {
   insert(
     row: Omit<AggregationInputRow, "id" | "status" | "error" | "processed_at">,
   ): number | undefined {
+    const payload = Buffer.from(row.payload_hex.replace(/^0x/, ""), "hex");
     const info = this.stmts.insert.run(
       row.service_id,
       row.workflow_id,
@@ -88,14 +100,25 @@ export class AggregationInputStore {
       row.envelope_hash,
       row.signer,
       row.signature,
-      Buffer.from(row.payload_hex.replace(/^0x/, ""), "hex"),
+      payload,
       row.ordering,
       row.event_id_salt,
       row.trigger_data,
       row.origin,
       row.received_at,
     );
-    return info.changes === 1 ? Number(info.lastInsertRowid) : undefined;
+    if (info.changes !== 1) return undefined;
+    const id = Number(info.lastInsertRowid);
+    this.keep({
+      ...row,
+      id,
+      // as `decode` reads it back
+      payload_hex: `0x${payload.toString("hex")}`,
+      status: "received",
+      error: null,
+      processed_at: null,
+    });
+    return id;
   }
 
   /** Whether this exact submission (same signer, same envelope) was accepted before. */
@@ -130,8 +153,22 @@ export class AggregationInputStore {
 
   /** One input. */
   get(id: number): AggregationInputRow | undefined {
+    const kept = this.kept.get(id);
+    if (kept) return kept;
     const row = this.stmts.get.get(id);
-    return row ? decode(row) : undefined;
+    return row ? this.keep(decode(row)) : undefined;
+  }
+
+  /** Keep a row just read or written, unless inside a transaction (it may be rolled back). */
+  private keep(row: AggregationInputRow): AggregationInputRow {
+    if (this.db.inTransaction) {
+      this.kept.delete(row.id);
+      return row;
+    }
+    if (this.kept.size >= CACHED_ROWS && !this.kept.has(row.id))
+      this.kept.delete(this.kept.keys().next().value as number);
+    this.kept.set(row.id, Object.freeze(row));
+    return row;
   }
 
   /** Inputs accepted but not processed yet (a crash interrupted them), oldest first. */
@@ -141,7 +178,13 @@ export class AggregationInputStore {
 
   /** Record how processing an input ended. */
   finish(id: number, status: Exclude<AggregationInputStatus, "received">, error?: string): void {
-    this.stmts.finish.run(status, error ?? null, Date.now(), id);
+    const at = Date.now();
+    const { changes } = this.stmts.finish.run(status, error ?? null, at, id);
+    const kept = this.kept.get(id);
+    if (!kept) return;
+    if (changes === 0 || this.db.inTransaction) this.kept.delete(id);
+    else
+      this.kept.set(id, Object.freeze({ ...kept, status, error: error ?? null, processed_at: at }));
   }
 
   /** Inputs of a service received since `sinceMs`, oldest first (catch-up for peers). */
@@ -151,6 +194,8 @@ export class AggregationInputStore {
 
   /** Forget finished inputs received before `beforeMs`; returns how many. */
   sweep(beforeMs: number): number {
-    return this.stmts.sweep.run(beforeMs).changes;
+    const { changes } = this.stmts.sweep.run(beforeMs);
+    if (changes > 0) this.kept.clear();
+    return changes;
   }
 }

@@ -245,6 +245,87 @@ describe("aggregation stores", () => {
     expect(queues.get(other)).toEqual(stored(other));
   });
 
+  it("keeps each input it stored or read as written, and nothing a rolled-back write changed", () => {
+    const inputs = new AggregationInputStore(db());
+    /** The row as SQLite has it, read by a store with nothing kept. */
+    const stored = (id: number) => new AggregationInputStore(db()).get(id);
+    const id = inputs.insert({ ...input("0xK"), payload_hex: "0xABcd", event_id_salt: "0x01" })!;
+    expect(inputs.get(id)).toEqual(stored(id));
+    expect(inputs.get(id)?.payload_hex).toBe("0xabcd");
+    expect(inputs.get(id)).toBe(inputs.get(id));
+    inputs.finish(id, "processed");
+    expect(inputs.get(id)).toEqual(stored(id));
+    // refused by nothing, but a second outcome replaces the first, kept and stored alike
+    inputs.finish(id, "failed", "component trapped");
+    expect(inputs.get(id)).toEqual(stored(id));
+    expect(inputs.get(id)).toMatchObject({ status: "failed", error: "component trapped" });
+
+    const other = inputs.insert(input("0xL"))!;
+    expect(() =>
+      db().transaction(() => {
+        inputs.finish(other, "ignored", "landed");
+        expect(inputs.get(other)?.status).toBe("ignored");
+        throw new Error("rolled back");
+      })(),
+    ).toThrow("rolled back");
+    expect(inputs.get(other)).toEqual(stored(other));
+    expect(inputs.get(other)?.status).toBe("received");
+    // an input stored inside a transaction that rolls back is not there after it
+    let gone: number | undefined;
+    expect(() =>
+      db().transaction(() => {
+        gone = inputs.insert(input("0xM"));
+        expect(inputs.get(gone!)).toBeDefined();
+        throw new Error("rolled back");
+      })(),
+    ).toThrow("rolled back");
+    expect(inputs.get(gone!)).toBeUndefined();
+    // a sweep forgets what it deleted
+    inputs.finish(other, "processed");
+    expect(inputs.sweep(Date.now() + 1)).toBe(2);
+    expect(inputs.get(id)).toBeUndefined();
+    expect(inputs.get(other)).toBeUndefined();
+  });
+
+  it("keeps each signature list it read as written, and nothing a rolled-back write added", () => {
+    const id = new QuorumQueueStore(db()).insert({ ...queue, eventId: `0x${"55".repeat(20)}` })!;
+    const sigs = new QuorumSignatureStore(db());
+    /** The list as SQLite has it, read by a store with nothing kept. */
+    const stored = () => new QuorumSignatureStore(db()).list(id);
+    const sig = (signer: string, signature: string, at: number) => ({
+      queue_id: id,
+      signer,
+      signature,
+      input_id: at,
+      origin: "local",
+      added_at: at,
+    });
+    expect(sigs.list(id)).toEqual([]);
+    sigs.put(sig("0xA", "0x01", 1));
+    expect(sigs.list(id)).toEqual(stored());
+    // a read twice is the same list, frozen: no caller can change what the next one gets
+    expect(sigs.list(id)).toBe(sigs.list(id));
+    expect(Object.isFrozen(sigs.list(id))).toBe(true);
+    sigs.put(sig("0xB", "0x02", 2));
+    sigs.put(sig("0xA", "0x03", 3));
+    expect(sigs.list(id).map((s) => s.signature)).toEqual(["0x02", "0x03"]);
+    expect(sigs.list(id)).toEqual(stored());
+
+    // a signature added inside a transaction that rolls back is not seen after it
+    expect(() =>
+      db().transaction(() => {
+        sigs.put(sig("0xC", "0x04", 4));
+        expect(sigs.list(id)).toHaveLength(3);
+        throw new Error("rolled back");
+      })(),
+    ).toThrow("rolled back");
+    expect(sigs.list(id)).toEqual(stored());
+    expect(sigs.list(id)).toHaveLength(2);
+    // a committed one is seen at once
+    db().transaction(() => sigs.put(sig("0xC", "0x04", 4)))();
+    expect(sigs.list(id).map((s) => s.signer)).toEqual(["0xB", "0xA", "0xC"]);
+  });
+
   it("records transactions from queued to mined, and the next nonce", () => {
     const txs = new AggregatorTxStore(db());
     const nonces = new AggregatorNonceStore(db());

@@ -64,6 +64,11 @@ export class ExecutionStore {
         `INSERT INTO executions (service_id, workflow_id, trigger_key, event_id, trigger_type, trigger_data, status, queued_at)
          VALUES (?, ?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT DO NOTHING`,
       ),
+      insertRunning: db.prepare(
+        `INSERT INTO executions (service_id, workflow_id, trigger_key, event_id, trigger_type, trigger_data, status,
+           attempts, queued_at, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'running', 1, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
       start: db.prepare(
         "UPDATE executions SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?",
       ),
@@ -88,25 +93,36 @@ export class ExecutionStore {
     };
   }
 
-  /** Record a new queued execution; returns its id, or undefined when this trigger was seen before. */
-  enqueue(e: {
-    serviceId: string;
-    workflowId: string;
-    triggerKey: string;
-    /** The event id of the trigger (equal to the key but for deliberate repeats). */
-    eventId: string;
-    triggerType: string;
-    triggerData: unknown;
-  }): number | undefined {
-    const info = this.stmts.insert.run(
+  /**
+   * Record a new execution, queued, or already running (its first attempt counted) when it
+   * starts at once: one write instead of an insert and `markRunning`. Returns its id, or
+   * undefined when this trigger was seen before.
+   */
+  enqueue(
+    e: {
+      serviceId: string;
+      workflowId: string;
+      triggerKey: string;
+      /** The event id of the trigger (equal to the key but for deliberate repeats). */
+      eventId: string;
+      triggerType: string;
+      triggerData: unknown;
+    },
+    opts: { running?: boolean } = {},
+  ): number | undefined {
+    const now = Date.now();
+    const fields = [
       e.serviceId,
       e.workflowId,
       e.triggerKey,
       e.eventId,
       e.triggerType,
       JSON.stringify(e.triggerData),
-      Date.now(),
-    );
+      now,
+    ] as const;
+    const info = opts.running
+      ? this.stmts.insertRunning.run(...fields, now)
+      : this.stmts.insert.run(...fields);
     return info.changes === 1 ? Number(info.lastInsertRowid) : undefined;
   }
 

@@ -10,11 +10,23 @@ export interface QuorumSignatureRow {
   added_at: number;
 }
 
-/** Owner of the quorum_signatures table: one signature per signer per queue. */
+/** Queues whose signature lists are kept: more than the queues in flight at once. */
+const CACHED_QUEUES = 1024;
+
+/**
+ * Owner of the quorum_signatures table: one signature per signer per queue. A queue's list is
+ * read several times per event (the quorum check, each submission plan, the sender: ~9 reads
+ * for 3 writes in a three-operator network), so a list read outside a transaction is kept
+ * until this store writes to that queue again (the table's only writer; a write inside a
+ * transaction may be rolled back, so it drops the kept list rather than updating it). Kept
+ * lists are frozen. Rows deleted with their queue (a sweep of old queues) may stay kept for
+ * ids no one asks about again: queue ids are never reused.
+ */
 export class QuorumSignatureStore {
   private readonly stmts;
+  private readonly kept = new Map<number, readonly QuorumSignatureRow[]>();
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.stmts = {
       upsert: db.prepare(
         `INSERT INTO quorum_signatures (queue_id, signer, signature, input_id, origin, added_at)
@@ -38,10 +50,17 @@ export class QuorumSignatureStore {
       row.origin,
       row.added_at,
     );
+    this.kept.delete(row.queue_id);
   }
 
   /** Signatures of a queue, in the order they arrived. */
-  list(queueId: number): QuorumSignatureRow[] {
-    return this.stmts.list.all(queueId);
+  list(queueId: number): readonly QuorumSignatureRow[] {
+    const hit = this.kept.get(queueId);
+    if (hit) return hit;
+    const rows = Object.freeze(this.stmts.list.all(queueId).map((r) => Object.freeze(r)));
+    if (this.db.inTransaction) return rows;
+    if (this.kept.size >= CACHED_QUEUES) this.kept.delete(this.kept.keys().next().value as number);
+    this.kept.set(queueId, rows);
+    return rows;
   }
 }
