@@ -11,6 +11,7 @@ import { keccak_256 } from "@noble/hashes/sha3";
 import { WavsError } from "@wavs-ts/errors";
 // types only: importing viem's barrel would make a bundle load all of viem with this module
 import type { Hex } from "viem";
+import { lazyAddon } from "./native-addon.js";
 
 /** The `keccak` addon's sponge (Keccak Code Package), as its native binding exposes it. */
 interface KeccakSponge {
@@ -35,17 +36,8 @@ function loadNative(): KeccakSponge | undefined {
   }
 }
 
-/**
- * One sponge, reinitialized for every hash: hashing is synchronous, so nothing interleaves.
- * Loaded at the first hash, not at import: commands that never hash (`wavs exec`, `--help`)
- * do not pay for finding and opening the addon. `null`: looked for, not available.
- */
-let sponge: KeccakSponge | null | undefined;
-
-function nativeSponge(): KeccakSponge | null {
-  if (sponge === undefined) sponge = loadNative() ?? null;
-  return sponge;
-}
+/** One sponge, reinitialized for every hash: hashing is synchronous, so nothing interleaves. */
+const nativeSponge = lazyAddon(loadNative);
 
 /** Which implementation is in use: `native` (the `keccak` addon) or `js` (@noble/hashes). */
 export function keccakBackend(): "native" | "js" {

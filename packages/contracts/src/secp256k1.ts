@@ -19,6 +19,7 @@ import {
 } from "viem";
 import { sign, signTransaction } from "viem/accounts";
 import { keccak256, keccak256Bytes } from "./keccak.js";
+import { lazyAddon } from "./native-addon.js";
 
 /** The subset of the `secp256k1` package's API used here. */
 interface NativeSecp256k1 {
@@ -36,17 +37,8 @@ function loadNative(): NativeSecp256k1 | undefined {
   }
 }
 
-/**
- * The addon, loaded at the first signature or recovery, not at import: commands that never
- * sign (`wavs exec`, `--help`) do not pay for finding and opening it. `null`: looked for, not
- * available.
- */
-let loaded: NativeSecp256k1 | null | undefined;
-
-function nativeSecp256k1(): NativeSecp256k1 | null {
-  if (loaded === undefined) loaded = loadNative() ?? null;
-  return loaded;
-}
+/** libsecp256k1, loaded at the first signature or recovery. */
+const nativeSecp256k1 = lazyAddon(loadNative);
 
 /** Which implementation is in use: `native` (libsecp256k1) or `js` (@noble/curves). */
 export function secp256k1Backend(): "native" | "js" {

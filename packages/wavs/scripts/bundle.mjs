@@ -41,6 +41,15 @@ const EXTERNAL = [
 const isPackage = (spec) =>
   !spec.startsWith(".") && !spec.startsWith("/") && !spec.startsWith("node:");
 
+/** Where esbuild itself resolves `args` (marked so the plugins that ask do not see it again). */
+const resolveAsUsual = (b, args) =>
+  b.resolve(args.path, {
+    kind: args.kind,
+    importer: args.importer,
+    resolveDir: args.resolveDir,
+    pluginData: { inner: true },
+  });
+
 /**
  * Rewrites a module's own location to the file it came from (see above), and leaves outside
  * the bundle the EXTERNAL packages and every package imported dynamically: a dynamic import
@@ -59,12 +68,7 @@ const keepLocations = {
         .slice(0, args.path.startsWith("@") ? 2 : 1)
         .join("/");
       if (args.kind !== "dynamic-import" && !EXTERNAL.includes(name)) return undefined;
-      const found = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: { inner: true },
-      });
+      const found = await resolveAsUsual(b, args);
       if (found.errors.length > 0) return { errors: found.errors };
       return { path: `./${relative(outdir, found.path)}`, external: true };
     });
@@ -94,12 +98,7 @@ const dropUnused = {
   setup(b) {
     b.onResolve({ filter: /^@scure\/bip39\/wordlists\// }, async (args) => {
       if (args.pluginData?.inner) return undefined;
-      const found = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: { inner: true },
-      });
+      const found = await resolveAsUsual(b, args);
       if (found.errors.length > 0) return { errors: found.errors };
       return { path: found.path, sideEffects: false };
     });
