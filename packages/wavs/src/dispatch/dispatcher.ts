@@ -215,11 +215,11 @@ export class Dispatcher {
     if (this.stopped) return;
     for (let i = 0; i < this.queue.length && this.running < this.limits.concurrency; ) {
       const job = this.queue[i]!;
-      const busy = this.runningByService.get(job.serviceId) ?? 0;
-      if (busy >= this.limits.perServiceConcurrency) {
+      if (!this.hasSlot(job.serviceId)) {
         i++;
         continue;
       }
+      const busy = this.runningByService.get(job.serviceId) ?? 0;
       this.queue.splice(i, 1);
       this.running++;
       this.runningByService.set(job.serviceId, busy + 1);

@@ -1,4 +1,5 @@
 import type { Db } from "./database.js";
+import { KeptRows } from "./kept-rows.js";
 
 /** Where an aggregation input stands. */
 export type AggregationInputStatus = "received" | "processed" | "failed" | "ignored" | "dropped";
@@ -52,9 +53,10 @@ const CACHED_ROWS = 1024;
  */
 export class AggregationInputStore {
   private readonly stmts;
-  private readonly kept = new Map<number, AggregationInputRow>();
+  private readonly kept: KeptRows<AggregationInputRow>;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.kept = new KeptRows(db, CACHED_ROWS);
     this.stmts = {
       insert: db.prepare(
         `INSERT INTO aggregation_inputs (service_id, workflow_id, event_id, envelope_hash, signer,
@@ -109,7 +111,7 @@ export class AggregationInputStore {
     );
     if (info.changes !== 1) return undefined;
     const id = Number(info.lastInsertRowid);
-    this.keep({
+    this.kept.keep(id, {
       ...row,
       id,
       // as `decode` reads it back
@@ -156,19 +158,9 @@ export class AggregationInputStore {
     const kept = this.kept.get(id);
     if (kept) return kept;
     const row = this.stmts.get.get(id);
-    return row ? this.keep(decode(row)) : undefined;
-  }
-
-  /** Keep a row just read or written, unless inside a transaction (it may be rolled back). */
-  private keep(row: AggregationInputRow): AggregationInputRow {
-    if (this.db.inTransaction) {
-      this.kept.delete(row.id);
-      return row;
-    }
-    if (this.kept.size >= CACHED_ROWS && !this.kept.has(row.id))
-      this.kept.delete(this.kept.keys().next().value as number);
-    this.kept.set(row.id, Object.freeze(row));
-    return row;
+    if (!row) return undefined;
+    const input = decode(row);
+    return this.kept.keep(input.id, input);
   }
 
   /** Inputs accepted but not processed yet (a crash interrupted them), oldest first. */
@@ -180,11 +172,7 @@ export class AggregationInputStore {
   finish(id: number, status: Exclude<AggregationInputStatus, "received">, error?: string): void {
     const at = Date.now();
     const { changes } = this.stmts.finish.run(status, error ?? null, at, id);
-    const kept = this.kept.get(id);
-    if (!kept) return;
-    if (changes === 0 || this.db.inTransaction) this.kept.delete(id);
-    else
-      this.kept.set(id, Object.freeze({ ...kept, status, error: error ?? null, processed_at: at }));
+    this.kept.wrote(id, changes, { status, error: error ?? null, processed_at: at });
   }
 
   /** Inputs of a service received since `sinceMs`, oldest first (catch-up for peers). */

@@ -1,4 +1,5 @@
 import type { Db } from "./database.js";
+import { KeptRows } from "./kept-rows.js";
 
 /** Where a quorum queue stands. */
 export type QuorumQueueStatus = "collecting" | "quorum" | "failed" | "burned";
@@ -58,9 +59,10 @@ const CACHED_ROWS = 1024;
  */
 export class QuorumQueueStore {
   private readonly stmts;
-  private readonly cache = new Map<number, QuorumQueueRow>();
+  private readonly kept: KeptRows<QuorumQueueRow>;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.kept = new KeptRows(db, CACHED_ROWS);
     this.stmts = {
       insert: db.prepare(
         `INSERT INTO quorum_queues (service_id, workflow_id, event_id, chain, handler, gas_price,
@@ -137,7 +139,7 @@ export class QuorumQueueStore {
 
   /** One queue. */
   get(id: number): QuorumQueueRow | undefined {
-    const kept = this.cache.get(id);
+    const kept = this.kept.get(id);
     if (kept) return kept;
     const row = this.stmts.get.get(id);
     return row ? this.keep(decode(row)) : undefined;
@@ -149,13 +151,9 @@ export class QuorumQueueStore {
     return row ? this.keep(decode(row)) : undefined;
   }
 
-  /** Keep a row just read, unless it was read inside a transaction (it may be rolled back). */
+  /** Keep a row just read (see KeptRows); a landed one never: it is read rarely after. */
   private keep(row: QuorumQueueRow): QuorumQueueRow {
-    if (this.db.inTransaction || row.status === "burned") return row;
-    if (this.cache.size >= CACHED_ROWS && !this.cache.has(row.id))
-      this.cache.delete(this.cache.keys().next().value as number);
-    this.cache.set(row.id, Object.freeze(row));
-    return row;
+    return row.status === "burned" ? row : this.kept.keep(row.id, row);
   }
 
   /**
@@ -164,11 +162,8 @@ export class QuorumQueueStore {
    */
   private wrote(id: number, changes: number, columns: Partial<QuorumQueueRow>): boolean {
     if (changes === 0) return false;
-    const kept = this.cache.get(id);
-    if (kept) {
-      if (this.db.inTransaction || columns.status === "burned") this.cache.delete(id);
-      else this.cache.set(id, Object.freeze({ ...kept, ...columns }));
-    }
+    if (columns.status === "burned") this.kept.drop(id);
+    else this.kept.wrote(id, changes, columns);
     return true;
   }
 
@@ -287,7 +282,7 @@ export class QuorumQueueStore {
   /** Forget queues (and their signatures) untouched since `beforeMs`, except those submitting. */
   sweep(beforeMs: number): number {
     const { changes } = this.stmts.sweep.run(beforeMs);
-    if (changes > 0) this.cache.clear();
+    if (changes > 0) this.kept.clear();
     return changes;
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from "./database.js";
+import { KeptRows } from "./kept-rows.js";
 
 /** One signer's signature in a quorum queue. */
 export interface QuorumSignatureRow {
@@ -24,9 +25,10 @@ const CACHED_QUEUES = 1024;
  */
 export class QuorumSignatureStore {
   private readonly stmts;
-  private readonly kept = new Map<number, readonly QuorumSignatureRow[]>();
+  private readonly kept: KeptRows<readonly QuorumSignatureRow[]>;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.kept = new KeptRows(db, CACHED_QUEUES);
     this.stmts = {
       upsert: db.prepare(
         `INSERT INTO quorum_signatures (queue_id, signer, signature, input_id, origin, added_at)
@@ -50,7 +52,7 @@ export class QuorumSignatureStore {
       row.origin,
       row.added_at,
     );
-    this.kept.delete(row.queue_id);
+    this.kept.drop(row.queue_id);
   }
 
   /** Signatures of a queue, in the order they arrived. */
@@ -58,9 +60,6 @@ export class QuorumSignatureStore {
     const hit = this.kept.get(queueId);
     if (hit) return hit;
     const rows = Object.freeze(this.stmts.list.all(queueId).map((r) => Object.freeze(r)));
-    if (this.db.inTransaction) return rows;
-    if (this.kept.size >= CACHED_QUEUES) this.kept.delete(this.kept.keys().next().value as number);
-    this.kept.set(queueId, rows);
-    return rows;
+    return this.kept.keep(queueId, rows);
   }
 }
