@@ -3,9 +3,12 @@
  * two transactions a WAVS event costs the chain, a trigger (`addTrigger`) and its result
  * (`handleSignedEnvelope` with 2 of 3 operator signatures, checked by `validate`), signed ahead
  * and sent back to back, with no operator node running. Whatever the nodes do, the end-to-end
- * sustained rate on the same machine cannot exceed this.
+ * sustained rate on the same machine cannot exceed this. Also anvil alone under a paced phase's
+ * load shape and chain length (`anvilPaced`): what anvil's CPU per event with nodes running is
+ * compared with.
  */
 import {
+  type Anvil,
   buildSignatureData,
   deployServiceSet,
   type Envelope,
@@ -22,15 +25,23 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { cpuSeconds } from "./process-usage.js";
 import { signAddTrigger } from "./trigger-tx.js";
 
-/** What {@link anvilCeiling} measured. */
+/** What {@link anvilCeiling} or {@link anvilPaced} measured. */
 export interface AnvilCeiling {
   eventsPerSecond: number;
   /** anvil's CPU per event (both transactions mined). */
   cpuMsPerEvent: number;
 }
 
-/** Mine `events` trigger + result pairs on a fresh anvil as fast as it takes them. */
-export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
+/** A fresh anvil with a service set and `events` trigger + result pairs signed ahead. */
+interface SignedEvents {
+  anvil: Anvil;
+  /** Trigger and result of each event, in that order. */
+  raws: [Hex, Hex][];
+  /** Throws unless the last event's result is stored on the handler. */
+  checkLastLanded(): Promise<void>;
+}
+
+async function signedEvents(events: number, premineTo?: bigint): Promise<SignedEvents> {
   const anvil = await startAnvil();
   try {
     const clients = anvil.clients(0);
@@ -47,6 +58,11 @@ export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
     );
     await anvil.mine();
     const referenceBlock = (await anvil.blockNumber()) - 1n;
+    // anvil's own cost per block grows with the chain's length (measured: ~1 ms a block on a
+    // fresh chain, ~3 ms past 1,200 blocks, ~5.5 ms past 3,000): a chain as long as the one
+    // being compared with, in one call
+    const head = await anvil.blockNumber();
+    if (premineTo !== undefined && premineTo > head) await anvil.mine(Number(premineTo - head));
     const client = anvil.publicClient();
     const firstId =
       (await client.readContract({
@@ -63,18 +79,16 @@ export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
       ),
     );
     const gasPrice = (await client.getGasPrice()) * 2n + 1_000_000_000n;
-    const raws: Hex[] = [];
+    const raws: [Hex, Hex][] = [];
     for (let i = 0; i < events; i++) {
       const x = i + 1;
-      raws.push(
-        await signAddTrigger(triggerer, {
-          chainId: anvil.chainId,
-          nonce: nonces[0]! + i,
-          trigger: set.trigger,
-          x,
-          gasPrice,
-        }),
-      );
+      const trigger = await signAddTrigger(triggerer, {
+        chainId: anvil.chainId,
+        nonce: nonces[0]! + i,
+        trigger: set.trigger,
+        x,
+        gasPrice,
+      });
       const envelope: Envelope = {
         eventId: toHex(i + 1, { size: 20 }),
         ordering: ZERO_ORDERING,
@@ -94,29 +108,55 @@ export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
         ),
         referenceBlock,
       );
-      raws.push(
-        await submitter.signTransaction({
-          chainId: anvil.chainId,
-          nonce: nonces[1]! + i,
-          to: set.submit,
-          data: encodeFunctionData({
-            abi: simpleSubmitAbi,
-            functionName: "handleSignedEnvelope",
-            args: [envelope, signatureData],
-          }),
-          gas: 2_000_000n,
-          gasPrice,
-          type: "legacy",
+      const result = await submitter.signTransaction({
+        chainId: anvil.chainId,
+        nonce: nonces[1]! + i,
+        to: set.submit,
+        data: encodeFunctionData({
+          abi: simpleSubmitAbi,
+          functionName: "handleSignedEnvelope",
+          args: [envelope, signatureData],
         }),
-      );
+        gas: 2_000_000n,
+        gasPrice,
+        type: "legacy",
+      });
+      raws.push([trigger, result]);
     }
+    const lastId = firstId + BigInt(events - 1);
+    return {
+      anvil,
+      raws,
+      async checkLastLanded() {
+        // every result must have landed, or the figure means nothing
+        const stored = await client.readContract({
+          address: set.submit,
+          abi: simpleSubmitAbi,
+          functionName: "getDataWithId",
+          args: [lastId],
+        });
+        if (stored.triggerId !== lastId)
+          throw new Error("anvil alone: the last result did not land");
+      },
+    };
+  } catch (err) {
+    await anvil.stop();
+    throw err;
+  }
+}
 
+/** Mine `events` trigger + result pairs on a fresh anvil as fast as it takes them. */
+export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
+  const { anvil, raws, checkLastLanded } = await signedEvents(events);
+  try {
+    const client = anvil.publicClient();
+    const all = raws.flat();
     const cpu0 = cpuSeconds(anvil.pid);
     const t0 = performance.now();
     // a few requests in flight, so the client never leaves anvil waiting
     const hashes: Hex[] = [];
-    for (let i = 0; i < raws.length; i += 8) {
-      const batch = raws.slice(i, i + 8);
+    for (let i = 0; i < all.length; i += 8) {
+      const batch = all.slice(i, i + 8);
       hashes.push(
         ...(await Promise.all(
           batch.map((raw) => client.request({ method: "eth_sendRawTransaction", params: [raw] })),
@@ -129,17 +169,42 @@ export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
     });
     const seconds = (performance.now() - t0) / 1000;
     const cpuMs = (cpuSeconds(anvil.pid) - cpu0) * 1000;
-    // every result must have landed, or the figure means nothing
-    const stored = await client.readContract({
-      address: set.submit,
-      abi: simpleSubmitAbi,
-      functionName: "getDataWithId",
-      args: [firstId + BigInt(events - 1)],
-    });
-    if (last.status !== "success" || stored.triggerId !== firstId + BigInt(events - 1)) {
-      throw new Error("anvil ceiling: the last result did not land");
-    }
+    if (last.status !== "success") throw new Error("anvil ceiling: the last result reverted");
+    await checkLastLanded();
     return { eventsPerSecond: events / seconds, cpuMsPerEvent: cpuMs / events };
+  } finally {
+    await anvil.stop();
+  }
+}
+
+/**
+ * anvil alone under the load shape of a paced phase of the end-to-end run: `events` trigger +
+ * result pairs at `rate` per second, each transaction in a block of its own (as when nodes
+ * answer each trigger), on a chain first grown to `fromBlock` blocks, the height the phase
+ * started at. The CPU per event that the nodes' calls add to anvil is the difference between
+ * that phase and this.
+ */
+export async function anvilPaced(opts: {
+  events: number;
+  rate: number;
+  fromBlock: bigint;
+}): Promise<AnvilCeiling> {
+  const { anvil, raws, checkLastLanded } = await signedEvents(opts.events, opts.fromBlock);
+  try {
+    const client = anvil.publicClient();
+    const cpu0 = cpuSeconds(anvil.pid);
+    const t0 = performance.now();
+    for (const [i, pair] of raws.entries()) {
+      const due = t0 + (i * 1000) / opts.rate;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      // automine: each answered send has mined its own block
+      for (const raw of pair)
+        await client.request({ method: "eth_sendRawTransaction", params: [raw] });
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuMs = (cpuSeconds(anvil.pid) - cpu0) * 1000;
+    await checkLastLanded();
+    return { eventsPerSecond: opts.events / seconds, cpuMsPerEvent: cpuMs / opts.events };
   } finally {
     await anvil.stop();
   }

@@ -7,8 +7,10 @@
  * mined at a steady 20 events/s, sustained events/s for a burst, result transactions per
  * event (every result's data is checked too), CPU per event of each node and of anvil, and
  * the nodes' peak memory. First, anvil alone (no node) mines the same transactions as fast
- * as it can: the chain's own ceiling and CPU per event on this machine. Ends with one JSON
- * line per pair.
+ * as it can: the chain's own ceiling on this machine. After each pair, anvil alone takes the
+ * steady phase's transactions again, at its pace and from its chain height (anvil's cost per
+ * block grows with the chain's length): the CPU per event anvil spends without the nodes. Ends
+ * with one JSON line per pair.
  *
  * Both ends are observed the way a dApp would: one `eth_subscribe("logs")` on the trigger and
  * submit contracts, time taken when each log arrives. Trigger transactions are signed here
@@ -45,7 +47,7 @@ import { WebSocket, WebSocketServer } from "ws";
 
 import { devServiceJson, NEW_TRIGGER_TOPIC, pickPorts } from "../devnet/index.js";
 import { NODE_MALLOC_ENV } from "../internal/index.js";
-import { anvilCeiling } from "./anvil-ceiling.js";
+import { anvilCeiling, anvilPaced } from "./anvil-ceiling.js";
 import { pct } from "./percentile.js";
 import { cpuSeconds, memoryMb } from "./process-usage.js";
 import { signAddTrigger } from "./trigger-tx.js";
@@ -234,7 +236,14 @@ async function pairComponents(pair: Pair): Promise<[Uint8Array, Uint8Array]> {
   }
 }
 
-/** What one pair's run measured: the JSON line's figures. */
+/** What one pair's run measured: the JSON line's figures, and the steady phase's shape. */
+interface PairRun {
+  figures: PairFigures;
+  /** The steady phase's rate and the chain's height when it started (anvil alone repeats it). */
+  steady: { rate: number; fromBlock: bigint };
+}
+
+/** One pair's figures of the JSON line. */
 interface PairFigures {
   events_per_s: number;
   p50_ms: number;
@@ -246,7 +255,7 @@ interface PairFigures {
   node_rss_mb: number;
 }
 
-async function runPair(pair: Pair, burstSize: number): Promise<PairFigures> {
+async function runPair(pair: Pair, burstSize: number): Promise<PairRun> {
   const anvil = await startAnvil({ args: ANVIL_ARGS });
   const proxy = process.env.BENCH_E2E_COUNT_RPC ? await countingProxy(anvil.rpcUrl) : undefined;
   const set = await deployServiceSet(anvil.clients(0), {
@@ -438,6 +447,7 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
     // steady 20 events/s for 10 s (BENCH_E2E_RATE changes the rate, for diagnosis)
     const rate = Number(process.env.BENCH_E2E_RATE ?? 20);
     const steadyFirst = await nextId();
+    const steadyFromBlock = await client.getBlockNumber();
     const steadyCpu = cpu();
     const t0 = performance.now();
     for (let i = 0; i < 200; i++) {
@@ -522,7 +532,7 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
       `[${pair}] result transactions: ${txs} for ${events} events (${reverted} reverted); results checked: ${triggered.size - wrong} right, ${wrong} wrong; events handled more than once: ${duplicates}`,
     );
     console.log(`[${pair}] nodes' peak memory (RSS): ${nodeRssMb.toFixed(0)} MB`);
-    return {
+    const figures: PairFigures = {
       events_per_s: Number(eventsPerSecond.toFixed(1)),
       p50_ms: Math.round(pct(latencies, 50)),
       p99_ms: Math.round(pct(latencies, 99)),
@@ -532,6 +542,7 @@ http_endpoint = "${proxy?.url ?? anvil.rpcUrl}"
       anvil_cpu_ms_per_event: Number(steadyCost.anvil.toFixed(1)),
       node_rss_mb: Math.round(nodeRssMb),
     };
+    return { figures, steady: { rate, fromBlock: steadyFromBlock } };
   } finally {
     for (const c of children) c.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 1000));
@@ -556,12 +567,18 @@ async function main(): Promise<void> {
   );
   const lines: string[] = [];
   for (const pair of pairs) {
-    const figures = await runPair(pair, burstSize);
+    const { figures, steady } = await runPair(pair, burstSize);
+    // the same load on anvil without the nodes: as many events at the same pace, each
+    // transaction in a block of its own, from the same chain height
+    const paced = await anvilPaced({ events: 200, ...steady });
+    console.log(
+      `[${pair}] anvil alone at ${steady.rate} events/s from block ${steady.fromBlock}: CPU ms per event ${paced.cpuMsPerEvent.toFixed(1)} (with the nodes: ${figures.anvil_cpu_ms_per_event.toFixed(1)}, ratio ${(figures.anvil_cpu_ms_per_event / paced.cpuMsPerEvent).toFixed(2)})`,
+    );
     lines.push(
       JSON.stringify({
         bench: `e2e-${pair}`,
         ...figures,
-        anvil_alone_cpu_ms_per_event: Number(ceiling.cpuMsPerEvent.toFixed(1)),
+        anvil_alone_cpu_ms_per_event: Number(paced.cpuMsPerEvent.toFixed(1)),
         anvil_alone_events_per_s: Number(ceiling.eventsPerSecond.toFixed(1)),
       }),
     );
