@@ -98,7 +98,7 @@ describe("createEvmRpc", () => {
     expect(headers).toEqual([await rpc.getBlock(before + 1n), await rpc.getBlock(before + 2n)]);
   });
 
-  it("carries many calls at once over one socket without a listener-leak warning", async () => {
+  it("carries many calls at once over its sockets without a listener-leak warning", async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
     process.on("warning", onWarning);
