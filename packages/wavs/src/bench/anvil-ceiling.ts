@@ -20,7 +20,7 @@ import {
   ZERO_ORDERING,
 } from "@wavs-ts/contracts";
 import { encodeDataWithId } from "@wavs-ts/sdk";
-import { bytesToHex, encodeFunctionData, type Hex, toHex } from "viem";
+import { bytesToHex, encodeFunctionData, type Hex, type PublicClient, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { cpuSeconds } from "./process-usage.js";
 import { signAddTrigger } from "./trigger-tx.js";
@@ -145,14 +145,34 @@ async function signedEvents(events: number, premineTo?: bigint): Promise<SignedE
   }
 }
 
-/** Mine `events` trigger + result pairs on a fresh anvil as fast as it takes them. */
-export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
-  const { anvil, raws, checkLastLanded } = await signedEvents(events);
+/**
+ * Sign `events` pairs on a fresh anvil grown to `premineTo`, then time `send` (which must
+ * leave every transaction mined) and anvil's CPU over it; the last result must have landed.
+ */
+async function timedSends(
+  events: number,
+  premineTo: bigint | undefined,
+  send: (client: PublicClient, raws: [Hex, Hex][], t0: number) => Promise<void>,
+): Promise<AnvilCeiling> {
+  const { anvil, raws, checkLastLanded } = await signedEvents(events, premineTo);
   try {
     const client = anvil.publicClient();
-    const all = raws.flat();
     const cpu0 = cpuSeconds(anvil.pid);
     const t0 = performance.now();
+    await send(client, raws, t0);
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuMs = (cpuSeconds(anvil.pid) - cpu0) * 1000;
+    await checkLastLanded();
+    return { eventsPerSecond: events / seconds, cpuMsPerEvent: cpuMs / events };
+  } finally {
+    await anvil.stop();
+  }
+}
+
+/** Mine `events` trigger + result pairs on a fresh anvil as fast as it takes them. */
+export function anvilCeiling(events: number): Promise<AnvilCeiling> {
+  return timedSends(events, undefined, async (client, raws) => {
+    const all = raws.flat();
     // a few requests in flight, so the client never leaves anvil waiting
     const hashes: Hex[] = [];
     for (let i = 0; i < all.length; i += 8) {
@@ -167,14 +187,8 @@ export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
       hash: hashes[hashes.length - 1]!,
       pollingInterval: 20,
     });
-    const seconds = (performance.now() - t0) / 1000;
-    const cpuMs = (cpuSeconds(anvil.pid) - cpu0) * 1000;
     if (last.status !== "success") throw new Error("anvil ceiling: the last result reverted");
-    await checkLastLanded();
-    return { eventsPerSecond: events / seconds, cpuMsPerEvent: cpuMs / events };
-  } finally {
-    await anvil.stop();
-  }
+  });
 }
 
 /**
@@ -184,16 +198,12 @@ export async function anvilCeiling(events: number): Promise<AnvilCeiling> {
  * started at. The CPU per event that the nodes' calls add to anvil is the difference between
  * that phase and this.
  */
-export async function anvilPaced(opts: {
+export function anvilPaced(opts: {
   events: number;
   rate: number;
   fromBlock: bigint;
 }): Promise<AnvilCeiling> {
-  const { anvil, raws, checkLastLanded } = await signedEvents(opts.events, opts.fromBlock);
-  try {
-    const client = anvil.publicClient();
-    const cpu0 = cpuSeconds(anvil.pid);
-    const t0 = performance.now();
+  return timedSends(opts.events, opts.fromBlock, async (client, raws, t0) => {
     for (const [i, pair] of raws.entries()) {
       const due = t0 + (i * 1000) / opts.rate;
       await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
@@ -201,11 +211,5 @@ export async function anvilPaced(opts: {
       for (const raw of pair)
         await client.request({ method: "eth_sendRawTransaction", params: [raw] });
     }
-    const seconds = (performance.now() - t0) / 1000;
-    const cpuMs = (cpuSeconds(anvil.pid) - cpu0) * 1000;
-    await checkLastLanded();
-    return { eventsPerSecond: opts.events / seconds, cpuMsPerEvent: cpuMs / opts.events };
-  } finally {
-    await anvil.stop();
-  }
+  });
 }
